@@ -1,0 +1,62 @@
+"""The names of observation fields.
+
+IDENTIFY_FIELDS are the fields of the public `custodiet identify` contract: raw text as it comes
+off the wire. Each has a signature file under content/fingerprints/<field>.yaml (mac is matched
+against the IEEE registry instead). DESCRIPTIVE_FIELDS are facts a source reports that are not
+protocol text (a scanner's own product guess, an inventory's vendor column, an open port);
+some of them have signatures too, but they are not part of the identify contract.
+"""
+
+from __future__ import annotations
+
+IDENTIFY_FIELDS: tuple[str, ...] = (
+    "mac",
+    "hostname",
+    "http.server",
+    "http.www_authenticate",
+    "http.cookie",
+    "http.title",
+    "http.headers",
+    "http.body",
+    "rtsp.server",
+    "rtsp.response",
+    "sip.server",
+    "sip.user_agent",
+    "ssh.banner",
+    "telnet.banner",
+    "ftp.banner",
+    "snmp.sysdescr",
+    "snmp.sysobjectid",
+    "upnp.server",
+    "upnp.description",
+    "onvif.device_information",
+    "tls.subject",
+    "tls.issuer",
+    "dhcp.vendor_class",
+)
+
+DESCRIPTIVE_FIELDS: tuple[str, ...] = (
+    "port",  # "80/tcp http" : an open port and the service name a scanner gave it
+    "nmap.service",  # nmap's product / version / extrainfo for a port, joined by spaces
+    "nmap.devicetype",  # nmap's devicetype for a port ("webcam", "router", ...)
+    "cpe",  # a CPE string a scanner reported ("cpe:/h:hikvision:ds-7600")
+    "os.match",  # an OS guess ("Linux 3.2 - 4.9", "Hikvision embedded")
+    "mac.vendor",  # a vendor name a scanner attached to the MAC (nmap's own table)
+    "inventory.vendor",  # an asset inventory's vendor / manufacturer / make column
+    "inventory.model",
+    "inventory.serial",
+    "inventory.site",
+    "inventory.name",  # free-text asset name or description
+)
+
+ALL_FIELDS: frozenset[str] = frozenset(IDENTIFY_FIELDS + DESCRIPTIVE_FIELDS)
+
+# What a signature may set, in the order reports show them.
+IDENTITY_ATTRIBUTES: tuple[str, ...] = (
+    "manufacturer",
+    "brand",
+    "product",
+    "model",
+    "version",
+    "device_type",
+)

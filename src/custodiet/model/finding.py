@@ -1,0 +1,24 @@
+"""A finding: a device falls under a rule of a list, and why."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """device is a Device.id; rule names the list entry ("us-fcc-covered-list:hikvision");
+    list is the list id; entity the listed entity as the list names it; reason says why this
+    device falls under it (the identity and its strongest evidence); scope is the caveat the
+    list itself carries (purpose-limited entries, dates); severity is "covered" when the
+    identity is confident, "verify" when a human must decide, "watch" for watch profiles.
+    """
+
+    device: str
+    rule: str
+    list: str
+    entity: str
+    reason: str
+    scope: str
+    severity: str
+    sources: tuple[str, ...] = ()
