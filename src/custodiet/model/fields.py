@@ -40,6 +40,7 @@ DESCRIPTIVE_FIELDS: tuple[str, ...] = (
     "nmap.service",  # nmap's product / version / extrainfo for a port, joined by spaces
     "nmap.devicetype",  # nmap's devicetype for a port ("webcam", "router", ...)
     "cpe",  # a CPE string a scanner reported ("cpe:/h:hikvision:ds-7600")
+    "wsd.scopes",  # WS-Discovery (ONVIF) types, scopes and XAddrs of a device
     "os.match",  # an OS guess ("Linux 3.2 - 4.9", "Hikvision embedded")
     "mac.vendor",  # a vendor name a scanner attached to the MAC (nmap's own table)
     "inventory.vendor",  # an asset inventory's vendor / manufacturer / make column
