@@ -53,7 +53,7 @@ def load_yaml(path: Path | Any, label: str | None = None) -> Any:
     except (OSError, UnicodeDecodeError) as exc:
         raise ContentError(f"cannot read: {exc}", file=name) from exc
     try:
-        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - _LineLoader is a SafeLoader
+        return yaml.load(text, Loader=_LineLoader)
     except ContentError as exc:
         raise ContentError(exc.message, file=name, place=exc.place) from exc
     except yaml.MarkedYAMLError as exc:

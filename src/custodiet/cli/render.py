@@ -1,0 +1,174 @@
+"""Terminal output of the CLI that is not a report: progress, explanations, content listings."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from custodiet.model import Finding, RunReport
+
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+
+def shown(text: object) -> str:
+    """Device text made safe for the terminal: Rich markup escaped, control bytes as \\xNN."""
+    raw = str(text)
+    safe = "".join(ch if ch.isprintable() or ch == " " else f"\\x{ord(ch):02x}" if ord(ch) < 256 else f"\\u{ord(ch):04x}" for ch in raw)
+    return escape(safe)
+
+
+@contextmanager
+def progress_bar(quiet: bool) -> Iterator:
+    """A Rich progress display fed by the pipeline's progress(path, records, done) callback."""
+    if quiet or not err.is_terminal:
+        yield None
+        return
+    with Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[records]:,} records"),
+        TimeElapsedColumn(), console=err, transient=False,
+    ) as progress:
+        tasks: dict[str, int] = {}
+
+        def update(path: str, records: int, done: bool) -> None:
+            if path not in tasks:
+                tasks[path] = progress.add_task(shown(path), total=None, records=0)
+            progress.update(tasks[path], records=records)
+            if done:
+                progress.update(tasks[path], total=1, completed=1)
+
+        yield update
+
+
+def write_reports(run: RunReport, *, quiet: bool, html: Path | None, json_path: Path | None, csv_path: Path | None) -> None:
+    from custodiet.report.csv_report import write_csv
+    from custodiet.report.html import render_html
+    from custodiet.report.json_report import write_json
+    from custodiet.report.terminal import render_summary
+
+    if not quiet:
+        render_summary(run, out)
+    if html:
+        html.write_text(render_html(run), encoding="utf-8")
+        _wrote(html, quiet)
+    if json_path:
+        with json_path.open("wb") as handle:
+            write_json(run, handle)
+        _wrote(json_path, quiet)
+    if csv_path:
+        with csv_path.open("w", encoding="utf-8", newline="") as handle:
+            write_csv(run, handle)
+        _wrote(csv_path, quiet)
+
+
+def _wrote(path: Path, quiet: bool) -> None:
+    if not quiet:
+        err.print(f"wrote {shown(path)}")
+
+
+def print_explanation(detail, findings: list[Finding]) -> None:  # type: ignore[no-untyped-def]
+    device = detail.device
+    identity = device.identity
+    out.print(f"[bold]{shown(device.id)}[/bold]  addresses {shown(', '.join(device.addresses))}"
+              + (f"  hostnames {shown(', '.join(device.hostnames))}" if device.hostnames else ""))
+    label = identity.manufacturer or "unidentified"
+    if identity.brand:
+        label += f" (brand {identity.brand})"
+    out.print(f"identity: [bold]{shown(label)}[/bold] model {shown(identity.model or '-')} firmware {shown(identity.firmware or '-')} "
+              f"type {shown(identity.device_type or '-')}  confidence [bold]{identity.confidence:.3f}[/bold]")
+    table = Table(title="Observations", show_lines=False)
+    for column in ("source", "field", "text", "signature", "sets", "strength"):
+        table.add_column(column, overflow="fold")
+    for obs, matches in detail.observations:
+        where = f"{obs.provenance.file} {obs.provenance.place}"
+        excerpt = obs.text if len(obs.text) <= 160 else obs.text[:157] + "..."
+        if not matches:
+            table.add_row(shown(where), shown(obs.field), shown(excerpt), "-", "", "")
+        for match in matches:
+            sets = ", ".join(f"{k}={v}" for k, v in match.sets.items())
+            if match.relabel:
+                sets += f" (possible maker {match.relabel})"
+            table.add_row(shown(where), shown(obs.field), shown(excerpt), shown(match.signature), shown(sets), f"{match.strength:.2f}")
+    out.print(table)
+    out.print("[bold]How the confidence came out[/bold]")
+    for line in identity.explanation or ("no evidence names a manufacturer",):
+        out.print(f"  {shown(line)}")
+    for conflict in identity.conflicts:
+        values = ", ".join(f"{v} ({s:.2f})" for v, s in conflict.values)
+        out.print(f"  [yellow]conflict[/yellow] on {shown(conflict.attribute)}: {shown(values)}")
+    if findings:
+        out.print("[bold]Findings[/bold]")
+        for finding in findings:
+            out.print(f"  [{'red' if finding.severity == 'covered' else 'yellow'}]{shown(finding.severity)}[/] "
+                      f"{shown(finding.rule)}: {shown(finding.reason)}")
+            out.print(f"    scope: {shown(finding.scope)}")
+
+
+def print_runs(runs) -> None:  # type: ignore[no-untyped-def]
+    table = Table(title="Audit runs")
+    for column in ("run", "started", "finished", "inputs", "devices", "covered", "findings"):
+        table.add_column(column)
+    for info in runs:
+        table.add_row(str(info.id), shown(info.started), shown(info.finished or "-"), str(info.inputs), str(info.devices),
+                      str(info.covered), str(info.findings))
+    out.print(table)
+
+
+def print_verify(problems, counts: dict[str, int]) -> None:  # type: ignore[no-untyped-def]
+    for problem in problems:
+        err.print(f"[red]✗[/red] {shown(problem)}")
+    summary = ", ".join(f"{v} {k.replace('_', '-')}" for k, v in counts.items())
+    if problems:
+        err.print(f"[red]{len(problems)} problem(s)[/red] in {summary}")
+    else:
+        out.print(f"[green]content OK[/green]: {summary}")
+
+
+def print_content_list(listing) -> None:  # type: ignore[no-untyped-def]
+    table = Table(title=f"{len(listing.signatures)} signatures")
+    for column in ("id", "fields", "sets", "strength", "sources"):
+        table.add_column(column, overflow="fold")
+    for sig in listing.signatures:
+        table.add_row(shown(sig.id), shown(", ".join(sig.fields)), shown(", ".join(f"{k}={v}" for k, v in sig.sets.items())),
+                      sig.strength, shown(", ".join(sig.sources)))
+    out.print(table)
+    lists = Table(title="Lists")
+    for column in ("id", "jurisdiction", "entries"):
+        lists.add_column(column)
+    for lst in listing.lists.values():
+        lists.add_row(lst.id, lst.jurisdiction, ", ".join(e.id for e in lst.entries))
+    out.print(lists)
+    profiles = Table(title="Profiles (--profile)")
+    for column in ("id", "default", "lists"):
+        profiles.add_column(column, overflow="fold")
+    for profile in listing.profiles.values():
+        profiles.add_row(profile.id, "yes" if profile.default else "", ", ".join(f"{k} ({v})" for k, v in profile.lists.items()))
+    out.print(profiles)
+
+
+def print_content_stats(listing) -> None:  # type: ignore[no-untyped-def]
+    per_vendor: Counter[str] = Counter()
+    per_field: Counter[str] = Counter()
+    grid: Counter[tuple[str, str]] = Counter()
+    for sig in listing.signatures:
+        maker = sig.sets.get("manufacturer") or (f"brand {sig.sets['brand']}" if sig.sets.get("brand") else "(attributes only)")
+        per_vendor[maker] += 1
+        for field in sig.fields:
+            per_field[field] += 1
+            grid[(maker, field)] += 1
+    fields = sorted(per_field)
+    table = Table(title=f"Signatures per manufacturer and field ({len(listing.signatures)} signatures)")
+    table.add_column("manufacturer")
+    table.add_column("total", justify="right")
+    for field in fields:
+        table.add_column(field, justify="right")
+    for maker, total in per_vendor.most_common():
+        table.add_row(shown(maker), str(total), *[str(grid[(maker, f)] or "") for f in fields])
+    out.print(table)

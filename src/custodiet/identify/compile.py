@@ -1,0 +1,216 @@
+"""Turn content into matchers: one Hyperscan database per field, with every signature of that
+field (and the generated vendor-name signatures) matched in a single pass over the text.
+
+Compiled content is cached on disk, keyed by a hash of every content file and of the engine and
+library versions, so that loading is fast and a content change can never use a stale database.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import hyperscan
+
+from custodiet.catalog import Catalog, fold, load_catalog
+from custodiet.errors import ContentError
+from custodiet.identify.oui import load_registry, registry_path
+from custodiet.identify.signatures import STRENGTHS, Signature, SignatureFile, load_signature_files
+
+ENGINE_VERSION = "1"
+HS_FLAGS = hyperscan.HS_FLAG_SINGLEMATCH | hyperscan.HS_FLAG_MULTILINE
+
+# Free-text fields where a vendor or brand name, as a whole word, is itself evidence; the
+# strength says how much we trust who wrote the text.
+NAME_FIELDS: dict[str, str] = {
+    "inventory.vendor": "strong",  # a person recorded the maker
+    "inventory.model": "medium",
+    "inventory.name": "weak",
+    "nmap.service": "medium",  # the scanner's reading of a banner
+    "mac.vendor": "medium",  # the scanner's own OUI table
+    "cpe": "medium",
+    "os.match": "weak",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class SigEntry:
+    """What the matcher needs of one signature: small, picklable."""
+
+    id: str
+    pattern: str
+    sets: dict[str, str]
+    weight: float
+    captures: bool  # has named groups -> run RE2 after a hit
+    veto: str | None = None  # for generated "not a vendor" names: the vendor id it vetoes
+
+
+@dataclass
+class FieldMatcherData:
+    field: str
+    entries: list[SigEntry]
+    database: bytes  # hyperscan.dumpb()
+
+
+@dataclass
+class CompiledContent:
+    version: str
+    catalog: Catalog
+    fields: dict[str, FieldMatcherData]
+    oui: dict[int, tuple[str, str]]
+    signature_files: list[SignatureFile] = field(default_factory=list)
+
+
+def content_dir() -> Path:
+    from custodiet.content import CONTENT_DIR
+
+    return Path(str(CONTENT_DIR))
+
+
+def content_hash(directory: Path) -> str:
+    digest = hashlib.sha256()
+    digest.update(f"engine {ENGINE_VERSION} hyperscan {hyperscan.__version__}".encode())
+    for path in sorted(directory.rglob("*.yaml")):
+        digest.update(str(path.relative_to(directory)).encode())
+        digest.update(path.read_bytes())
+    oui = registry_path()
+    digest.update(f"{oui.stat().st_size}:{oui.stat().st_mtime_ns}".encode())
+    return digest.hexdigest()[:20]
+
+
+def hs_pattern(pattern: str) -> bytes:
+    return pattern.encode("utf-8")
+
+
+def compile_field(field_name: str, entries: list[SigEntry]) -> bytes:
+    """Compile one field's patterns; a pattern Hyperscan rejects is a ContentError naming it."""
+    database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+    expressions = [hs_pattern(e.pattern) for e in entries]
+    try:
+        database.compile(
+            expressions=expressions,
+            ids=list(range(len(entries))),
+            elements=len(entries),
+            flags=[HS_FLAGS] * len(entries),
+        )
+    except hyperscan.error as exc:
+        bad = _find_bad_pattern(entries)
+        where = f"signature {bad.id}" if bad else None
+        raise ContentError(f"pattern rejected by Hyperscan: {exc}", file=f"field {field_name}", place=where) from exc
+    return hyperscan.dumpb(database)
+
+
+def _find_bad_pattern(entries: list[SigEntry]) -> SigEntry | None:
+    for entry in entries:
+        try:
+            hyperscan.Database().compile(expressions=[hs_pattern(entry.pattern)], ids=[0], elements=1, flags=[HS_FLAGS])
+        except hyperscan.error:
+            return entry
+    return None
+
+
+def _name_pattern(names: list[str]) -> str:
+    """Whole-word, case-insensitive alternation of literal names (bytes-level escaping)."""
+    parts = []
+    for name in sorted(set(names), key=len, reverse=True):
+        escaped = "".join(
+            ch if ch.isascii() and ch.isalnum() else "".join(f"\\x{b:02x}" for b in ch.encode("utf-8"))
+            for ch in name
+        )
+        parts.append(escaped)
+    return "(?i)(?:^|[^a-z0-9])(?:" + "|".join(parts) + ")(?:[^a-z0-9]|$)"
+
+
+def name_entries(catalog: Catalog, strength: str) -> list[SigEntry]:
+    """Generated signatures: every vendor name and brand, as a whole word.
+
+    A name that is also a brand becomes a brand signature only: resolving the brand decides
+    whether it names the maker (own brand, well-sourced relabel) or only a possible maker.
+    """
+    weight = STRENGTHS[strength]
+    entries: list[SigEntry] = []
+    for vendor in catalog.vendors.values():
+        names = [n for n in (vendor.name, *vendor.aliases) if fold(n) not in catalog.brands]
+        if names:
+            sets = {"manufacturer": vendor.name}
+            entries.append(SigEntry(f"names/{vendor.id}", _name_pattern(names), sets, weight, False))
+        for bad in vendor.not_aliases:
+            entries.append(SigEntry(f"names/not-{vendor.id}", _name_pattern([bad]), {}, 0.0, False, veto=vendor.id))
+    links = {id(link): link for link in catalog.brands.values()}
+    for link in sorted(links.values(), key=lambda lk: fold(lk.brand)):
+        sets = {"brand": link.brand}
+        entries.append(SigEntry(f"names/brand-{fold(link.brand)}", _name_pattern(list(link.aliases)), sets, weight, False))
+    return entries
+
+
+def signature_entry(sig: Signature) -> SigEntry:
+    return SigEntry(
+        id=sig.id,
+        pattern=sig.pattern,
+        sets=dict(sig.sets),
+        weight=sig.weight,
+        captures="(?P<" in sig.pattern,
+    )
+
+
+def build(directory: Path | None = None) -> CompiledContent:
+    """Load and compile all content (no cache)."""
+    directory = directory or content_dir()
+    catalog = load_catalog(directory)
+    files = load_signature_files(directory)
+    per_field: dict[str, list[SigEntry]] = {}
+    for sig_file in files:
+        for sig in sig_file.signatures:
+            for name in sig.fields:
+                per_field.setdefault(name, []).append(signature_entry(sig))
+    for name, strength in NAME_FIELDS.items():
+        per_field.setdefault(name, []).extend(name_entries(catalog, strength))
+    fields = {
+        name: FieldMatcherData(field=name, entries=entries, database=compile_field(name, entries))
+        for name, entries in per_field.items()
+        if entries
+    }
+    return CompiledContent(
+        version=content_hash(directory),
+        catalog=catalog,
+        fields=fields,
+        oui=load_registry(),
+        signature_files=files,
+    )
+
+
+def cache_dir() -> Path:
+    base = os.environ.get("CUSTODIET_CACHE") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "custodiet"
+    )
+    return Path(base)
+
+
+def load_compiled(directory: Path | None = None, use_cache: bool = True) -> CompiledContent:
+    """Compiled content, from the on-disk cache when its key matches, else built and cached."""
+    directory = directory or content_dir()
+    if not use_cache:
+        return build(directory)
+    key = content_hash(directory)
+    path = cache_dir() / f"content-{key}.pickle"
+    try:
+        with path.open("rb") as handle:
+            cached: Any = pickle.load(handle)
+        if isinstance(cached, CompiledContent) and cached.version == key:
+            return cached
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError):
+        pass
+    compiled = build(directory)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".tmp{os.getpid()}")
+        with tmp.open("wb") as handle:
+            pickle.dump(compiled, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only home is not an error; we just compile next time too
+    return compiled

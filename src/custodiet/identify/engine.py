@@ -1,0 +1,198 @@
+"""Match observation texts against compiled content.
+
+One Hyperscan scan per text finds every signature of the field at once (no backtracking, linear
+in the text); RE2 then runs only on the few signatures that hit and carry named groups. A MAC is
+looked up in the IEEE registry instead. Each hit becomes a model.Match whose manufacturer is
+canonical and whose brand has been resolved to its maker (with the link's confidence).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import hyperscan
+import re2
+
+from custodiet.catalog import Catalog, clean_display, fold, resolve_name
+from custodiet.identify.compile import CompiledContent, SigEntry
+from custodiet.identify.oui import mac_prefix
+from custodiet.model import Match
+
+# How much an OUI says about the device maker, by how sure we are the block is the vendor's.
+OUI_WEIGHT = {"high": 0.7, "medium": 0.5, "low": 0.3}
+OUI_COMPONENT_WEIGHT = 0.15  # a chip or module maker's OUI on someone else's device
+OUI_UNMAPPED_WEIGHT = 0.5  # registered organisation we have no catalogue entry for
+
+MAX_CAPTURE = 120
+_CACHE_LIMIT = 200_000
+
+
+def _collect(sig_index: int, _from: int, _to: int, _flags: int, hits: list[int]) -> None:
+    hits.append(sig_index)
+
+
+def _load_database(serialized: bytes) -> Any:
+    database = hyperscan.loadb(serialized, hyperscan.HS_MODE_BLOCK)
+    database.scratch = hyperscan.Scratch(database)
+    return database
+
+
+class Identifier:
+    """Thread-compatible matcher over one CompiledContent (create one per process)."""
+
+    def __init__(self, compiled: CompiledContent) -> None:
+        self.compiled = compiled
+        self.catalog: Catalog = compiled.catalog
+        self._databases: dict[str, Any] = {
+            name: _load_database(data.database) for name, data in compiled.fields.items()
+        }
+        self._entries: dict[str, list[SigEntry]] = {name: data.entries for name, data in compiled.fields.items()}
+        self._static: dict[tuple[str, int], Match | None] = {}
+        self._regex: dict[str, Any] = {}
+        self._cache: dict[tuple[str, str], tuple[Match, ...]] = {}
+        self._vetoes = {
+            name: any(e.veto for e in entries) for name, entries in self._entries.items()
+        }
+
+    @property
+    def fields(self) -> frozenset[str]:
+        return frozenset(self._databases) | {"mac"}
+
+    def match(self, field: str, text: str) -> tuple[Match, ...]:
+        """Every signature of `field` that hits `text`, resolved; () when none."""
+        key = (field, text)
+        cached = self._cache.get(key)
+        if cached is not None:
+            return cached
+        result = self._match_mac(text) if field == "mac" else self._match_text(field, text)
+        if len(self._cache) >= _CACHE_LIMIT:
+            self._cache.clear()
+        self._cache[key] = result
+        return result
+
+    def _match_text(self, field: str, text: str) -> tuple[Match, ...]:
+        database = self._databases.get(field)
+        if database is None:
+            return ()
+        data = text.encode("utf-8", "surrogatepass")
+        hits: list[int] = []
+        database.scan(data, match_event_handler=_collect, context=hits)
+        if not hits:
+            return ()
+        hits.sort()
+        entries = self._entries[field]
+        vetoed = {entries[i].veto for i in hits if entries[i].veto} if self._vetoes[field] else set()
+        matches = []
+        for index in hits:
+            entry = entries[index]
+            if entry.veto:
+                continue
+            match = self._build(field, index, entry, data)
+            if match is None:
+                continue
+            if vetoed and match.sets.get("manufacturer") and self._vendor_id(match.sets["manufacturer"]) in vetoed:
+                continue
+            matches.append(match)
+        return tuple(matches)
+
+    def _vendor_id(self, name: str) -> str | None:
+        return self.catalog.by_name.get(fold(name))
+
+    def _build(self, field: str, index: int, entry: SigEntry, data: bytes) -> Match | None:
+        if not entry.captures:
+            key = (field, index)
+            if key not in self._static:
+                self._static[key] = self.resolve(field, entry.id, dict(entry.sets), entry.weight)
+            return self._static[key]
+        values = dict(entry.sets)
+        values.update(self.captures(entry, data))
+        return self.resolve(field, entry.id, values, entry.weight)
+
+    def captures(self, entry: SigEntry, data: bytes) -> dict[str, str]:
+        """Named-group values of a signature on a text (RE2, linear time)."""
+        regex = self._regex.get(entry.id)
+        if regex is None:
+            regex = re2.compile(b"(?m)" + entry.pattern.encode("utf-8"))
+            self._regex[entry.id] = regex
+        found = regex.search(data)
+        if not found:
+            return {}
+        values = {}
+        for name, group in regex.groupindex.items():
+            raw = found.group(group)
+            if raw:
+                value = clean_display(raw.decode("utf-8", "backslashreplace").strip(" \t\r\n\"'"))[:MAX_CAPTURE]
+                if value:
+                    values[name.decode() if isinstance(name, bytes) else name] = value
+        return values
+
+    def resolve(self, field: str, signature: str, values: dict[str, str], weight: float) -> Match | None:
+        """Canonicalise the manufacturer and follow a brand to its maker."""
+        possible = None
+        name = values.get("manufacturer") or values.get("brand")
+        if name:
+            resolution = resolve_name(self.catalog, name)
+            if resolution.manufacturer:
+                values["manufacturer"] = resolution.manufacturer
+            else:
+                values.pop("manufacturer", None)
+            if resolution.brand:
+                values["brand"] = resolution.brand
+            weight *= resolution.factor
+            possible = resolution.possible_maker
+        if values.get("brand") and values.get("manufacturer") and fold(values["brand"]) == fold(values["manufacturer"]):
+            del values["brand"]
+        if not values and possible is None:
+            return None
+        return Match(signature=signature, field=field, sets=values, strength=round(weight, 4), relabel=possible)
+
+    def _match_mac(self, text: str) -> tuple[Match, ...]:
+        prefix = mac_prefix(text)
+        if prefix is None:
+            return ()
+        registered = self.compiled.oui.get(prefix)
+        if registered is None:
+            return ()
+        org, _country = registered
+        known = self.catalog.oui_orgs.get(fold(org))
+        if known is not None:
+            vendor = self.catalog.vendors[known.vendor]
+            weight = OUI_COMPONENT_WEIGHT if vendor.kind == "component" else OUI_WEIGHT[known.confidence]
+            values = {"manufacturer": vendor.name}
+            if known.brand:
+                values["brand"] = known.brand
+            return (Match(signature=f"oui/{vendor.id}", field="mac", sets=values, strength=weight),)
+        by_name = [m for m in self.match("mac.vendor", org) if m.sets.get("manufacturer")]
+        if by_name:
+            best = by_name[0]
+            vendor = self.catalog.vendor_by_name(best.sets["manufacturer"])
+            weight = OUI_COMPONENT_WEIGHT if vendor and vendor.kind == "component" else OUI_UNMAPPED_WEIGHT
+            return (Match(signature="oui/registry", field="mac", sets=dict(best.sets), strength=weight, relabel=best.relabel),)
+        return (
+            Match(signature="oui/registry", field="mac", sets={"manufacturer": clean_display(org)}, strength=OUI_UNMAPPED_WEIGHT),
+        )
+
+    def registered_org(self, text: str) -> tuple[str, str] | None:
+        """(organisation, country) registered for a MAC's OUI, for explanations."""
+        prefix = mac_prefix(text)
+        return self.compiled.oui.get(prefix) if prefix is not None else None
+
+    def excerpt(self, field: str, signature: str, text: str, width: int = 240) -> str:
+        """The part of a long text that a signature matched, with some context, for display."""
+        if len(text) <= width:
+            return text
+        entry = next((e for e in self._entries.get(field, ()) if e.id == signature), None)
+        if entry is None:
+            return text[:width] + "..."
+        regex = self._regex.get(entry.id)
+        if regex is None:
+            regex = re2.compile(b"(?m)" + entry.pattern.encode("utf-8"))
+            self._regex[entry.id] = regex
+        data = text.encode("utf-8", "surrogatepass")
+        found = regex.search(data)
+        if not found:
+            return text[:width] + "..."
+        start = max(0, found.start() - width // 3)
+        end = min(len(data), max(found.end(), start + width))
+        snippet = data[start:end].decode("utf-8", "backslashreplace")
+        return ("..." if start else "") + snippet + ("..." if end < len(data) else "")

@@ -1,0 +1,151 @@
+"""Fuse the evidence of one device into one identity, with a confidence that means something.
+
+How the confidence is computed (docs/identification.md says the same for users):
+1. Each hit has a strength in 0..1 (its signature's declared strength, times the confidence of a
+   brand->maker link when one was followed).
+2. Hits are grouped by the manufacturer they claim and by *channel* (the protocol family:
+   http, rtsp, ssh, snmp, mac, inventory, scanner, ...). Within a channel only the strongest hit
+   counts: an HTTP Server header and the header block that contains it are one fact, not two.
+3. Independent channels combine as a noisy-OR: S = 1 - prod(1 - s_channel).
+4. The manufacturer with the highest S wins. Evidence for another manufacturer is a
+   contradiction: confidence = S_best * (1 - S_second / 2). Claims below 0.2 (a chip maker's MAC
+   block, say) are too weak to contradict anything.
+So one weak token (0.3) stays at 0.3, a strong server string alone gives 0.85, and the same
+claim from two independent channels (server string + MAC block) rises to about 0.96.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from custodiet.catalog import fold
+from custodiet.model import Conflict, Evidence, Identity
+
+CONTRADICTION_FLOOR = 0.2
+OTHER_ATTRIBUTES = ("brand", "product", "model", "version", "device_type")
+
+_CHANNEL_PREFIX = {
+    "nmap": "scanner",
+    "cpe": "scanner",
+    "os": "scanner",
+    "wsd": "onvif",
+    "upnp": "upnp",
+    "inventory": "inventory",
+}
+
+
+def channel(field: str) -> str:
+    """The independent evidence channel a field belongs to."""
+    head = field.split(".", 1)[0]
+    return _CHANNEL_PREFIX.get(head, head)
+
+
+@dataclass
+class _Claim:
+    manufacturer: str
+    score: float
+    channels: dict[str, Evidence]  # channel -> strongest evidence in it
+
+
+def _claims(evidence: Sequence[Evidence]) -> list[_Claim]:
+    by_maker: dict[str, dict[str, Evidence]] = {}
+    names: dict[str, str] = {}
+    for item in evidence:
+        maker = item.sets.get("manufacturer")
+        if not maker:
+            continue
+        key = fold(maker)
+        names.setdefault(key, maker)
+        chans = by_maker.setdefault(key, {})
+        chan = channel(item.field)
+        if chan not in chans or item.strength > chans[chan].strength:
+            chans[chan] = item
+    claims = []
+    for key, chans in by_maker.items():
+        remaining = 1.0
+        for item in chans.values():
+            remaining *= 1.0 - item.strength
+        claims.append(_Claim(names[key], 1.0 - remaining, chans))
+    claims.sort(key=lambda c: (-c.score, c.manufacturer))
+    return claims
+
+
+def fuse(evidence: Sequence[Evidence]) -> Identity:
+    """One identity from all the evidence of one device."""
+    claims = _claims(evidence)
+    explanation: list[str] = []
+    conflicts: list[Conflict] = []
+    manufacturer = None
+    confidence = 0.0
+    if claims:
+        best = claims[0]
+        manufacturer = best.manufacturer
+        confidence = best.score
+        parts = [f"{chan} {e.signature} {e.strength:.2f}" for chan, e in sorted(best.channels.items())]
+        explanation.append(
+            f"{manufacturer}: " + "; ".join(parts) + f" -> 1 - prod(1 - s) = {best.score:.3f}"
+        )
+        rivals = [c for c in claims[1:] if c.score >= CONTRADICTION_FLOOR]
+        if rivals:
+            second = rivals[0]
+            confidence = best.score * (1.0 - second.score / 2.0)
+            explanation.append(
+                f"contradicted by {second.manufacturer} ({second.score:.3f}): "
+                f"{best.score:.3f} x (1 - {second.score:.3f}/2) = {confidence:.3f}"
+            )
+            conflicts.append(
+                Conflict("manufacturer", tuple((c.manufacturer, round(c.score, 3)) for c in [best, *rivals]))
+            )
+    agreeing = [e for e in evidence if not e.sets.get("manufacturer") or fold(e.sets["manufacturer"]) == fold(manufacturer or "")]
+    values: dict[str, str | None] = {}
+    for attribute in OTHER_ATTRIBUTES:
+        value, conflict = _pick(attribute, agreeing)
+        values[attribute] = value
+        if conflict:
+            conflicts.append(conflict)
+    for item in evidence:
+        if item.relabel and item.sets.get("brand"):
+            explanation.append(
+                f"brand {item.sets['brand']} may be made by {item.relabel} (weak link, see relabels.yaml): verify"
+            )
+    for item in agreeing:
+        if item.sets.get("brand") and item.sets.get("manufacturer") and item.relabel is None:
+            explanation.append(f"brand {item.sets['brand']} -> maker {item.sets['manufacturer']} ({item.signature})")
+            break
+    return Identity(
+        manufacturer=manufacturer,
+        brand=values["brand"],
+        product=values["product"],
+        model=values["model"],
+        firmware=values["version"],
+        device_type=values["device_type"],
+        confidence=round(confidence, 3),
+        evidence=tuple(evidence),
+        conflicts=tuple(conflicts),
+        explanation=tuple(_dedupe(explanation)),
+    )
+
+
+def _pick(attribute: str, evidence: Iterable[Evidence]) -> tuple[str | None, Conflict | None]:
+    """The value of the strongest evidence that sets `attribute`, and a conflict if others differ."""
+    scores: dict[str, tuple[float, str]] = {}
+    for item in evidence:
+        value = item.sets.get(attribute)
+        if not value:
+            continue
+        key = fold(value) or value
+        if key not in scores or item.strength > scores[key][0]:
+            scores[key] = (item.strength, value)
+    if not scores:
+        return None, None
+    ranked = sorted(scores.values(), key=lambda sv: (-sv[0], sv[1]))
+    chosen = ranked[0][1]
+    if len(ranked) > 1 and attribute != "device_type":
+        return chosen, Conflict(attribute, tuple((v, round(s, 3)) for s, v in ranked))
+    return chosen, None
+
+
+def _dedupe(lines: list[str]) -> list[str]:
+    seen: set[str] = set()
+    return [x for x in lines if not (x in seen or seen.add(x))]

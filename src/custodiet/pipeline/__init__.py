@@ -1,0 +1,1 @@
+"""Wiring: the only place (with the CLI) where several stages meet."""

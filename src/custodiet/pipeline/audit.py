@@ -1,0 +1,166 @@
+"""`custodiet audit`: sources -> observations -> identities -> findings -> store.
+
+Memory stays flat in input size: observations stream from the sources into the store in
+batches, and devices are formed and identified one at a time from the store. Everything a run
+writes is one transaction: an error or a crash leaves the inventory as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from custodiet.errors import InputError
+from custodiet.model import InputSummary, Match, Observation, RunReport
+from custodiet.pipeline.context import Context
+from custodiet.pipeline.devices import build_device
+from custodiet.sources.base import ReadStats, SourceOptions
+from custodiet.sources.detect import detect_format
+from custodiet.sources.registry import READERS
+from custodiet.store import Store
+
+BATCH = 5000
+
+# progress(path, records_so_far, done) - called while reading; the CLI draws it.
+Progress = Callable[[str, int, bool], None]
+
+
+@dataclass(frozen=True)
+class AuditRequest:
+    paths: tuple[Path, ...]
+    db: Path
+    format: str | None = None
+    source_options: SourceOptions = field(default_factory=SourceOptions)
+
+
+@dataclass
+class AuditResult:
+    run_id: int | None
+    reused: bool
+    inputs: list[InputSummary]
+    errors: list[str]
+    report: RunReport | None
+
+
+def expand_paths(paths: tuple[Path, ...]) -> tuple[list[tuple[Path, str]], list[str]]:
+    """Files to read (folders walked, hidden files skipped) and one-line errors for bad paths."""
+    files: list[tuple[Path, str]] = []
+    errors: list[str] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts))
+            files.extend((p, str(p)) for p in found)
+        elif path.is_file():
+            files.append((path, str(path)))
+        else:
+            errors.append(str(InputError("no such file or folder", file=str(path))))
+    return files, errors
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def run_key(context: Context, inputs: list[tuple[str, str]]) -> str:
+    """Same inputs (by content), same content version and profile: same run."""
+    digest = hashlib.sha256(f"{context.content_version}|{context.policy.profile.id}".encode())
+    for sha, fmt in sorted(inputs):
+        digest.update(f"|{sha}:{fmt}".encode())
+    return digest.hexdigest()
+
+
+def audit(request: AuditRequest, context: Context, progress: Progress | None = None) -> AuditResult:
+    files, errors = expand_paths(request.paths)
+    planned: list[tuple[Path, str, str, str]] = []  # path, label, format, sha
+    skipped_inputs: list[InputSummary] = []
+    for path, label in files:
+        try:
+            if path.stat().st_size == 0:
+                raise InputError("empty file", file=label)
+            fmt = request.format or detect_format(path, label)
+            if fmt not in READERS:
+                raise InputError(f"unknown format '{fmt}' (known: {', '.join(sorted(READERS))})", file=label)
+            planned.append((path, label, fmt, file_sha256(path)))
+        except InputError as exc:
+            errors.append(str(exc))
+            skipped_inputs.append(InputSummary(path=label, format="?", sha256="", records=0, observations=0, error=exc.message))
+        except OSError as exc:
+            errors.append(str(InputError(f"cannot read: {exc.strerror}", file=label)))
+    if not planned:
+        return AuditResult(None, False, skipped_inputs, errors, None)
+    key = run_key(context, [(sha, fmt) for _, _, fmt, sha in planned])
+    with Store(request.db) as store:
+        existing = store.find_run(key)
+        if existing is not None:
+            report = store.load_run(existing)
+            return AuditResult(existing, True, list(report.inputs), errors, report)
+        with store.begin_run(key, context.content_version) as writer:
+            summaries = [_ingest(writer, context, p, label, fmt, sha, request.source_options, progress, errors)
+                         for p, label, fmt, sha in planned]
+            for summary in [*summaries, *skipped_inputs]:
+                writer.add_input(summary)
+            _identify_devices(writer, context)
+            writer.commit()
+            run_id = writer.run_id
+        report = store.load_run(run_id)
+    return AuditResult(run_id, False, [*summaries, *skipped_inputs], errors, report)
+
+
+def _ingest(writer, context: Context, path: Path, label: str, fmt: str, sha: str,  # type: ignore[no-untyped-def]
+            options: SourceOptions, progress: Progress | None, errors: list[str]) -> InputSummary:
+    stats = ReadStats()
+    reader = READERS[fmt]
+    error: str | None = None
+    match = context.identifier.match
+    batch: list[tuple[Observation, tuple[Match, ...]]] = []
+    try:
+        for obs in reader(path, label, stats, options):
+            batch.append((obs, match(obs.field, obs.text)))
+            if len(batch) >= BATCH:
+                writer.add_observations(batch)
+                batch = []
+                if progress:
+                    progress(label, stats.records, False)
+    except InputError as exc:
+        error = str(exc)
+        errors.append(error)
+    except OSError as exc:
+        error = str(InputError(f"read failed: {exc.strerror or exc}", file=label))
+        errors.append(error)
+    if batch:
+        writer.add_observations(batch)
+    if progress:
+        progress(label, stats.records, True)
+    return InputSummary(
+        path=label,
+        format=fmt,
+        sha256=sha,
+        records=stats.records,
+        observations=stats.observations,
+        skipped=sum(stats.skipped.values()),
+        skip_reasons=tuple(sorted(stats.skipped.items())),
+        error=error,
+    )
+
+
+def _identify_devices(writer, context: Context) -> None:  # type: ignore[no-untyped-def]
+    devices = []
+    findings = []
+    policy = context.policy
+    for rows in writer.device_groups():
+        device = build_device(rows, context.identifier, policy.is_covered)
+        devices.append(device)
+        findings.extend(policy.findings(device))
+        if len(devices) >= BATCH:
+            writer.add_devices(devices)
+            writer.add_findings(findings)
+            devices, findings = [], []
+    writer.add_devices(devices)
+    writer.add_findings(findings)
+

@@ -1,0 +1,201 @@
+"""Lists and a profile -> findings for a device. Pure functions of the identity and the content.
+
+A finding is "covered" (at the profile's severity) only when the identity is confident
+(CONFIDENT or more); a weaker identity, an unknown device type where the entry covers only some
+types, a weakly sourced brand->maker link, or a category entry whose conditions the evidence
+cannot settle (where was it produced? is it consumer-grade?) makes a "verify" finding: a human
+must look, and the finding says what to check.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from custodiet.catalog import Catalog, Vendor, fold, load_catalog
+from custodiet.model import Device, Evidence, Finding, Identity
+from custodiet.policy.lists import ListEntry, Profile, RegulatoryList, load_lists, load_profiles
+
+CONFIDENT = 0.6
+MAX_REASON_TEXT = 80
+
+
+@dataclass
+class Policy:
+    catalog: Catalog
+    lists: dict[str, RegulatoryList]
+    profile: Profile
+    _naming: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @cached_property
+    def _by_vendor(self) -> dict[str, tuple[str, ...]]:
+        index: dict[str, list[str]] = {}
+        for lst in self.lists.values():
+            for entry in lst.entries:
+                for vendor in entry.vendors:
+                    if lst.id not in index.setdefault(vendor, []):
+                        index[vendor].append(lst.id)
+        return {k: tuple(v) for k, v in index.items()}
+
+    def lists_naming(self, manufacturer: str | None) -> tuple[str, ...]:
+        """Ids of every list (in any jurisdiction) that names this manufacturer."""
+        if not manufacturer:
+            return ()
+        vendor = self.catalog.vendor_by_name(manufacturer)
+        return self._by_vendor.get(vendor.id, ()) if vendor else ()
+
+    def is_covered(self, manufacturer: str | None) -> bool:
+        return bool(self.lists_naming(manufacturer))
+
+    def findings(self, device: Device) -> list[Finding]:
+        identity = device.identity
+        vendor = self.catalog.vendor_by_name(identity.manufacturer) if identity.manufacturer else None
+        results: list[Finding] = []
+        for list_id, severity in self.profile.lists.items():
+            lst = self.lists[list_id]
+            for entry in lst.entries:
+                finding = (
+                    _vendor_finding(device, vendor, lst, entry, severity)
+                    or _relabel_finding(device, self.catalog, lst, entry)
+                    or _category_finding(device, vendor, lst, entry)
+                )
+                if finding:
+                    results.append(finding)
+        return results
+
+
+def load_policy(content_dir: Path, catalog: Catalog | None = None, profile: str | None = None) -> Policy:
+    from custodiet.errors import UsageError
+
+    catalog = catalog or load_catalog(content_dir)
+    lists = load_lists(content_dir)
+    profiles = load_profiles(content_dir, lists)
+    if profile is None:
+        chosen = next(p for p in profiles.values() if p.default)
+    elif profile in profiles:
+        chosen = profiles[profile]
+    else:
+        raise UsageError(f"unknown profile '{profile}' (known: {', '.join(sorted(profiles))})")
+    return Policy(catalog=catalog, lists=lists, profile=chosen)
+
+
+def _strongest(evidence: tuple[Evidence, ...], manufacturer: str | None, limit: int = 2) -> list[Evidence]:
+    agreeing = [e for e in evidence if e.sets.get("manufacturer") == manufacturer]
+    agreeing.sort(key=lambda e: -e.strength)
+    picked: list[Evidence] = []
+    for item in agreeing:
+        if all(p.field != item.field for p in picked):
+            picked.append(item)
+        if len(picked) == limit:
+            break
+    return picked
+
+
+def _excerpt(text: str) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= MAX_REASON_TEXT else flat[: MAX_REASON_TEXT - 3] + "..."
+
+
+def _describe(identity: Identity) -> str:
+    label = identity.manufacturer or "unknown maker"
+    if identity.brand:
+        label += f" (brand {identity.brand})"
+    if identity.model:
+        label += f" {identity.model}"
+    return label
+
+
+def _vendor_finding(
+    device: Device, vendor: Vendor | None, lst: RegulatoryList, entry: ListEntry, severity: str
+) -> Finding | None:
+    if vendor is None or vendor.id not in entry.vendors:
+        return None
+    identity = device.identity
+    checks: list[str] = []
+    if entry.covers is not None:
+        if identity.device_type and identity.device_type not in entry.covers:
+            return None
+        if not identity.device_type:
+            checks.append(f"device type unknown; the entry covers {', '.join(entry.covers)}")
+    if identity.confidence < CONFIDENT:
+        checks.append(f"identity confidence {identity.confidence:.2f} is below {CONFIDENT}")
+    evidence = "; ".join(
+        f"{e.field} {_excerpt(e.text)!r} ({e.signature}, {e.strength:.2f})"
+        for e in _strongest(identity.evidence, identity.manufacturer)
+    )
+    reason = f"{_describe(identity)} is made by {vendor.name}, named by this entry; confidence {identity.confidence:.2f}"
+    if evidence:
+        reason += f"; evidence: {evidence}"
+    if checks:
+        reason += "; verify: " + "; ".join(checks)
+    scope = entry.scope
+    if entry.purpose_limited:
+        scope = "Purpose-limited entry. " + scope
+    return Finding(
+        device=device.id,
+        rule=f"{lst.id}:{entry.id}",
+        list=lst.id,
+        entity=entry.entity,
+        reason=reason,
+        scope=scope,
+        severity="verify" if checks else severity,
+        sources=entry.sources,
+    )
+
+
+def _relabel_finding(device: Device, catalog: Catalog, lst: RegulatoryList, entry: ListEntry) -> Finding | None:
+    for item in device.identity.evidence:
+        if not item.relabel:
+            continue
+        maker = catalog.vendor_by_name(item.relabel)
+        if maker is None or maker.id not in entry.vendors:
+            continue
+        brand = item.sets.get("brand") or item.sets.get("manufacturer") or "this brand"
+        link = catalog.brands.get(fold(brand))
+        why = f" ({link.relation} Sources: {', '.join(link.sources)})" if link else ""
+        return Finding(
+            device=device.id,
+            rule=f"{lst.id}:{entry.id}",
+            list=lst.id,
+            entity=entry.entity,
+            reason=(
+                f"brand {brand} may be made by {maker.name}: the link is weakly sourced{why}; "
+                f"evidence: {item.field} {_excerpt(item.text)!r} ({item.signature}). Verify the product's origin."
+            ),
+            scope=entry.scope,
+            severity="verify",
+            sources=entry.sources,
+        )
+    return None
+
+
+def _category_finding(device: Device, vendor: Vendor | None, lst: RegulatoryList, entry: ListEntry) -> Finding | None:
+    identity = device.identity
+    if not entry.category or identity.device_type != entry.category:
+        return None
+    if vendor is not None and entry.vendors and vendor.id in entry.vendors:
+        return None  # already a vendor finding
+    maker = vendor.name if vendor else (identity.manufacturer or "an unidentified maker")
+    country = vendor.country if vendor else None
+    if country and entry.produced_outside and country == entry.produced_outside:
+        where = f"{maker} is headquartered in {country}, but the entry counts where the product was produced (incl. design)"
+    elif country:
+        where = f"{maker} is headquartered in {country}"
+    else:
+        where = f"the country of production of {maker} is unknown"
+    checks = [where]
+    if entry.consumer_only:
+        checks.append("the entry covers consumer-grade models only")
+    if entry.waiver_until:
+        checks.append(f"new models only; firmware updates allowed under waiver until {entry.waiver_until}")
+    return Finding(
+        device=device.id,
+        rule=f"{lst.id}:{entry.id}",
+        list=lst.id,
+        entity=entry.entity,
+        reason=f"{_describe(identity)} is a {entry.category}; category entry; verify: " + "; ".join(checks),
+        scope=entry.scope,
+        severity="verify",
+        sources=entry.sources,
+    )
