@@ -62,6 +62,7 @@ class Catalog:
     by_name: dict[str, str] = field(default_factory=dict)  # folded canonical name or alias -> vendor id
     brands: dict[str, BrandLink] = field(default_factory=dict)  # folded brand -> link
     oui_orgs: dict[str, OuiOrg] = field(default_factory=dict)  # folded IEEE org name -> org
+    sources: dict[str, Any] = field(default_factory=dict)  # source ids defined by vendor files themselves
 
     def vendor_by_name(self, name: str) -> Vendor | None:
         vid = self.by_name.get(fold(name))
@@ -109,8 +110,12 @@ def load_catalog(content_dir: Path) -> Catalog:
     pending_brands: list[tuple[dict, str, str]] = []
     for path in sorted((content_dir / "vendors").glob("*.yaml")):
         label = f"content/vendors/{path.name}"
-        doc = load_yaml(path, label)
-        for node in (doc or {}).get("vendors") or []:
+        doc = load_yaml(path, label) or {}
+        own_sources = doc.get("sources") or {}
+        if not isinstance(own_sources, dict):
+            raise ContentError("top-level 'sources' must map id -> {title, url}", file=label)
+        catalog.sources.update(own_sources)
+        for node in doc.get("vendors") or []:
             vendor = _vendor(node, label)
             if vendor.id in catalog.vendors:
                 raise ContentError(f"vendor id '{vendor.id}' defined twice", file=label, place=line_of(node))

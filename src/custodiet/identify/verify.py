@@ -50,7 +50,7 @@ def verify(directory: Path | None = None) -> VerifyReport:
     identifier = Identifier(compiled)
     problems: list[Problem] = []
     global_sources = _global_sources(directory, problems)
-    problems.extend(_check_catalog(compiled.catalog, global_sources))
+    problems.extend(_check_catalog(compiled.catalog, global_sources | set(compiled.catalog.sources)))
     counts = [0, 0, 0]
     for sig_file in compiled.signature_files:
         known = global_sources | set(sig_file.sources)
