@@ -1,0 +1,1 @@
+"""Device emulators for tests: realistic identity answers on loopback addresses."""
