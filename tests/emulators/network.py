@@ -13,6 +13,7 @@ process cannot bind ports below 1024 (not root), pass port_offset (e.g. 10000): 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ipaddress
 import os
 import threading
@@ -122,7 +123,9 @@ class EmulatedNetwork:
                 )
                 self._closers.append(transport)
             else:
-                ssl_ctx = server_context(_rendered_cert(ctx, svc.spec["cert"])) if svc.kind == "https" else None
+                ssl_ctx = (
+                    server_context(_rendered_cert(ctx, svc.spec["cert"])) if svc.kind == "https" else None
+                )
                 server = await asyncio.start_server(
                     tcp_handler(ctx, svc, apps),
                     host=dev.address,
@@ -137,10 +140,8 @@ class EmulatedNetwork:
         for item in self._closers:
             item.close()
             if isinstance(item, asyncio.base_events.Server):
-                try:
+                with contextlib.suppress(Exception):
                     await asyncio.wait_for(item.wait_closed(), 2)
-                except (TimeoutError, Exception):
-                    pass
         self._closers.clear()
 
     def stop(self) -> None:

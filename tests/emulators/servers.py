@@ -149,6 +149,11 @@ class HttpApp:
                 return by_key[key]
         return None
 
+    def _explicit(self, method: str, target: str) -> bool:
+        """Whether a route names this method for this target (HEAD falls back to GET)."""
+        path = target.split("?", 1)[0]
+        return any(str(r["match"]) in (f"{method} {target}", f"{method} {path}") for r in self.routes)
+
     def respond(self, route: dict[str, Any], head_only: bool) -> bytes:
         version = as_bytes(route.get("version", self.version))
         status = as_bytes(route.get("status", "200 OK"))
@@ -216,7 +221,7 @@ class HttpApp:
                 return
             parts = head.split(b"\r\n", 1)[0].split(b" ")
             if len(parts) != 3 or not parts[2].startswith(b"HTTP/"):
-                route = self.find("BAD", "*")
+                route = next((r for r in self.routes if r["match"] == "BAD *"), None)
                 if route is not None:
                     writer.write(self.respond(route, head_only=False))
                 return
@@ -231,7 +236,7 @@ class HttpApp:
                 writer.write(self.onvif_reply(body))
                 return
             head_only = method == "HEAD"
-            route = self.find(method, target) or (self.find("GET", target) if head_only else None)
+            route = self.find("GET" if head_only and not self._explicit("HEAD", target) else method, target)
             if route is not None and "auth" in route and _header_value(head, b"authorization") is None:
                 route = route["auth"]
             if route is not None and not route.get("close"):
@@ -410,7 +415,9 @@ class SnmpAgent(_Udp):
                 out = [(o, ber.enc_null()) for o, _ in msg.varbinds]
                 break
             out.append((oid, ber.enc_null(value_tag)))
-        return ber.encode_snmp(msg.version, msg.community, ber.GET_RESPONSE, msg.request_id, out, error, index)
+        return ber.encode_snmp(
+            msg.version, msg.community, ber.GET_RESPONSE, msg.request_id, out, error, index
+        )
 
 
 class SipAgent(_Udp):
@@ -484,7 +491,9 @@ class WsdResponder(_Udp):
             b"<wsadis:EndpointReference><wsadis:Address>"
             + self.ctx.render(self.spec.get("endpoint", "urn:uuid:${uuid}"))
             + b"</wsadis:Address></wsadis:EndpointReference>"
-            b"<d:Types>" + self.ctx.render(self.spec.get("types", "dn:NetworkVideoTransmitter")) + b"</d:Types>"
+            b"<d:Types>"
+            + self.ctx.render(self.spec.get("types", "dn:NetworkVideoTransmitter"))
+            + b"</d:Types>"
             b"<d:Scopes>" + scopes + b"</d:Scopes>"
             b"<d:XAddrs>" + self.ctx.render(self.spec.get("xaddrs", "")) + b"</d:XAddrs>"
             b"<d:MetadataVersion>1</d:MetadataVersion>"

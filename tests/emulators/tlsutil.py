@@ -64,18 +64,77 @@ def make_cert(cert: dict[str, Any]) -> tuple[Path, Path]:
     if chain.exists() and leaf_key.exists():
         return chain, leaf_key
     work.mkdir(parents=True, exist_ok=True)
-    newkey = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1"] if key == "ec" else ["-newkey", key]
+    newkey = (
+        ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1"] if key == "ec" else ["-newkey", key]
+    )
     if issuer == subject:
-        _run("req", "-x509", "-utf8", *newkey, "-nodes", "-keyout", "leaf.key", "-out", "leaf.pem",
-             "-days", days, "-subj", _dn(subject), "-sha256", cwd=work)  # fmt: skip
+        _run(
+            "req",
+            "-x509",
+            "-utf8",
+            *newkey,
+            "-nodes",
+            "-keyout",
+            "leaf.key",
+            "-out",
+            "leaf.pem",
+            "-days",
+            days,
+            "-subj",
+            _dn(subject),
+            "-sha256",
+            cwd=work,
+        )
         (work / "chain.pem").write_bytes((work / "leaf.pem").read_bytes())
     else:
-        _run("req", "-x509", "-utf8", *newkey, "-nodes", "-keyout", "ca.key", "-out", "ca.pem",
-             "-days", days, "-subj", _dn(issuer), "-sha256", cwd=work)  # fmt: skip
-        _run("req", "-new", "-utf8", *newkey, "-nodes", "-keyout", "leaf.key", "-out", "leaf.csr",
-             "-subj", _dn(subject), cwd=work)  # fmt: skip
-        _run("x509", "-req", "-in", "leaf.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
-             "-out", "leaf.pem", "-days", days, "-sha256", cwd=work)  # fmt: skip
+        _run(
+            "req",
+            "-x509",
+            "-utf8",
+            *newkey,
+            "-nodes",
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.pem",
+            "-days",
+            days,
+            "-subj",
+            _dn(issuer),
+            "-sha256",
+            cwd=work,
+        )
+        _run(
+            "req",
+            "-new",
+            "-utf8",
+            *newkey,
+            "-nodes",
+            "-keyout",
+            "leaf.key",
+            "-out",
+            "leaf.csr",
+            "-subj",
+            _dn(subject),
+            cwd=work,
+        )
+        _run(
+            "x509",
+            "-req",
+            "-in",
+            "leaf.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-out",
+            "leaf.pem",
+            "-days",
+            days,
+            "-sha256",
+            cwd=work,
+        )
         (work / "chain.pem").write_bytes((work / "leaf.pem").read_bytes())
     return chain, leaf_key
 
