@@ -14,7 +14,8 @@ import hyperscan
 import re2
 
 from custodiet.catalog import Catalog, clean_display, fold, resolve_name
-from custodiet.identify.compile import CompiledContent, SigEntry
+from custodiet.identify.compile import NAME_FIELDS, CompiledContent, SigEntry
+from custodiet.identify.signatures import STRENGTHS
 from custodiet.identify.oui import mac_prefix
 from custodiet.model import Match
 
@@ -27,8 +28,15 @@ MAX_CAPTURE = 120
 _CACHE_LIMIT = 200_000
 
 
+_WORD = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+
+
 def _collect(sig_index: int, _from: int, _to: int, _flags: int, hits: list[int]) -> None:
     hits.append(sig_index)
+
+
+def _collect_end(sig_index: int, _from: int, to: int, _flags: int, hits: list[tuple[int, int]]) -> None:
+    hits.append((sig_index, to))
 
 
 def _load_database(serialized: bytes) -> Any:
@@ -50,13 +58,15 @@ class Identifier:
         self._static: dict[tuple[str, int], Match | None] = {}
         self._regex: dict[str, Any] = {}
         self._cache: dict[tuple[str, str], tuple[Match, ...]] = {}
-        self._vetoes = {
-            name: any(e.veto for e in entries) for name, entries in self._entries.items()
-        }
+        names = compiled.names
+        self._names_db = _load_database(names.database) if names else None
+        self._names_entries = names.entries if names else []
+        self._names_len = names.lengths if names else []
+        self._name_weight = {name: STRENGTHS[strength] for name, strength in NAME_FIELDS.items()}
 
     @property
     def fields(self) -> frozenset[str]:
-        return frozenset(self._databases) | {"mac"}
+        return frozenset(self._databases) | {"mac"} | frozenset(NAME_FIELDS)
 
     def match(self, field: str, text: str) -> tuple[Match, ...]:
         """Every signature of `field` that hits `text`, resolved; () when none."""
@@ -72,31 +82,51 @@ class Identifier:
 
     def _match_text(self, field: str, text: str) -> tuple[Match, ...]:
         database = self._databases.get(field)
-        if database is None:
+        name_weight = self._name_weight.get(field)
+        if database is None and name_weight is None:
             return ()
         data = text.encode("utf-8", "surrogatepass")
-        hits: list[int] = []
-        database.scan(data, match_event_handler=_collect, context=hits)
-        if not hits:
-            return ()
-        hits.sort()
-        entries = self._entries[field]
-        vetoed = {entries[i].veto for i in hits if entries[i].veto} if self._vetoes[field] else set()
-        matches = []
-        for index in hits:
-            entry = entries[index]
-            if entry.veto:
-                continue
-            match = self._build(field, index, entry, data)
-            if match is None:
-                continue
-            if vetoed and match.sets.get("manufacturer") and self._vendor_id(match.sets["manufacturer"]) in vetoed:
-                continue
-            matches.append(match)
+        matches: list[Match] = []
+        if database is not None:
+            hits: list[int] = []
+            database.scan(data, match_event_handler=_collect, context=hits)
+            if hits:
+                hits.sort()
+                entries = self._entries[field]
+                for index in hits:
+                    match = self._build(field, index, entries[index], data)
+                    if match is not None:
+                        matches.append(match)
+        if name_weight is not None and self._names_db is not None:
+            matches.extend(self._match_names(field, data, name_weight))
         return tuple(matches)
 
-    def _vendor_id(self, name: str) -> str | None:
-        return self.catalog.by_name.get(fold(name))
+    def _match_names(self, field: str, data: bytes, weight: float) -> list[Match]:
+        """Vendor names and brands as whole words; a 'not this vendor' name vetoes its vendor."""
+        hits: list[tuple[int, int]] = []
+        self._names_db.scan(data, match_event_handler=_collect_end, context=hits)
+        if not hits:
+            return []
+        size = len(data)
+        found: dict[str, SigEntry] = {}
+        vetoed: set[str] = set()
+        for index, end in sorted(hits):
+            start = end - self._names_len[index]
+            if (start > 0 and data[start - 1] in _WORD) or (end < size and data[end] in _WORD):
+                continue
+            entry = self._names_entries[index]
+            if entry.veto:
+                vetoed.add(entry.veto)
+            else:
+                found.setdefault(entry.id, entry)
+        matches = []
+        for entry in found.values():
+            if vetoed and entry.id.removeprefix("names/") in vetoed:
+                continue
+            match = self.resolve(field, entry.id, dict(entry.sets), weight)
+            if match is not None:
+                matches.append(match)
+        return matches
 
     def _build(self, field: str, index: int, entry: SigEntry, data: bytes) -> Match | None:
         if not entry.captures:

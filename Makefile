@@ -1,0 +1,48 @@
+# Two commands do everything on a fresh machine (Python, pip, gcc and apt only):
+#   make demo   - install custodiet in .venv and audit the bundled sample network (examples/)
+#   make test   - install the dev tools and the Debian packages the tests need, run the whole suite
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+OUT    ?= out
+
+.PHONY: demo test lint bench install dev system-deps clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.dev-installed: $(VENV)/.installed
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+dev: $(VENV)/.dev-installed
+
+system-deps:
+	./scripts/install-system-deps
+
+demo: $(VENV)/.installed
+	@mkdir -p $(OUT)
+	$(BIN)/custodiet audit examples/ --html $(OUT)/report.html --json $(OUT)/report.json --csv $(OUT)/report.csv
+	@echo "Reports: $(OUT)/report.html $(OUT)/report.json $(OUT)/report.csv"
+
+test: $(VENV)/.dev-installed system-deps
+	$(BIN)/custodiet content verify
+	$(BIN)/ruff check src tests bench
+	$(BIN)/pytest -n auto -q
+
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+bench: $(VENV)/.dev-installed
+	$(BIN)/python bench/identify_throughput.py
+	$(BIN)/python bench/audit_scale.py
+
+clean:
+	rm -rf $(OUT) build dist src/*.egg-info .pytest_cache .ruff_cache
