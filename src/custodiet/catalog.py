@@ -124,7 +124,9 @@ def load_catalog(content_dir: Path) -> Catalog:
                 other = catalog.by_name.get(fold(name))
                 if other and other != vendor.id:
                     raise ContentError(
-                        f"name '{name}' of '{vendor.id}' already names '{other}'", file=label, place=line_of(node)
+                        f"name '{name}' of '{vendor.id}' already names '{other}'",
+                        file=label,
+                        place=line_of(node),
                     )
                 catalog.by_name[fold(name)] = vendor.id
             for org in node.get("oui_orgs") or []:
@@ -196,7 +198,9 @@ def _add_brand(catalog: Catalog, node: Any, maker: str, kind: str, label: str) -
         existing = catalog.brands.get(key)
         if existing and existing.maker != maker:
             raise ContentError(
-                f"brand '{alias}' linked to both '{existing.maker}' and '{maker}'", file=label, place=line_of(node)
+                f"brand '{alias}' linked to both '{existing.maker}' and '{maker}'",
+                file=label,
+                place=line_of(node),
             )
         catalog.brands[key] = link
 
@@ -227,7 +231,9 @@ def resolve_name(catalog: Catalog, name: str) -> Resolution:
         maker = catalog.vendors[link.maker].name
         if link.confidence == "low":
             return Resolution(manufacturer=None, brand=link.brand, possible_maker=maker, link=link)
-        return Resolution(manufacturer=maker, brand=link.brand, factor=LINK_FACTOR[link.confidence], link=link)
+        return Resolution(
+            manufacturer=maker, brand=link.brand, factor=LINK_FACTOR[link.confidence], link=link
+        )
     if vendor_id:
         vendor = catalog.vendors[vendor_id]
         possible = catalog.vendors[link.maker].name if link else None

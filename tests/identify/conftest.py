@@ -22,7 +22,9 @@ def make_content(tmp_path: Path) -> MakeContent:
         target = tmp_path / "content"
         if target.exists():
             shutil.rmtree(target)
-        shutil.copytree(content_dir(), target, ignore=shutil.ignore_patterns("fingerprints", "__pycache__", "*.py"))
+        shutil.copytree(
+            content_dir(), target, ignore=shutil.ignore_patterns("fingerprints", "__pycache__", "*.py")
+        )
         (target / "fingerprints").mkdir()
         for name, text in (fingerprints or {}).items():
             (target / "fingerprints" / name).write_text(textwrap.dedent(text), encoding="utf-8")

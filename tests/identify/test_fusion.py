@@ -21,19 +21,29 @@ def test_single_weak_token_stays_weak() -> None:
 
 
 def test_independent_channels_combine() -> None:
-    identity = fuse([ev("http.server", 0.85, manufacturer="Hikvision"), ev("mac", 0.7, "oui/hikvision", manufacturer="Hikvision")])
+    identity = fuse(
+        [
+            ev("http.server", 0.85, manufacturer="Hikvision"),
+            ev("mac", 0.7, "oui/hikvision", manufacturer="Hikvision"),
+        ]
+    )
     assert identity.confidence == pytest.approx(1 - 0.15 * 0.3, abs=1e-3)
 
 
 def test_same_channel_counts_once() -> None:
     identity = fuse(
-        [ev("http.server", 0.85, "a", manufacturer="Hikvision"), ev("http.headers", 0.85, "b", manufacturer="Hikvision")]
+        [
+            ev("http.server", 0.85, "a", manufacturer="Hikvision"),
+            ev("http.headers", 0.85, "b", manufacturer="Hikvision"),
+        ]
     )
     assert identity.confidence == pytest.approx(0.85)
 
 
 def test_contradiction_lowers_confidence_and_is_kept() -> None:
-    identity = fuse([ev("http.server", 0.85, manufacturer="Hikvision"), ev("ssh.banner", 0.6, manufacturer="Dahua")])
+    identity = fuse(
+        [ev("http.server", 0.85, manufacturer="Hikvision"), ev("ssh.banner", 0.6, manufacturer="Dahua")]
+    )
     assert identity.manufacturer == "Hikvision"
     assert identity.confidence == pytest.approx(0.85 * (1 - 0.6 / 2), abs=1e-3)
     (conflict,) = identity.conflicts
@@ -43,7 +53,9 @@ def test_contradiction_lowers_confidence_and_is_kept() -> None:
 
 
 def test_component_oui_does_not_contradict() -> None:
-    identity = fuse([ev("http.server", 0.85, manufacturer="Hikvision"), ev("mac", 0.15, manufacturer="Espressif")])
+    identity = fuse(
+        [ev("http.server", 0.85, manufacturer="Hikvision"), ev("mac", 0.15, manufacturer="Espressif")]
+    )
     assert identity.confidence == pytest.approx(0.85)
     assert identity.conflicts == ()
 
@@ -51,7 +63,14 @@ def test_component_oui_does_not_contradict() -> None:
 def test_attributes_come_from_agreeing_evidence_and_model_conflicts_show() -> None:
     identity = fuse(
         [
-            ev("onvif.device_information", 0.95, "o", manufacturer="Hikvision", model="DS-2CD2143G2-I", version="V5.7.3"),
+            ev(
+                "onvif.device_information",
+                0.95,
+                "o",
+                manufacturer="Hikvision",
+                model="DS-2CD2143G2-I",
+                version="V5.7.3",
+            ),
             ev("http.body", 0.6, "h", manufacturer="Hikvision", model="DS-2CD2143G2-IS"),
             ev("http.title", 0.3, "x", manufacturer="Dahua", model="IPC-HFW2431S"),
             ev("nmap.devicetype", 0.3, "d", device_type="camera"),
@@ -67,7 +86,16 @@ def test_no_manufacturer_evidence_means_zero_confidence() -> None:
     assert identity.manufacturer is None and identity.confidence == 0 and identity.device_type == "camera"
 
 
-@pytest.mark.parametrize(("field", "expected"), [("http.server", "http"), ("nmap.service", "scanner"), ("cpe", "scanner"),
-                                                 ("mac.vendor", "mac"), ("wsd.scopes", "onvif"), ("inventory.model", "inventory")])
+@pytest.mark.parametrize(
+    ("field", "expected"),
+    [
+        ("http.server", "http"),
+        ("nmap.service", "scanner"),
+        ("cpe", "scanner"),
+        ("mac.vendor", "mac"),
+        ("wsd.scopes", "onvif"),
+        ("inventory.model", "inventory"),
+    ],
+)
 def test_channels(field: str, expected: str) -> None:
     assert channel(field) == expected

@@ -23,7 +23,9 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-content_app = typer.Typer(help="Inspect and check the detection content (signatures, vendors, lists).", no_args_is_help=True)
+content_app = typer.Typer(
+    help="Inspect and check the detection content (signatures, vendors, lists).", no_args_is_help=True
+)
 app.add_typer(content_app, name="content")
 
 err = Console(stderr=True, highlight=False)
@@ -45,8 +47,15 @@ def fail(exc: CustodietError) -> typer.Exit:
     return typer.Exit(next((code for kind, code in EXIT.items() if isinstance(exc, kind)), 2))
 
 
-DbOption = Annotated[Path | None, typer.Option("--db", help="SQLite inventory (default: $CUSTODIET_DB or ~/.local/share/custodiet/inventory.sqlite).")]
-ProfileOption = Annotated[str | None, typer.Option("--profile", help="Which lists apply and how (see `custodiet content list`).")]
+DbOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--db", help="SQLite inventory (default: $CUSTODIET_DB or ~/.local/share/custodiet/inventory.sqlite)."
+    ),
+]
+ProfileOption = Annotated[
+    str | None, typer.Option("--profile", help="Which lists apply and how (see `custodiet content list`).")
+]
 
 
 def parse_map(values: list[str] | None) -> dict[str, str]:
@@ -61,15 +70,28 @@ def parse_map(values: list[str] | None) -> dict[str, str]:
 
 @app.command()
 def audit(
-    paths: Annotated[list[Path], typer.Argument(help="Scan files and folders (nmap XML, CSV inventory).", show_default=False)],
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="Scan files and folders (nmap XML, CSV inventory).", show_default=False),
+    ],
     db: DbOption = None,
-    fmt: Annotated[str | None, typer.Option("--format", help="Force the input format (nmap-xml, csv).")] = None,
-    column_map: Annotated[list[str] | None, typer.Option("--map", help="CSV column for a role: ROLE=HEADER (roles: address, mac, hostname, vendor, model, serial, site, name).")] = None,
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="Force the input format (nmap-xml, csv).")
+    ] = None,
+    column_map: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--map",
+            help="CSV column for a role: ROLE=HEADER (roles: address, mac, hostname, vendor, model, serial, site, name).",
+        ),
+    ] = None,
     profile: ProfileOption = None,
     html: Annotated[Path | None, typer.Option("--html", help="Write a self-contained HTML report.")] = None,
     json_path: Annotated[Path | None, typer.Option("--json", help="Write the report as JSON.")] = None,
     csv_path: Annotated[Path | None, typer.Option("--csv", help="Write the device table as CSV.")] = None,
-    fail_on: Annotated[str | None, typer.Option("--fail-on", help="'covered': exit 1 when a covered device is found.")] = None,
+    fail_on: Annotated[
+        str | None, typer.Option("--fail-on", help="'covered': exit 1 when a covered device is found.")
+    ] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Treat skipped records as errors.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
 ) -> None:
@@ -99,11 +121,17 @@ def audit(
         err.print(f"[red]error:[/red] {_escape(message)}")
     if result.report is not None:
         if result.reused and not quiet:
-            err.print(f"These inputs were already audited as run {result.run_id}; the inventory is unchanged.")
+            err.print(
+                f"These inputs were already audited as run {result.run_id}; the inventory is unchanged."
+            )
         write_reports(result.report, quiet=quiet, html=html, json_path=json_path, csv_path=csv_path)
     if result.errors:
         raise typer.Exit(2)
-    if fail_on == "covered" and result.report and any(f.severity == "covered" for f in result.report.findings):
+    if (
+        fail_on == "covered"
+        and result.report
+        and any(f.severity == "covered" for f in result.report.findings)
+    ):
         raise typer.Exit(1)
 
 
@@ -198,7 +226,9 @@ def content_verify() -> None:
 @content_app.command("list")
 def content_list(
     field: Annotated[str | None, typer.Option("--field", help="Only this field.")] = None,
-    vendor: Annotated[str | None, typer.Option("--vendor", help="Only signatures naming this manufacturer.")] = None,
+    vendor: Annotated[
+        str | None, typer.Option("--vendor", help="Only signatures naming this manufacturer.")
+    ] = None,
 ) -> None:
     """List signatures (id, field, what they set, strength), lists and profiles."""
     from custodiet.cli.render import print_content_list

@@ -21,7 +21,10 @@ err = Console(stderr=True, highlight=False)
 def shown(text: object) -> str:
     """Device text made safe for the terminal: Rich markup escaped, control bytes as \\xNN."""
     raw = str(text)
-    safe = "".join(ch if ch.isprintable() or ch == " " else f"\\x{ord(ch):02x}" if ord(ch) < 256 else f"\\u{ord(ch):04x}" for ch in raw)
+    safe = "".join(
+        ch if ch.isprintable() or ch == " " else f"\\x{ord(ch):02x}" if ord(ch) < 256 else f"\\u{ord(ch):04x}"
+        for ch in raw
+    )
     return escape(safe)
 
 
@@ -32,8 +35,13 @@ def progress_bar(quiet: bool) -> Iterator:
         yield None
         return
     with Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[records]:,} records"),
-        TimeElapsedColumn(), console=err, transient=False,
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.fields[records]:,} records"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=False,
     ) as progress:
         tasks: dict[str, int] = {}
 
@@ -47,7 +55,9 @@ def progress_bar(quiet: bool) -> Iterator:
         yield update
 
 
-def write_reports(run: RunReport, *, quiet: bool, html: Path | None, json_path: Path | None, csv_path: Path | None) -> None:
+def write_reports(
+    run: RunReport, *, quiet: bool, html: Path | None, json_path: Path | None, csv_path: Path | None
+) -> None:
     from custodiet.report.csv_report import write_csv
     from custodiet.report.html import render_html
     from custodiet.report.json_report import write_json
@@ -76,13 +86,17 @@ def _wrote(path: Path, quiet: bool) -> None:
 def print_explanation(detail, findings: list[Finding]) -> None:  # type: ignore[no-untyped-def]
     device = detail.device
     identity = device.identity
-    out.print(f"[bold]{shown(device.id)}[/bold]  addresses {shown(', '.join(device.addresses))}"
-              + (f"  hostnames {shown(', '.join(device.hostnames))}" if device.hostnames else ""))
+    out.print(
+        f"[bold]{shown(device.id)}[/bold]  addresses {shown(', '.join(device.addresses))}"
+        + (f"  hostnames {shown(', '.join(device.hostnames))}" if device.hostnames else "")
+    )
     label = identity.manufacturer or "unidentified"
     if identity.brand:
         label += f" (brand {identity.brand})"
-    out.print(f"identity: [bold]{shown(label)}[/bold] model {shown(identity.model or '-')} firmware {shown(identity.firmware or '-')} "
-              f"type {shown(identity.device_type or '-')}  confidence [bold]{identity.confidence:.3f}[/bold]")
+    out.print(
+        f"identity: [bold]{shown(label)}[/bold] model {shown(identity.model or '-')} firmware {shown(identity.firmware or '-')} "
+        f"type {shown(identity.device_type or '-')}  confidence [bold]{identity.confidence:.3f}[/bold]"
+    )
     table = Table(title="Observations", show_lines=False)
     for column in ("source", "field", "text", "signature", "sets", "strength"):
         table.add_column(column, overflow="fold")
@@ -95,7 +109,14 @@ def print_explanation(detail, findings: list[Finding]) -> None:  # type: ignore[
             sets = ", ".join(f"{k}={v}" for k, v in match.sets.items())
             if match.relabel:
                 sets += f" (possible maker {match.relabel})"
-            table.add_row(shown(where), shown(obs.field), shown(excerpt), shown(match.signature), shown(sets), f"{match.strength:.2f}")
+            table.add_row(
+                shown(where),
+                shown(obs.field),
+                shown(excerpt),
+                shown(match.signature),
+                shown(sets),
+                f"{match.strength:.2f}",
+            )
     out.print(table)
     out.print("[bold]How the confidence came out[/bold]")
     for line in identity.explanation or ("no evidence names a manufacturer",):
@@ -106,8 +127,10 @@ def print_explanation(detail, findings: list[Finding]) -> None:  # type: ignore[
     if findings:
         out.print("[bold]Findings[/bold]")
         for finding in findings:
-            out.print(f"  [{'red' if finding.severity == 'covered' else 'yellow'}]{shown(finding.severity)}[/] "
-                      f"{shown(finding.rule)}: {shown(finding.reason)}")
+            out.print(
+                f"  [{'red' if finding.severity == 'covered' else 'yellow'}]{shown(finding.severity)}[/] "
+                f"{shown(finding.rule)}: {shown(finding.reason)}"
+            )
             out.print(f"    scope: {shown(finding.scope)}")
 
 
@@ -116,8 +139,15 @@ def print_runs(runs) -> None:  # type: ignore[no-untyped-def]
     for column in ("run", "started", "finished", "inputs", "devices", "covered", "findings"):
         table.add_column(column)
     for info in runs:
-        table.add_row(str(info.id), shown(info.started), shown(info.finished or "-"), str(info.inputs), str(info.devices),
-                      str(info.covered), str(info.findings))
+        table.add_row(
+            str(info.id),
+            shown(info.started),
+            shown(info.finished or "-"),
+            str(info.inputs),
+            str(info.devices),
+            str(info.covered),
+            str(info.findings),
+        )
     out.print(table)
 
 
@@ -136,8 +166,13 @@ def print_content_list(listing) -> None:  # type: ignore[no-untyped-def]
     for column in ("id", "fields", "sets", "strength", "sources"):
         table.add_column(column, overflow="fold")
     for sig in listing.signatures:
-        table.add_row(shown(sig.id), shown(", ".join(sig.fields)), shown(", ".join(f"{k}={v}" for k, v in sig.sets.items())),
-                      sig.strength, shown(", ".join(sig.sources)))
+        table.add_row(
+            shown(sig.id),
+            shown(", ".join(sig.fields)),
+            shown(", ".join(f"{k}={v}" for k, v in sig.sets.items())),
+            sig.strength,
+            shown(", ".join(sig.sources)),
+        )
     out.print(table)
     lists = Table(title="Lists")
     for column in ("id", "jurisdiction", "entries"):
@@ -149,7 +184,11 @@ def print_content_list(listing) -> None:  # type: ignore[no-untyped-def]
     for column in ("id", "default", "lists"):
         profiles.add_column(column, overflow="fold")
     for profile in listing.profiles.values():
-        profiles.add_row(profile.id, "yes" if profile.default else "", ", ".join(f"{k} ({v})" for k, v in profile.lists.items()))
+        profiles.add_row(
+            profile.id,
+            "yes" if profile.default else "",
+            ", ".join(f"{k} ({v})" for k, v in profile.lists.items()),
+        )
     out.print(profiles)
 
 
@@ -158,7 +197,9 @@ def print_content_stats(listing) -> None:  # type: ignore[no-untyped-def]
     per_field: Counter[str] = Counter()
     grid: Counter[tuple[str, str]] = Counter()
     for sig in listing.signatures:
-        maker = sig.sets.get("manufacturer") or (f"brand {sig.sets['brand']}" if sig.sets.get("brand") else "(attributes only)")
+        maker = sig.sets.get("manufacturer") or (
+            f"brand {sig.sets['brand']}" if sig.sets.get("brand") else "(attributes only)"
+        )
         per_vendor[maker] += 1
         for field in sig.fields:
             per_field[field] += 1

@@ -19,7 +19,7 @@ import hyperscan
 from custodiet.catalog import Catalog, fold, load_catalog
 from custodiet.errors import ContentError
 from custodiet.identify.oui import load_registry, registry_path
-from custodiet.identify.signatures import STRENGTHS, Signature, SignatureFile, load_signature_files
+from custodiet.identify.signatures import Signature, SignatureFile, load_signature_files
 
 ENGINE_VERSION = "1"
 HS_FLAGS = hyperscan.HS_FLAG_SINGLEMATCH | hyperscan.HS_FLAG_MULTILINE
@@ -101,14 +101,18 @@ def compile_field(field_name: str, entries: list[SigEntry]) -> bytes:
     except hyperscan.error as exc:
         bad = _find_bad_pattern(entries)
         where = f"signature {bad.id}" if bad else None
-        raise ContentError(f"pattern rejected by Hyperscan: {exc}", file=f"field {field_name}", place=where) from exc
+        raise ContentError(
+            f"pattern rejected by Hyperscan: {exc}", file=f"field {field_name}", place=where
+        ) from exc
     return hyperscan.dumpb(database)
 
 
 def _find_bad_pattern(entries: list[SigEntry]) -> SigEntry | None:
     for entry in entries:
         try:
-            hyperscan.Database().compile(expressions=[hs_pattern(entry.pattern)], ids=[0], elements=1, flags=[HS_FLAGS])
+            hyperscan.Database().compile(
+                expressions=[hs_pattern(entry.pattern)], ids=[0], elements=1, flags=[HS_FLAGS]
+            )
         except hyperscan.error:
             return entry
     return None
@@ -117,7 +121,8 @@ def _find_bad_pattern(entries: list[SigEntry]) -> SigEntry | None:
 def _literal(name: str) -> str:
     """A name as a Hyperscan literal: every byte that is not an ASCII letter or digit escaped."""
     return "".join(
-        ch if ch.isascii() and ch.isalnum() else "".join(f"\\x{b:02x}" for b in ch.encode("utf-8")) for ch in name
+        ch if ch.isascii() and ch.isalnum() else "".join(f"\\x{b:02x}" for b in ch.encode("utf-8"))
+        for ch in name
     )
 
 

@@ -15,8 +15,8 @@ import re2
 
 from custodiet.catalog import Catalog, clean_display, fold, resolve_name
 from custodiet.identify.compile import NAME_FIELDS, CompiledContent, SigEntry
-from custodiet.identify.signatures import STRENGTHS
 from custodiet.identify.oui import mac_prefix
+from custodiet.identify.signatures import STRENGTHS
 from custodiet.model import Match
 
 # How much an OUI says about the device maker, by how sure we are the block is the vendor's.
@@ -54,7 +54,9 @@ class Identifier:
         self._databases: dict[str, Any] = {
             name: _load_database(data.database) for name, data in compiled.fields.items()
         }
-        self._entries: dict[str, list[SigEntry]] = {name: data.entries for name, data in compiled.fields.items()}
+        self._entries: dict[str, list[SigEntry]] = {
+            name: data.entries for name, data in compiled.fields.items()
+        }
         self._static: dict[tuple[str, int], Match | None] = {}
         self._regex: dict[str, Any] = {}
         self._cache: dict[tuple[str, str], tuple[Match, ...]] = {}
@@ -151,7 +153,9 @@ class Identifier:
         for name, group in regex.groupindex.items():
             raw = found.group(group)
             if raw:
-                value = clean_display(raw.decode("utf-8", "backslashreplace").strip(" \t\r\n\"'"))[:MAX_CAPTURE]
+                value = clean_display(raw.decode("utf-8", "backslashreplace").strip(" \t\r\n\"'"))[
+                    :MAX_CAPTURE
+                ]
                 if value:
                     values[name.decode() if isinstance(name, bytes) else name] = value
         return values
@@ -170,11 +174,17 @@ class Identifier:
                 values["brand"] = resolution.brand
             weight *= resolution.factor
             possible = resolution.possible_maker
-        if values.get("brand") and values.get("manufacturer") and fold(values["brand"]) == fold(values["manufacturer"]):
+        if (
+            values.get("brand")
+            and values.get("manufacturer")
+            and fold(values["brand"]) == fold(values["manufacturer"])
+        ):
             del values["brand"]
         if not values and possible is None:
             return None
-        return Match(signature=signature, field=field, sets=values, strength=round(weight, 4), relabel=possible)
+        return Match(
+            signature=signature, field=field, sets=values, strength=round(weight, 4), relabel=possible
+        )
 
     def _match_mac(self, text: str) -> tuple[Match, ...]:
         prefix = mac_prefix(text)
@@ -197,9 +207,22 @@ class Identifier:
             best = by_name[0]
             vendor = self.catalog.vendor_by_name(best.sets["manufacturer"])
             weight = OUI_COMPONENT_WEIGHT if vendor and vendor.kind == "component" else OUI_UNMAPPED_WEIGHT
-            return (Match(signature="oui/registry", field="mac", sets=dict(best.sets), strength=weight, relabel=best.relabel),)
+            return (
+                Match(
+                    signature="oui/registry",
+                    field="mac",
+                    sets=dict(best.sets),
+                    strength=weight,
+                    relabel=best.relabel,
+                ),
+            )
         return (
-            Match(signature="oui/registry", field="mac", sets={"manufacturer": clean_display(org)}, strength=OUI_UNMAPPED_WEIGHT),
+            Match(
+                signature="oui/registry",
+                field="mac",
+                sets={"manufacturer": clean_display(org)},
+                strength=OUI_UNMAPPED_WEIGHT,
+            ),
         )
 
     def registered_org(self, text: str) -> tuple[str, str] | None:

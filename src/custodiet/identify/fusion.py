@@ -83,9 +83,7 @@ def fuse(evidence: Sequence[Evidence]) -> Identity:
         manufacturer = best.manufacturer
         confidence = best.score
         parts = [f"{chan} {e.signature} {e.strength:.2f}" for chan, e in sorted(best.channels.items())]
-        explanation.append(
-            f"{manufacturer}: " + "; ".join(parts) + f" -> 1 - prod(1 - s) = {best.score:.3f}"
-        )
+        explanation.append(f"{manufacturer}: " + "; ".join(parts) + f" -> 1 - prod(1 - s) = {best.score:.3f}")
         rivals = [c for c in claims[1:] if c.score >= CONTRADICTION_FLOOR]
         if rivals:
             second = rivals[0]
@@ -97,7 +95,11 @@ def fuse(evidence: Sequence[Evidence]) -> Identity:
             conflicts.append(
                 Conflict("manufacturer", tuple((c.manufacturer, round(c.score, 3)) for c in [best, *rivals]))
             )
-    agreeing = [e for e in evidence if not e.sets.get("manufacturer") or fold(e.sets["manufacturer"]) == fold(manufacturer or "")]
+    agreeing = [
+        e
+        for e in evidence
+        if not e.sets.get("manufacturer") or fold(e.sets["manufacturer"]) == fold(manufacturer or "")
+    ]
     values: dict[str, str | None] = {}
     for attribute in OTHER_ATTRIBUTES:
         value, conflict = _pick(attribute, agreeing)
@@ -111,7 +113,9 @@ def fuse(evidence: Sequence[Evidence]) -> Identity:
             )
     for item in agreeing:
         if item.sets.get("brand") and item.sets.get("manufacturer") and item.relabel is None:
-            explanation.append(f"brand {item.sets['brand']} -> maker {item.sets['manufacturer']} ({item.signature})")
+            explanation.append(
+                f"brand {item.sets['brand']} -> maker {item.sets['manufacturer']} ({item.signature})"
+            )
             break
     return Identity(
         manufacturer=manufacturer,

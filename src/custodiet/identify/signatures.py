@@ -17,7 +17,34 @@ from custodiet.model.fields import ALL_FIELDS, IDENTITY_ATTRIBUTES
 STRENGTHS: dict[str, float] = {"weak": 0.3, "medium": 0.6, "strong": 0.85, "conclusive": 0.95}
 
 DEVICE_TYPES = frozenset(
-    ["camera", "recorder", "encoder", "intercom", "access-control", "alarm", "display", "storage", "nas", "router", "switch", "access-point", "ont", "modem", "firewall", "base-station", "radio", "phone", "pbx", "printer", "server", "drone", "controller", "iot", "ups", "workstation"]
+    [
+        "camera",
+        "recorder",
+        "encoder",
+        "intercom",
+        "access-control",
+        "alarm",
+        "display",
+        "storage",
+        "nas",
+        "router",
+        "switch",
+        "access-point",
+        "ont",
+        "modem",
+        "firewall",
+        "base-station",
+        "radio",
+        "phone",
+        "pbx",
+        "printer",
+        "server",
+        "drone",
+        "controller",
+        "iot",
+        "ups",
+        "workstation",
+    ]
 )
 
 

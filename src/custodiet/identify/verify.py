@@ -83,11 +83,15 @@ def _check_catalog(catalog: Catalog, sources: set[str]) -> list[Problem]:
     for link in links.values():
         for source in link.sources:
             if source not in sources and not source.startswith("http"):
-                problems.append(Problem("content (brands/relabels)", link.brand, f"unknown source '{source}'"))
+                problems.append(
+                    Problem("content (brands/relabels)", link.brand, f"unknown source '{source}'")
+                )
     return problems
 
 
-def _check_signature(sig: Signature, identifier: Identifier, compiled: CompiledContent, sources: set[str]) -> list[Problem]:
+def _check_signature(
+    sig: Signature, identifier: Identifier, compiled: CompiledContent, sources: set[str]
+) -> list[Problem]:
     where = f"line {sig.line} ({sig.id})"
     problems: list[Problem] = []
 
@@ -98,7 +102,9 @@ def _check_signature(sig: Signature, identifier: Identifier, compiled: CompiledC
         if source not in sources and not source.startswith(("http://", "https://")):
             problem(f"unknown source '{source}'")
     try:
-        hyperscan.Database().compile(expressions=[hs_pattern(sig.pattern)], ids=[0], elements=1, flags=[HS_FLAGS])
+        hyperscan.Database().compile(
+            expressions=[hs_pattern(sig.pattern)], ids=[0], elements=1, flags=[HS_FLAGS]
+        )
     except hyperscan.error as exc:
         problem(f"Hyperscan rejects the pattern: {exc}")
         return problems

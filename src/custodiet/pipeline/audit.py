@@ -50,7 +50,11 @@ def expand_paths(paths: tuple[Path, ...]) -> tuple[list[tuple[Path, str]], list[
     errors: list[str] = []
     for path in paths:
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts))
+            found = sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
             files.extend((p, str(p)) for p in found)
         elif path.is_file():
             files.append((path, str(path)))
@@ -89,7 +93,9 @@ def audit(request: AuditRequest, context: Context, progress: Progress | None = N
             planned.append((path, label, fmt, file_sha256(path)))
         except InputError as exc:
             errors.append(str(exc))
-            skipped_inputs.append(InputSummary(path=label, format="?", sha256="", records=0, observations=0, error=exc.message))
+            skipped_inputs.append(
+                InputSummary(path=label, format="?", sha256="", records=0, observations=0, error=exc.message)
+            )
         except OSError as exc:
             errors.append(str(InputError(f"cannot read: {exc.strerror}", file=label)))
     if not planned:
@@ -101,8 +107,10 @@ def audit(request: AuditRequest, context: Context, progress: Progress | None = N
             report = store.load_run(existing)
             return AuditResult(existing, True, list(report.inputs), errors, report)
         with store.begin_run(key, context.content_version) as writer:
-            summaries = [_ingest(writer, context, p, label, fmt, sha, request.source_options, progress, errors)
-                         for p, label, fmt, sha in planned]
+            summaries = [
+                _ingest(writer, context, p, label, fmt, sha, request.source_options, progress, errors)
+                for p, label, fmt, sha in planned
+            ]
             for summary in [*summaries, *skipped_inputs]:
                 writer.add_input(summary)
             _identify_devices(writer, context)
@@ -112,8 +120,17 @@ def audit(request: AuditRequest, context: Context, progress: Progress | None = N
     return AuditResult(run_id, False, [*summaries, *skipped_inputs], errors, report)
 
 
-def _ingest(writer, context: Context, path: Path, label: str, fmt: str, sha: str,  # type: ignore[no-untyped-def]
-            options: SourceOptions, progress: Progress | None, errors: list[str]) -> InputSummary:
+def _ingest(
+    writer,
+    context: Context,
+    path: Path,
+    label: str,
+    fmt: str,
+    sha: str,  # type: ignore[no-untyped-def]
+    options: SourceOptions,
+    progress: Progress | None,
+    errors: list[str],
+) -> InputSummary:
     stats = ReadStats()
     reader = READERS[fmt]
     error: str | None = None
@@ -163,4 +180,3 @@ def _identify_devices(writer, context: Context) -> None:  # type: ignore[no-unty
             devices, findings = [], []
     writer.add_devices(devices)
     writer.add_findings(findings)
-

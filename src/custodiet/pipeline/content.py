@@ -51,7 +51,11 @@ def content_listing(field: str | None = None, vendor: str | None = None) -> Cont
         signatures = [s for s in signatures if field in s.fields]
     if vendor:
         wanted = vendor.casefold()
-        signatures = [s for s in signatures if (s.sets.get("manufacturer") or "").casefold() == wanted
-                      or (s.sets.get("brand") or "").casefold() == wanted]
+        signatures = [
+            s
+            for s in signatures
+            if (s.sets.get("manufacturer") or "").casefold() == wanted
+            or (s.sets.get("brand") or "").casefold() == wanted
+        ]
     lists = load_lists(directory)
     return ContentListing(signatures=signatures, lists=lists, profiles=load_profiles(directory, lists))

@@ -17,7 +17,9 @@ class Context:
     content_version: str
 
 
-def load_context(profile: str | None = None, directory: Path | None = None, use_cache: bool = True) -> Context:
+def load_context(
+    profile: str | None = None, directory: Path | None = None, use_cache: bool = True
+) -> Context:
     directory = directory or content_dir()
     compiled = load_compiled(directory, use_cache=use_cache)
     policy = load_policy(directory, catalog=compiled.catalog, profile=profile)

@@ -12,7 +12,9 @@ MAX_HOSTNAMES = 16
 MAX_SERVICES = 256
 
 
-def build_device(rows: Sequence[tuple[Observation, tuple[Match, ...]]], identifier: Identifier, covered) -> Device:  # type: ignore[no-untyped-def]
+def build_device(
+    rows: Sequence[tuple[Observation, tuple[Match, ...]]], identifier: Identifier, covered
+) -> Device:  # type: ignore[no-untyped-def]
     """`covered(manufacturer) -> bool` comes from the policy; the identity from fusion."""
     addresses: list[str] = []
     mac: str | None = None
@@ -50,7 +52,8 @@ def build_device(rows: Sequence[tuple[Observation, tuple[Match, ...]]], identifi
                 )
             )
     services = tuple(
-        Service(port=s.port, name=s.name, product=products.get(s.port, "")) for s in sorted(ports.values(), key=_port_key)
+        Service(port=s.port, name=s.name, product=products.get(s.port, ""))
+        for s in sorted(ports.values(), key=_port_key)
     )
     identity = fuse(_dedupe(evidence))
     addresses.sort(key=_address_key)

@@ -48,8 +48,15 @@ class _Answerer:
     def answer(self, field: str, text: str) -> dict:
         matches = self.identifier.match(field, text)
         evidence = [
-            Evidence(field=m.field, text="", provenance=_PROVENANCE, signature=m.signature, sets=m.sets,
-                     strength=m.strength, relabel=m.relabel)
+            Evidence(
+                field=m.field,
+                text="",
+                provenance=_PROVENANCE,
+                signature=m.signature,
+                sets=m.sets,
+                strength=m.strength,
+                relabel=m.relabel,
+            )
             for m in matches
         ]
         identity = fuse(evidence)

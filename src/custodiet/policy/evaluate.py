@@ -144,7 +144,9 @@ def _vendor_finding(
     )
 
 
-def _relabel_finding(device: Device, catalog: Catalog, lst: RegulatoryList, entry: ListEntry) -> Finding | None:
+def _relabel_finding(
+    device: Device, catalog: Catalog, lst: RegulatoryList, entry: ListEntry
+) -> Finding | None:
     for item in device.identity.evidence:
         if not item.relabel:
             continue
@@ -170,7 +172,9 @@ def _relabel_finding(device: Device, catalog: Catalog, lst: RegulatoryList, entr
     return None
 
 
-def _category_finding(device: Device, vendor: Vendor | None, lst: RegulatoryList, entry: ListEntry) -> Finding | None:
+def _category_finding(
+    device: Device, vendor: Vendor | None, lst: RegulatoryList, entry: ListEntry
+) -> Finding | None:
     identity = device.identity
     if not entry.category or identity.device_type != entry.category:
         return None

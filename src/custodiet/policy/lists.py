@@ -104,7 +104,11 @@ def load_profiles(content_dir: Path, lists: dict[str, RegulatoryList]) -> dict[s
     for node in (doc or {}).get("profiles") or []:
         for list_id, severity in (node.get("lists") or {}).items():
             if list_id not in lists:
-                raise ContentError(f"profile '{node.get('id')}' names unknown list '{list_id}'", file=label, place=line_of(node))
+                raise ContentError(
+                    f"profile '{node.get('id')}' names unknown list '{list_id}'",
+                    file=label,
+                    place=line_of(node),
+                )
             if severity not in SEVERITIES:
                 raise ContentError(f"severity must be one of {SEVERITIES}", file=label, place=line_of(node))
         profiles[node["id"]] = Profile(
