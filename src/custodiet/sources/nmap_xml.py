@@ -811,25 +811,31 @@ def _banner(em: _Emitter, script: ElementTree.Element, ctx: _Port, place: str) -
 def _wsd_devices(lines: list[str]) -> list[tuple[str | None, str]]:
     """WS-Discovery replies in a wsdd script output: [(device address or None, text), ...].
 
-    The scripts print "Type: ..." and "Address: ..." (the XAddrs) under each responder; the
-    text keeps WS-Discovery's own element names so that every source writes wsd.scopes alike.
+    The scripts print, per reply, "Message id: ...", "Address: ..." (the XAddrs) and
+    "Type: ..." (the Types), under the responder's address for the broadcast script. The text
+    is Types, Scopes and XAddrs joined by spaces in that order, as every source writes
+    wsd.scopes (nmap does not report Scopes).
     """
-    devices: list[tuple[str | None, list[str]]] = []
+    replies: list[tuple[str | None, dict[str, str]]] = []
     current: str | None = None
     for line in lines:
         ip = normalise_ip(line)
         if ip is not None:
             current = ip
-            devices.append((current, []))
+            replies.append((current, {}))
             continue
         name, _, value = line.partition(":")
-        label = {"type": "Types", "address": "XAddrs"}.get(name.strip().lower())
-        if label is None:
-            continue
-        if not devices or devices[-1][0] != current:
-            devices.append((current, []))
-        devices[-1][1].append(f"{label}: {value.strip()}")
-    return [(ip, "\n".join(parts)) for ip, parts in devices if parts]
+        name = name.strip().lower()
+        if name == "message id" or not replies or replies[-1][0] != current:
+            replies.append((current, {}))
+        if name in ("type", "address") and value.strip():
+            replies[-1][1][name] = value.strip()
+    out = []
+    for ip, parts in replies:
+        text = " ".join(parts[k] for k in ("type", "address") if k in parts)
+        if text:
+            out.append((ip, text))
+    return out
 
 
 def _wsdd_discover(em: _Emitter, script: ElementTree.Element, ctx: _Port, place: str) -> bool:
