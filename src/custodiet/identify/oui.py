@@ -52,6 +52,8 @@ def mac_prefix(text: str) -> int | None:
     digits = "".join(ch for ch in text.strip()[:64] if ch in _HEX)
     if len(digits) != 12:
         return None
+    if digits.strip("0") == "" or digits.lower().strip("f") == "":
+        return None  # all-zero and broadcast are placeholders, not hardware
     value = int(digits[:6], 16)
     if value & 0x020000:  # locally administered bit of the first octet
         return None

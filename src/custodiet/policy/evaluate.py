@@ -54,14 +54,21 @@ class Policy:
         results: list[Finding] = []
         for list_id, severity in self.profile.lists.items():
             lst = self.lists[list_id]
-            for entry in lst.entries:
-                finding = (
-                    _vendor_finding(device, vendor, lst, entry, severity)
+            named = [
+                f
+                for entry in lst.entries
+                if (
+                    f := _vendor_finding(device, vendor, lst, entry, severity)
                     or _relabel_finding(device, self.catalog, lst, entry)
-                    or _category_finding(device, vendor, lst, entry)
                 )
-                if finding:
-                    results.append(finding)
+            ]
+            results.extend(named)
+            if not named:  # a category entry adds nothing where the maker itself is listed
+                results.extend(
+                    f
+                    for entry in lst.entries
+                    if (f := _category_finding(device, vendor, lst, entry, severity))
+                )
         return results
 
 
@@ -173,8 +180,12 @@ def _relabel_finding(
 
 
 def _category_finding(
-    device: Device, vendor: Vendor | None, lst: RegulatoryList, entry: ListEntry
+    device: Device, vendor: Vendor | None, lst: RegulatoryList, entry: ListEntry, severity: str
 ) -> Finding | None:
+    """Category entries (foreign-produced drones, foreign consumer routers). A confident identity of a
+    maker headquartered abroad settles "foreign" for an entry without further conditions; where the
+    maker is domestic or unknown, or the entry has conditions we cannot see (consumer-grade, model
+    authorization date), the finding asks a human to verify."""
     identity = device.identity
     if not entry.category or identity.device_type != entry.category:
         return None
@@ -193,6 +204,24 @@ def _category_finding(
         checks.append("the entry covers consumer-grade models only")
     if entry.waiver_until:
         checks.append(f"new models only; firmware updates allowed under waiver until {entry.waiver_until}")
+    settled = (
+        country is not None
+        and country != entry.produced_outside
+        and identity.confidence >= CONFIDENT
+        and not entry.consumer_only
+        and not entry.waiver_until
+    )
+    if settled:
+        return Finding(
+            device=device.id,
+            rule=f"{lst.id}:{entry.id}",
+            list=lst.id,
+            entity=entry.entity,
+            reason=f"{_describe(identity)} is a {entry.category}; {where} (confidence {identity.confidence:.2f})",
+            scope=entry.scope,
+            severity=severity,
+            sources=entry.sources,
+        )
     return Finding(
         device=device.id,
         rule=f"{lst.id}:{entry.id}",
