@@ -81,7 +81,7 @@ FIELDS: dict[str, str] = {
 
 
 def normalise_header(header: str) -> str:
-    """"Host IP", "host_ip" and "HOST-IP" all become "hostip"."""
+    """Header names compare loosely: "Host IP", "host_ip" and "HOST-IP" all become "hostip"."""
     return "".join(c for c in header.casefold() if c.isalnum())
 
 
@@ -116,7 +116,9 @@ def sniff_delimiter(header_line: str) -> str:
     return best[2] if best[0] > 0 else ","
 
 
-def _read_text(text: io.TextIOBase, label: str, stats: ReadStats, options: SourceOptions) -> Iterator[Observation]:
+def _read_text(
+    text: io.TextIOBase, label: str, stats: ReadStats, options: SourceOptions
+) -> Iterator[Observation]:
     lines = _lines(text, label)
     skipped_lines = 0
     first = ""
@@ -140,7 +142,9 @@ def _read_text(text: io.TextIOBase, label: str, stats: ReadStats, options: Sourc
                 continue
             yield from _read_row(row, columns, label, f"line {line_no}", stats, options)
     except csv.Error as exc:
-        raise InputError(f"malformed CSV: {exc}", file=label, place=f"line {place_of + reader.line_num}") from None
+        raise InputError(
+            f"malformed CSV: {exc}", file=label, place=f"line {place_of + reader.line_num}"
+        ) from None
     except UnicodeError as exc:  # pragma: no cover - backslashreplace makes decoding total
         raise InputError(f"cannot decode: {exc}", file=label) from None
 
@@ -171,8 +175,7 @@ def map_columns(headers: list[str], column_map: dict[str, str], label: str) -> d
                 break
     if "address" not in columns:
         raise InputError(
-            f"no IP address column among headers {_header_list(headers)}; "
-            "name it with --map address=HEADER",
+            f"no IP address column among headers {_header_list(headers)}; name it with --map address=HEADER",
             file=label,
             place="line 1",
         )

@@ -461,21 +461,10 @@ _PREFERRED_PROBES = {
     "telnet": ("NULL",),
 }
 
-_SERVICE_KINDS = {
-    "http": "http",
-    "https": "http",
-    "http-proxy": "http",
-    "http-alt": "http",
-    "http-mgmt": "http",
-    "https-alt": "http",
-    "upnp": "http",
-    "rtsp": "rtsp",
-    "sip": "sip",
-    "sip-tls": "sip",
-    "ssh": "ssh",
-    "ftp": "ftp",
-    "telnet": "telnet",
-}
+# Services whose replies have no telling first bytes: nmap's name for the service decides.
+# (HTTP, RTSP and SIP replies say what they are; a reply on an "http" port that does not
+# start like HTTP is something else and is not taken as HTTP.)
+_BANNER_SERVICES = {"ssh": "ssh", "ftp": "ftp", "telnet": "telnet"}
 
 
 def _reply_kind(escaped: str, service: str) -> str | None:
@@ -491,7 +480,7 @@ def _reply_kind(escaped: str, service: str) -> str | None:
         return "sip"
     if escaped.startswith("SSH-"):
         return "ssh"
-    return _SERVICE_KINDS.get(service)
+    return _BANNER_SERVICES.get(service)
 
 
 def _read_servicefp(em: _Emitter, fingerprint: str, ctx: _Port, stats: ReadStats) -> None:
