@@ -1,0 +1,256 @@
+"""Model values to and from the JSON the inventory keeps in TEXT columns.
+
+orjson refuses strings that are not valid Unicode (lone surrogates), and so does SQLite's UTF-8
+binding. Sources never produce them (undecodable bytes become \\xNN text), but a store must not
+lose a run over one bad string: `clean` rewrites such strings with backslash escapes, and is only
+called after a fast path failed, so ordinary data pays nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import orjson
+
+from custodiet.model import (
+    Conflict,
+    Device,
+    Evidence,
+    Finding,
+    Identity,
+    InputSummary,
+    Match,
+    Provenance,
+    Service,
+)
+
+
+def clean(value: Any) -> Any:
+    """Make every string inside value encodable as UTF-8 (surrogates become \\udcXX text)."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+    if isinstance(value, tuple | list):
+        return type(value)(clean(item) for item in value)
+    if isinstance(value, dict):
+        return {clean(key): clean(item) for key, item in value.items()}
+    return value
+
+
+def dumps(value: Any) -> str:
+    """JSON text of value; strings that are not valid Unicode are escaped instead of failing."""
+    try:
+        return orjson.dumps(value).decode("utf-8")
+    except orjson.JSONEncodeError:
+        return orjson.dumps(clean(value)).decode("utf-8")
+
+
+def loads(text: str | None) -> Any:
+    return orjson.loads(text) if text else None
+
+
+# Matches ---------------------------------------------------------------------------------------
+
+
+def dump_matches(matches: tuple[Match, ...]) -> str:
+    return dumps(
+        [
+            {
+                "signature": m.signature,
+                "field": m.field,
+                "sets": dict(m.sets),
+                "strength": m.strength,
+                "relabel": m.relabel,
+            }
+            for m in matches
+        ]
+    )
+
+
+def load_matches(text: str | None) -> tuple[Match, ...]:
+    if not text:
+        return ()
+    return tuple(
+        Match(
+            signature=m["signature"],
+            field=m["field"],
+            sets=m["sets"],
+            strength=m["strength"],
+            relabel=m.get("relabel"),
+        )
+        for m in orjson.loads(text)
+    )
+
+
+# Devices ---------------------------------------------------------------------------------------
+
+
+def _evidence(items: Iterable[Evidence]) -> list[dict[str, Any]]:
+    return [
+        {
+            "field": e.field,
+            "text": e.text,
+            "file": e.provenance.file,
+            "place": e.provenance.place,
+            "signature": e.signature,
+            "sets": dict(e.sets),
+            "strength": e.strength,
+            "port": e.port,
+            "relabel": e.relabel,
+        }
+        for e in items
+    ]
+
+
+def _load_evidence(items: list[dict[str, Any]]) -> tuple[Evidence, ...]:
+    return tuple(
+        Evidence(
+            field=e["field"],
+            text=e["text"],
+            provenance=Provenance(file=e["file"], place=e["place"]),
+            signature=e["signature"],
+            sets=e["sets"],
+            strength=e["strength"],
+            port=e.get("port"),
+            relabel=e.get("relabel"),
+        )
+        for e in items
+    )
+
+
+def device_row(run_id: int, device: Device, observation_key: str | None) -> tuple[Any, ...]:
+    """The device_state row of one device (column order of STATE_COLUMNS)."""
+    ident = device.identity
+    return (
+        run_id,
+        device.id,
+        observation_key,
+        dumps(list(device.addresses)),
+        device.mac,
+        dumps(list(device.hostnames)),
+        dumps([[s.port, s.name, s.product] for s in device.services]),
+        ident.manufacturer,
+        ident.brand,
+        ident.product,
+        ident.model,
+        ident.firmware,
+        ident.device_type,
+        int(device.covered),
+        float(ident.confidence),
+        dumps(_evidence(ident.evidence)),
+        dumps([[c.attribute, [list(v) for v in c.values]] for c in ident.conflicts]),
+        dumps(list(ident.explanation)),
+    )
+
+
+STATE_COLUMNS = (
+    "run_id, device_id, observation_key, addresses, mac, hostnames, services, manufacturer, brand, "
+    "product, model, firmware, device_type, covered, confidence, evidence, conflicts, explanation"
+)
+
+# What load_device expects, in this order.
+STATE_SELECT = (
+    "device_id, addresses, mac, hostnames, services, manufacturer, brand, product, model, firmware, "
+    "device_type, covered, confidence, evidence, conflicts, explanation"
+)
+
+
+def load_device(row: tuple[Any, ...]) -> Device:
+    """A Device from a device_state row selected with STATE_SELECT."""
+    (
+        device_id,
+        addresses,
+        mac,
+        hostnames,
+        services,
+        manufacturer,
+        brand,
+        product,
+        model,
+        firmware,
+        device_type,
+        covered,
+        confidence,
+        evidence,
+        conflicts,
+        explanation,
+    ) = row
+    identity = Identity(
+        manufacturer=manufacturer,
+        brand=brand,
+        product=product,
+        model=model,
+        firmware=firmware,
+        device_type=device_type,
+        confidence=confidence,
+        evidence=_load_evidence(orjson.loads(evidence)),
+        conflicts=tuple(
+            Conflict(attribute=attr, values=tuple((v, s) for v, s in values))
+            for attr, values in orjson.loads(conflicts)
+        ),
+        explanation=tuple(orjson.loads(explanation)),
+    )
+    return Device(
+        id=device_id,
+        addresses=tuple(orjson.loads(addresses)),
+        mac=mac,
+        hostnames=tuple(orjson.loads(hostnames)),
+        services=tuple(Service(port=p, name=n, product=pr) for p, n, pr in orjson.loads(services)),
+        identity=identity,
+        covered=bool(covered),
+    )
+
+
+# Inputs and findings ---------------------------------------------------------------------------
+
+
+def input_row(run_id: int, s: InputSummary) -> tuple[Any, ...]:
+    return (
+        run_id,
+        s.path,
+        s.format,
+        s.sha256,
+        s.records,
+        s.observations,
+        s.skipped,
+        dumps([list(r) for r in s.skip_reasons]),
+        s.error,
+    )
+
+
+INPUT_SELECT = "path, format, sha256, records, observations, skipped, skip_reasons, error"
+
+
+def load_input(row: tuple[Any, ...]) -> InputSummary:
+    path, fmt, sha256, records, observations, skipped, reasons, error = row
+    return InputSummary(
+        path=path,
+        format=fmt,
+        sha256=sha256,
+        records=records,
+        observations=observations,
+        skipped=skipped,
+        skip_reasons=tuple((r, n) for r, n in orjson.loads(reasons)),
+        error=error,
+    )
+
+
+def finding_row(run_id: int, f: Finding) -> tuple[Any, ...]:
+    return (run_id, f.device, f.rule, f.list, f.entity, f.reason, f.scope, f.severity, dumps(list(f.sources)))
+
+
+FINDING_SELECT = "device_id, rule, list, entity, reason, scope, severity, sources"
+
+
+def load_finding(row: tuple[Any, ...]) -> Finding:
+    device, rule, list_id, entity, reason, scope, severity, sources = row
+    return Finding(
+        device=device,
+        rule=rule,
+        list=list_id,
+        entity=entity,
+        reason=reason,
+        scope=scope,
+        severity=severity,
+        sources=tuple(orjson.loads(sources)),
+    )

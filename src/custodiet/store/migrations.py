@@ -1,0 +1,179 @@
+"""The inventory's schema, as an ordered list of migrations.
+
+MIGRATIONS[i] turns a schema of version i into version i + 1 (PRAGMA user_version holds the
+version). Opening an older inventory applies the missing scripts in one transaction, so a failed
+upgrade leaves the file as it was. Never edit a released script: append a new one.
+
+Why these shapes:
+- observation has no index besides its rowid: a run's rows are appended in one transaction, so
+  they form one rowid range, and bulk inserts stay fast (no random index updates per row).
+  device_observation maps (run, device key) to observation ids; it is filled once per run by one
+  sorted INSERT ... SELECT (see RunWriter), which is how devices are formed in SQL, lets
+  device_groups() stream one device at a time, and lets device_detail() find one device's
+  observations without scanning the run.
+- source_file stores each input path once; observations refer to it by id.
+- device keeps ids stable across runs (first and last run that saw them); device_state holds what
+  one run concluded about a device. device_name is the lookup table behind `custodiet show HOST`
+  (ids, addresses, MACs and hostnames, normalised).
+- Lists, mappings and evidence are JSON (orjson) in TEXT columns, so `sqlite3` and json_extract()
+  can still read them.
+- No foreign-key enforcement: every row of a run is written in the run's single transaction, so
+  referential integrity holds by construction and inserts stay fast.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+
+# Marks the file as a custodiet inventory (PRAGMA application_id), so that pointing --db at
+# some other application's SQLite file is refused instead of "migrated". ASCII "CUST".
+APPLICATION_ID = 0x43555354
+
+_V1 = """
+CREATE TABLE run (
+    id INTEGER PRIMARY KEY,
+    input_key TEXT NOT NULL UNIQUE,
+    content_version TEXT NOT NULL,
+    started TEXT NOT NULL,
+    finished TEXT
+);
+
+CREATE TABLE input (
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER NOT NULL,
+    path TEXT NOT NULL,
+    format TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    records INTEGER NOT NULL,
+    observations INTEGER NOT NULL,
+    skipped INTEGER NOT NULL,
+    skip_reasons TEXT NOT NULL,
+    error TEXT
+);
+CREATE INDEX input_run ON input (run_id);
+
+CREATE TABLE source_file (
+    id INTEGER PRIMARY KEY,
+    path TEXT NOT NULL UNIQUE
+);
+
+CREATE TABLE observation (
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER NOT NULL,
+    address TEXT,
+    mac TEXT,
+    field TEXT NOT NULL,
+    text TEXT NOT NULL,
+    port TEXT,
+    file INTEGER NOT NULL,
+    place TEXT NOT NULL,
+    matches TEXT,
+    CHECK (address IS NOT NULL OR mac IS NOT NULL)
+);
+
+CREATE TABLE device_observation (
+    run_id INTEGER NOT NULL,
+    device_key TEXT NOT NULL,
+    observation_id INTEGER NOT NULL,
+    PRIMARY KEY (run_id, device_key, observation_id)
+) WITHOUT ROWID;
+
+CREATE TABLE device (
+    id TEXT PRIMARY KEY,
+    first_seen_run INTEGER NOT NULL,
+    last_seen_run INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE device_state (
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER NOT NULL,
+    device_id TEXT NOT NULL,
+    observation_key TEXT,
+    addresses TEXT NOT NULL,
+    mac TEXT,
+    hostnames TEXT NOT NULL,
+    services TEXT NOT NULL,
+    manufacturer TEXT,
+    brand TEXT,
+    product TEXT,
+    model TEXT,
+    firmware TEXT,
+    device_type TEXT,
+    covered INTEGER NOT NULL,
+    confidence REAL NOT NULL,
+    evidence TEXT NOT NULL,
+    conflicts TEXT NOT NULL,
+    explanation TEXT NOT NULL,
+    UNIQUE (run_id, device_id)
+);
+
+CREATE TABLE device_name (
+    run_id INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    device_id TEXT NOT NULL,
+    PRIMARY KEY (run_id, name, device_id)
+) WITHOUT ROWID;
+
+CREATE TABLE finding (
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER NOT NULL,
+    device_id TEXT NOT NULL,
+    rule TEXT NOT NULL,
+    list TEXT NOT NULL,
+    entity TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    scope TEXT NOT NULL,
+    severity TEXT NOT NULL,
+    sources TEXT NOT NULL
+);
+CREATE INDEX finding_run ON finding (run_id, device_id);
+"""
+
+MIGRATIONS: list[str] = [_V1]
+
+
+def statements(script: str) -> Iterator[str]:
+    """Split a script into complete statements.
+
+    Cursor.executescript() would COMMIT first, which breaks the one-transaction upgrade;
+    sqlite3.complete_statement knows SQL's own rules (strings, comments, triggers).
+    """
+    buffer: list[str] = []
+    for line in script.splitlines(keepends=True):
+        buffer.append(line)
+        text = "".join(buffer)
+        if sqlite3.complete_statement(text):
+            if text.strip().strip(";").strip():
+                yield text
+            buffer.clear()
+    rest = "".join(buffer).strip()
+    if rest:
+        raise ValueError(f"incomplete SQL statement in migration: {rest[:80]!r}")
+
+
+def migrate(conn: sqlite3.Connection, migrations: list[str] | None = None) -> int:
+    """Bring the schema to the newest version; returns the version reached.
+
+    Runs under BEGIN IMMEDIATE and re-reads the version inside the transaction, so two processes
+    opening a fresh file at once do not both apply the scripts. The caller has checked that the
+    file is ours and not newer than this code.
+    """
+    scripts = MIGRATIONS if migrations is None else migrations
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > len(scripts):  # a newer custodiet upgraded it since the caller looked
+            raise sqlite3.DatabaseError(f"schema version {version} is newer than this custodiet knows")
+        for number in range(version, len(scripts)):
+            for statement in statements(scripts[number]):
+                conn.execute(statement)
+        if version < len(scripts):
+            conn.execute(f"PRAGMA user_version = {len(scripts)}")
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    return max(version, len(scripts))

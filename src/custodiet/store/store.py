@@ -1,0 +1,306 @@
+"""The SQLite inventory: runs, their inputs, observations, devices and findings.
+
+One file, WAL mode (readers never block the writer, and a killed writer leaves the last committed
+state), schema versioned by PRAGMA user_version and upgraded on open (store.migrations). Every
+SQLite failure surfaces as StoreError naming the file, so the CLI can say which --db is broken.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+
+from custodiet.errors import StoreError, UsageError
+from custodiet.model import Device, Match, Observation, RunReport
+from custodiet.store import codec, migrations
+from custodiet.store.names import host_prefix, query_names
+from custodiet.store.writer import OBSERVATION_SELECT, RunWriter, decode_observations, now, paths
+
+
+@dataclass(frozen=True, slots=True)
+class RunInfo:
+    """One finished run, counted: what `custodiet runs` lists."""
+
+    id: int
+    started: str
+    finished: str
+    inputs: int
+    devices: int
+    covered: int
+    findings: int
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceDetail:
+    """One device of one run with every observation behind it, for `custodiet show HOST`."""
+
+    device: Device
+    observations: list[tuple[Observation, tuple[Match, ...]]]
+
+
+@contextmanager
+def _errors(label: str, doing: str) -> Iterator[None]:
+    try:
+        yield
+    except sqlite3.Error as exc:
+        raise StoreError(f"{doing}: {exc}", file=label) from exc
+
+
+class Store:
+    """Open (create, migrate) an inventory; see the module doc. Use as a context manager."""
+
+    def __init__(self, path: str | Path, *, timeout: float = 5.0) -> None:
+        """timeout: seconds to wait for another process's write lock before giving up."""
+        self.path = Path(path)
+        self._label = str(path)
+        self._writer: RunWriter | None = None
+        self._conn = self._connect(timeout)
+        try:
+            self._prepare()
+        except BaseException:
+            self._conn.close()
+            raise
+
+    # Opening -----------------------------------------------------------------------------------
+
+    def _connect(self, timeout: float) -> sqlite3.Connection:
+        if self.path.is_dir():
+            raise StoreError("is a directory, not an inventory file", file=self._label)
+        if not self.path.parent.is_dir():
+            raise StoreError("the directory does not exist", file=self._label)
+        if not self.path.exists():
+            # The inventory maps the network: readable by its owner only (SQLite gives the
+            # -wal and -shm files the same mode).
+            try:
+                os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+            except FileExistsError:
+                pass
+            except OSError as exc:
+                raise StoreError(f"cannot create: {exc.strerror}", file=self._label) from exc
+        with _errors(self._label, "cannot open"):
+            return sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
+
+    def _prepare(self) -> None:
+        conn = self._conn
+        known = migrations.MIGRATIONS
+        with _errors(self._label, "cannot open as a custodiet inventory"):
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        if app_id != migrations.APPLICATION_ID and (app_id != 0 or version != 0 or tables != 0):
+            raise StoreError(
+                "is an SQLite file of another application, not a custodiet inventory", file=self._label
+            )
+        if version > len(known):
+            raise StoreError(
+                f"was written by a newer custodiet (schema {version}; this version knows up to "
+                f"{len(known)}); upgrade custodiet",
+                file=self._label,
+            )
+        with _errors(self._label, "cannot open"):
+            if tables == 0:
+                # Bigger pages: fewer B-tree splits when a run appends a million rows (a new file only).
+                conn.execute("PRAGMA page_size = 16384")
+            conn.execute("PRAGMA journal_mode = WAL").fetchone()
+            # NORMAL is safe in WAL mode (no corruption); a power cut may only lose the last run.
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA cache_size = -32768")  # KiB: 32 MiB page cache
+            conn.execute("PRAGMA temp_store = FILE")
+        with _errors(self._label, "cannot upgrade the schema"):
+            if version < len(known):
+                migrations.migrate(conn, known)
+
+    def close(self) -> None:
+        """Close the file; a run still being written is rolled back."""
+        if self._writer is not None:
+            self._writer.abort()
+        self._conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    # Runs --------------------------------------------------------------------------------------
+
+    def find_run(self, input_key: str) -> int | None:
+        """The id of a finished run over exactly these inputs and content, if there is one."""
+        with _errors(self._label, "cannot read runs"):
+            row = self._conn.execute(
+                "SELECT id FROM run WHERE input_key = ? AND finished IS NOT NULL", (input_key,)
+            ).fetchone()
+        return row[0] if row else None
+
+    def begin_run(self, input_key: str, content_version: str) -> RunWriter:
+        """Start writing a run; waits up to `timeout` for another writer, then StoreError."""
+        if self._writer is not None:
+            raise StoreError("another run is being written through this connection", file=self._label)
+        conn = self._conn
+        with _errors(self._label, "cannot start a run (is another custodiet writing to it?)"):
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                existing = conn.execute("SELECT id FROM run WHERE input_key = ?", (input_key,)).fetchone()
+                if existing:
+                    raise StoreError(f"run {existing[0]} already holds these inputs", file=self._label)
+                cursor = conn.execute(
+                    "INSERT INTO run (input_key, content_version, started) VALUES (?, ?, ?)",
+                    (input_key, content_version, now()),
+                )
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+        run_id = cursor.lastrowid
+        assert run_id is not None
+        self._writer = RunWriter(self, conn, self._label, run_id)
+        return self._writer
+
+    def _writer_closed(self, writer: RunWriter) -> None:
+        if self._writer is writer:
+            self._writer = None
+
+    def _run_id(self, run_id: int | None) -> int:
+        """run_id if that run is finished, or the latest finished run; StoreError otherwise."""
+        if run_id is None:
+            row = self._conn.execute(
+                "SELECT id FROM run WHERE finished IS NOT NULL ORDER BY id DESC LIMIT 1"
+            ).fetchone()
+            if row is None:
+                raise StoreError("holds no finished run yet", file=self._label)
+            return row[0]
+        row = self._conn.execute(
+            "SELECT id FROM run WHERE id = ? AND finished IS NOT NULL", (run_id,)
+        ).fetchone()
+        if row is None:
+            raise StoreError(f"has no finished run {run_id}", file=self._label)
+        return run_id
+
+    def load_run(self, run_id: int | None = None) -> RunReport:
+        """Everything a report needs about one run (default: the latest finished run)."""
+        with _errors(self._label, "cannot read run"):
+            rid = self._run_id(run_id)
+            conn = self._conn
+            started, finished, content_version = conn.execute(
+                "SELECT started, finished, content_version FROM run WHERE id = ?", (rid,)
+            ).fetchone()
+            inputs = tuple(
+                codec.load_input(row)
+                for row in conn.execute(
+                    f"SELECT {codec.INPUT_SELECT} FROM input WHERE run_id = ? ORDER BY id", (rid,)
+                )
+            )
+            devices = tuple(
+                codec.load_device(row)
+                for row in conn.execute(
+                    f"SELECT {codec.STATE_SELECT} FROM device_state WHERE run_id = ? ORDER BY id", (rid,)
+                )
+            )
+            findings = tuple(
+                codec.load_finding(row)
+                for row in conn.execute(
+                    f"SELECT {codec.FINDING_SELECT} FROM finding WHERE run_id = ? ORDER BY id", (rid,)
+                )
+            )
+        return RunReport(
+            run_id=rid,
+            started=started,
+            finished=finished,
+            content_version=content_version,
+            inputs=inputs,
+            devices=devices,
+            findings=findings,
+        )
+
+    def runs(self) -> list[RunInfo]:
+        """Every finished run, oldest first, with counts."""
+        with _errors(self._label, "cannot read runs"):
+            rows = self._conn.execute(
+                """SELECT r.id, r.started, r.finished,
+                          (SELECT count(*) FROM input WHERE run_id = r.id),
+                          (SELECT count(*) FROM device_state WHERE run_id = r.id),
+                          (SELECT count(*) FROM device_state WHERE run_id = r.id AND covered),
+                          (SELECT count(*) FROM finding WHERE run_id = r.id)
+                   FROM run r WHERE r.finished IS NOT NULL ORDER BY r.id"""
+            ).fetchall()
+        return [RunInfo(*row) for row in rows]
+
+    # Devices -----------------------------------------------------------------------------------
+
+    def device_detail(self, host: str, run_id: int | None = None) -> DeviceDetail:
+        """One device named by id, IP, MAC (any notation) or hostname, with its observations.
+
+        UsageError when no device or several devices carry that name (the candidates are listed).
+        """
+        with _errors(self._label, "cannot read device"):
+            rid = self._run_id(run_id)
+            device_id = self._resolve_host(host, rid)
+            row = self._conn.execute(
+                f"SELECT {codec.STATE_SELECT}, observation_key FROM device_state "
+                "WHERE run_id = ? AND device_id = ?",
+                (rid, device_id),
+            ).fetchone()
+            device = codec.load_device(row[:-1])
+            key = row[-1]
+            observations: list[tuple[Observation, tuple[Match, ...]]] = []
+            if key is not None:
+                rows = self._conn.execute(
+                    OBSERVATION_SELECT + "WHERE d.run_id = ? AND d.device_key = ? ORDER BY d.observation_id",
+                    (rid, key),
+                )
+                observations = [
+                    (obs, matches) for _, obs, matches in decode_observations(rows, paths(self._conn))
+                ]
+        return DeviceDetail(device=device, observations=observations)
+
+    def _resolve_host(self, host: str, rid: int) -> str:
+        names = sorted(query_names(host))
+        marks = ", ".join("?" * len(names))
+        ids = [
+            r[0]
+            for r in self._conn.execute(
+                f"SELECT DISTINCT device_id FROM device_name WHERE run_id = ? AND name IN ({marks}) "
+                "ORDER BY device_id",
+                (rid, *names),
+            )
+        ]
+        if not ids:
+            # "cam1" for "cam1.example.org": the first label of a fully qualified name.
+            prefix = host_prefix(host)
+            ids = [
+                r[0]
+                for r in self._conn.execute(
+                    "SELECT DISTINCT device_id FROM device_name WHERE run_id = ? AND name >= ? AND name < ? "
+                    "ORDER BY device_id",
+                    (rid, prefix, prefix[:-1] + "/"),
+                )
+            ]
+        if not ids:
+            raise UsageError(
+                f"no device named {host!r} in run {rid} (try an IP address, MAC, hostname or id)"
+            )
+        if len(ids) > 1:
+            raise UsageError(
+                f"{host!r} names {len(ids)} devices in run {rid}; give one of: "
+                + "; ".join(self._describe(rid, ids))
+            )
+        return ids[0]
+
+    def _describe(self, rid: int, ids: list[str], limit: int = 20) -> list[str]:
+        out = []
+        for device_id in ids[:limit]:
+            addresses, hostnames = self._conn.execute(
+                "SELECT addresses, hostnames FROM device_state WHERE run_id = ? AND device_id = ?",
+                (rid, device_id),
+            ).fetchone()
+            extra = [*codec.loads(addresses), *codec.loads(hostnames)]
+            out.append(f"{device_id} ({', '.join(extra)})" if extra else device_id)
+        if len(ids) > limit:
+            out.append(f"and {len(ids) - limit} more")
+        return out

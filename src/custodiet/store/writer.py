@@ -1,0 +1,393 @@
+"""Writing one run: everything in one SQLite transaction, observations grouped into devices in SQL.
+
+Why one transaction: a run that dies half-way (bad input, Ctrl-C, kill -9) must leave the
+inventory exactly as it was; SQLite's rollback (or WAL recovery after a crash) guarantees that.
+
+Why grouping in SQL: a run may hold millions of observations. They are appended without any
+secondary index (fast). Grouping then takes two statements: one collects, per address, the usable
+MAC it carries (temp.address_mac); one INSERT ... SELECT ... ORDER BY gives every observation its
+device key -- "mac:<MAC>" when its address carries a usable MAC (so several addresses of one MAC
+become one device), else "ip:<address>", or "mac:<MAC>" for an observation with no address -- and
+writes (run, key, observation id) sorted into device_observation, which is how SQLite builds an
+index fastest. device_groups() reads in that order and yields one device at a time: Python never
+holds more than one device's observations.
+
+An address seen with several usable MACs joins the group of the smallest of them; that is a
+deterministic choice for a case (proxy ARP, re-used DHCP leases) where no choice is right.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+from itertools import islice
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+from custodiet.errors import StoreError
+from custodiet.model import Device, Finding, InputSummary, Match, Observation, Provenance, Subject
+from custodiet.store import codec
+from custodiet.store.names import device_names
+
+if TYPE_CHECKING:
+    from custodiet.store.store import Store
+
+# Rows per executemany; one SAVEPOINT each so that a batch can be retried after a bad string.
+_CHUNK = 5000
+
+# decode_observations() reads these columns; file is a source_file id (paths() maps them).
+OBSERVATION_SELECT = (
+    "SELECT d.device_key, o.address, o.mac, o.field, o.text, o.port, o.file, o.place, o.matches "
+    "FROM device_observation d JOIN observation o ON o.id = d.observation_id "
+)
+
+
+def paths(conn: sqlite3.Connection) -> dict[int, str]:
+    """source_file id -> path; a handful of rows per run."""
+    return dict(conn.execute("SELECT id, path FROM source_file").fetchall())
+
+
+# A MAC names one device only when it is unicast (I/G bit, the low bit of the first octet, clear)
+# and not all zeros; broadcast FF:FF:... is multicast. Sources give upper-case colon notation.
+_GROUP_SQL = (
+    "DELETE FROM device_observation WHERE run_id = :run",
+    "DROP TABLE IF EXISTS temp.address_mac",
+    "CREATE TEMP TABLE address_mac (address TEXT PRIMARY KEY, mac TEXT NOT NULL) WITHOUT ROWID",
+    """INSERT INTO temp.address_mac (address, mac)
+       SELECT address, MIN(upper(mac)) FROM observation
+       WHERE id >= :first AND run_id = :run AND address IS NOT NULL AND mac IS NOT NULL
+         AND length(mac) = 17 AND mac <> '00:00:00:00:00:00'
+         AND upper(substr(mac, 2, 1)) IN ('0', '2', '4', '6', '8', 'A', 'C', 'E')
+       GROUP BY address""",
+    """INSERT INTO device_observation (run_id, device_key, observation_id)
+       SELECT o.run_id, coalesce('mac:' || a.mac, 'ip:' || o.address, 'mac:' || upper(o.mac)), o.id
+       FROM observation o LEFT JOIN temp.address_mac a ON a.address = o.address
+       WHERE o.id >= :first AND o.run_id = :run
+       ORDER BY 1, 2, 3""",
+)
+
+
+class _FileIds(dict[str, int]):
+    """path -> source_file.id, filled on first sight, so the insert loop does one dict lookup."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        super().__init__()
+        self._conn = conn
+
+    def __missing__(self, path: str) -> int:
+        try:
+            self._conn.execute("INSERT OR IGNORE INTO source_file (path) VALUES (?)", (path,))
+            row = self._conn.execute("SELECT id FROM source_file WHERE path = ?", (path,)).fetchone()
+        except UnicodeEncodeError:
+            return self.__missing__(codec.clean(path))
+        self[path] = row[0]
+        return row[0]
+
+
+def now() -> str:
+    """ISO 8601 UTC, to the second: what reports show and runs are ordered by."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class DeviceGroup(list[tuple[Observation, tuple[Match, ...]]]):
+    """The observations of one device, as device_groups() yields them.
+
+    key is the group's device key: "mac:<MAC>" when a usable MAC ties the group together, else
+    "ip:<address>". It is the natural Device.id for the group; add_devices() also accepts other
+    ids and finds the group through the device's addresses or MAC.
+    """
+
+    key: str
+
+    def __init__(self, key: str) -> None:
+        super().__init__()
+        self.key = key
+
+
+def decode_observations(
+    rows: Iterable[tuple[Any, ...]], paths: dict[int, str]
+) -> Iterator[tuple[str, Observation, tuple[Match, ...]]]:
+    """(device key, Observation, matches) for rows selected with OBSERVATION_SELECT.
+
+    Equal subjects and equal match lists come back as one shared (frozen) object: a device's
+    observations mostly share their subject, and most matches repeat (same signature, same
+    values), so each is built and parsed once instead of once per row.
+    """
+    subjects: dict[tuple[str | None, str | None], Subject] = {}
+    parsed: dict[str, tuple[Match, ...]] = {}
+    for key, address, mac, field, text, port, file, place, matches in rows:
+        subject = subjects.get((address, mac))
+        if subject is None:
+            if len(subjects) >= 4096:
+                subjects.clear()
+            subject = subjects[(address, mac)] = Subject(address=address, mac=mac)
+        decoded: tuple[Match, ...] = ()
+        if matches:
+            decoded = parsed.get(matches)  # type: ignore[assignment]
+            if decoded is None:
+                if len(parsed) >= 4096:
+                    parsed.clear()
+                decoded = parsed[matches] = codec.load_matches(matches)
+        observation = Observation(
+            subject=subject,
+            field=field,
+            text=text,
+            provenance=Provenance(file=paths[file], place=place),
+            port=port,
+        )
+        yield key, observation, decoded
+
+
+class RunWriter:
+    """Writes one run; commit on success, rollback on any exception (see module doc)."""
+
+    def __init__(self, store: Store, conn: sqlite3.Connection, label: str, run_id: int) -> None:
+        self._store = store
+        self._conn = conn
+        self._label = label
+        self.run_id = run_id
+        self._open = True
+        self._grouped = False
+        self._reading = False
+        self._files = _FileIds(conn)
+        # The run's observations are one rowid range starting here: the run holds the write lock.
+        self._first_observation = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM observation").fetchone()[
+            0
+        ]
+        # run_id is written into the statement (an int we made): one bound parameter less per row.
+        # Missing values are bound as '' and turned into NULL by SQLite: binding Python None goes
+        # through sqlite3's adapter lookup (failed attribute lookups) and costs more than the rest
+        # of the row; an empty address, MAC or port means nothing anyway.
+        self._insert_sql = (
+            "INSERT INTO observation (run_id, address, mac, field, text, port, file, place, matches) "
+            f"VALUES ({int(run_id)}, nullif(?1, ''), nullif(?2, ''), ?3, ?4, nullif(?5, ''), ?6, ?7, "
+            "nullif(?8, ''))"
+        )
+
+    # Context manager ---------------------------------------------------------------------------
+
+    def __enter__(self) -> RunWriter:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if exc_type is None:
+            if self._open:
+                self.commit()
+        else:
+            self.abort()
+
+    # Writing -----------------------------------------------------------------------------------
+
+    def add_input(self, summary: InputSummary) -> None:
+        """Record what was read from one input file."""
+        self._execute(
+            "INSERT INTO input (run_id, path, format, sha256, records, observations, skipped, "
+            "skip_reasons, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            codec.input_row(self.run_id, summary),
+        )
+
+    def add_observations(self, rows: Iterable[tuple[Observation, tuple[Match, ...]]]) -> None:
+        """Insert observations with their matches; any iterable, consumed in chunks of 5,000."""
+        self._check_writable()
+        if self._reading:
+            raise StoreError("cannot add observations while device_groups() is reading", file=self._label)
+        dump = codec.dump_matches
+        files = self._files
+        source = iter(rows)
+        try:
+            while True:
+                batch = [
+                    (
+                        s.address or "",
+                        s.mac or "",
+                        o.field,
+                        o.text,
+                        o.port or "",
+                        files[o.provenance.file],
+                        o.provenance.place,
+                        dump(m) if m else "",
+                    )
+                    for o, m in islice(source, _CHUNK)
+                    for s in (o.subject,)
+                ]
+                if not batch:
+                    break
+                self._insert_batch(batch)
+        except sqlite3.IntegrityError as exc:
+            raise StoreError(f"an observation has neither address nor MAC: {exc}", file=self._label) from exc
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot store observations: {exc}", file=self._label) from exc
+        self._grouped = False
+
+    def _insert_batch(self, batch: list[tuple[Any, ...]]) -> None:
+        conn = self._conn
+        conn.execute("SAVEPOINT batch")
+        try:
+            try:
+                conn.executemany(self._insert_sql, batch)
+            except UnicodeEncodeError:
+                # A string SQLite cannot take (lone surrogate): redo the batch with escaped strings.
+                conn.execute("ROLLBACK TO batch")
+                conn.executemany(self._insert_sql, [codec.clean(row) for row in batch])
+        except BaseException:
+            conn.execute("ROLLBACK TO batch")
+            conn.execute("RELEASE batch")
+            raise
+        conn.execute("RELEASE batch")
+
+    def device_groups(self) -> Iterator[DeviceGroup]:
+        """Yield the observations of one device at a time, in device-key order.
+
+        Call after every add_observations(). Memory is bounded by the largest device, not the run.
+        """
+        self._check_writable()
+        self._ensure_grouped()
+        cursor = self._conn.cursor()
+        self._reading = True
+        try:
+            cursor.execute(
+                OBSERVATION_SELECT + "WHERE d.run_id = ? ORDER BY d.device_key, d.observation_id",
+                (self.run_id,),
+            )
+            group: DeviceGroup | None = None
+            for key, observation, matches in decode_observations(cursor, paths(self._conn)):
+                if group is None or key != group.key:
+                    if group:
+                        yield group
+                    group = DeviceGroup(key)
+                group.append((observation, matches))
+            if group:
+                yield group
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot read observations back: {exc}", file=self._label) from exc
+        finally:
+            self._reading = False
+            cursor.close()
+
+    def add_devices(self, devices: Iterable[Device]) -> None:
+        """Store what this run concluded about each device, and keep device ids across runs."""
+        self._check_writable()
+        self._ensure_grouped()
+        run = self.run_id
+        try:
+            for device in devices:
+                key = self._observation_key(device)
+                self._execute(
+                    f"INSERT INTO device_state ({codec.STATE_COLUMNS}) VALUES ({', '.join('?' * 18)})",
+                    codec.device_row(run, device, key),
+                )
+                self._execute(
+                    "INSERT INTO device (id, first_seen_run, last_seen_run) VALUES (?, ?, ?) "
+                    "ON CONFLICT (id) DO UPDATE SET last_seen_run = excluded.last_seen_run",
+                    (device.id, run, run),
+                )
+                self._conn.executemany(
+                    "INSERT OR IGNORE INTO device_name (run_id, name, device_id) VALUES (?, ?, ?)",
+                    [codec.clean((run, name, device.id)) for name in device_names(device)],
+                )
+        except sqlite3.IntegrityError as exc:
+            raise StoreError(f"duplicate device id in one run: {exc}", file=self._label) from exc
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot store devices: {exc}", file=self._label) from exc
+
+    def add_findings(self, findings: Iterable[Finding]) -> None:
+        """Store the findings of this run."""
+        self._check_writable()
+        run = self.run_id
+        try:
+            for finding in findings:
+                self._execute(
+                    "INSERT INTO finding (run_id, device_id, rule, list, entity, reason, scope, severity, "
+                    "sources) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    codec.finding_row(run, finding),
+                )
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot store findings: {exc}", file=self._label) from exc
+
+    def commit(self) -> None:
+        """Mark the run finished and make it durable; the writer is closed afterwards."""
+        self._check_writable()
+        self._ensure_grouped()  # device_detail() needs the groups even if nobody asked for them
+        try:
+            self._conn.execute("DROP TABLE IF EXISTS temp.address_mac")
+            self._conn.execute("UPDATE run SET finished = ? WHERE id = ?", (now(), self.run_id))
+            self._conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            self.abort()
+            raise StoreError(f"cannot commit run: {exc}", file=self._label) from exc
+        self._close()
+
+    def abort(self) -> None:
+        """Roll back everything this run wrote. Safe to call twice."""
+        if not self._open:
+            return
+        try:
+            if self._conn.in_transaction:
+                self._conn.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass  # the connection is broken; SQLite discards the uncommitted transaction anyway
+        finally:
+            self._close()
+
+    # Internals ---------------------------------------------------------------------------------
+
+    def _close(self) -> None:
+        self._open = False
+        self._store._writer_closed(self)
+
+    def _check_writable(self) -> None:
+        if not self._open:
+            raise StoreError("this run is already committed or rolled back", file=self._label)
+
+    def _execute(self, sql: str, row: tuple[Any, ...]) -> None:
+        self._check_writable()
+        try:
+            self._conn.execute(sql, row)
+        except UnicodeEncodeError:
+            self._conn.execute(sql, codec.clean(row))
+        except sqlite3.IntegrityError:
+            raise
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot write: {exc}", file=self._label) from exc
+
+    def _ensure_grouped(self) -> None:
+        """Give every address that carries a usable MAC the key "mac:<MAC>" (once per batch of adds)."""
+        if self._grouped:
+            return
+        try:
+            for sql in _GROUP_SQL:
+                self._conn.execute(sql, {"run": self.run_id, "first": self._first_observation})
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot group observations into devices: {exc}", file=self._label) from exc
+        self._grouped = True
+
+    def _key_exists(self, key: str) -> bool:
+        row = self._conn.execute(
+            "SELECT 1 FROM device_observation WHERE run_id = ? AND device_key = ? LIMIT 1", (self.run_id, key)
+        ).fetchone()
+        return row is not None
+
+    def _observation_key(self, device: Device) -> str | None:
+        """The device key of this device's observations (None: the run holds none).
+
+        Normally device.id is the key device_groups() gave; if the pipeline named the device
+        otherwise, its addresses or MAC lead to the group.
+        """
+        candidates = [device.id]
+        for address in device.addresses:
+            row = self._conn.execute(
+                "SELECT mac FROM temp.address_mac WHERE address = ?", (address,)
+            ).fetchone()
+            candidates.append("mac:" + row[0] if row else "ip:" + address)
+        if device.mac:
+            candidates.append("mac:" + device.mac.upper())
+        for key in candidates:
+            try:
+                if self._key_exists(key):
+                    return key
+            except UnicodeEncodeError:
+                continue
+        return None
