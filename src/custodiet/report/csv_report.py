@@ -1,0 +1,76 @@
+"""One row per device, for spreadsheets and asset registers.
+
+CSV files end up in Excel and LibreOffice, where a cell that starts with = + - @ (or a tab or
+carriage return, which some importers strip before evaluating) is read as a formula: a hostile
+hostname like "=HYPERLINK(...)" would run when an analyst opens the file. Following OWASP's
+CSV-injection guidance, such cells are prefixed with a single quote, and every cell is quoted
+when needed by the csv module (QUOTE_MINIMAL). Control characters are shown as \\xNN, as in the
+other human-facing reports, and long values are cut.
+"""
+
+from __future__ import annotations
+
+import csv
+from typing import TextIO
+
+from custodiet.model import Device, RunReport
+from custodiet.report import digest
+from custodiet.report.text import excerpt
+
+HEADER = (
+    "id",
+    "addresses",
+    "mac",
+    "hostnames",
+    "manufacturer",
+    "brand",
+    "model",
+    "firmware",
+    "device_type",
+    "covered",
+    "confidence",
+    "findings",
+    "top_evidence",
+)
+
+CELL_LIMIT = 1000
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def cell(value: object, limit: int = CELL_LIMIT) -> str:
+    """A safe cell: visible control characters, bounded, formula-neutralised."""
+    text = excerpt("" if value is None else str(value), limit)
+    # excerpt already wrote TAB/CR/LF as \xNN; the check stays for the OWASP list as a whole.
+    if text.startswith(_FORMULA_START):
+        return "'" + text
+    return text
+
+
+def _row(device: Device, rules: str) -> list[str]:
+    ident = device.identity
+    values: list[object] = [
+        device.id,
+        " ".join(device.addresses),
+        device.mac,
+        " ".join(device.hostnames),
+        ident.manufacturer,
+        ident.brand,
+        ident.model,
+        ident.firmware,
+        ident.device_type,
+        "yes" if device.covered else "no",
+        f"{ident.confidence:.4f}",
+        rules,
+        digest.evidence_line(digest.strongest(device), 200),
+    ]
+    return [cell(v) for v in values]
+
+
+def write_csv(run: RunReport, out: TextIO) -> None:
+    """Write the devices of a run as CSV (open `out` with newline="" as the csv module asks)."""
+    by_device = digest.findings_by_device(run.findings)
+    writer = csv.writer(out, quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(HEADER)
+    for device in run.devices:
+        rules = "; ".join(sorted({f.rule for f in by_device.get(device.id, [])}))
+        writer.writerow(_row(device, rules))

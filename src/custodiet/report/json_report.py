@@ -1,0 +1,154 @@
+"""The run as JSON, for other tools (SIEM, ticketing, jq).
+
+Shape (keys beyond these may be added, never removed or renamed):
+
+    {"run": {"id", "started", "finished", "content_version"},
+     "inputs": [{"path", "format", "sha256", "records", "observations", "skipped",
+                 "skip_reasons": {reason: count}, "error"}],
+     "devices": [{"id", "addresses", "mac", "hostnames", "services": [{"port", "name", "product"}],
+                  "manufacturer", "brand", "product", "model", "firmware", "device_type",
+                  "covered", "confidence",
+                  "evidence": [{"field", "text", "signature", "sets", "strength", "file", "place",
+                                "port", "relabel", "text_truncated"}],
+                  "conflicts": [{"attribute", "values": [{"value", "score"}]}],
+                  "explanation": [str]}],
+     "findings": [{"device", "rule", "list", "entity", "reason", "scope", "severity", "sources"}]}
+
+Strings are exact (JSON escapes control characters itself), except that evidence texts are cut
+at TEXT_LIMIT characters (then "text_truncated" is true) and any string at MAX_STRING, so a
+hostile banner cannot blow up the file. The document is written device by device: memory stays
+at one device's JSON beyond the RunReport itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, BinaryIO
+
+import orjson
+
+from custodiet.model import Device, Finding, InputSummary, RunReport
+
+TEXT_LIMIT = 8192
+MAX_STRING = 65536
+
+
+def _s(value: str | None, limit: int = MAX_STRING) -> str | None:
+    return value if value is None or len(value) <= limit else value[:limit]
+
+
+def _dumps(value: Any) -> bytes:
+    """orjson, falling back to escaping strings that are not valid Unicode (lone surrogates)."""
+    try:
+        return orjson.dumps(value)
+    except orjson.JSONEncodeError:
+        return orjson.dumps(_clean(value))
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    if isinstance(value, dict):
+        return {_clean(k): _clean(v) for k, v in value.items()}
+    return value
+
+
+def _input(item: InputSummary) -> dict[str, Any]:
+    return {
+        "path": _s(item.path),
+        "format": _s(item.format),
+        "sha256": _s(item.sha256),
+        "records": item.records,
+        "observations": item.observations,
+        "skipped": item.skipped,
+        "skip_reasons": {_s(reason): count for reason, count in item.skip_reasons},
+        "error": _s(item.error),
+    }
+
+
+def device_json(device: Device) -> dict[str, Any]:
+    """One device as the JSON report shows it."""
+    ident = device.identity
+    return {
+        "id": _s(device.id),
+        "addresses": [_s(a) for a in device.addresses],
+        "mac": _s(device.mac),
+        "hostnames": [_s(h) for h in device.hostnames],
+        "services": [
+            {"port": _s(s.port), "name": _s(s.name), "product": _s(s.product)} for s in device.services
+        ],
+        "manufacturer": _s(ident.manufacturer),
+        "brand": _s(ident.brand),
+        "product": _s(ident.product),
+        "model": _s(ident.model),
+        "firmware": _s(ident.firmware),
+        "device_type": _s(ident.device_type),
+        "covered": device.covered,
+        "confidence": ident.confidence,
+        "evidence": [
+            {
+                "field": _s(e.field),
+                "text": _s(e.text, TEXT_LIMIT),
+                "signature": _s(e.signature),
+                "sets": {_s(k): _s(v) for k, v in e.sets.items()},
+                "strength": e.strength,
+                "file": _s(e.provenance.file),
+                "place": _s(e.provenance.place),
+                "port": _s(e.port),
+                "relabel": _s(e.relabel),
+                "text_truncated": len(e.text) > TEXT_LIMIT,
+            }
+            for e in ident.evidence
+        ],
+        "conflicts": [
+            {
+                "attribute": _s(c.attribute),
+                "values": [{"value": _s(v), "score": score} for v, score in c.values],
+            }
+            for c in ident.conflicts
+        ],
+        "explanation": [_s(step) for step in ident.explanation],
+    }
+
+
+def _finding(finding: Finding) -> dict[str, Any]:
+    return {
+        "device": _s(finding.device),
+        "rule": _s(finding.rule),
+        "list": _s(finding.list),
+        "entity": _s(finding.entity),
+        "reason": _s(finding.reason),
+        "scope": _s(finding.scope),
+        "severity": _s(finding.severity),
+        "sources": [_s(s) for s in finding.sources],
+    }
+
+
+def _array(out: BinaryIO, items: Iterable[bytes]) -> None:
+    """Write a JSON array one element per line (valid JSON, and greppable)."""
+    out.write(b"[")
+    first = True
+    for item in items:
+        out.write(b"\n" if first else b",\n")
+        out.write(item)
+        first = False
+    out.write(b"\n]" if not first else b"]")
+
+
+def write_json(run: RunReport, out: BinaryIO) -> None:
+    """Write the run as one JSON document (UTF-8 bytes) to a binary stream."""
+    meta = {
+        "id": run.run_id,
+        "started": run.started,
+        "finished": run.finished,
+        "content_version": run.content_version,
+    }
+    out.write(b'{"run":' + _dumps(meta) + b',\n"inputs":')
+    _array(out, (_dumps(_input(i)) for i in run.inputs))
+    out.write(b',\n"devices":')
+    _array(out, (_dumps(device_json(d)) for d in run.devices))
+    out.write(b',\n"findings":')
+    _array(out, (_dumps(_finding(f)) for f in run.findings))
+    out.write(b"}\n")

@@ -1,0 +1,157 @@
+"""The run summary on the terminal (Rich).
+
+Device strings never reach Rich as markup: they go through text.excerpt (control characters as
+\\xNN, bounded length) and then into rich.text.Text objects, which Rich renders literally: no
+markup, no emoji codes, no highlighting. That is stronger than rich.markup.escape on a markup
+string (which has had edge cases around backslashes), and `markup` below is the one place where a
+string is built as markup, with escape() on everything variable.
+"""
+
+from __future__ import annotations
+
+from rich import box
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
+
+from custodiet.model import RunReport
+from custodiet.report import digest
+from custodiet.report.text import excerpt, percent
+
+NAME_LIMIT = 60  # addresses, makers, models, paths in table cells
+EVIDENCE_LIMIT = 160
+COVERED_STYLE = "bold red"
+
+
+def _t(value: object, limit: int = NAME_LIMIT, style: str = "") -> Text:
+    """A table cell from an untrusted value: literal text, escapes visible, length bounded."""
+    return Text(excerpt("" if value is None else str(value), limit), style=style)
+
+
+def markup(template: str, *values: object) -> str:
+    """A Rich markup string whose {} slots are filled with escaped, visible values."""
+    return template.format(*(escape(excerpt(str(v), NAME_LIMIT)) for v in values))
+
+
+def render_summary(run: RunReport, console: Console) -> None:
+    """Inputs, devices by manufacturer, findings by rule, and the covered devices of one run."""
+    covered = [d for d in run.devices if d.covered]
+    console.print(
+        markup(
+            "[bold]custodiet run {}[/] {} → {}  content {}",
+            run.run_id,
+            run.started,
+            run.finished,
+            run.content_version,
+        ),
+        highlight=False,
+    )
+    console.print(
+        markup(
+            "{} inputs, {} devices, [{}]{} covered[/], {} findings",
+            len(run.inputs),
+            len(run.devices),
+            COVERED_STYLE if covered else "green",
+            len(covered),
+            len(run.findings),
+        ),
+        highlight=False,
+    )
+    console.print(_inputs(run))
+    if run.devices:
+        console.print(_manufacturers(run))
+    if run.findings:
+        console.print(_rules(run))
+    if covered:
+        console.print(_covered(run))
+    else:
+        console.print(Text("No device from a covered vendor was identified.", style="green"))
+    verify = sum(1 for f in run.findings if f.severity == "verify")
+    if verify:
+        console.print(
+            Text(
+                f"{verify} finding(s) need a human check (severity 'verify'): see the HTML report.",
+                style="yellow",
+            )
+        )
+
+
+def _inputs(run: RunReport) -> Table:
+    table = Table(title="Inputs", box=box.SIMPLE_HEAD, title_justify="left")
+    for name, justify in (
+        ("File", "left"),
+        ("Format", "left"),
+        ("Records", "right"),
+        ("Observations", "right"),
+    ):
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    table.add_column("Skipped", justify="right")
+    table.add_column("Problems", overflow="fold")
+    for item in run.inputs:
+        reasons = ", ".join(f"{reason} ({count})" for reason, count in item.skip_reasons)
+        problems = Text()
+        if item.error:
+            problems.append(excerpt(f"error: {item.error}", EVIDENCE_LIMIT), style="bold red")
+        elif reasons:
+            problems.append(excerpt(reasons, EVIDENCE_LIMIT), style="yellow")
+        table.add_row(
+            _t(item.path),
+            _t(item.format, 20),
+            _t(f"{item.records:,}"),
+            _t(f"{item.observations:,}"),
+            _t(f"{item.skipped:,}", style="yellow" if item.skipped else ""),
+            problems,
+        )
+    return table
+
+
+def _manufacturers(run: RunReport) -> Table:
+    table = Table(title="Devices by manufacturer", box=box.SIMPLE_HEAD, title_justify="left")
+    table.add_column("Manufacturer")
+    table.add_column("Devices", justify="right")
+    table.add_column("Covered", justify="right")
+    for row in digest.by_manufacturer(run.devices):
+        style = COVERED_STYLE if row.covered else ""
+        table.add_row(
+            _t(row.manufacturer, style=style), _t(f"{row.devices:,}"), _t(f"{row.covered:,}", style=style)
+        )
+    return table
+
+
+def _rules(run: RunReport) -> Table:
+    table = Table(title="Findings by list and rule", box=box.SIMPLE_HEAD, title_justify="left")
+    table.add_column("List")
+    table.add_column("Rule")
+    table.add_column("Entity")
+    table.add_column("Devices", justify="right")
+    table.add_column("Severity")
+    for row in digest.by_rule(run.findings):
+        severity = Text()
+        for i, (name, count) in enumerate(row.severities):
+            if i:
+                severity.append(", ")
+            severity.append(excerpt(f"{name} {count}", 30), style=COVERED_STYLE if name == "covered" else "")
+        table.add_row(_t(row.list), _t(row.rule), _t(row.entity), _t(f"{row.devices:,}"), severity)
+    return table
+
+
+def _covered(run: RunReport) -> Table:
+    table = Table(
+        title="Covered devices", box=box.SIMPLE_HEAD, title_justify="left", title_style=COVERED_STYLE
+    )
+    for name in ("Address", "Manufacturer / brand", "Model", "Firmware", "Confidence"):
+        table.add_column(name, justify="right" if name == "Confidence" else "left")
+    table.add_column("Strongest evidence", overflow="fold")  # fold: long tokens wrap, nothing hidden
+    devices = sorted((d for d in run.devices if d.covered), key=lambda d: (-d.identity.confidence, d.id))
+    for device in devices:
+        ident = device.identity
+        table.add_row(
+            _t(digest.address(device), style="bold"),
+            _t(digest.maker(device), style=COVERED_STYLE),
+            _t(ident.model),
+            _t(ident.firmware),
+            _t(percent(ident.confidence)),
+            _t(digest.evidence_line(digest.strongest(device)), EVIDENCE_LIMIT),
+        )
+    return table
