@@ -15,6 +15,7 @@ from custodiet.sources.base import ReadStats, SourceOptions
 from custodiet.sources.nmap_xml import (
     fp_segments,
     fp_unescape,
+    nmap_text,
     parse_servicefp,
     read,
     render_dn,
@@ -445,3 +446,18 @@ def test_generated_file_reads_completely(tmp_path: Path) -> None:
         "os.match",
         "mac",
     }
+
+
+def test_nmap_hex_escapes_become_device_text(tmp_path: Path) -> None:
+    # nmap's XML writer escapes every non-ASCII byte, valid UTF-8 included.
+    title = (
+        '<script id="http-title" output="x"><elem key="title">Caf\\xE9 \\xE6\\x97\\xA5 cam</elem></script>'
+    )
+    server = '<script id="http-server-header" output="Caf\\xE9Cam"><elem>Caf\\xE9Cam</elem></script>'
+    service = '<service name="http" product="\\xE6\\x97\\xA5 httpd" method="probed" conf="10"/>'
+    text = HEAD + host("192.0.2.1", port(80, service, title + server)) + "</nmaprun>\n"
+    obs, _ = run_reader(read, write(tmp_path, text))
+    assert texts(obs, "http.title") == ["Caf\\xe9 日 cam"]
+    assert texts(obs, "http.server") == ["Caf\\xe9Cam"]
+    assert texts(obs, "nmap.service") == ["日 httpd"]
+    assert nmap_text("plain \\x4") == "plain \\x4"

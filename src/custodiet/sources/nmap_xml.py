@@ -243,10 +243,18 @@ def _raw(text: str | None) -> str:
 
 
 def _clean(text: str | None) -> str:
-    """Attribute or element text without surrounding blanks, cut as _raw."""
+    """Attribute or element text as the device sent it (see nmap_text), without surrounding
+    blanks, cut as _raw."""
     if not text:
         return ""
-    return text.strip() if len(text) <= _RAW_LIMIT else text[:_RAW_LIMIT].strip()
+    if len(text) > _RAW_LIMIT:
+        text = text[:_RAW_LIMIT]
+    return nmap_text(text).strip()
+
+
+def _output(script: ElementTree.Element) -> str:
+    """A script's output attribute as the device sent it (see nmap_text)."""
+    return nmap_text(_raw(script.get("output")))
 
 
 # --------------------------------------------------------------------------- hosts
@@ -283,7 +291,7 @@ def _read_host(host: ElementTree.Element, label: str, stats: ReadStats) -> list[
         elif tag == "hostscript":
             hostscript = child
 
-    open_ports = _open_ports(ports_elem)
+    open_ports, scripted_ports = _split_ports(ports_elem)
     if state != "up" and not open_ports:
         stats.skipped["host down"] += 1
         return []
@@ -302,14 +310,11 @@ def _read_host(host: ElementTree.Element, label: str, stats: ReadStats) -> list[
         _read_os(em, os_elem, f"{here} os")
     for port_elem in open_ports:
         _read_port(em, port_elem, here, stats)
-    if ports_elem is not None:
-        # Scripts on ports that are not plainly open (UDP "open|filtered" answered by a script).
-        for port_elem in ports_elem:
-            if port_elem.tag == "port" and not _is_open(port_elem):
-                ctx = _port_ctx(port_elem, here)
-                for script in port_elem:
-                    if script.tag == "script":
-                        _read_script(em, script, ctx, stats)
+    for port_elem in scripted_ports:
+        ctx = _port_ctx(port_elem, here)
+        for script in port_elem:
+            if script.tag == "script":
+                _read_script(em, script, ctx, stats)
     if hostscript is not None:
         ctx = _Port(None, "", here)
         for script in hostscript:
@@ -319,15 +324,24 @@ def _read_host(host: ElementTree.Element, label: str, stats: ReadStats) -> list[
     return em.out
 
 
-def _is_open(port_elem: ElementTree.Element) -> bool:
-    state = port_elem.find("state")
-    return state is not None and state.get("state") == "open"
-
-
-def _open_ports(ports_elem: ElementTree.Element | None) -> list[ElementTree.Element]:
+def _split_ports(
+    ports_elem: ElementTree.Element | None,
+) -> tuple[list[ElementTree.Element], list[ElementTree.Element]]:
+    """Open ports, and other ports that carry script output (a UDP port left "open|filtered"
+    whose script got an answer still tells what the device is)."""
+    open_ports: list[ElementTree.Element] = []
+    scripted: list[ElementTree.Element] = []
     if ports_elem is None:
-        return []
-    return [p for p in ports_elem if p.tag == "port" and _is_open(p)]
+        return open_ports, scripted
+    for port_elem in ports_elem:
+        if port_elem.tag != "port":
+            continue
+        state = port_elem.find("state")
+        if state is not None and state.get("state") == "open":
+            open_ports.append(port_elem)
+        elif port_elem.find("script") is not None:
+            scripted.append(port_elem)
+    return open_ports, scripted
 
 
 def _port_ctx(port_elem: ElementTree.Element, here: str) -> _Port:
@@ -599,7 +613,7 @@ def _read_script(em: _Emitter, script: ElementTree.Element, ctx: _Port, stats: R
 
 def _output_lines(script: ElementTree.Element) -> list[str]:
     """The script's output attribute as lines, without nmap's indentation."""
-    return [line.strip() for line in _raw(script.get("output")).split("\n") if line.strip()]
+    return [line.strip() for line in _output(script).split("\n") if line.strip()]
 
 
 def _keyed(node: ElementTree.Element, tag: str, key: str) -> ElementTree.Element | None:
@@ -637,7 +651,7 @@ def http_headers_block(output: str) -> list[str]:
 
 
 def _http_headers(em: _Emitter, script: ElementTree.Element, ctx: _Port, place: str) -> bool:
-    lines = http_headers_block(_raw(script.get("output")))
+    lines = http_headers_block(_output(script))
     if not lines:
         return False
     em.add("http.headers", "\r\n".join(lines), place, ctx.port)
@@ -756,7 +770,7 @@ def _upnp_info(em: _Emitter, script: ElementTree.Element, ctx: _Port, place: str
 
 
 def _snmp_sysdescr(em: _Emitter, script: ElementTree.Element, ctx: _Port, place: str) -> bool:
-    lines = _raw(script.get("output")).rstrip().split("\n")
+    lines = _output(script).rstrip().split("\n")
     if lines and lines[-1].strip().startswith("System uptime:"):
         lines.pop()
     text = "\n".join(lines).strip()
@@ -764,10 +778,8 @@ def _snmp_sysdescr(em: _Emitter, script: ElementTree.Element, ctx: _Port, place:
     return bool(text)
 
 
-def unescape_banner(output: str) -> bytes:
-    """The bytes behind banner.nse's output: it hex-escapes every non-printable byte as \\xHH
-    and breaks the text into lines of the terminal width, so newlines are layout, not data."""
-    raw = output.replace("\n", "").encode("utf-8", "surrogateescape")
+def _hex_unescape(raw: bytes) -> bytes:
+    """Bytes with every \\xHH escape replaced by the byte it stands for."""
     out = bytearray()
     pos = 0
     while True:
@@ -783,6 +795,24 @@ def unescape_banner(output: str) -> bytes:
         else:
             out += b"\\x"
             pos = slash + 2
+
+
+def nmap_text(text: str) -> str:
+    """Text as nmap's XML writer stored it, back to what the device sent.
+
+    nmap writes every byte outside printable ASCII as \\xHH, even valid UTF-8 ("日" becomes
+    \\xE6\\x97\\xA5), so the bytes are restored and decoded like any other device text: UTF-8,
+    undecodable bytes as \\xNN. (A literal "\\x41" in the original is indistinguishable.)
+    """
+    if "\\x" not in text:
+        return text
+    return decode(_hex_unescape(text.encode("utf-8", "surrogateescape")))
+
+
+def unescape_banner(output: str) -> bytes:
+    """The bytes behind banner.nse's output: it hex-escapes every non-printable byte as \\xHH
+    and breaks the text into lines of the terminal width, so newlines are layout, not data."""
+    return _hex_unescape(output.replace("\n", "").encode("utf-8", "surrogateescape"))
 
 
 _BANNER_FIELDS = {"ssh": "ssh.banner", "ftp": "ftp.banner", "telnet": "telnet.banner"}
