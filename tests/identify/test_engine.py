@@ -127,3 +127,8 @@ def test_megabyte_banner_is_matched_and_excerpted(identifier: Identifier) -> Non
 def test_invalid_utf8_escapes_and_nul_bytes_do_not_break_matching(identifier: Identifier) -> None:
     (match,) = identifier.match("http.server", "\x00\x1b[31m\\xff\nDNVRS-Webs")
     assert match.sets["manufacturer"] == "Hikvision"
+
+
+def test_a_list_of_vendor_guesses_names_nobody(identifier: Identifier) -> None:
+    assert identifier.match("os.match", "Huawei MT-800 ADSL modem, or ZTE ZXDSL 831 modem") == ()
+    assert identifier.match("nmap.service", "Hikvision or Dahua DVR") == ()

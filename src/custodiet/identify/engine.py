@@ -58,6 +58,9 @@ class Identifier:
             name: data.entries for name, data in compiled.fields.items()
         }
         self._static: dict[tuple[str, int], Match | None] = {}
+        self._static_names: dict[tuple[str, str], Match | None] = {}
+        self._oui_cache: dict[int, tuple[Match, ...]] = {}
+        self._resolved: dict[tuple, Match | None] = {}  # captured values -> resolved match
         self._regex: dict[str, Any] = {}
         self._cache: dict[tuple[str, str], tuple[Match, ...]] = {}
         names = compiled.names
@@ -76,11 +79,15 @@ class Identifier:
         cached = self._cache.get(key)
         if cached is not None:
             return cached
-        result = self._match_mac(text) if field == "mac" else self._match_text(field, text)
+        result = self.match_uncached(field, text)
         if len(self._cache) >= _CACHE_LIMIT:
             self._cache.clear()
         self._cache[key] = result
         return result
+
+    def match_uncached(self, field: str, text: str) -> tuple[Match, ...]:
+        """As match(), for callers that keep their own cache."""
+        return self._match_mac(text) if field == "mac" else self._match_text(field, text)
 
     def _match_text(self, field: str, text: str) -> tuple[Match, ...]:
         database = self._databases.get(field)
@@ -125,9 +132,15 @@ class Identifier:
         for entry in found.values():
             if vetoed and entry.id.removeprefix("names/") in vetoed:
                 continue
-            match = self.resolve(field, entry.id, dict(entry.sets), weight)
+            key = (field, entry.id)
+            if key not in self._static_names:
+                self._static_names[key] = self.resolve(field, entry.id, dict(entry.sets), weight)
+            match = self._static_names[key]
             if match is not None:
                 matches.append(match)
+        makers = {m.sets.get("manufacturer") or m.relabel for m in matches}
+        if len(makers) > 1:
+            return []  # "Huawei MT-800 or ZTE ZXDSL 831": a list of guesses names nobody
         return matches
 
     def _build(self, field: str, index: int, entry: SigEntry, data: bytes) -> Match | None:
@@ -138,7 +151,14 @@ class Identifier:
             return self._static[key]
         values = dict(entry.sets)
         values.update(self.captures(entry, data))
-        return self.resolve(field, entry.id, values, entry.weight)
+        key = (field, entry.id, tuple(values.items()))
+        match = self._resolved.get(key, False)
+        if match is False:
+            match = self.resolve(field, entry.id, values, entry.weight)
+            if len(self._resolved) >= _CACHE_LIMIT:
+                self._resolved.clear()
+            self._resolved[key] = match
+        return match
 
     def captures(self, entry: SigEntry, data: bytes) -> dict[str, str]:
         """Named-group values of a signature on a text (RE2, linear time)."""
@@ -190,6 +210,12 @@ class Identifier:
         prefix = mac_prefix(text)
         if prefix is None:
             return ()
+        cached = self._oui_cache.get(prefix)
+        if cached is None:
+            cached = self._oui_cache[prefix] = self._match_oui(prefix)
+        return cached
+
+    def _match_oui(self, prefix: int) -> tuple[Match, ...]:
         registered = self.compiled.oui.get(prefix)
         if registered is None:
             return ()

@@ -43,14 +43,26 @@ def load_registry(path: Path | None = None) -> dict[int, tuple[str, str]]:
     return table
 
 
-_HEX = frozenset("0123456789abcdefABCDEF")
+_SEPARATORS = str.maketrans("", "", ":-. \t")
+
+
+def _hex12(text: str) -> str | None:
+    """The 12 hex digits of a MAC written with : - . or space separators (or none), else None."""
+    digits = text.strip()[:64].translate(_SEPARATORS)
+    if len(digits) != 12:
+        return None
+    try:
+        int(digits, 16)
+    except ValueError:
+        return None
+    return digits
 
 
 def mac_prefix(text: str) -> int | None:
     """The 24-bit OUI of a MAC in any common notation, or None if it is not a MAC or is not
     globally administered (randomised and locally administered MACs name no vendor)."""
-    digits = "".join(ch for ch in text.strip()[:64] if ch in _HEX)
-    if len(digits) != 12:
+    digits = _hex12(text)
+    if digits is None:
         return None
     if digits.strip("0") == "" or digits.lower().strip("f") == "":
         return None  # all-zero and broadcast are placeholders, not hardware
@@ -63,7 +75,7 @@ def mac_prefix(text: str) -> int | None:
 
 
 def normalise_mac(text: str) -> str | None:
-    digits = "".join(ch for ch in text.strip()[:64] if ch in _HEX)
-    if len(digits) != 12:
+    digits = _hex12(text)
+    if digits is None:
         return None
     return ":".join(digits[i : i + 2] for i in range(0, 12, 2)).upper()
