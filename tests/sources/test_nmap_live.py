@@ -5,6 +5,7 @@ Only 127.0.0.0/8 is scanned: the listeners bind a random 127.x.y.z address of th
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import ssl
@@ -16,6 +17,7 @@ import pytest
 from custodiet.sources.nmap_xml import read
 
 from .helpers import Listeners, run_reader, texts
+from .udp_agents import UdpAgents
 
 pytestmark = pytest.mark.nmap
 
@@ -153,3 +155,34 @@ def test_real_nmap_ssl_cert(nmap_binary: str, listeners: Listeners, tmp_path: Pa
     obs, _ = run_reader(read, xml)
     assert texts(obs, "tls.subject") == ["CN=cam.example.test,O=Example Camera\\, Ltd.,ST=Zhejiang,C=CN"]
     assert texts(obs, "tls.issuer") == ["CN=cam.example.test,O=Example Camera\\, Ltd.,ST=Zhejiang,C=CN"]
+
+
+@pytest.mark.skipif(
+    not hasattr(os, "geteuid") or os.geteuid() != 0, reason="UDP scan and ports < 1024 need root"
+)
+def test_real_nmap_udp_scripts(nmap_binary: str, listeners: Listeners, tmp_path: Path) -> None:
+    address = listeners.address
+    agents = UdpAgents(address)
+    try:
+        out = tmp_path / "udp.xml"
+        assert address.startswith("127.")
+        subprocess.run(
+            [nmap_binary, "-n", "-Pn", "-sU", "-p", "161,1900,3702", "-v",
+             "--script", "snmp-sysdescr,upnp-info,wsdd-discover", "-oX", str(out), address],
+            check=True, capture_output=True, timeout=240,
+        )  # fmt: skip
+    finally:
+        agents.close()
+    obs, stats = run_reader(read, out)
+    try:
+        # nmap escapes every non-ASCII byte as \xHH; the reader restores the UTF-8 text.
+        assert texts(obs, "snmp.sysdescr") == ["Example Camera X-100\nFirmware V5.5.0 日"]
+        assert texts(obs, "upnp.server") == ["Linux/3.10 UPnP/1.0 ExampleCam/1.0"]
+        assert texts(obs, "upnp.description") == [f"Location: http://{address}:49152/rootDesc.xml"]
+        assert texts(obs, "wsd.scopes") == [
+            f"dn:NetworkVideoTransmitter tds:Device http://{address}/onvif/device_service"
+        ]
+        assert {o.port for o in obs if o.field == "wsd.scopes"} == {"3702/udp"}
+        assert stats.records == 1
+    except AssertionError as exc:
+        raise AssertionError(f"{exc}\n--- nmap XML ---\n{out.read_text(errors='replace')}") from exc

@@ -757,6 +757,8 @@ def _upnp_lines(em: _Emitter, lines: list[str], place: str, port: str | None) ->
     """upnp-info's report: "Server: ..." then Location and the device-description summary."""
     described = []
     for line in lines:
+        if normalise_ip(line) is not None:
+            continue  # nmap 7.93 heads the unicast report with the responder's address
         if line.lower().startswith("server:"):
             em.add("upnp.server", line[7:].strip(), place, port)
         else:
@@ -847,8 +849,13 @@ def _wsd_devices(lines: list[str]) -> list[tuple[str | None, str]]:
         name = name.strip().lower()
         if name == "message id" or not replies or replies[-1][0] != current:
             replies.append((current, {}))
-        if name in ("type", "address") and value.strip():
-            replies[-1][1][name] = value.strip()
+        value = value.strip()
+        if name == "type" and value.startswith("n:"):
+            # wsdd.lua strips leading characters of the set [wsdp:] to drop a "wsdp:" prefix,
+            # which turns ONVIF's "dn:NetworkVideoTransmitter" into "n:NetworkVideoTransmitter".
+            value = "d" + value
+        if name in ("type", "address") and value:
+            replies[-1][1][name] = value
     out = []
     for ip, parts in replies:
         text = " ".join(parts[k] for k in ("type", "address") if k in parts)
