@@ -91,3 +91,23 @@ def test_a_megabyte_banner_stays_a_few_lines() -> None:
     assert len(out) < 20_000
     assert out.count("more characters not shown") == 2
     assert "A" * 60 in out and "A" * 200 not in out
+
+
+def test_covered_table_is_bounded_most_confident_first() -> None:
+    run = hostile_run()
+    hik = run.devices[1]
+    many = tuple(
+        replace(
+            hik,
+            id=f"ip:10.1.0.{i}",
+            addresses=(f"10.1.0.{i}",),
+            identity=replace(hik.identity, confidence=i / 100),
+        )
+        for i in range(1, 61)
+    )
+    buffer = io.StringIO()
+    render_summary(replace(run, devices=many, findings=()), Console(file=buffer, width=200), max_devices=5)
+    out = buffer.getvalue()
+    shown = re.findall(r"^\s+(10\.1\.0\.\d+)\s", out, re.MULTILINE)
+    assert shown == ["10.1.0.60", "10.1.0.59", "10.1.0.58", "10.1.0.57", "10.1.0.56"]
+    assert "… and 55 more covered devices" in out

@@ -132,3 +132,30 @@ def test_adding_while_reading_groups_is_refused(db: Path) -> None:
         with pytest.raises(StoreError, match="while device_groups"):
             writer.add_observations([(make_obs("10.0.0.3"), ())])
         assert len(list(groups)) == 1
+
+
+def test_commit_with_unfinished_groups_keeps_the_run(db: Path) -> None:
+    with Store(db) as store:
+        writer = store.begin_run("k", "v")
+        writer.add_observations([(make_obs(f"10.0.0.{i}"), ()) for i in range(10)])
+        groups = writer.device_groups()
+        next(groups)
+        writer.commit()
+        assert store.find_run("k") == writer.run_id
+        with pytest.raises(StoreError, match="committed or rolled back while its groups were read"):
+            next(groups)
+        # A new run afterwards works, and the abandoned generator cannot disturb it.
+        with store.begin_run("k2", "v") as second:
+            second.add_observations([(make_obs("10.1.0.1"), ())])
+            del groups
+            assert [g.key for g in second.device_groups()] == ["ip:10.1.0.1"]
+
+
+def test_restarting_device_groups_abandons_the_first(db: Path) -> None:
+    with Store(db) as store, store.begin_run("k", "v") as writer:
+        writer.add_observations([(make_obs(f"10.0.0.{i}"), ()) for i in range(5)])
+        first = writer.device_groups()
+        next(first)
+        assert len(list(writer.device_groups())) == 5
+        with pytest.raises(StoreError):
+            next(first)

@@ -34,8 +34,12 @@ def markup(template: str, *values: object) -> str:
     return template.format(*(escape(excerpt(str(v), NAME_LIMIT)) for v in values))
 
 
-def render_summary(run: RunReport, console: Console) -> None:
-    """Inputs, devices by manufacturer, findings by rule, and the covered devices of one run."""
+def render_summary(run: RunReport, console: Console, *, max_devices: int = 50) -> None:
+    """Inputs, devices by manufacturer, findings by rule, and the covered devices of one run.
+
+    max_devices bounds the covered-devices table (most confident first): a terminal summary of
+    thousands of rows helps nobody; the HTML, JSON and CSV reports list them all.
+    """
     covered = [d for d in run.devices if d.covered]
     console.print(
         markup(
@@ -64,7 +68,13 @@ def render_summary(run: RunReport, console: Console) -> None:
     if run.findings:
         console.print(_rules(run))
     if covered:
-        console.print(_covered(run))
+        console.print(_covered(run, max_devices))
+        if len(covered) > max_devices:
+            console.print(
+                Text(
+                    f"… and {len(covered) - max_devices:,} more covered devices: see the HTML, JSON or CSV report."
+                )
+            )
     else:
         console.print(Text("No device from a covered vendor was identified.", style="green"))
     verify = sum(1 for f in run.findings if f.severity == "verify")
@@ -136,7 +146,7 @@ def _rules(run: RunReport) -> Table:
     return table
 
 
-def _covered(run: RunReport) -> Table:
+def _covered(run: RunReport, limit: int) -> Table:
     table = Table(
         title="Covered devices", box=box.SIMPLE_HEAD, title_justify="left", title_style=COVERED_STYLE
     )
@@ -144,7 +154,7 @@ def _covered(run: RunReport) -> Table:
         table.add_column(name, justify="right" if name == "Confidence" else "left")
     table.add_column("Strongest evidence", overflow="fold")  # fold: long tokens wrap, nothing hidden
     devices = sorted((d for d in run.devices if d.covered), key=lambda d: (-d.identity.confidence, d.id))
-    for device in devices:
+    for device in devices[:limit]:
         ident = device.identity
         table.add_row(
             _t(digest.address(device), style="bold"),

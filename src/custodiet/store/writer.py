@@ -18,6 +18,7 @@ deterministic choice for a case (proxy ARP, re-used DHCP leases) where no choice
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
@@ -149,7 +150,7 @@ class RunWriter:
         self.run_id = run_id
         self._open = True
         self._grouped = False
-        self._reading = False
+        self._reading: sqlite3.Cursor | None = None  # the cursor of a device_groups() in progress
         self._files = _FileIds(conn)
         # The run's observations are one rowid range starting here: the run holds the write lock.
         self._first_observation = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM observation").fetchone()[
@@ -245,8 +246,9 @@ class RunWriter:
         """
         self._check_writable()
         self._ensure_grouped()
+        self._stop_reading()  # an earlier, abandoned device_groups() ends here
         cursor = self._conn.cursor()
-        self._reading = True
+        self._reading = cursor
         try:
             cursor.execute(
                 OBSERVATION_SELECT + "WHERE d.run_id = ? ORDER BY d.device_key, d.observation_id",
@@ -262,10 +264,14 @@ class RunWriter:
             if group:
                 yield group
         except sqlite3.Error as exc:
+            if not self._open:
+                raise StoreError(
+                    "the run was committed or rolled back while its groups were read", file=self._label
+                ) from exc
             raise StoreError(f"cannot read observations back: {exc}", file=self._label) from exc
         finally:
-            self._reading = False
-            cursor.close()
+            if self._reading is cursor:
+                self._stop_reading()
 
     def add_devices(self, devices: Iterable[Device]) -> None:
         """Store what this run concluded about each device, and keep device ids across runs."""
@@ -311,6 +317,7 @@ class RunWriter:
         """Mark the run finished and make it durable; the writer is closed afterwards."""
         self._check_writable()
         self._ensure_grouped()  # device_detail() needs the groups even if nobody asked for them
+        self._stop_reading()
         try:
             self._conn.execute("DROP TABLE IF EXISTS temp.address_mac")
             self._conn.execute("UPDATE run SET finished = ? WHERE id = ?", (now(), self.run_id))
@@ -324,6 +331,7 @@ class RunWriter:
         """Roll back everything this run wrote. Safe to call twice."""
         if not self._open:
             return
+        self._stop_reading()
         try:
             if self._conn.in_transaction:
                 self._conn.execute("ROLLBACK")
@@ -333,6 +341,14 @@ class RunWriter:
             self._close()
 
     # Internals ---------------------------------------------------------------------------------
+
+    def _stop_reading(self) -> None:
+        """Close the cursor of an unfinished device_groups(): SQLite cannot drop a table (or
+        always commit) while a statement is still stepping."""
+        cursor, self._reading = self._reading, None
+        if cursor is not None:
+            with contextlib.suppress(sqlite3.Error):  # the connection may be closed already
+                cursor.close()
 
     def _close(self) -> None:
         self._open = False
