@@ -170,12 +170,17 @@ def plan(
     base: str = "127.0.0.",
     first: int = 20,
     port_offset: int = 0,
+    allow: ipaddress.IPv4Network = LOOPBACK,
 ) -> list[Device]:
-    """Assign addresses and real ports without binding anything."""
+    """Assign addresses and real ports without binding anything.
+
+    `allow` is 127.0.0.0/8 except for the netns module, which binds 198.18.0.0/15
+    inside a namespace it created.
+    """
     devices: list[Device] = []
     for i, prof in enumerate(profiles):
         address = f"{base}{first + i}"
-        if ipaddress.ip_address(address) not in LOOPBACK:
+        if ipaddress.ip_address(address) not in allow:
             raise ValueError(f"{address} is not a loopback address; emulators stay on 127.0.0.0/8")
         dev = Device(address=address, profile=prof)
         for svc in prof.services:

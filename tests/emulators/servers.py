@@ -98,14 +98,25 @@ def render_headers(ctx: Context, headers: list[list[Any]] | None) -> list[tuple[
     return out
 
 
-async def _read_head(reader: asyncio.StreamReader) -> bytes:
-    """Read up to the blank line ending a request head (bounded)."""
-    try:
-        return await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), READ_TIMEOUT)
-    except asyncio.IncompleteReadError as exc:
-        return exc.partial
-    except asyncio.LimitOverrunError:
-        return await reader.read(MAX_HEAD)
+async def _read_head(reader: asyncio.StreamReader) -> tuple[bytes, bytes]:
+    """Read a request head up to its blank line; return (head, bytes read past it).
+
+    Stops early, as embedded servers do, when the input cannot be a text request (a TLS
+    ClientHello, binary probes): a scanner then gets its answer at once instead of
+    waiting for our read timeout.
+    """
+    data = b""
+    while len(data) < MAX_HEAD:
+        chunk = await asyncio.wait_for(reader.read(MAX_HEAD - len(data)), READ_TIMEOUT)
+        if not chunk:
+            return data, b""
+        data += chunk
+        end = data.find(b"\r\n\r\n")
+        if end >= 0:
+            return data[: end + 4], data[end + 4 :]
+        if not data[:1].isalpha():
+            return data, b""
+    return data, b""
 
 
 def _header_value(head: bytes, name: bytes) -> bytes | None:
@@ -216,7 +227,7 @@ class HttpApp:
 
     async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
-            head = await _read_head(reader)
+            head, rest = await _read_head(reader)
             if not head:
                 return
             parts = head.split(b"\r\n", 1)[0].split(b" ")
@@ -231,7 +242,9 @@ class HttpApp:
             body = b""
             if length and length.isdigit():
                 size = min(int(length), MAX_BODY)
-                body = await asyncio.wait_for(reader.readexactly(size), READ_TIMEOUT)
+                body = rest[:size]
+                if len(body) < size:
+                    body += await asyncio.wait_for(reader.readexactly(size - len(body)), READ_TIMEOUT)
             if self.onvif and method == "POST" and target.split("?")[0] == "/onvif/device_service":
                 writer.write(self.onvif_reply(body))
                 return
@@ -271,8 +284,8 @@ class RtspApp:
     async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
             for _ in range(16):
-                head = await _read_head(reader)
-                if not head:
+                head, _ = await _read_head(reader)
+                if not head or not head.endswith(b"\r\n\r\n"):
                     return
                 method = head.split(b" ", 1)[0].decode("latin-1")
                 reply = self.respond(method, _header_value(head, b"cseq"))

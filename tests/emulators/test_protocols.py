@@ -347,7 +347,8 @@ def test_hostile_device_sends_raw_bytes(net: EmulatedNetwork) -> None:
         pass
     else:  # pragma: no cover - the point of this device
         pytest.fail("hostile Server header must not be valid UTF-8")
-    assert b"<title><script>alert(1)</script>\x00\x1b]0;pwned\x07" in body
+    assert b'<title>&lt;script&gt;alert(1)&lt;/script&gt;" onmouseover="alert(2)\x00\x1b]0;pwned\x07' in body
+    assert b"<script>alert(3)</script>" in body
     cert = peer_certificate(dev.address, dev.port("https"))
     assert dict(x[0] for x in cert["subject"])["commonName"] == "<script>alert(1)</script>"
     banner = read_banner(dev.address, dev.port("ssh"), 64, timeout=1)
