@@ -1,5 +1,6 @@
 """Frozen values passed between stages. No I/O here, and no imports of other stages."""
 
+from custodiet.model.contact import Contact, PhoneHome
 from custodiet.model.device import Device, Service
 from custodiet.model.fields import DESCRIPTIVE_FIELDS, IDENTIFY_FIELDS, IDENTITY_ATTRIBUTES
 from custodiet.model.finding import Finding
@@ -12,6 +13,7 @@ __all__ = [
     "IDENTIFY_FIELDS",
     "IDENTITY_ATTRIBUTES",
     "Conflict",
+    "Contact",
     "Device",
     "Evidence",
     "Finding",
@@ -19,6 +21,7 @@ __all__ = [
     "InputSummary",
     "Match",
     "Observation",
+    "PhoneHome",
     "Provenance",
     "RunReport",
     "Service",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from custodiet.model.contact import PhoneHome
 from custodiet.model.device import Device
 from custodiet.model.finding import Finding
 
@@ -15,11 +16,12 @@ class InputSummary:
     path: str
     format: str
     sha256: str
-    records: int  # hosts / rows / lines read
+    records: int  # hosts / rows / lines / packets read
     observations: int
     skipped: int = 0
     skip_reasons: tuple[tuple[str, int], ...] = ()
     error: str | None = None  # set when the file could not be read to its end
+    contacts: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,3 +35,4 @@ class RunReport:
     inputs: tuple[InputSummary, ...]
     devices: tuple[Device, ...]
     findings: tuple[Finding, ...]
+    phone_home: tuple[PhoneHome, ...] = ()

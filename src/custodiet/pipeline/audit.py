@@ -171,7 +171,7 @@ def _identify_devices(writer, context: Context) -> None:  # type: ignore[no-unty
     findings = []
     policy = context.policy
     for rows in writer.device_groups():
-        device = build_device(rows, context.identifier, policy.is_covered)
+        device = build_device(rows, context.identifier, policy.is_covered, getattr(rows, "key", None))
         devices.append(device)
         findings.extend(policy.findings(device))
         if len(devices) >= BATCH:

@@ -13,7 +13,7 @@ MAX_SERVICES = 256
 
 
 def build_device(
-    rows: Sequence[tuple[Observation, tuple[Match, ...]]], identifier: Identifier, covered
+    rows: Sequence[tuple[Observation, tuple[Match, ...]]], identifier: Identifier, covered, device_id: str | None = None
 ) -> Device:  # type: ignore[no-untyped-def]
     """`covered(manufacturer) -> bool` comes from the policy; the identity from fusion."""
     addresses: list[str] = []
@@ -57,7 +57,8 @@ def build_device(
     )
     identity = fuse(_dedupe(evidence))
     addresses.sort(key=_address_key)
-    device_id = f"mac:{mac}" if mac else f"ip:{addresses[0]}" if addresses else "unknown"
+    if device_id is None:
+        device_id = f"mac:{mac}" if mac else f"ip:{addresses[0]}" if addresses else "unknown"
     return Device(
         id=device_id,
         addresses=tuple(addresses),

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from custodiet.model import Observation
+from custodiet.model import Contact, Observation
 
 
 @dataclass
@@ -21,6 +21,7 @@ class ReadStats:
 
     records: int = 0  # hosts, rows, lines or packets read
     observations: int = 0
+    contacts: int = 0
     skipped: Counter[str] = field(default_factory=Counter)  # reason -> count
 
 
@@ -37,5 +38,6 @@ class SourceOptions:
     strict: bool = False
 
 
-# A reader: (path, label shown in errors and provenance, stats to fill, options) -> observations
-Reader = Callable[[Path, str, ReadStats, SourceOptions], Iterator[Observation]]
+# A reader: (path, label shown in errors and provenance, stats to fill, options) -> observations,
+# and for traffic sources also contacts (who talked to whom).
+Reader = Callable[[Path, str, ReadStats, SourceOptions], Iterator[Observation | Contact]]
