@@ -32,6 +32,8 @@ class Policy:
     def _by_vendor(self) -> dict[str, tuple[str, ...]]:
         index: dict[str, list[str]] = {}
         for lst in self.lists.values():
+            if lst.kind != "regulatory":
+                continue  # a watch list is not a high-risk list: it never makes a device "covered"
             for entry in lst.entries:
                 for vendor in entry.vendors:
                     if lst.id not in index.setdefault(vendor, []):
@@ -39,7 +41,7 @@ class Policy:
         return {k: tuple(v) for k, v in index.items()}
 
     def lists_naming(self, manufacturer: str | None) -> tuple[str, ...]:
-        """Ids of every list (in any jurisdiction) that names this manufacturer."""
+        """Ids of every regulatory list (in any jurisdiction) that names this manufacturer."""
         if not manufacturer:
             return ()
         vendor = self.catalog.vendor_by_name(manufacturer)

@@ -39,6 +39,7 @@ class RegulatoryList:
     effect: str
     entries: tuple[ListEntry, ...]
     sources: tuple[str, ...]
+    kind: str = "regulatory"  # "regulatory" (a rule or government measure) or "watch" (vendors worth watching)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,8 +94,16 @@ def load_lists(content_dir: Path) -> dict[str, RegulatoryList]:
             effect=str(doc.get("effect", "")),
             entries=tuple(_entry(e, label) for e in doc["entries"]),
             sources=tuple(doc.get("sources") or ()),
+            kind=_kind(doc, label),
         )
     return lists
+
+
+def _kind(doc: dict, label: str) -> str:
+    kind = str(doc.get("kind", "regulatory"))
+    if kind not in ("regulatory", "watch"):
+        raise ContentError(f"list kind must be 'regulatory' or 'watch', not {kind!r}", file=label)
+    return kind
 
 
 def load_profiles(content_dir: Path, lists: dict[str, RegulatoryList]) -> dict[str, Profile]:
