@@ -29,9 +29,9 @@ def test_synonym_headers_bom_quotes_and_line_numbers() -> None:
     assert stats.observations == len(obs)
 
     lobby = [o for o in obs if o.subject.address == "192.0.2.10"]
-    assert {o.subject for o in lobby} == {Subject("192.0.2.10", "C0:56:E3:12:34:56")}
+    assert {o.subject for o in lobby} == {Subject("192.0.2.10", "02:00:5E:12:34:56")}
     assert {o.field: o.text for o in lobby} == {
-        "mac": "C0:56:E3:12:34:56",
+        "mac": "02:00:5E:12:34:56",
         "hostname": "cam-lobby",
         "inventory.vendor": "Example Vision",
         "inventory.model": "X-100",

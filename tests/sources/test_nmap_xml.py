@@ -80,8 +80,8 @@ def test_hosts_counted_and_down_host_skipped(scripts_scan) -> None:
 def test_host_identity(scripts_scan) -> None:
     obs, _ = scripts_scan
     cam = [o for o in obs if o.subject.address == "192.0.2.10"]
-    assert {o.subject.mac for o in cam} == {"C0:56:E3:12:34:56"}
-    assert texts(cam, "mac") == ["C0:56:E3:12:34:56"]
+    assert {o.subject.mac for o in cam} == {"02:00:5E:12:34:56"}
+    assert texts(cam, "mac") == ["02:00:5E:12:34:56"]
     assert texts(cam, "mac.vendor") == ["Example Vision Technology"]
     assert texts(cam, "hostname") == ["cam-lobby", "cam-lobby.example.internal"]
     # Best three OS guesses only, best first; their CPEs once each.
