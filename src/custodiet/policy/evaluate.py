@@ -15,6 +15,7 @@ from pathlib import Path
 
 from custodiet.catalog import Catalog, Vendor, fold, load_catalog
 from custodiet.model import Device, Evidence, Finding, Identity
+from custodiet.policy.kev import KevEntry, kev_enabled, kev_findings, load_kev
 from custodiet.policy.lists import ListEntry, Profile, RegulatoryList, load_lists, load_profiles
 
 CONFIDENT = 0.6
@@ -27,6 +28,8 @@ class Policy:
     lists: dict[str, RegulatoryList]
     profile: Profile
     _naming: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Known exploited vulnerabilities (policy.kev), when the profile wants them.
+    kev: tuple[KevEntry, ...] = ()
 
     @cached_property
     def _by_vendor(self) -> dict[str, tuple[str, ...]]:
@@ -44,8 +47,13 @@ class Policy:
         """Ids of every regulatory list (in any jurisdiction) that names this manufacturer."""
         if not manufacturer:
             return ()
-        vendor = self.catalog.vendor_by_name(manufacturer)
-        return self._by_vendor.get(vendor.id, ()) if vendor else ()
+        cached = self._naming.get(manufacturer)
+        if cached is None:
+            vendor = self.catalog.vendor_by_name(manufacturer)
+            cached = self._by_vendor.get(vendor.id, ()) if vendor else ()
+            if len(self._naming) < 100_000:
+                self._naming[manufacturer] = cached
+        return cached
 
     def is_covered(self, manufacturer: str | None) -> bool:
         return bool(self.lists_naming(manufacturer))
@@ -71,6 +79,7 @@ class Policy:
                     for entry in lst.entries
                     if (f := _category_finding(device, vendor, lst, entry, severity))
                 )
+        results.extend(kev_findings(device.id, identity, vendor.id if vendor else None, self.kev, CONFIDENT))
         return results
 
 
@@ -86,7 +95,8 @@ def load_policy(content_dir: Path, catalog: Catalog | None = None, profile: str 
         chosen = profiles[profile]
     else:
         raise UsageError(f"unknown profile '{profile}' (known: {', '.join(sorted(profiles))})")
-    return Policy(catalog=catalog, lists=lists, profile=chosen)
+    kev = load_kev(content_dir) if kev_enabled(content_dir, chosen.id) else ()
+    return Policy(catalog=catalog, lists=lists, profile=chosen, kev=kev)
 
 
 def _strongest(evidence: tuple[Evidence, ...], manufacturer: str | None, limit: int = 2) -> list[Evidence]:
