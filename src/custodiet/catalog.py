@@ -79,8 +79,13 @@ class Catalog:
         return clean_display(name)
 
 
+_ASCII_NOT_ALNUM = str.maketrans("", "", "".join(chr(c) for c in range(128) if not chr(c).isalnum()))
+
+
 def fold(text: str) -> str:
     """Comparison key for names: case, accents, punctuation and spacing do not matter."""
+    if text.isascii():
+        return text.lower().translate(_ASCII_NOT_ALNUM)
     text = unicodedata.normalize("NFKC", text).casefold()
     return "".join(ch for ch in text if ch.isalnum())
 

@@ -99,3 +99,34 @@ def test_no_manufacturer_evidence_means_zero_confidence() -> None:
 )
 def test_channels(field: str, expected: str) -> None:
     assert channel(field) == expected
+
+
+def test_fast_single_text_fusion_agrees_with_fuse() -> None:
+    """fuse_one_text() is fuse() for the matches of one text (one channel): check on many mixes."""
+    import random
+
+    from custodiet.identify.fusion import fuse_one_text
+    from custodiet.model import Match
+
+    rng = random.Random(5)
+    makers = ["Hikvision", "Dahua", "Axis", None]
+    for _ in range(2000):
+        matches = []
+        for i in range(rng.randint(1, 5)):
+            sets = {}
+            if maker := rng.choice(makers):
+                sets["manufacturer"] = maker
+            for attribute in ("model", "version", "device_type", "brand"):
+                if rng.random() < 0.4:
+                    sets[attribute] = rng.choice(["A", "B", "camera", "recorder"])
+            matches.append(Match(f"f/s{i}", "http.server", sets, rng.choice([0.3, 0.6, 0.85, 0.95, 0.51])))
+        identity = fuse([ev("http.server", m.strength, m.signature, **m.sets) for m in matches])
+        values, confidence, _signature = fuse_one_text(matches)
+        assert values["manufacturer"] == identity.manufacturer
+        assert confidence == identity.confidence
+        assert (values["model"], values["version"], values["device_type"], values["brand"]) == (
+            identity.model,
+            identity.firmware,
+            identity.device_type,
+            identity.brand,
+        )

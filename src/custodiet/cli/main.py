@@ -103,8 +103,8 @@ def audit(
     from custodiet.sources.base import SourceOptions
 
     try:
-        if fail_on not in (None, "covered"):
-            raise UsageError("--fail-on accepts only 'covered'")
+        if fail_on not in (None, "covered", "exploited"):
+            raise UsageError("--fail-on accepts 'covered' or 'exploited'")
         request = AuditRequest(
             paths=tuple(paths),
             db=db or default_db(),

@@ -128,7 +128,7 @@ def print_explanation(detail, findings: list[Finding]) -> None:  # type: ignore[
         out.print("[bold]Findings[/bold]")
         for finding in findings:
             out.print(
-                f"  [{'red' if finding.severity == 'covered' else 'yellow'}]{shown(finding.severity)}[/] "
+                f"  [{'red' if finding.severity in ('covered', 'exploited') else 'yellow'}]{shown(finding.severity)}[/] "
                 f"{shown(finding.rule)}: {shown(finding.reason)}"
             )
             out.print(f"    scope: {shown(finding.scope)}")

@@ -18,10 +18,11 @@ import hyperscan
 
 from custodiet.catalog import Catalog, fold, load_catalog
 from custodiet.errors import ContentError
+from custodiet.identify.linepattern import single_line
 from custodiet.identify.oui import load_registry, registry_path
 from custodiet.identify.signatures import Signature, SignatureFile, load_signature_files
 
-ENGINE_VERSION = "1"
+ENGINE_VERSION = "2"
 HS_FLAGS = hyperscan.HS_FLAG_SINGLEMATCH | hyperscan.HS_FLAG_MULTILINE
 
 # Free-text fields where a vendor or brand name, as a whole word, is itself evidence; the
@@ -53,7 +54,8 @@ class SigEntry:
 class FieldMatcherData:
     field: str
     entries: list[SigEntry]
-    database: bytes  # hyperscan.dumpb()
+    database: bytes  # hyperscan.dumpb(): one report per signature per text
+    batch_database: bytes | None = None  # newline-free rewrites, all reports: see linepattern.py
 
 
 @dataclass
@@ -85,6 +87,26 @@ def content_hash(directory: Path) -> str:
 
 def hs_pattern(pattern: str) -> bytes:
     return pattern.encode("utf-8")
+
+
+def compile_batch(entries: list[SigEntry]) -> bytes | None:
+    """The field's patterns rewritten never to match a newline (linepattern.single_line), for
+    scanning many newline-free texts joined by newlines in one call; None if any pattern cannot
+    be rewritten or compiled that way (the engine then scans texts one at a time)."""
+    rewritten = [single_line(e.pattern) for e in entries]
+    if any(p is None for p in rewritten):
+        return None
+    database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+    try:
+        database.compile(
+            expressions=[hs_pattern(p) for p in rewritten],  # type: ignore[arg-type]
+            ids=list(range(len(entries))),
+            elements=len(entries),
+            flags=[hyperscan.HS_FLAG_MULTILINE] * len(entries),
+        )
+    except hyperscan.error:
+        return None
+    return hyperscan.dumpb(database)
 
 
 def compile_field(field_name: str, entries: list[SigEntry]) -> bytes:
@@ -195,7 +217,12 @@ def build(directory: Path | None = None) -> CompiledContent:
                 per_field.setdefault(name, []).append(signature_entry(sig))
     names, lengths = name_entries(catalog)
     fields = {
-        name: FieldMatcherData(field=name, entries=entries, database=compile_field(name, entries))
+        name: FieldMatcherData(
+            field=name,
+            entries=entries,
+            database=compile_field(name, entries),
+            batch_database=compile_batch(entries),
+        )
         for name, entries in per_field.items()
         if entries
     }

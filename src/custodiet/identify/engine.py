@@ -8,6 +8,9 @@ canonical and whose brand has been resolved to its maker (with the link's confid
 
 from __future__ import annotations
 
+import operator
+from bisect import bisect_right
+from itertools import accumulate
 from typing import Any
 
 import hyperscan
@@ -63,6 +66,11 @@ class Identifier:
         self._resolved: dict[tuple, Match | None] = {}  # captured values -> resolved match
         self._regex: dict[str, Any] = {}
         self._cache: dict[tuple[str, str], tuple[Match, ...]] = {}
+        self._batch_databases: dict[str, Any] = {
+            name: _load_database(data.batch_database)
+            for name, data in compiled.fields.items()
+            if data.batch_database is not None
+        }
         names = compiled.names
         self._names_db = _load_database(names.database) if names else None
         self._names_entries = names.entries if names else []
@@ -88,6 +96,65 @@ class Identifier:
     def match_uncached(self, field: str, text: str) -> tuple[Match, ...]:
         """As match(), for callers that keep their own cache."""
         return self._match_mac(text) if field == "mac" else self._match_text(field, text)
+
+    def match_many(self, field: str, texts: list[str]) -> list[tuple[Match, ...]]:
+        """match_uncached() for many texts of one field, with one Hyperscan call for all texts that
+        hold no newline and no NUL: they are joined by newlines and scanned with the field's
+        newline-free rewrite of its patterns (linepattern.py), so no match can span two texts and
+        each report's end offset says which text it belongs to. The result is the same as one
+        call per text (the test suite checks this on every example of the content); the saving
+        is the per-call overhead, which dominates for short banners."""
+        batch_db = self._batch_databases.get(field)
+        if field == "mac" or batch_db is None or len(texts) < 2:
+            return [self.match_uncached(field, t) for t in texts]
+        joined_text = "\n".join(texts)
+        if joined_text.count("\n") != len(texts) - 1 or "\x00" in joined_text:
+            return self._match_many_mixed(field, texts)
+        buffer = joined_text.encode("utf-8", "surrogatepass")
+        lengths = (
+            map(len, texts)
+            if len(buffer) == len(joined_text)
+            else (len(t.encode("utf-8", "surrogatepass")) for t in texts)
+        )
+        # start of text i in the buffer: the lengths before it plus one newline per text before it
+        starts = list(map(operator.add, accumulate(lengths, initial=0), range(len(texts) + 1)))
+        results: list[tuple[Match, ...]] = [()] * len(texts)
+        hits: list[tuple[int, int]] = []
+        batch_db.scan(buffer, match_event_handler=_collect_end, context=hits)
+        per_text: dict[int, set[int]] = {}
+        for sig_index, end in hits:
+            per_text.setdefault(bisect_right(starts, end - 1) - 1, set()).add(sig_index)
+        name_weight = self._name_weight.get(field)
+        named: set[int] = set()
+        if name_weight is not None and self._names_db is not None:
+            name_hits: list[tuple[int, int]] = []
+            self._names_db.scan(buffer, match_event_handler=_collect_end, context=name_hits)
+            named = {bisect_right(starts, end - 1) - 1 for _, end in name_hits}
+        entries = self._entries[field]
+        for index in per_text.keys() | named:
+            data = buffer[starts[index] : starts[index + 1] - 1]
+            matches = []
+            for sig_index in sorted(per_text.get(index, ())):
+                match = self._build(field, sig_index, entries[sig_index], data)
+                if match is not None:
+                    matches.append(match)
+            if index in named:
+                matches.extend(self._match_names(field, data, name_weight))  # type: ignore[arg-type]
+            results[index] = tuple(matches)
+        return results
+
+    def _match_many_mixed(self, field: str, texts: list[str]) -> list[tuple[Match, ...]]:
+        """Texts with newlines or NULs one at a time, the others together."""
+        clean = [i for i, t in enumerate(texts) if "\n" not in t and "\x00" not in t]
+        results = [()] * len(texts) if clean else [self.match_uncached(field, t) for t in texts]
+        if clean:
+            for i, matches in zip(clean, self.match_many(field, [texts[i] for i in clean]), strict=True):
+                results[i] = matches
+            chosen = set(clean)
+            for i, text in enumerate(texts):
+                if i not in chosen:
+                    results[i] = self.match_uncached(field, text)
+        return results
 
     def _match_text(self, field: str, text: str) -> tuple[Match, ...]:
         database = self._databases.get(field)
@@ -162,22 +229,25 @@ class Identifier:
 
     def captures(self, entry: SigEntry, data: bytes) -> dict[str, str]:
         """Named-group values of a signature on a text (RE2, linear time)."""
-        regex = self._regex.get(entry.id)
-        if regex is None:
+        compiled = self._regex.get(entry.id)
+        if compiled is None:
             regex = re2.compile(b"(?m)" + entry.pattern.encode("utf-8"))
-            self._regex[entry.id] = regex
+            names = [None] * regex.groups
+            for name, group in regex.groupindex.items():
+                names[group - 1] = name.decode() if isinstance(name, bytes) else name
+            compiled = self._regex[entry.id] = (regex, names)
+        regex, names = compiled
         found = regex.search(data)
         if not found:
             return {}
         values = {}
-        for name, group in regex.groupindex.items():
-            raw = found.group(group)
-            if raw:
+        for name, raw in zip(names, found.groups(), strict=True):
+            if name and raw:
                 value = clean_display(raw.decode("utf-8", "backslashreplace").strip(" \t\r\n\"'"))[
                     :MAX_CAPTURE
                 ]
                 if value:
-                    values[name.decode() if isinstance(name, bytes) else name] = value
+                    values[name] = value
         return values
 
     def resolve(self, field: str, signature: str, values: dict[str, str], weight: float) -> Match | None:
@@ -263,10 +333,7 @@ class Identifier:
         entry = next((e for e in self._entries.get(field, ()) if e.id == signature), None)
         if entry is None:
             return text[:width] + "..."
-        regex = self._regex.get(entry.id)
-        if regex is None:
-            regex = re2.compile(b"(?m)" + entry.pattern.encode("utf-8"))
-            self._regex[entry.id] = regex
+        regex = re2.compile(b"(?m)" + entry.pattern.encode("utf-8"))
         data = text.encode("utf-8", "surrogatepass")
         found = regex.search(data)
         if not found:

@@ -153,3 +153,60 @@ def _pick(attribute: str, evidence: Iterable[Evidence]) -> tuple[str | None, Con
 def _dedupe(lines: list[str]) -> list[str]:
     seen: set[str] = set()
     return [x for x in lines if not (x in seen or seen.add(x))]
+
+
+_FOLDED: dict[str, str] = {}
+
+
+def _fold_name(name: str) -> str:
+    """fold() for manufacturer names, memoised: the same few names recur on every text."""
+    folded = _FOLDED.get(name)
+    if folded is None:
+        if len(_FOLDED) > 10_000:
+            _FOLDED.clear()
+        folded = _FOLDED[name] = fold(name)
+    return folded
+
+
+def fuse_one_text(matches: Sequence) -> tuple[dict[str, str | None], float, str | None]:
+    """fuse() for the matches of ONE text, without building Evidence: all hits of one text share
+    one channel, so a maker's score is its strongest hit. Returns (attributes incl. manufacturer
+    and version, confidence, id of the signature that named the maker or else the strongest).
+    The test suite checks that this agrees with fuse()."""
+    best: dict[str, tuple[float, str]] = {}  # folded maker -> (score, name)
+    for match in matches:
+        maker = match.sets.get("manufacturer")
+        if maker:
+            key = _fold_name(maker)
+            if key not in best or match.strength > best[key][0]:
+                best[key] = (match.strength, maker)
+    ranked = sorted(best.values(), key=lambda sm: (-sm[0], sm[1]))
+    manufacturer = ranked[0][1] if ranked else None
+    confidence = ranked[0][0] if ranked else 0.0
+    rivals = [score for score, _ in ranked[1:] if score >= CONTRADICTION_FLOOR]
+    if rivals:
+        confidence *= 1.0 - rivals[0] / 2.0
+    folded = _fold_name(manufacturer) if manufacturer else ""
+    values: dict[str, str | None] = {"manufacturer": manufacturer}
+    chosen: dict[str, tuple[float, str]] = {}
+    signature = None
+    signature_rank = (-1, -1.0)
+    for match in matches:
+        maker = match.sets.get("manufacturer")
+        agrees = not maker or _fold_name(maker) == folded
+        rank = (1 if maker and agrees else 0, match.strength)
+        if rank > signature_rank:
+            signature, signature_rank = match.signature, rank
+        if not agrees:
+            continue
+        for attribute in OTHER_ATTRIBUTES:
+            value = match.sets.get(attribute)
+            if value and (
+                attribute not in chosen
+                or match.strength > chosen[attribute][0]
+                or (match.strength == chosen[attribute][0] and value < chosen[attribute][1])
+            ):
+                chosen[attribute] = (match.strength, value)
+    for attribute in OTHER_ATTRIBUTES:
+        values[attribute] = chosen[attribute][1] if attribute in chosen else None
+    return values, round(confidence, 3), signature

@@ -11,7 +11,9 @@ class Finding:
     list is the list id; entity the listed entity as the list names it; reason says why this
     device falls under it (the identity and its strongest evidence); scope is the caveat the
     list itself carries (purpose-limited entries, dates); severity is "covered" when the
-    identity is confident, "verify" when a human must decide, "watch" for watch profiles.
+    identity is confident, "exploited" for a known-exploited vulnerability (CISA KEV) whose
+    affected model and firmware match, "verify" when a human must decide, "advisory" for lists
+    a profile reports without enforcing, "watch" for watch lists.
     """
 
     device: str

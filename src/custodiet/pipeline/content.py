@@ -28,6 +28,12 @@ def verify_all() -> tuple[list[Problem], dict[str, int]]:
         for source in lst.sources + tuple(s for e in lst.entries for s in e.sources):
             if source not in sources:
                 problems.append(Problem(f"content/lists/{lst.id}.yaml", None, f"unknown source '{source}'"))
+    from custodiet.catalog import load_catalog
+    from custodiet.policy.kev import kev_problems
+
+    catalog = load_catalog(directory)
+    for place, message in kev_problems(directory, sources | set(catalog.sources), set(catalog.vendors)):
+        problems.append(Problem("content/kev.yaml", place, message))
     counts = {
         "signatures": report.signatures,
         "examples": report.examples,

@@ -13,7 +13,10 @@ MAX_SERVICES = 256
 
 
 def build_device(
-    rows: Sequence[tuple[Observation, tuple[Match, ...]]], identifier: Identifier, covered, device_id: str | None = None
+    rows: Sequence[tuple[Observation, tuple[Match, ...]]],
+    identifier: Identifier,
+    covered,
+    device_id: str | None = None,
 ) -> Device:  # type: ignore[no-untyped-def]
     """`covered(manufacturer) -> bool` comes from the policy; the identity from fusion."""
     addresses: list[str] = []

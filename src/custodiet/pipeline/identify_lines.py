@@ -16,74 +16,50 @@ from typing import BinaryIO
 
 import orjson
 
-from custodiet.identify.fusion import fuse
-from custodiet.model import Evidence, Provenance
+from custodiet.identify.fusion import fuse_one_text
 from custodiet.model.fields import ALL_FIELDS
 from custodiet.pipeline.context import Context
 
 MAX_LINE = 16 * 1024 * 1024
 _CACHE_LIMIT = 100_000
-_PROVENANCE = Provenance(file="-", place="identify")
 
 
 class _Answerer:
     """(field, text) -> the JSON tail of the answer line.
 
-    identify_lines caches by text (a repeated banner costs one lookup); here answers are cached by
-    the set of signature hits (distinct texts that hit the same signatures get the same answer
-    without fusing again), and texts that hit nothing share one constant answer."""
+    identify_lines caches by text (a repeated banner costs one lookup); texts that hit nothing share
+    one constant answer; the others are fused on the fast single-text path (fusion.fuse_one_text)."""
 
     def __init__(self, context: Context) -> None:
         self.identifier = context.identifier
         self.policy = context.policy
-        self.by_hits: dict[tuple, bytes] = {}
         self.empty = orjson.dumps(self.answer(()))[1:]
 
+    def compute_many(self, field: str, texts: list[str]) -> list[bytes]:
+        return [self.tail_for(m) for m in self.identifier.match_many(field, texts)]
+
     def compute(self, field: str, text: str) -> bytes:
-        matches = self.identifier.match_uncached(field, text)
+        return self.tail_for(self.identifier.match_uncached(field, text))
+
+    def tail_for(self, matches: tuple) -> bytes:
         if not matches:
-            tail = self.empty
-        else:
-            hits = tuple((m.signature, tuple(m.sets.items()), m.strength, m.relabel) for m in matches)
-            tail = self.by_hits.get(hits)
-            if tail is None:
-                tail = orjson.dumps(self.answer(matches))[1:]  # drop "{": the id is spliced in front
-                if len(self.by_hits) >= _CACHE_LIMIT:
-                    self.by_hits.clear()
-                self.by_hits[hits] = tail
-        return tail
+            return self.empty
+        return orjson.dumps(self.answer(matches))[1:]  # drop "{": the id is spliced in front
 
     def answer(self, matches: tuple) -> dict:
-        evidence = [
-            Evidence(
-                field=m.field,
-                text="",
-                provenance=_PROVENANCE,
-                signature=m.signature,
-                sets=m.sets,
-                strength=m.strength,
-                relabel=m.relabel,
-            )
-            for m in matches
-        ]
-        identity = fuse(evidence)
-        lists = self.policy.lists_naming(identity.manufacturer)
-        signature = None
-        if evidence:
-            maker = identity.manufacturer
-            ranked = sorted(evidence, key=lambda e: (e.sets.get("manufacturer") != maker, -e.strength))
-            signature = ranked[0].signature
+        values, confidence, signature = fuse_one_text(matches)
+        lists = self.policy.lists_naming(values["manufacturer"])
         return {
-            "manufacturer": identity.manufacturer,
-            "brand": identity.brand,
-            "product": identity.product,
-            "model": identity.model,
-            "version": identity.firmware,
-            "device_type": identity.device_type,
+            "manufacturer": values["manufacturer"],
+            "brand": values["brand"],
+            "product": values["product"],
+            "model": values["model"],
+            "version": values["version"],
+            "device_type": values["device_type"],
             "covered": bool(lists),
             "lists": list(lists),
             "signature": signature,
-            "confidence": identity.confidence,
+            "confidence": confidence,
         }
 
 
@@ -150,33 +126,43 @@ def identify_lines(source: BinaryIO, out: BinaryIO, context: Context) -> tuple[i
     caches: dict[str, dict[str, bytes]] = {name: {} for name in ALL_FIELDS}
     loads = orjson.loads
     dumps = orjson.dumps
-    compute = answerer.compute
+    compute_many = answerer.compute_many
     errors = 0
     number = 0
     for batch in _batches(source):
         parts: list[bytes] = []
         append = parts.append
+        pending: dict[str, dict[str, list[int]]] = {}  # field -> new text -> slots waiting for it
         for line in batch:
             number += 1
             try:
                 record = loads(line)
-                cache = caches.get(record.get("field"))
+                field = record.get("field")
+                cache = caches.get(field)
                 text = record.get("text")
                 tail = cache.get(text)  # type: ignore[union-attr]
             except (orjson.JSONDecodeError, AttributeError, TypeError):
                 append(_diagnose(line, number))
                 errors += 1
                 continue
-            if tail is None:
-                if type(text) is not str:
-                    append(_diagnose(line, number))
-                    errors += 1
-                    continue
-                tail = compute(record["field"], text)
-                if len(cache) >= _CACHE_LIMIT:  # type: ignore[arg-type]
-                    cache.clear()  # type: ignore[union-attr]
-                cache[text] = tail  # type: ignore[index]
-            append(b'{"id":' + dumps(record.get("id")) + b"," + tail)
+            if tail is not None:
+                append(b'{"id":' + dumps(record.get("id")) + b"," + tail)
+                continue
+            if type(text) is not str:
+                append(_diagnose(line, number))
+                errors += 1
+                continue
+            pending.setdefault(field, {}).setdefault(text, []).append(len(parts))
+            append(b'{"id":' + dumps(record.get("id")) + b",")
+        for field, waiting in pending.items():
+            texts = list(waiting)
+            cache = caches[field]
+            if len(cache) + len(texts) >= _CACHE_LIMIT:
+                cache.clear()
+            for text, tail in zip(texts, compute_many(field, texts), strict=True):
+                cache[text] = tail
+                for slot in waiting[text]:
+                    parts[slot] += tail
         out.write(b"\n".join(parts) + b"\n")
     out.flush()
     return number, errors

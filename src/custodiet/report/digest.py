@@ -92,7 +92,7 @@ class RuleCount:
     severities: tuple[tuple[str, int], ...]
 
 
-SEVERITY_ORDER = {"covered": 0, "verify": 1, "watch": 2}
+SEVERITY_ORDER = {"exploited": 0, "covered": 1, "verify": 2, "advisory": 3, "watch": 4}
 
 
 def by_rule(findings: Iterable[Finding]) -> list[RuleCount]:

@@ -51,6 +51,8 @@ tr.main > td { border-bottom: 0; }
 .badge.covered { background: var(--covered); color: #fff; }
 .badge.verify { background: #f9ab00; color: #202124; }
 .badge.watch { background: #e8eaed; color: #202124; }
+.badge.exploited { background: #7b1fa2; color: #fff; }
+.badge.advisory { background: #d2e3fc; color: #202124; }
 .error { color: var(--covered); font-weight: 600; }
 .muted { color: var(--muted); }
 pre { margin: 0; white-space: pre-wrap; word-break: break-all; font: 12px/1.35 ui-monospace, Menlo, Consolas, monospace;
@@ -154,7 +156,7 @@ def _h(value: object, limit: int = NAME_LIMIT, *, newlines: bool = False) -> str
 
 
 def _badge(severity: str) -> str:
-    kind = severity if severity in ("covered", "verify", "watch") else "watch"
+    kind = severity if severity in ("exploited", "covered", "verify", "advisory", "watch") else "watch"
     return f'<span class="badge {kind}">{_h(severity, 40)}</span>'
 
 

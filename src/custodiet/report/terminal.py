@@ -77,6 +77,14 @@ def render_summary(run: RunReport, console: Console, *, max_devices: int = 50) -
             )
     else:
         console.print(Text("No device from a covered vendor was identified.", style="green"))
+    exploited = sum(1 for f in run.findings if f.severity == "exploited")
+    if exploited:
+        console.print(
+            Text(
+                f"{exploited} finding(s) of known-exploited vulnerabilities (CISA KEV) on identified models and firmware.",
+                style=COVERED_STYLE,
+            )
+        )
     verify = sum(1 for f in run.findings if f.severity == "verify")
     if verify:
         console.print(
@@ -141,7 +149,7 @@ def _rules(run: RunReport) -> Table:
         for i, (name, count) in enumerate(row.severities):
             if i:
                 severity.append(", ")
-            severity.append(excerpt(f"{name} {count}", 30), style=COVERED_STYLE if name == "covered" else "")
+            severity.append(excerpt(f"{name} {count}", 30), style=COVERED_STYLE if name in ("covered", "exploited") else "")
         table.add_row(_t(row.list), _t(row.rule), _t(row.entity), _t(f"{row.devices:,}"), severity)
     return table
 
