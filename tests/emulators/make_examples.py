@@ -176,6 +176,16 @@ def write_inventory(net_devices: list[tuple[str, object]], path: Path) -> None:
         writer.writerows(inventory_rows(net_devices))
 
 
+def _relative_args(xml: Path) -> None:
+    """Show the output path relative to the repository in nmap's recorded command line."""
+    try:
+        rel = xml.resolve().relative_to(REPO)
+    except ValueError:
+        return
+    data = xml.read_bytes()
+    xml.write_bytes(data.replace(str(xml.resolve()).encode(), str(rel).encode()))
+
+
 def planned_devices(first: int = 20, base: str = "127.0.0.") -> list[tuple[str, object]]:
     return [(f"{base}{first + i}", p) for i, p in enumerate(load_profiles())]
 
@@ -223,6 +233,7 @@ def main(argv: list[str] | None = None) -> int:
         started = time.monotonic()
         proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, timeout=3600, check=False)
         print(f"nmap exit {proc.returncode} after {time.monotonic() - started:.0f} s", flush=True)
+    _relative_args(xml)
     size = xml.stat().st_size
     print(f"{xml}: {size} bytes")
     if size > MAX_OUTPUT:
