@@ -7,7 +7,8 @@ Load it from tests/conftest.py with
 and ask for `emulated_network` in a test. As root the devices listen on their real
 ports; otherwise every port is shifted by 10000 (CUSTODIET_EMU_PORT_OFFSET overrides),
 and Device.ports has the real numbers. CUSTODIET_EMU_BASE / CUSTODIET_EMU_FIRST move the
-address block (default 127.0.0.20 upwards) if it collides with something else.
+address block (default 127.0.0.20 upwards; 127.N.0.20 for pytest-xdist worker gwN) if it
+collides with something else.
 """
 
 from __future__ import annotations
@@ -17,11 +18,12 @@ from collections.abc import Iterator
 
 import pytest
 
-from .network import EmulatedNetwork, default_offset, start_network
+from .network import EmulatedNetwork, default_offset, start_network, worker_index
 
 
 def _settings() -> tuple[str, int, int]:
-    base = os.environ.get("CUSTODIET_EMU_BASE", "127.0.0.")
+    worker = worker_index()
+    base = os.environ.get("CUSTODIET_EMU_BASE", f"127.{worker}.0." if worker else "127.0.0.")
     first = int(os.environ.get("CUSTODIET_EMU_FIRST", "20"))
     offset_env = os.environ.get("CUSTODIET_EMU_PORT_OFFSET")
     offset = int(offset_env) if offset_env else default_offset()

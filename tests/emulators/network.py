@@ -24,6 +24,7 @@ from typing import Any
 
 from .profiles import PROFILE_DIR, Profile, load_profile, load_profiles
 from .servers import UDP_PROTOCOLS, Context, HttpApp, tcp_handler
+from .tlsutil import available as tls_available
 from .tlsutil import server_context
 
 LOOPBACK = ipaddress.ip_network("127.0.0.0/8")
@@ -37,6 +38,7 @@ class Device:
     profile: Profile
     ports: dict[str, int] = field(default_factory=dict)  # service name -> real port
     protocols: dict[str, str] = field(default_factory=dict)  # service name -> "tcp"/"udp"
+    skipped: list[str] = field(default_factory=list)  # services not started (https without openssl)
 
     @property
     def name(self) -> str:
@@ -115,6 +117,9 @@ class EmulatedNetwork:
         loop = asyncio.get_running_loop()
         for svc in dev.profile.services:
             port = dev.ports[svc.name]
+            if svc.kind == "https" and not tls_available():
+                dev.skipped.append(svc.name)  # no openssl CLI: no certificate, no TLS service
+                continue
             if svc.transport == "udp":
                 transport, _ = await loop.create_datagram_endpoint(
                     lambda svc=svc: UDP_PROTOCOLS[svc.kind](ctx, svc.spec),
@@ -158,6 +163,14 @@ def _rendered_cert(ctx: Context, cert: dict[str, Any]) -> dict[str, Any]:
         if key in out:
             out[key] = [[k, ctx.render(v).decode("utf-8")] for k, v in out[key]]
     return out
+
+
+def worker_index() -> int:
+    """pytest-xdist worker number (gw3 -> 3), 0 without xdist: parallel workers get
+    disjoint address blocks so their emulators never fight over a port."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    digits = worker[2:] if worker.startswith("gw") else "0"
+    return int(digits) if digits.isdigit() else 0
 
 
 def default_offset() -> int:

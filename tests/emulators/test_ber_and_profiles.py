@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from . import ber
-from .network import plan, start_network
+from .network import plan, start_network, worker_index
 from .profiles import KINDS, ProfileError, load_profiles, parse_profile
 
 
@@ -143,7 +143,7 @@ def test_port_offset_really_shifts_listeners() -> None:
     from .client import http, snmp_get
 
     with start_network(
-        ["hikvision-nvr", "huawei-switch"], base="127.0.4.", first=1, port_offset=20000
+        ["hikvision-nvr", "huawei-switch"], base=f"127.{worker_index()}.4.", first=1, port_offset=20000
     ) as net:
         nvr, sw = net.devices
         assert nvr.port("http") == 20080

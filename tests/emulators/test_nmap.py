@@ -8,7 +8,7 @@ import subprocess
 import defusedxml.ElementTree as DET
 import pytest
 
-from .network import default_offset, start_network
+from .network import default_offset, start_network, worker_index
 
 NMAP = shutil.which("nmap")
 
@@ -18,7 +18,7 @@ pytestmark = [pytest.mark.nmap, pytest.mark.skipif(NMAP is None, reason="nmap no
 def test_nmap_reports_emulated_server_strings() -> None:
     offset = default_offset()
     with start_network(
-        ["hikvision-ipc", "huawei-switch"], base="127.0.6.", first=1, port_offset=offset
+        ["hikvision-ipc", "huawei-switch"], base=f"127.{worker_index()}.6.", first=1, port_offset=offset
     ) as net:
         hik, sw = net.devices
         ports = f"{hik.port('http')},{sw.port('ssh')}"

@@ -46,6 +46,11 @@ def _cache_dir() -> Path:
     return _CACHE_DIR
 
 
+def available() -> bool:
+    """Whether certificates can be made here (the openssl CLI is installed)."""
+    return shutil.which("openssl") is not None
+
+
 def make_cert(cert: dict[str, Any]) -> tuple[Path, Path]:
     """Return (certificate chain file, key file) for a profile's `cert:` block.
 
