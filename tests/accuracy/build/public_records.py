@@ -726,3 +726,23 @@ rec(
     "FS.COM: not a catalogue maker",
 )
 rec(s, "snmp.sysobjectid", ".1.3.6.1.4.1.52642.99.5803", None, "FS.COM enterprise number")
+s = src(
+    "gh-netmiko-854",
+    "https://github.com/ktbyers/netmiko/issues/854",
+    "netmiko #854: Timeout with new procurve switch version",
+)
+rec(
+    s,
+    "ssh.banner",
+    "SSH-2.0-Mocana SSH 6.3",
+    None,
+    "HP ProCurve switch; Mocana is the embedded SSH library, names no maker",
+)
+rec(
+    s,
+    "ssh.banner",
+    "SSH-2.0-Mocana SSH 5.8",
+    None,
+    "HP ProCurve switch; Mocana is the embedded SSH library, names no maker",
+)
+rec(s, "ssh.banner", "SSH-2.0-paramiko_2.0.2", None, "the client's own version string (paramiko)")
