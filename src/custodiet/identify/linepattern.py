@@ -113,21 +113,35 @@ def _repeat(low: int, high: int, lazy: bool) -> str:
     return text + ("?" if lazy else "")
 
 
-def _emit(items: list, dotall: bool) -> str:
+def _case_closed(members: set[int]) -> set[int]:
+    """Under (?i) Hyperscan matches a class caselessly: complement only a case-closed set."""
+    closed = set(members)
+    for value in members:
+        if 65 <= value <= 90:
+            closed.add(value + 32)
+        elif 97 <= value <= 122:
+            closed.add(value - 32)
+    return closed
+
+
+def _emit(items: list, dotall: bool, icase: bool) -> str:
     out = []
     for op, av in items:
         if op is C.LITERAL:
             out.append(_literal(av))
         elif op is C.NOT_LITERAL:
-            out.append(_class(set(range(256)) - {av}, False))
+            excluded = _case_closed({av}) if icase else {av}
+            out.append(_class(set(range(256)) - excluded, False))
         elif op is C.ANY:
             out.append("[^\\n]" if dotall else ".")
         elif op is C.IN:
             negated, members = _class_members(av)
+            if negated and icase:
+                members = _case_closed(members)
             out.append(_class(set(range(256)) - members if negated else members, False))
         elif op in (C.MAX_REPEAT, C.MIN_REPEAT):
             low, high, body = av
-            out.append(f"(?:{_emit(body, dotall)})" + _repeat(low, high, op is C.MIN_REPEAT))
+            out.append(f"(?:{_emit(body, dotall, icase)})" + _repeat(low, high, op is C.MIN_REPEAT))
         elif op is C.SUBPATTERN:
             _group, add_flags, del_flags, body = av
             flags = ""
@@ -140,10 +154,13 @@ def _emit(items: list, dotall: bool) -> str:
             )
             if del_flags & C.SRE_FLAG_IGNORECASE:
                 flags += "-i"
+            inner_icase = (icase or bool(add_flags & C.SRE_FLAG_IGNORECASE)) and not (
+                del_flags & C.SRE_FLAG_IGNORECASE
+            )
             prefix = f"(?{flags}:" if flags else "(?:"
-            out.append(prefix + _emit(body, inner_dotall) + ")")
+            out.append(prefix + _emit(body, inner_dotall, inner_icase) + ")")
         elif op is C.BRANCH:
-            out.append("(?:" + "|".join(_emit(b, dotall) for b in av[1]) + ")")
+            out.append("(?:" + "|".join(_emit(b, dotall, icase) for b in av[1]) + ")")
         elif op is C.AT:
             table = {C.AT_BEGINNING: "^", C.AT_END: "$", C.AT_BOUNDARY: "\\b", C.AT_NON_BOUNDARY: "\\B"}
             if av not in table:
@@ -161,7 +178,7 @@ def single_line(pattern: str) -> str | None:
         flags = parsed.state.flags
         if flags & ~(C.SRE_FLAG_IGNORECASE | C.SRE_FLAG_DOTALL | C.SRE_FLAG_MULTILINE | C.SRE_FLAG_UNICODE):
             return None
-        body = _emit(list(parsed), bool(flags & C.SRE_FLAG_DOTALL))
+        body = _emit(list(parsed), bool(flags & C.SRE_FLAG_DOTALL), bool(flags & C.SRE_FLAG_IGNORECASE))
     except (_Unsupported, Exception):
         return None
     return ("(?i)" if flags & C.SRE_FLAG_IGNORECASE else "") + body
