@@ -197,14 +197,15 @@ class Identifier:
                 found.setdefault(entry.id, entry)
         matches = []
         for entry in found.values():
-            if vetoed and entry.id.removeprefix("names/") in vetoed:
-                continue
             key = (field, entry.id)
             if key not in self._static_names:
                 self._static_names[key] = self.resolve(field, entry.id, dict(entry.sets), weight)
             match = self._static_names[key]
-            if match is not None:
-                matches.append(match)
+            if match is None:
+                continue
+            if vetoed and self.catalog.by_name.get(fold(match.sets.get("manufacturer") or match.relabel or "")) in vetoed:
+                continue  # "Teltronic AG" is not Hytera's Teltronic, whether named as vendor or brand
+            matches.append(match)
         makers = {m.sets.get("manufacturer") or m.relabel for m in matches}
         if len(makers) > 1:
             return []  # "Huawei MT-800 or ZTE ZXDSL 831": a list of guesses names nobody
