@@ -41,6 +41,8 @@ DESCRIPTIVE_FIELDS: tuple[str, ...] = (
     "nmap.devicetype",  # nmap's devicetype for a port ("webcam", "router", ...)
     "cpe",  # a CPE string a scanner reported ("cpe:/h:hikvision:ds-7600")
     "wsd.scopes",  # WS-Discovery (ONVIF) types, scopes and XAddrs of a device
+    "dhcp.parameter_list",  # DHCP option 55, the parameter request list ("1,3,6,15,119,252")
+    "contact.name",  # a DNS name, TLS SNI or HTTP Host the device contacted (vendor clouds are evidence)
     "os.match",  # an OS guess ("Linux 3.2 - 4.9", "Hikvision embedded")
     "mac.vendor",  # a vendor name a scanner attached to the MAC (nmap's own table)
     "inventory.vendor",  # an asset inventory's vendor / manufacturer / make column
