@@ -132,3 +132,4 @@ def test_invalid_utf8_escapes_and_nul_bytes_do_not_break_matching(identifier: Id
 def test_a_list_of_vendor_guesses_names_nobody(identifier: Identifier) -> None:
     assert identifier.match("os.match", "Huawei MT-800 ADSL modem, or ZTE ZXDSL 831 modem") == ()
     assert identifier.match("nmap.service", "Hikvision or Dahua DVR") == ()
+    assert identifier.match("os.match", "GlobespanVirata GS8100, Huawei MT880, or Solwise SAR100") == ()

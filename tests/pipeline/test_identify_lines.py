@@ -98,3 +98,10 @@ def test_the_real_command_reads_stdin(tmp_path) -> None:
     first, second = (orjson.loads(x) for x in proc.stdout.splitlines())
     assert first["manufacturer"] == "Hytera" and first["id"] == "x"
     assert second["error"].startswith("line 2:")
+
+
+def test_a_weak_claim_is_withheld_as_a_hint(context: Context) -> None:
+    """A single weak token (strength 0.3) is below the reporting floor: no manufacturer, not covered."""
+    (answer,) = run(context, [orjson.dumps({"id": 1, "field": "mac", "text": "90:6A:94:00:00:01"})])  # low-confidence Imou block
+    assert answer["manufacturer"] is None and answer["covered"] is False
+    assert answer["signature"] == "oui/dahua" and answer["confidence"] == 0.3

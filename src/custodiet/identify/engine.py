@@ -28,6 +28,7 @@ OUI_COMPONENT_WEIGHT = 0.15  # a chip or module maker's OUI on someone else's de
 OUI_UNMAPPED_WEIGHT = 0.5  # registered organisation we have no catalogue entry for
 
 MAX_CAPTURE = 120
+_GUESS_FIELDS = frozenset({"os.match", "nmap.service"})  # a scanner's guesses, often "A, B, or C"
 _CACHE_LIMIT = 200_000
 
 
@@ -207,8 +208,8 @@ class Identifier:
                 continue  # "Teltronic AG" is not Hytera's Teltronic, whether named as vendor or brand
             matches.append(match)
         makers = {m.sets.get("manufacturer") or m.relabel for m in matches}
-        if len(makers) > 1:
-            return []  # "Huawei MT-800 or ZTE ZXDSL 831": a list of guesses names nobody
+        if len(makers) > 1 or (field in _GUESS_FIELDS and b" or " in data.lower()):
+            return []  # "GlobespanVirata GS8100, Huawei MT880, or Solwise ...": a list of guesses names nobody
         return matches
 
     def _build(self, field: str, index: int, entry: SigEntry, data: bytes) -> Match | None:

@@ -23,6 +23,11 @@ from custodiet.catalog import fold
 from custodiet.model import Conflict, Evidence, Identity
 
 CONTRADICTION_FLOOR = 0.2
+# Below this confidence a manufacturer claim is a hint, not an answer: `identify` withholds it
+# (manufacturer null, covered false) and an audited device is not counted as covered (policy
+# still raises a "verify" finding). 0.45 lets one medium hit (0.6), a medium relabel link
+# (0.51) or a vendor's own MAC block (0.7) through, and stops a single weak token (0.3).
+REPORT_FLOOR = 0.45
 OTHER_ATTRIBUTES = ("brand", "product", "model", "version", "device_type")
 
 _CHANNEL_PREFIX = {

@@ -146,6 +146,9 @@ def _signature(node: Any, stem: str, fields: tuple[str, ...], label: str) -> Sig
             raise ContentError(f"{sid}: value of '{key}' must be a non-empty string", file=label, place=where)
     if sets.get("device_type") and sets["device_type"] not in DEVICE_TYPES:
         raise ContentError(f"{sid}: unknown device_type '{sets['device_type']}'", file=label, place=where)
+    for group in _group_names(pattern):
+        if group not in IDENTITY_ATTRIBUTES:
+            raise ContentError(f"{sid}: named group '{group}' is not an attribute", file=label, place=where)
     strength = need("strength")
     if strength not in STRENGTHS:
         raise ContentError(f"{sid}: strength must be one of {', '.join(STRENGTHS)}", file=label, place=where)
@@ -186,3 +189,16 @@ def _counter(node: Any, sid: str, label: str, where: str | None) -> str:
     if isinstance(node, str):
         return node
     raise ContentError(f"{sid}: a counter-example is a string", file=label, place=where)
+
+
+def _group_names(pattern: str) -> list[str]:
+    """Names of (?P<name>...) groups, found with plain string search (no regex on content)."""
+    names = []
+    start = pattern.find("(?P<")
+    while start != -1:
+        end = pattern.find(">", start)
+        if end == -1:
+            break
+        names.append(pattern[start + 4 : end])
+        start = pattern.find("(?P<", end)
+    return names

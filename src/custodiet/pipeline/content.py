@@ -18,6 +18,10 @@ def verify_all() -> tuple[list[Problem], dict[str, int]]:
     report = verify(directory)
     problems = list(report.problems)
     sources = set((load_yaml(directory / "sources.yaml", "content/sources.yaml") or {}).get("sources") or {})
+    from custodiet.catalog import load_catalog
+
+    catalog = load_catalog(directory)
+    sources |= set(catalog.sources)
     lists: dict[str, RegulatoryList] = {}
     try:
         lists = load_lists(directory)
@@ -28,11 +32,9 @@ def verify_all() -> tuple[list[Problem], dict[str, int]]:
         for source in lst.sources + tuple(s for e in lst.entries for s in e.sources):
             if source not in sources:
                 problems.append(Problem(f"content/lists/{lst.id}.yaml", None, f"unknown source '{source}'"))
-    from custodiet.catalog import load_catalog
     from custodiet.policy.kev import kev_problems
 
-    catalog = load_catalog(directory)
-    for place, message in kev_problems(directory, sources | set(catalog.sources), set(catalog.vendors)):
+    for place, message in kev_problems(directory, sources, set(catalog.vendors)):
         problems.append(Problem("content/kev.yaml", place, message))
     counts = {
         "signatures": report.signatures,

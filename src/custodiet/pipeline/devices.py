@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from custodiet.identify.engine import Identifier
-from custodiet.identify.fusion import fuse
+from custodiet.identify.fusion import REPORT_FLOOR, fuse
 from custodiet.model import Device, Evidence, Match, Observation, Service
 
 MAX_HOSTNAMES = 16
@@ -69,7 +69,7 @@ def build_device(
         hostnames=tuple(hostnames),
         services=services,
         identity=identity,
-        covered=bool(covered(identity.manufacturer)),
+        covered=bool(covered(identity.manufacturer)) and identity.confidence >= REPORT_FLOOR,
     )
 
 

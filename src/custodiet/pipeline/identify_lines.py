@@ -16,7 +16,7 @@ from typing import BinaryIO
 
 import orjson
 
-from custodiet.identify.fusion import fuse_one_text
+from custodiet.identify.fusion import REPORT_FLOOR, fuse_one_text
 from custodiet.model.fields import ALL_FIELDS
 from custodiet.pipeline.context import Context
 
@@ -48,6 +48,8 @@ class _Answerer:
 
     def answer(self, matches: tuple) -> dict:
         values, confidence, signature = fuse_one_text(matches)
+        if confidence < REPORT_FLOOR:  # a hint, not an answer: see fusion.REPORT_FLOOR
+            values["manufacturer"] = values["brand"] = None
         lists = self.policy.lists_naming(values["manufacturer"])
         return {
             "manufacturer": values["manufacturer"],
