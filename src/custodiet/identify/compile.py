@@ -215,6 +215,10 @@ def build(directory: Path | None = None) -> CompiledContent:
         for sig in sig_file.signatures:
             for name in sig.fields:
                 per_field.setdefault(name, []).append(signature_entry(sig))
+    # Vendor infrastructure a device contacts names its maker (content/endpoints.yaml).
+    from custodiet.identify.endpoints import FIELD, endpoint_entries
+
+    per_field.setdefault(FIELD, []).extend(endpoint_entries(directory, catalog))
     names, lengths = name_entries(catalog)
     fields = {
         name: FieldMatcherData(

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from custodiet.errors import InputError
-from custodiet.model import InputSummary, Match, Observation, RunReport
+from custodiet.model import Contact, InputSummary, Match, Observation, PhoneHome, RunReport
+from custodiet.pipeline import phonehome
 from custodiet.pipeline.context import Context
 from custodiet.pipeline.devices import build_device
 from custodiet.sources.base import ReadStats, SourceOptions
@@ -33,6 +34,8 @@ class AuditRequest:
     db: Path
     format: str | None = None
     source_options: SourceOptions = field(default_factory=SourceOptions)
+    endpoints: tuple[Path, ...] = ()  # user endpoint files (content/endpoints.yaml schema)
+    home_country: str | None = None  # ISO 3166 alpha-2: traffic to other countries is reported
 
 
 @dataclass
@@ -71,15 +74,19 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def run_key(context: Context, inputs: list[tuple[str, str]]) -> str:
-    """Same inputs (by content), same content version and profile: same run."""
+def run_key(context: Context, inputs: list[tuple[str, str]], extra: str = "") -> str:
+    """Same inputs (by content), same content version and profile: same run. extra names other
+    options that change the result (phone-home: endpoint files, home country); '' adds nothing."""
     digest = hashlib.sha256(f"{context.content_version}|{context.policy.profile.id}".encode())
     for sha, fmt in sorted(inputs):
         digest.update(f"|{sha}:{fmt}".encode())
+    if extra:
+        digest.update(f"|phone-home:{extra}".encode())
     return digest.hexdigest()
 
 
 def audit(request: AuditRequest, context: Context, progress: Progress | None = None) -> AuditResult:
+    setup = phonehome.prepare(context, request.endpoints, request.home_country)
     files, errors = expand_paths(request.paths)
     planned: list[tuple[Path, str, str, str]] = []  # path, label, format, sha
     skipped_inputs: list[InputSummary] = []
@@ -100,7 +107,8 @@ def audit(request: AuditRequest, context: Context, progress: Progress | None = N
             errors.append(str(InputError(f"cannot read: {exc.strerror}", file=label)))
     if not planned:
         return AuditResult(None, False, skipped_inputs, errors, None)
-    key = run_key(context, [(sha, fmt) for _, _, fmt, sha in planned])
+    extra = phonehome.key_extra(request.endpoints, request.home_country)
+    key = run_key(context, [(sha, fmt) for _, _, fmt, sha in planned], extra)
     with Store(request.db) as store:
         existing = store.find_run(key)
         if existing is not None:
@@ -113,7 +121,7 @@ def audit(request: AuditRequest, context: Context, progress: Progress | None = N
             ]
             for summary in [*summaries, *skipped_inputs]:
                 writer.add_input(summary)
-            _identify_devices(writer, context)
+            _identify_devices(writer, context, setup)
             writer.commit()
             run_id = writer.run_id
         report = store.load_run(run_id)
@@ -136,8 +144,21 @@ def _ingest(
     error: str | None = None
     match = context.identifier.match
     batch: list[tuple[Observation, tuple[Match, ...]]] = []
+    contacts: list[Contact] = []
+    named = phonehome.ContactObservations()
+    contact_count = 0
     try:
         for obs in reader(path, label, stats, options):
+            if isinstance(obs, Contact):
+                # Traffic: staged for phone-home; a name it reached is also evidence of the maker.
+                contacts.append(obs)
+                contact_count += 1
+                obs = named(obs)  # type: ignore[assignment]
+                if len(contacts) >= BATCH:
+                    writer.add_contacts(contacts)
+                    contacts = []
+                if obs is None:
+                    continue
             batch.append((obs, match(obs.field, obs.text)))
             if len(batch) >= BATCH:
                 writer.add_observations(batch)
@@ -152,6 +173,8 @@ def _ingest(
         errors.append(error)
     if batch:
         writer.add_observations(batch)
+    if contacts:
+        writer.add_contacts(contacts)
     if progress:
         progress(label, stats.records, True)
     return InputSummary(
@@ -163,20 +186,35 @@ def _ingest(
         skipped=sum(stats.skipped.values()),
         skip_reasons=tuple(sorted(stats.skipped.items())),
         error=error,
+        contacts=max(stats.contacts, contact_count),
     )
 
 
-def _identify_devices(writer, context: Context) -> None:  # type: ignore[no-untyped-def]
+def _identify_devices(writer, context: Context, setup: phonehome.PhoneHomeSetup | None = None) -> None:  # type: ignore[no-untyped-def]
     devices = []
     findings = []
+    facts: list[PhoneHome] = []
     policy = context.policy
+    if setup is not None:
+        phonehome.resolve(setup, writer)
     for rows in writer.device_groups():
-        device = build_device(rows, context.identifier, policy.is_covered, getattr(rows, "key", None))
+        key = getattr(rows, "key", None)
+        device = build_device(rows, context.identifier, policy.is_covered, key)
         devices.append(device)
         findings.extend(policy.findings(device))
+        if setup is not None:
+            facts.extend(phonehome.phone_home(setup, writer, device, key))
         if len(devices) >= BATCH:
             writer.add_devices(devices)
             writer.add_findings(findings)
-            devices, findings = [], []
+            writer.add_phone_home(facts)
+            devices, findings, facts = [], [], []
+    if setup is not None:
+        # Hosts seen only in traffic are devices too: unidentified, but they may phone home.
+        for key, addresses, mac in writer.traffic_only_devices():
+            device = phonehome.traffic_only_device(key, addresses, mac)
+            devices.append(device)
+            facts.extend(phonehome.phone_home(setup, writer, device, key))
     writer.add_devices(devices)
     writer.add_findings(findings)
+    writer.add_phone_home(facts)

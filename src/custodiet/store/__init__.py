@@ -5,7 +5,8 @@ run through begin_run() (one transaction: all or nothing), and reports read it b
 load_run(). Nothing here knows vendors or formats.
 """
 
+from custodiet.store.codec import ContactSummary
 from custodiet.store.store import DeviceDetail, RunInfo, Store
 from custodiet.store.writer import DeviceGroup, RunWriter
 
-__all__ = ["DeviceDetail", "DeviceGroup", "RunInfo", "RunWriter", "Store"]
+__all__ = ["ContactSummary", "DeviceDetail", "DeviceGroup", "RunInfo", "RunWriter", "Store"]

@@ -9,6 +9,7 @@ called after a fast path failed, so ordinary data pays nothing.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
@@ -21,6 +22,7 @@ from custodiet.model import (
     Identity,
     InputSummary,
     Match,
+    PhoneHome,
     Provenance,
     Service,
 )
@@ -215,14 +217,15 @@ def input_row(run_id: int, s: InputSummary) -> tuple[Any, ...]:
         s.skipped,
         dumps([list(r) for r in s.skip_reasons]),
         s.error,
+        s.contacts,
     )
 
 
-INPUT_SELECT = "path, format, sha256, records, observations, skipped, skip_reasons, error"
+INPUT_SELECT = "path, format, sha256, records, observations, skipped, skip_reasons, error, contacts"
 
 
 def load_input(row: tuple[Any, ...]) -> InputSummary:
-    path, fmt, sha256, records, observations, skipped, reasons, error = row
+    path, fmt, sha256, records, observations, skipped, reasons, error, contacts = row
     return InputSummary(
         path=path,
         format=fmt,
@@ -232,6 +235,7 @@ def load_input(row: tuple[Any, ...]) -> InputSummary:
         skipped=skipped,
         skip_reasons=tuple((r, n) for r, n in orjson.loads(reasons)),
         error=error,
+        contacts=contacts or 0,
     )
 
 
@@ -252,5 +256,123 @@ def load_finding(row: tuple[Any, ...]) -> Finding:
         reason=reason,
         scope=scope,
         severity=severity,
+        sources=tuple(orjson.loads(sources)),
+    )
+
+
+# Contacts and phone-home ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ContactSummary:
+    """A device's contacts with one (kind, name, remote, port), summed over the run.
+
+    evidence holds the first places that show it (file and packet or line); evidence_count how
+    many places there were in all. (Same facts as policy.phonehome.ContactGroup.)
+    """
+
+    kind: str
+    name: str | None
+    remote: str | None
+    port: str | None
+    first_seen: str | None
+    last_seen: str | None
+    count: int
+    bytes_out: int
+    bytes_in: int
+    evidence: tuple[Provenance, ...]
+    evidence_count: int
+    address: str | None = None
+    mac: str | None = None
+
+
+CONTACT_SELECT = (
+    "address, mac, kind, name, remote, port, first_seen, last_seen, count, bytes_out, bytes_in, "
+    "evidence, evidence_count"
+)
+
+
+def load_contact(row: tuple[Any, ...], paths: dict[int, str]) -> ContactSummary:
+    """A ContactSummary from a contact row selected with CONTACT_SELECT (evidence holds file ids)."""
+    (address, mac, kind, name, remote, port, first, last, count, out, into, evidence, total) = row
+    places = tuple(
+        Provenance(file=paths.get(file, "?") if isinstance(file, int) else str(file), place=str(place))
+        for file, place in (orjson.loads(evidence) if evidence else ())
+    )
+    return ContactSummary(
+        kind=kind,
+        name=name,
+        remote=remote,
+        port=port,
+        first_seen=first,
+        last_seen=last,
+        count=count,
+        bytes_out=out,
+        bytes_in=into,
+        evidence=places,
+        evidence_count=total,
+        address=address,
+        mac=mac,
+    )
+
+
+def phone_home_row(run_id: int, p: PhoneHome) -> tuple[Any, ...]:
+    return (
+        run_id,
+        p.device,
+        p.endpoint,
+        p.owner,
+        p.role,
+        p.confidence,
+        p.first_seen,
+        p.last_seen,
+        int(p.count),
+        int(p.bytes_out),
+        int(p.bytes_in),
+        dumps([[e.file, e.place] for e in p.evidence]),
+        p.country,
+        p.asn,
+        dumps(list(p.sources)),
+    )
+
+
+PHONE_HOME_COLUMNS = (
+    "run_id, device_id, endpoint, owner, role, confidence, first_seen, last_seen, count, bytes_out, "
+    "bytes_in, evidence, country, asn, sources"
+)
+PHONE_HOME_SELECT = PHONE_HOME_COLUMNS.removeprefix("run_id, ")
+
+
+def load_phone_home(row: tuple[Any, ...]) -> PhoneHome:
+    (
+        device,
+        endpoint,
+        owner,
+        role,
+        confidence,
+        first,
+        last,
+        count,
+        out,
+        into,
+        evidence,
+        country,
+        asn,
+        sources,
+    ) = row
+    return PhoneHome(
+        device=device,
+        endpoint=endpoint,
+        owner=owner,
+        role=role,
+        confidence=confidence,
+        first_seen=first,
+        last_seen=last,
+        count=count,
+        bytes_out=out,
+        bytes_in=into,
+        evidence=tuple(Provenance(file=f, place=p) for f, p in orjson.loads(evidence)),
+        country=country,
+        asn=asn,
         sources=tuple(orjson.loads(sources)),
     )

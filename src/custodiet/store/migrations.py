@@ -17,6 +17,10 @@ Why these shapes:
   (ids, addresses, MACs and hostnames, normalised).
 - Lists, mappings and evidence are JSON (orjson) in TEXT columns, so `sqlite3` and json_extract()
   can still read them.
+- contact holds a run's traffic summed per (device key, kind, name, remote, port): sources may
+  yield millions of raw contacts; they are staged in a temporary table and summed in one
+  INSERT ... SELECT when devices are grouped (RunWriter), keeping the first places of each.
+  phone_home holds what policy concluded from them.
 - No foreign-key enforcement: every row of a run is written in the run's single transaction, so
   referential integrity holds by construction and inserts stay fast.
 """
@@ -130,7 +134,53 @@ CREATE TABLE finding (
 CREATE INDEX finding_run ON finding (run_id, device_id);
 """
 
-MIGRATIONS: list[str] = [_V1]
+# Traffic: what devices talked to (contact, summed per device key, kind, name, remote and port,
+# with the first places that show it) and what that means (phone_home). Inputs count contacts.
+_V2 = """
+ALTER TABLE input ADD COLUMN contacts INTEGER NOT NULL DEFAULT 0;
+
+CREATE TABLE contact (
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER NOT NULL,
+    device_key TEXT NOT NULL,
+    address TEXT,
+    mac TEXT,
+    kind TEXT NOT NULL,
+    name TEXT,
+    remote TEXT,
+    port TEXT,
+    first_seen TEXT,
+    last_seen TEXT,
+    count INTEGER NOT NULL,
+    bytes_out INTEGER NOT NULL,
+    bytes_in INTEGER NOT NULL,
+    evidence TEXT NOT NULL,
+    evidence_count INTEGER NOT NULL
+);
+CREATE INDEX contact_device ON contact (run_id, device_key);
+
+CREATE TABLE phone_home (
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER NOT NULL,
+    device_id TEXT NOT NULL,
+    endpoint TEXT NOT NULL,
+    owner TEXT NOT NULL,
+    role TEXT NOT NULL,
+    confidence TEXT NOT NULL,
+    first_seen TEXT,
+    last_seen TEXT,
+    count INTEGER NOT NULL,
+    bytes_out INTEGER NOT NULL,
+    bytes_in INTEGER NOT NULL,
+    evidence TEXT NOT NULL,
+    country TEXT,
+    asn TEXT,
+    sources TEXT NOT NULL
+);
+CREATE INDEX phone_home_run ON phone_home (run_id, device_id);
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2]
 
 
 def statements(script: str) -> Iterator[str]:

@@ -11,15 +11,15 @@ import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 
 from custodiet.errors import StoreError, UsageError
-from custodiet.model import Device, Match, Observation, RunReport
+from custodiet.model import Device, Match, Observation, PhoneHome, RunReport
 from custodiet.store import codec, migrations
 from custodiet.store.names import host_prefix, query_names
-from custodiet.store.writer import OBSERVATION_SELECT, RunWriter, decode_observations, now, paths
+from custodiet.store.writer import OBSERVATION_SELECT, RunWriter, _contacts, decode_observations, now, paths
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,10 +37,13 @@ class RunInfo:
 
 @dataclass(frozen=True, slots=True)
 class DeviceDetail:
-    """One device of one run with every observation behind it, for `custodiet show HOST`."""
+    """One device of one run with every observation behind it, for `custodiet show HOST`;
+    contacts are its traffic summed per kind, name, remote and port, phone_home what they mean."""
 
     device: Device
     observations: list[tuple[Observation, tuple[Match, ...]]]
+    contacts: list[codec.ContactSummary] = field(default_factory=list)
+    phone_home: list[PhoneHome] = field(default_factory=list)
 
 
 @contextmanager
@@ -208,6 +211,12 @@ class Store:
                     f"SELECT {codec.FINDING_SELECT} FROM finding WHERE run_id = ? ORDER BY id", (rid,)
                 )
             )
+            phone_home = tuple(
+                codec.load_phone_home(row)
+                for row in conn.execute(
+                    f"SELECT {codec.PHONE_HOME_SELECT} FROM phone_home WHERE run_id = ? ORDER BY id", (rid,)
+                )
+            )
         return RunReport(
             run_id=rid,
             started=started,
@@ -216,6 +225,7 @@ class Store:
             inputs=inputs,
             devices=devices,
             findings=findings,
+            phone_home=phone_home,
         )
 
     def runs(self) -> list[RunInfo]:
@@ -257,7 +267,19 @@ class Store:
                 observations = [
                     (obs, matches) for _, obs, matches in decode_observations(rows, paths(self._conn))
                 ]
-        return DeviceDetail(device=device, observations=observations)
+            # Traffic-only devices have no observation key: their id is their contacts' key.
+            contacts = _contacts(self._conn, rid, key if key is not None else device_id)
+            phone_home = [
+                codec.load_phone_home(r)
+                for r in self._conn.execute(
+                    f"SELECT {codec.PHONE_HOME_SELECT} FROM phone_home WHERE run_id = ? AND device_id = ? "
+                    "ORDER BY id",
+                    (rid, device_id),
+                )
+            ]
+        return DeviceDetail(
+            device=device, observations=observations, contacts=contacts, phone_home=phone_home
+        )
 
     def _resolve_host(self, host: str, rid: int) -> str:
         names = sorted(query_names(host))

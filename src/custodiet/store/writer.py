@@ -27,7 +27,17 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from custodiet.errors import StoreError
-from custodiet.model import Device, Finding, InputSummary, Match, Observation, Provenance, Subject
+from custodiet.model import (
+    Contact,
+    Device,
+    Finding,
+    InputSummary,
+    Match,
+    Observation,
+    PhoneHome,
+    Provenance,
+    Subject,
+)
 from custodiet.store import codec
 from custodiet.store.names import device_names
 
@@ -56,10 +66,16 @@ _GROUP_SQL = (
     "DROP TABLE IF EXISTS temp.address_mac",
     "CREATE TEMP TABLE address_mac (address TEXT PRIMARY KEY, mac TEXT NOT NULL) WITHOUT ROWID",
     """INSERT INTO temp.address_mac (address, mac)
-       SELECT address, MIN(upper(mac)) FROM observation
-       WHERE id >= :first AND run_id = :run AND address IS NOT NULL AND mac IS NOT NULL
-         AND length(mac) = 17 AND mac <> '00:00:00:00:00:00'
-         AND upper(substr(mac, 2, 1)) IN ('0', '2', '4', '6', '8', 'A', 'C', 'E')
+       SELECT address, MIN(mac) FROM (
+         SELECT address, upper(mac) AS mac FROM observation
+         WHERE id >= :first AND run_id = :run AND address IS NOT NULL AND mac IS NOT NULL
+           AND length(mac) = 17 AND mac <> '00:00:00:00:00:00'
+           AND upper(substr(mac, 2, 1)) IN ('0', '2', '4', '6', '8', 'A', 'C', 'E')
+         UNION ALL
+         SELECT address, upper(mac) FROM temp.contact_stage
+         WHERE address IS NOT NULL AND mac IS NOT NULL
+           AND length(mac) = 17 AND mac <> '00:00:00:00:00:00'
+           AND upper(substr(mac, 2, 1)) IN ('0', '2', '4', '6', '8', 'A', 'C', 'E'))
        GROUP BY address""",
     """INSERT INTO device_observation (run_id, device_key, observation_id)
        SELECT o.run_id, coalesce('mac:' || a.mac, 'ip:' || o.address, 'mac:' || upper(o.mac)), o.id
@@ -67,6 +83,58 @@ _GROUP_SQL = (
        WHERE o.id >= :first AND o.run_id = :run
        ORDER BY 1, 2, 3""",
 )
+
+
+# Traffic contacts are staged raw (a capture yields millions) and summed per (device key, kind,
+# name, remote, port) once devices are grouped, with the same device keys as observations; the
+# first MAX_CONTACT_EVIDENCE places of each sum are kept, and how many there were.
+MAX_CONTACT_EVIDENCE = 20
+_BIG = 9.0e18  # sums are totals (floats) clamped below 2**63: a hostile count cannot overflow SQLite
+
+_STAGE_SQL = (
+    "DROP TABLE IF EXISTS temp.contact_stage",
+    """CREATE TEMP TABLE contact_stage (
+         id INTEGER PRIMARY KEY, address TEXT, mac TEXT, kind TEXT NOT NULL, name TEXT, remote TEXT,
+         port TEXT, first_seen TEXT, last_seen TEXT, count INTEGER NOT NULL, bytes_out INTEGER NOT NULL,
+         bytes_in INTEGER NOT NULL, file INTEGER NOT NULL, place TEXT NOT NULL,
+         CHECK (address IS NOT NULL OR mac IS NOT NULL))""",
+)
+
+_CONTACT_SQL = (
+    "DELETE FROM contact WHERE run_id = :run",
+    f"""INSERT INTO contact (run_id, device_key, address, mac, kind, name, remote, port, first_seen,
+                            last_seen, count, bytes_out, bytes_in, evidence, evidence_count)
+       SELECT :run, key, min(address), min(mac), kind, name, remote, port, min(first_seen),
+              max(last_seen), CAST(min(total(count), {_BIG}) AS INTEGER),
+              CAST(min(total(bytes_out), {_BIG}) AS INTEGER), CAST(min(total(bytes_in), {_BIG}) AS INTEGER),
+              json_group_array(json_array(file, place)) FILTER (WHERE rn <= {MAX_CONTACT_EVIDENCE}),
+              count(*)
+       FROM (SELECT k.*, row_number() OVER (PARTITION BY key, kind, name, remote, port ORDER BY id) AS rn
+             FROM (SELECT coalesce('mac:' || a.mac, 'ip:' || s.address, 'mac:' || upper(s.mac)) AS key, s.*
+                   FROM temp.contact_stage s LEFT JOIN temp.address_mac a ON a.address = s.address) k)
+       GROUP BY key, kind, name, remote, port
+       ORDER BY key""",
+)
+
+_MAX_CONTACT_TEXT = 1024  # names and ports from traffic are short; a hostile one is cut
+_MAX_COUNT = 1 << 48
+
+
+def _count(value: object) -> int:
+    try:
+        number = int(value)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return 0
+    return min(max(number, 0), _MAX_COUNT)
+
+
+def _short(value: str | None) -> str:
+    return value[:_MAX_CONTACT_TEXT] if value else ""
+
+
+def _contact_name(name: str | None) -> str:
+    """Names are compared case-insensitively without a trailing dot: store them that way."""
+    return _short(name.strip().rstrip(".").lower()) if name else ""
 
 
 class _FileIds(dict[str, int]):
@@ -160,6 +228,8 @@ class RunWriter:
         # Missing values are bound as '' and turned into NULL by SQLite: binding Python None goes
         # through sqlite3's adapter lookup (failed attribute lookups) and costs more than the rest
         # of the row; an empty address, MAC or port means nothing anyway.
+        for sql in _STAGE_SQL:
+            conn.execute(sql)
         self._insert_sql = (
             "INSERT INTO observation (run_id, address, mac, field, text, port, file, place, matches) "
             f"VALUES ({int(run_id)}, nullif(?1, ''), nullif(?2, ''), ?3, ?4, nullif(?5, ''), ?6, ?7, "
@@ -186,7 +256,7 @@ class RunWriter:
         """Record what was read from one input file."""
         self._execute(
             "INSERT INTO input (run_id, path, format, sha256, records, observations, skipped, "
-            "skip_reasons, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "skip_reasons, error, contacts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             codec.input_row(self.run_id, summary),
         )
 
@@ -222,6 +292,118 @@ class RunWriter:
         except sqlite3.Error as exc:
             raise StoreError(f"cannot store observations: {exc}", file=self._label) from exc
         self._grouped = False
+
+    def add_contacts(self, contacts: Iterable[Contact]) -> None:
+        """Stage traffic contacts (any iterable, consumed in chunks); they are summed per device,
+        kind, name, remote and port when devices are grouped (see _CONTACT_SQL)."""
+        self._check_writable()
+        if self._reading:
+            raise StoreError("cannot add contacts while device_groups() is reading", file=self._label)
+        files = self._files
+        source = iter(contacts)
+        sql = (
+            "INSERT INTO temp.contact_stage (address, mac, kind, name, remote, port, first_seen, last_seen, "
+            "count, bytes_out, bytes_in, file, place) VALUES (nullif(?1, ''), nullif(?2, ''), ?3, "
+            "nullif(?4, ''), nullif(?5, ''), nullif(?6, ''), nullif(?7, ''), nullif(?8, ''), ?9, ?10, ?11, "
+            "?12, ?13)"
+        )
+        try:
+            while True:
+                batch = [
+                    (
+                        s.address or "",
+                        s.mac or "",
+                        _short(c.kind) or "?",
+                        _contact_name(c.name),
+                        _short(c.remote),
+                        _short(c.port),
+                        _short(c.first_seen),
+                        _short(c.last_seen),
+                        _count(c.count),
+                        _count(c.bytes_out),
+                        _count(c.bytes_in),
+                        files[c.provenance.file],
+                        c.provenance.place,
+                    )
+                    for c in islice(source, _CHUNK)
+                    for s in (c.subject,)
+                ]
+                if not batch:
+                    break
+                self._insert_rows(sql, batch)
+        except sqlite3.IntegrityError as exc:
+            raise StoreError(f"a contact has neither address nor MAC: {exc}", file=self._label) from exc
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot store contacts: {exc}", file=self._label) from exc
+        self._grouped = False
+
+    def contacts_of(self, device_key: str) -> list[codec.ContactSummary]:
+        """The run's contacts of one device key, summed (call after grouping)."""
+        self._ensure_grouped()
+        return _contacts(self._conn, self.run_id, device_key)
+
+    def dns_answers(self) -> Iterator[tuple[str, str, tuple[Provenance, ...]]]:
+        """(name, answered address, places) of every DNS contact of the run that got an answer."""
+        self._ensure_grouped()
+        files = paths(self._conn)
+        rows = self._conn.execute(
+            "SELECT name, remote, evidence FROM contact WHERE run_id = ? AND kind = 'dns' "
+            "AND name IS NOT NULL AND remote IS NOT NULL",
+            (self.run_id,),
+        ).fetchall()
+        for name, remote, evidence in rows:
+            places = tuple(
+                Provenance(file=files.get(f, "?"), place=str(p)) for f, p in codec.loads(evidence) or ()
+            )
+            yield name, remote, places
+
+    def traffic_only_devices(self) -> list[tuple[str, tuple[str, ...], str | None]]:
+        """(device key, addresses, MAC) of hosts seen in contacts but in no observation: they are
+        devices of the network too (an unidentified host phoning home still matters)."""
+        self._ensure_grouped()
+        rows = self._conn.execute(
+            """SELECT DISTINCT c.device_key, c.address, c.mac FROM contact c
+               WHERE c.run_id = :run AND NOT EXISTS (
+                 SELECT 1 FROM device_observation d WHERE d.run_id = :run AND d.device_key = c.device_key)
+               ORDER BY c.device_key""",
+            {"run": self.run_id},
+        ).fetchall()
+        found: dict[str, tuple[list[str], str | None]] = {}
+        for key, address, mac in rows:
+            addresses, known = found.setdefault(key, ([], None))
+            if address and address not in addresses:
+                addresses.append(address)
+            if mac and known is None:
+                found[key] = (addresses, mac.upper())
+        return [(key, tuple(addresses), mac) for key, (addresses, mac) in found.items()]
+
+    def add_phone_home(self, facts: Iterable[PhoneHome]) -> None:
+        """Store the phone-home facts of this run."""
+        self._check_writable()
+        marks = ", ".join("?" * 15)
+        try:
+            for fact in facts:
+                self._execute(
+                    f"INSERT INTO phone_home ({codec.PHONE_HOME_COLUMNS}) VALUES ({marks})",
+                    codec.phone_home_row(self.run_id, fact),
+                )
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot store phone-home facts: {exc}", file=self._label) from exc
+
+    def _insert_rows(self, sql: str, batch: list[tuple[Any, ...]]) -> None:
+        conn = self._conn
+        conn.execute("SAVEPOINT batch")
+        try:
+            try:
+                conn.executemany(sql, batch)
+            except UnicodeEncodeError:
+                conn.execute("ROLLBACK TO batch")
+                conn.executemany(sql, [codec.clean(row) for row in batch])
+        except BaseException:
+            conn.execute("ROLLBACK TO batch")
+            conn.execute("RELEASE batch")
+            raise
+        conn.execute("RELEASE batch")
 
     def _insert_batch(self, batch: list[tuple[Any, ...]]) -> None:
         conn = self._conn
@@ -320,6 +502,7 @@ class RunWriter:
         self._stop_reading()
         try:
             self._conn.execute("DROP TABLE IF EXISTS temp.address_mac")
+            self._conn.execute("DROP TABLE IF EXISTS temp.contact_stage")
             self._conn.execute("UPDATE run SET finished = ? WHERE id = ?", (now(), self.run_id))
             self._conn.execute("COMMIT")
         except sqlite3.Error as exc:
@@ -376,6 +559,8 @@ class RunWriter:
         try:
             for sql in _GROUP_SQL:
                 self._conn.execute(sql, {"run": self.run_id, "first": self._first_observation})
+            for sql in _CONTACT_SQL:
+                self._conn.execute(sql, {"run": self.run_id})
         except sqlite3.Error as exc:
             raise StoreError(f"cannot group observations into devices: {exc}", file=self._label) from exc
         self._grouped = True
@@ -407,3 +592,12 @@ class RunWriter:
             except UnicodeEncodeError:
                 continue
         return None
+
+
+def _contacts(conn: sqlite3.Connection, run_id: int, device_key: str) -> list[codec.ContactSummary]:
+    files = paths(conn)
+    rows = conn.execute(
+        f"SELECT {codec.CONTACT_SELECT} FROM contact WHERE run_id = ? AND device_key = ? ORDER BY id",
+        (run_id, device_key),
+    )
+    return [codec.load_contact(row, files) for row in rows]
