@@ -7,7 +7,7 @@ Runs /usr/bin/nmap against the emulated loopback addresses only (127.0.0.20 upwa
 and writes:
 
 - examples/sample-network.xml   nmap -oX output (timestamps kept as nmap wrote them)
-- examples/ground-truth.csv     which device answers at which address (for tests)
+- tests/emulators/ground-truth/ground-truth.csv  which device answers at which address (for tests)
 - examples/inventory.csv        a CMDB-style asset export for some of the same devices
                                 plus a few that no scan sees
 
@@ -227,7 +227,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     network = NetnsNetwork(load_profiles(), first=args.first) if args.netns else None
     with network or start_network(first=args.first, port_offset=0) as net:
-        write_ground_truth(net, args.out / f"ground-truth{suffix}.csv")
+        write_ground_truth(net, Path(__file__).parent / "ground-truth" / f"ground-truth{suffix}.csv")
         cmd = nmap_command(net.addresses, xml, args.os, args.netns)
         print(" ".join(cmd), flush=True)
         started = time.monotonic()

@@ -41,7 +41,7 @@ def test_sample_scan_carries_identity_text(name: str) -> None:
         pytest.skip(f"{name} not generated")
     assert path.stat().st_size < 1_000_000
     truth_name = "ground-truth.csv" if name == "sample-network.xml" else "ground-truth-netns.csv"
-    with (EXAMPLES / truth_name).open(encoding="utf-8") as fh:
+    with (Path(__file__).parent / "ground-truth" / truth_name).open(encoding="utf-8") as fh:
         truth = {row["profile"]: row for row in csv.DictReader(fh)}
     hosts = _hosts(path)
     assert len(hosts) == len(load_profiles())

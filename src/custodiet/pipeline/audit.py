@@ -47,9 +47,10 @@ class AuditResult:
     report: RunReport | None
 
 
-def expand_paths(paths: tuple[Path, ...]) -> tuple[list[tuple[Path, str]], list[str]]:
-    """Files to read (folders walked, hidden files skipped) and one-line errors for bad paths."""
-    files: list[tuple[Path, str]] = []
+def expand_paths(paths: tuple[Path, ...]) -> tuple[list[tuple[Path, str, bool]], list[str]]:
+    """Files to read as (path, label, named): named files were given by the user, the others were
+    found by walking a folder (hidden files skipped). Also one-line errors for bad paths."""
+    files: list[tuple[Path, str, bool]] = []
     errors: list[str] = []
     for path in paths:
         if path.is_dir():
@@ -58,9 +59,9 @@ def expand_paths(paths: tuple[Path, ...]) -> tuple[list[tuple[Path, str]], list[
                 for p in path.rglob("*")
                 if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
-            files.extend((p, str(p)) for p in found)
+            files.extend((p, str(p), False) for p in found)
         elif path.is_file():
-            files.append((path, str(path)))
+            files.append((path, str(path), True))
         else:
             errors.append(str(InputError("no such file or folder", file=str(path))))
     return files, errors
@@ -90,7 +91,7 @@ def audit(request: AuditRequest, context: Context, progress: Progress | None = N
     files, errors = expand_paths(request.paths)
     planned: list[tuple[Path, str, str, str]] = []  # path, label, format, sha
     skipped_inputs: list[InputSummary] = []
-    for path, label in files:
+    for path, label, named in files:
         try:
             if path.stat().st_size == 0:
                 raise InputError("empty file", file=label)
@@ -99,6 +100,19 @@ def audit(request: AuditRequest, context: Context, progress: Progress | None = N
                 raise InputError(f"unknown format '{fmt}' (known: {', '.join(sorted(READERS))})", file=label)
             planned.append((path, label, fmt, file_sha256(path)))
         except InputError as exc:
+            if not named:  # a file met while walking a folder (a README, say) is skipped, not an error
+                skipped_inputs.append(
+                    InputSummary(
+                        path=label,
+                        format="-",
+                        sha256="",
+                        records=0,
+                        observations=0,
+                        skipped=1,
+                        skip_reasons=(("not a recognised input format", 1),),
+                    )
+                )
+                continue
             errors.append(str(exc))
             skipped_inputs.append(
                 InputSummary(path=label, format="?", sha256="", records=0, observations=0, error=exc.message)
