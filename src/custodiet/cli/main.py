@@ -27,6 +27,9 @@ content_app = typer.Typer(
     help="Inspect and check the detection content (signatures, vendors, lists).", no_args_is_help=True
 )
 app.add_typer(content_app, name="content")
+from custodiet.cli.endpoints import endpoints_app  # noqa: E402 - it imports this module lazily
+
+app.add_typer(endpoints_app, name="endpoints")
 
 err = Console(stderr=True, highlight=False)
 EXIT = {InputError: 2, UsageError: 2, ContentError: 3, StoreError: 4}
@@ -94,6 +97,21 @@ def audit(
     ] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Treat skipped records as errors.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
+    endpoints: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--endpoints",
+            help="Your own vendor endpoints file (schema of content/endpoints.yaml), added for phone-home; repeatable.",
+        ),
+    ] = None,
+    home_country: Annotated[
+        str | None,
+        typer.Option(
+            "--home-country",
+            help="Your country (ISO code, e.g. US): traffic to networks registered elsewhere is reported. "
+            "Default: only the covered vendors' home country (CN) counts as abroad.",
+        ),
+    ] = None,
 ) -> None:
     """Audit scans and inventories: which devices come from high-risk vendors, under which rule, and why."""
     from custodiet.cli.render import progress_bar, write_reports
@@ -110,6 +128,8 @@ def audit(
             db=db or default_db(),
             format=fmt,
             source_options=SourceOptions(column_map=parse_map(column_map), strict=strict),
+            endpoints=tuple(endpoints or ()),
+            home_country=home_country,
         )
         request.db.parent.mkdir(parents=True, exist_ok=True)
         context = load_context(profile=profile)

@@ -124,6 +124,7 @@ def print_explanation(detail, findings: list[Finding]) -> None:  # type: ignore[
     for conflict in identity.conflicts:
         values = ", ".join(f"{v} ({s:.2f})" for v, s in conflict.values)
         out.print(f"  [yellow]conflict[/yellow] on {shown(conflict.attribute)}: {shown(values)}")
+    _print_traffic(detail)
     if findings:
         out.print("[bold]Findings[/bold]")
         for finding in findings:
@@ -132,6 +133,66 @@ def print_explanation(detail, findings: list[Finding]) -> None:  # type: ignore[
                 f"{shown(finding.rule)}: {shown(finding.reason)}"
             )
             out.print(f"    scope: {shown(finding.scope)}")
+
+
+MAX_CONTACTS_SHOWN = 50
+
+
+def _print_traffic(detail) -> None:  # type: ignore[no-untyped-def]
+    """The device's traffic (busiest contacts first) and what it reached (phone-home)."""
+    contacts = list(getattr(detail, "contacts", None) or ())
+    if contacts:
+        contacts.sort(key=lambda c: (-(c.bytes_out + c.bytes_in), -c.count))
+        table = Table(title=f"Traffic ({len(contacts)} contacts, busiest first)")
+        for column in (
+            "kind",
+            "name",
+            "remote",
+            "port",
+            "first seen",
+            "last seen",
+            "count",
+            "bytes out/in",
+            "seen at",
+        ):
+            table.add_column(column, overflow="fold")
+        for c in contacts[:MAX_CONTACTS_SHOWN]:
+            first = c.evidence[0] if c.evidence else None
+            where = f"{first.file} {first.place}" if first else ""
+            if c.evidence_count > 1:
+                where += f" (+{c.evidence_count - 1})"
+            table.add_row(
+                shown(c.kind),
+                shown(c.name or ""),
+                shown(c.remote or ""),
+                shown(c.port or ""),
+                shown(c.first_seen or ""),
+                shown(c.last_seen or ""),
+                f"{c.count:,}",
+                f"{c.bytes_out:,}/{c.bytes_in:,}",
+                shown(where),
+            )
+        out.print(table)
+        if len(contacts) > MAX_CONTACTS_SHOWN:
+            out.print(f"  … and {len(contacts) - MAX_CONTACTS_SHOWN:,} more contacts")
+    facts = list(getattr(detail, "phone_home", None) or ())
+    if facts:
+        out.print("[bold]Phone home[/bold]")
+        for fact in facts:
+            where = " ".join(v for v in (fact.country, fact.asn) if v)
+            style = "yellow" if fact.role == "foreign network" else "red"
+            out.print(
+                f"  [{style}]{shown(fact.owner)}[/] {shown(fact.role)} {shown(fact.endpoint)}"
+                + (f" ({shown(where)})" if where else "")
+                + f"  confidence {shown(fact.confidence)}, {fact.count:,} contacts, "
+                f"{fact.bytes_out:,} bytes out, {fact.bytes_in:,} in, "
+                f"{shown(fact.first_seen or '?')} → {shown(fact.last_seen or '?')}"
+            )
+            places = "; ".join(f"{e.file} {e.place}" for e in fact.evidence[:5])
+            if places:
+                out.print(f"    seen at {shown(places)}" + (" …" if len(fact.evidence) > 5 else ""))
+            if fact.sources:
+                out.print(f"    sources: {shown(', '.join(fact.sources))}")
 
 
 def print_runs(runs) -> None:  # type: ignore[no-untyped-def]

@@ -144,7 +144,9 @@ def normalise_name(name: str | None) -> str | None:
     if not name:
         return None
     host = name.strip().rstrip(".").lower()
-    if not host or len(host) > MAX_NAME or " " in host or ".." in host:
+    if not host or len(host) > MAX_NAME or ".." in host:
+        return None
+    if not host.isprintable() or any(ch.isspace() for ch in host):
         return None
     return host
 

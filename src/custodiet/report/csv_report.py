@@ -6,6 +6,10 @@ hostname like "=HYPERLINK(...)" would run when an analyst opens the file. Follow
 CSV-injection guidance, such cells are prefixed with a single quote, and every cell is quoted
 when needed by the csv module (QUOTE_MINIMAL). Control characters are shown as \\xNN, as in the
 other human-facing reports, and long values are cut.
+
+The last column, phone_home, lists what the device's traffic reached, one fact per "; "-separated
+item: '<owner> <role> <endpoint> [<country> <AS>], <n> contacts' (vendor infrastructure first,
+then foreign networks); the JSON report has every fact with its evidence.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ HEADER = (
     "confidence",
     "findings",
     "top_evidence",
+    "phone_home",
 )
 
 CELL_LIMIT = 1000
@@ -46,7 +51,7 @@ def cell(value: object, limit: int = CELL_LIMIT) -> str:
     return text
 
 
-def _row(device: Device, rules: str) -> list[str]:
+def _row(device: Device, rules: str, phone_home: str = "") -> list[str]:
     ident = device.identity
     values: list[object] = [
         device.id,
@@ -62,6 +67,7 @@ def _row(device: Device, rules: str) -> list[str]:
         f"{ident.confidence:.4f}",
         rules,
         digest.evidence_line(digest.strongest(device), 200),
+        phone_home,
     ]
     return [cell(v) for v in values]
 
@@ -69,8 +75,10 @@ def _row(device: Device, rules: str) -> list[str]:
 def write_csv(run: RunReport, out: TextIO) -> None:
     """Write the devices of a run as CSV (open `out` with newline="" as the csv module asks)."""
     by_device = digest.findings_by_device(run.findings)
+    calls = digest.phone_home_by_device(run.phone_home)
     writer = csv.writer(out, quoting=csv.QUOTE_MINIMAL)
     writer.writerow(HEADER)
     for device in run.devices:
         rules = "; ".join(sorted({f.rule for f in by_device.get(device.id, [])}))
-        writer.writerow(_row(device, rules))
+        phone_home = "; ".join(digest.phone_home_line(p) for p in calls.get(device.id, []))
+        writer.writerow(_row(device, rules, phone_home))

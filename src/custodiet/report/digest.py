@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from custodiet.model import Device, Evidence, Finding
+from custodiet.model import Device, Evidence, Finding, PhoneHome
 from custodiet.report.text import excerpt
 
 UNIDENTIFIED = "(unidentified)"
@@ -126,3 +126,103 @@ def findings_by_device(findings: Iterable[Finding]) -> dict[str, list[Finding]]:
     for finding in findings:
         out.setdefault(finding.device, []).append(finding)
     return out
+
+
+# Phone-home ------------------------------------------------------------------------------------
+
+FOREIGN_ROLE = "foreign network"  # policy.phonehome.FOREIGN_ROLE (reports do not import policy)
+
+
+def is_foreign(fact: PhoneHome) -> bool:
+    return fact.role == FOREIGN_ROLE
+
+
+@dataclass(frozen=True, slots=True)
+class EndpointCount:
+    """Vendor endpoints of one owner and role, with how many devices reached them."""
+
+    owner: str
+    role: str
+    confidence: str
+    endpoints: tuple[str, ...]
+    devices: int
+    contacts: int
+
+
+def phone_home_by_owner(facts: Iterable[PhoneHome]) -> list[EndpointCount]:
+    """Vendor-endpoint facts per (owner, role, confidence): most devices first."""
+    devices: dict[tuple[str, str, str], set[str]] = {}
+    endpoints: dict[tuple[str, str, str], set[str]] = {}
+    contacts: Counter[tuple[str, str, str]] = Counter()
+    for fact in facts:
+        if is_foreign(fact):
+            continue
+        key = (fact.owner, fact.role, fact.confidence)
+        devices.setdefault(key, set()).add(fact.device)
+        endpoints.setdefault(key, set()).add(fact.endpoint)
+        contacts[key] += fact.count
+    rows = [
+        EndpointCount(key[0], key[1], key[2], tuple(sorted(endpoints[key])), len(devices[key]), contacts[key])
+        for key in devices
+    ]
+    rows.sort(key=lambda r: (-r.devices, r.owner, r.role))
+    return rows
+
+
+@dataclass(frozen=True, slots=True)
+class CountryCount:
+    """Foreign-network facts of one country: devices, addresses and the busiest networks."""
+
+    country: str
+    devices: int
+    addresses: int
+    networks: tuple[str, ...]
+    bytes_out: int
+
+
+def foreign_by_country(facts: Iterable[PhoneHome], networks: int = 3) -> list[CountryCount]:
+    devices: dict[str, set[str]] = {}
+    addresses: Counter[str] = Counter()
+    names: dict[str, Counter[str]] = {}
+    sent: Counter[str] = Counter()
+    for fact in facts:
+        if not is_foreign(fact):
+            continue
+        country = fact.country or "?"
+        devices.setdefault(country, set()).add(fact.device)
+        addresses[country] += 1
+        names.setdefault(country, Counter())[fact.owner] += fact.count
+        sent[country] += fact.bytes_out
+    rows = [
+        CountryCount(
+            country,
+            len(devices[country]),
+            addresses[country],
+            tuple(name for name, _ in names[country].most_common(networks)),
+            sent[country],
+        )
+        for country in devices
+    ]
+    rows.sort(key=lambda r: (-r.devices, r.country))
+    return rows
+
+
+def phone_home_by_device(facts: Iterable[PhoneHome]) -> dict[str, list[PhoneHome]]:
+    out: dict[str, list[PhoneHome]] = {}
+    for fact in facts:
+        out.setdefault(fact.device, []).append(fact)
+    return out
+
+
+def phone_home_line(fact: PhoneHome) -> str:
+    """'Dahua P2P (device-side) www.easy4ipcloud.com, 61 contacts': one line of a cell."""
+    where = f" [{fact.country}{' ' + fact.asn if fact.asn else ''}]" if fact.country or fact.asn else ""
+    return f"{fact.owner} {fact.role} {fact.endpoint}{where}, {fact.count:,} contacts"
+
+
+def places(fact: PhoneHome, limit: int = 5) -> str:
+    """'file packet 1; file packet 2; ...': where the traffic shows, for a table cell."""
+    shown = [f"{p.file} {p.place}" for p in fact.evidence[:limit]]
+    if len(fact.evidence) > limit:
+        shown.append(f"and {len(fact.evidence) - limit} more listed")
+    return "; ".join(shown)

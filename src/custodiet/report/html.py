@@ -19,7 +19,7 @@ import hashlib
 import html
 from collections.abc import Iterable
 
-from custodiet.model import Device, Evidence, Finding, InputSummary, RunReport
+from custodiet.model import Device, Evidence, Finding, InputSummary, PhoneHome, RunReport
 from custodiet.report import digest
 from custodiet.report.text import excerpt, percent
 
@@ -163,6 +163,7 @@ def _badge(severity: str) -> str:
 def render_html(run: RunReport) -> str:
     """The whole report as one HTML document (a str; write it as UTF-8)."""
     by_device = digest.findings_by_device(run.findings)
+    calls = digest.phone_home_by_device(run.phone_home)
     anchors = {device.id: f"dev-{i}" for i, device in enumerate(run.devices)}
     covered = sum(1 for d in run.devices if d.covered)
     title = f"custodiet run {run.run_id}"
@@ -183,7 +184,9 @@ def render_html(run: RunReport) -> str:
     out.extend(_inputs(run.inputs))
     out.extend(_manufacturers(run.devices))
     out.extend(_findings(run.findings, run.devices, anchors))
-    out.extend(_devices(run.devices, by_device, anchors))
+    if run.phone_home:
+        out.extend(_phone_home(run, calls, anchors))
+    out.extend(_devices(run.devices, by_device, anchors, calls))
     out.append(f"<script>{_JS}</script>\n</body>\n</html>\n")
     return "".join(out)
 
@@ -252,7 +255,10 @@ def _findings(
 
 
 def _devices(
-    devices: tuple[Device, ...], by_device: dict[str, list[Finding]], anchors: dict[str, str]
+    devices: tuple[Device, ...],
+    by_device: dict[str, list[Finding]],
+    anchors: dict[str, str],
+    calls: dict[str, list[PhoneHome]] | None = None,
 ) -> list[str]:
     out = [
         "<h2>Devices</h2>\n",
@@ -265,12 +271,18 @@ def _devices(
     out.extend(f'<th scope="col"><button type="button">{name}</button></th>' for name in _COLUMNS)
     out.append("</tr></thead>\n")
     for device in devices:
-        out.extend(_device(device, by_device.get(device.id, []), anchors[device.id]))
+        out.extend(
+            _device(
+                device, by_device.get(device.id, []), anchors[device.id], (calls or {}).get(device.id, [])
+            )
+        )
     out.append("</table>\n")
     return out
 
 
-def _device(device: Device, findings: list[Finding], anchor: str) -> list[str]:
+def _device(
+    device: Device, findings: list[Finding], anchor: str, calls: list[PhoneHome] | None = None
+) -> list[str]:
     ident = device.identity
     cls = "device covered" if device.covered else "device"
     rules = ", ".join(sorted({f.rule for f in findings}))
@@ -290,6 +302,8 @@ def _device(device: Device, findings: list[Finding], anchor: str) -> list[str]:
         summary += f", conflicts ({len(ident.conflicts)})"
     if findings:
         summary += f", findings ({len(findings)})"
+    if calls:
+        summary += f", phone home ({len(calls)})"
     detail = [
         f'<tr class="detail"><td colspan="{len(_COLUMNS)}"><details><summary>{summary}</summary>\n',
         _identity(device),
@@ -313,6 +327,8 @@ def _device(device: Device, findings: list[Finding], anchor: str) -> list[str]:
         detail.append(
             f'<h3>Findings</h3>\n<table class="inner"><thead><tr>{_FINDING_HEAD}</tr></thead>\n<tbody>\n{rows}</tbody></table>\n'
         )
+    if calls:
+        detail.append(f"<h3>Phone home</h3>\n{_phone_home_table(calls)}")
     detail.append("</details></td></tr></tbody>\n")
     return [main, *detail]
 
@@ -351,4 +367,68 @@ def _evidence(evidence: tuple[Evidence, ...]) -> str:
     return (
         '<table class="inner"><thead><tr><th>Strength</th><th>Field</th><th>Observed text</th><th>Signature</th>'
         "<th>Sets</th><th>File and place</th></tr></thead>\n<tbody>\n" + "".join(rows) + "</tbody></table>\n"
+    )
+
+
+_PHONE_HOME_HEAD = (
+    "<th>Endpoint</th><th>Owner</th><th>Role</th><th>Confidence</th><th>Country / AS</th>"
+    "<th>First seen</th><th>Last seen</th><th>Contacts</th><th>Bytes out</th><th>Bytes in</th>"
+    "<th>Evidence</th><th>Sources</th>"
+)
+
+
+def _phone_home(run: RunReport, calls: dict[str, list[PhoneHome]], anchors: dict[str, str]) -> list[str]:
+    """What devices' traffic reached: vendor infrastructure and foreign networks, per device."""
+    out = ["<h2>Phone home</h2>\n"]
+    vendor = digest.phone_home_by_owner(run.phone_home)
+    if vendor:
+        out.append(
+            "<table>\n<thead><tr><th>Owner</th><th>Role</th><th>Confidence</th><th>Devices</th>"
+            "<th>Contacts</th><th>Endpoints</th></tr></thead>\n<tbody>\n"
+        )
+        for row in vendor:
+            out.append(
+                f'<tr><td class="error">{_h(row.owner)}</td><td>{_h(row.role)}</td><td>{_h(row.confidence)}</td>'
+                f'<td class="num">{row.devices:,}</td><td class="num">{row.contacts:,}</td>'
+                f"<td>{_h(', '.join(row.endpoints), TEXT_LIMIT)}</td></tr>\n"
+            )
+        out.append("</tbody>\n</table>\n")
+    foreign = digest.foreign_by_country(run.phone_home)
+    if foreign:
+        out.append(
+            "<h3>Foreign networks</h3>\n<table>\n<thead><tr><th>Country</th><th>Devices</th>"
+            "<th>Addresses</th><th>Bytes sent</th><th>Busiest networks</th></tr></thead>\n<tbody>\n"
+        )
+        for row in foreign:
+            out.append(
+                f'<tr><td>{_h(row.country)}</td><td class="num">{row.devices:,}</td>'
+                f'<td class="num">{row.addresses:,}</td><td class="num">{row.bytes_out:,}</td>'
+                f"<td>{_h('; '.join(row.networks), TEXT_LIMIT)}</td></tr>\n"
+            )
+        out.append("</tbody>\n</table>\n")
+    names = {d.id: digest.address(d) for d in run.devices}
+    for device_id, facts in calls.items():
+        name = _h(names.get(device_id, device_id))
+        anchor = anchors.get(device_id)
+        label = f'<a href="#{anchor}">{name}</a>' if anchor else name
+        out.append(f"<h3>{label} <code>{_h(device_id)}</code></h3>\n{_phone_home_table(facts)}")
+    return out
+
+
+def _phone_home_table(facts: list[PhoneHome]) -> str:
+    rows = []
+    for fact in facts:
+        where = " ".join(v for v in (fact.country, fact.asn) if v)
+        evidence = "<br>".join(f"<code>{_h(e.file)}</code> {_h(e.place)}" for e in fact.evidence)
+        rows.append(
+            f"<tr><td><code>{_h(fact.endpoint)}</code></td><td>{_h(fact.owner)}</td><td>{_h(fact.role)}</td>"
+            f"<td>{_h(fact.confidence)}</td><td>{_h(where)}</td><td>{_h(fact.first_seen)}</td>"
+            f'<td>{_h(fact.last_seen)}</td><td class="num">{fact.count:,}</td>'
+            f'<td class="num">{fact.bytes_out:,}</td><td class="num">{fact.bytes_in:,}</td>'
+            f"<td>{evidence}</td><td>{_h(', '.join(fact.sources), TEXT_LIMIT)}</td></tr>\n"
+        )
+    return (
+        f'<table class="inner"><thead><tr>{_PHONE_HOME_HEAD}</tr></thead>\n<tbody>\n'
+        + "".join(rows)
+        + "</tbody></table>\n"
     )

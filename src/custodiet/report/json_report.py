@@ -12,7 +12,15 @@ Shape (keys beyond these may be added, never removed or renamed):
                                 "port", "relabel", "text_truncated"}],
                   "conflicts": [{"attribute", "values": [{"value", "score"}]}],
                   "explanation": [str]}],
-     "findings": [{"device", "rule", "list", "entity", "reason", "scope", "severity", "sources"}]}
+     "findings": [{"device", "rule", "list", "entity", "reason", "scope", "severity", "sources"}],
+     "phone_home": [{"device", "endpoint", "owner", "role", "confidence", "first_seen", "last_seen",
+                     "count", "bytes_out", "bytes_in", "country", "asn", "sources",
+                     "evidence": [{"file", "place"}]}]}
+
+Inputs also carry "contacts" (traffic facts read). phone_home lists what each device's traffic
+reached: vendor infrastructure (role "P2P (device-side)", ...; owner the vendor) or a network in a
+foreign country (role "foreign network"; owner the AS name). Evidence keeps the first places; a
+last entry {"file": "…", "place": "N more not kept"} says how many were left out.
 
 Strings are exact (JSON escapes control characters itself), except that evidence texts are cut
 at TEXT_LIMIT characters (then "text_truncated" is true) and any string at MAX_STRING, so a
@@ -27,7 +35,7 @@ from typing import Any, BinaryIO
 
 import orjson
 
-from custodiet.model import Device, Finding, InputSummary, RunReport
+from custodiet.model import Device, Finding, InputSummary, PhoneHome, RunReport
 
 TEXT_LIMIT = 8192
 MAX_STRING = 65536
@@ -65,6 +73,7 @@ def _input(item: InputSummary) -> dict[str, Any]:
         "skipped": item.skipped,
         "skip_reasons": {_s(reason): count for reason, count in item.skip_reasons},
         "error": _s(item.error),
+        "contacts": item.contacts,
     }
 
 
@@ -126,6 +135,25 @@ def _finding(finding: Finding) -> dict[str, Any]:
     }
 
 
+def phone_home_json(fact: PhoneHome) -> dict[str, Any]:
+    return {
+        "device": _s(fact.device),
+        "endpoint": _s(fact.endpoint),
+        "owner": _s(fact.owner),
+        "role": _s(fact.role),
+        "confidence": _s(fact.confidence),
+        "first_seen": _s(fact.first_seen),
+        "last_seen": _s(fact.last_seen),
+        "count": fact.count,
+        "bytes_out": fact.bytes_out,
+        "bytes_in": fact.bytes_in,
+        "country": _s(fact.country),
+        "asn": _s(fact.asn),
+        "sources": [_s(s) for s in fact.sources],
+        "evidence": [{"file": _s(e.file), "place": _s(e.place)} for e in fact.evidence],
+    }
+
+
 def _array(out: BinaryIO, items: Iterable[bytes]) -> None:
     """Write a JSON array one element per line (valid JSON, and greppable)."""
     out.write(b"[")
@@ -151,4 +179,6 @@ def write_json(run: RunReport, out: BinaryIO) -> None:
     _array(out, (_dumps(device_json(d)) for d in run.devices))
     out.write(b',\n"findings":')
     _array(out, (_dumps(_finding(f)) for f in run.findings))
+    out.write(b',\n"phone_home":')
+    _array(out, (_dumps(phone_home_json(p)) for p in run.phone_home))
     out.write(b"}\n")

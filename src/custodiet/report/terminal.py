@@ -77,6 +77,8 @@ def render_summary(run: RunReport, console: Console, *, max_devices: int = 50) -
             )
     else:
         console.print(Text("No device from a covered vendor was identified.", style="green"))
+    if run.phone_home:
+        _print_phone_home(run, console)
     exploited = sum(1 for f in run.findings if f.severity == "exploited")
     if exploited:
         console.print(
@@ -149,7 +151,10 @@ def _rules(run: RunReport) -> Table:
         for i, (name, count) in enumerate(row.severities):
             if i:
                 severity.append(", ")
-            severity.append(excerpt(f"{name} {count}", 30), style=COVERED_STYLE if name in ("covered", "exploited") else "")
+            severity.append(
+                excerpt(f"{name} {count}", 30),
+                style=COVERED_STYLE if name in ("covered", "exploited") else "",
+            )
         table.add_row(_t(row.list), _t(row.rule), _t(row.entity), _t(f"{row.devices:,}"), severity)
     return table
 
@@ -173,3 +178,46 @@ def _covered(run: RunReport, limit: int) -> Table:
             _t(digest.evidence_line(digest.strongest(device)), EVIDENCE_LIMIT),
         )
     return table
+
+
+def _print_phone_home(run: RunReport, console: Console) -> None:
+    """Vendor endpoints reached (by owner and role) and foreign networks (by country)."""
+    vendor = digest.phone_home_by_owner(run.phone_home)
+    if vendor:
+        table = Table(
+            title="Phone home: vendor infrastructure reached",
+            box=box.SIMPLE_HEAD,
+            title_justify="left",
+            title_style=COVERED_STYLE,
+        )
+        for name in ("Owner", "Role", "Confidence", "Devices", "Contacts"):
+            table.add_column(name, justify="right" if name in ("Devices", "Contacts") else "left")
+        table.add_column("Endpoints", overflow="fold")
+        for row in vendor:
+            endpoints = ", ".join(row.endpoints[:4])
+            if len(row.endpoints) > 4:
+                endpoints += f" … and {len(row.endpoints) - 4} more"
+            table.add_row(
+                _t(row.owner, style=COVERED_STYLE),
+                _t(row.role),
+                _t(row.confidence, 10),
+                _t(f"{row.devices:,}"),
+                _t(f"{row.contacts:,}"),
+                _t(endpoints, EVIDENCE_LIMIT),
+            )
+        console.print(table)
+    foreign = digest.foreign_by_country(run.phone_home)
+    if foreign:
+        table = Table(title="Phone home: foreign networks", box=box.SIMPLE_HEAD, title_justify="left")
+        for name in ("Country", "Devices", "Addresses", "Bytes sent"):
+            table.add_column(name, justify="left" if name == "Country" else "right")
+        table.add_column("Busiest networks", overflow="fold")
+        for row in foreign:
+            table.add_row(
+                _t(row.country, 8),
+                _t(f"{row.devices:,}"),
+                _t(f"{row.addresses:,}"),
+                _t(f"{row.bytes_out:,}"),
+                _t("; ".join(row.networks), EVIDENCE_LIMIT),
+            )
+        console.print(table)
