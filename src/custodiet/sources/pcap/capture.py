@@ -75,7 +75,8 @@ _UDP_PORTS = {
 
 
 def is_local(ip: bytes) -> bool:
-    """Private, unique-local, link-local, loopback or CGNAT address."""
+    """Private, unique-local, link-local, loopback, CGNAT or benchmarking (198.18.0.0/15, never
+    routed on the internet) address."""
     b0 = ip[0]
     if len(ip) == 4:
         b1 = ip[1]
@@ -86,6 +87,7 @@ def is_local(ip: bytes) -> bool:
             or (b0 == 172 and 16 <= b1 < 32)
             or (b0 == 169 and b1 == 254)
             or (b0 == 100 and 64 <= b1 < 128)
+            or (b0 == 198 and (b1 & 0xFE) == 18)
         )
     return (b0 & 0xFE) == 0xFC or (b0 == 0xFE and (ip[1] & 0xC0) == 0x80) or ip == b"\x00" * 15 + b"\x01"
 
@@ -436,7 +438,7 @@ class Capture:
     ) -> None:
         if kind == "http-req":
             host = http.request_host(data)
-            if host and self.about(sender, receiver):
+            if host and normalise_ip(host) is None and self.about(sender, receiver):
                 self.contact("http", sender, receiver, host, f"{rport}/tcp", ts)
             return
         if kind == "tls-c":
@@ -512,7 +514,8 @@ class Capture:
         except BerError:
             self.skip("malformed SNMP")
         if facts and is_unicast(src) and self.about(src, dst):
-            port = f"{sport}/udp"
+            # A SIP request from an ephemeral port: the port says nothing about the device.
+            port = f"{sport}/udp" if which != _SIP or sport in (5060, 5061) else None
             for field, text in facts:
                 self.observe(src, None, field, text, port)
 

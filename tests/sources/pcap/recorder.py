@@ -1,0 +1,70 @@
+"""Record real traffic for the pcap tests: tcpdump (pcap, micro- or nanosecond) or dumpcap/tshark
+(pcapng) on an interface, started before the traffic and stopped (flushed) after it."""
+
+from __future__ import annotations
+
+import shutil
+import signal
+import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+
+def tool(name: str) -> str:
+    path = shutil.which(name)
+    if path is None:
+        pytest.skip(f"{name} is not installed")
+    return path
+
+
+def _command(kind: str, interface: str, out: Path, bpf: str) -> tuple[list[str], bytes]:
+    if kind == "pcapng":
+        return [
+            tool("tshark"),
+            "-q",
+            "-i",
+            interface,
+            "-F",
+            "pcapng",
+            "-w",
+            str(out),
+            "-f",
+            bpf,
+        ], b"Capturing on"
+    command = [tool("tcpdump"), "-U", "-n", "-s", "0", "-i", interface, "-w", str(out)]
+    if kind == "pcap-nano":
+        command[1:1] = ["--time-stamp-precision", "nano"]
+    return [*command, bpf], b"listening on"
+
+
+@contextmanager
+def recording(out: Path, interface: str, bpf: str, kind: str = "pcap") -> Iterator[Path]:
+    """Capture on interface while the with-block runs; the file is complete on exit."""
+    command, ready = _command(kind, interface, out, bpf)
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        assert proc.stderr is not None
+        deadline = time.monotonic() + 20
+        seen = b""
+        while ready not in seen:
+            line = proc.stderr.readline()
+            if not line and proc.poll() is not None:
+                pytest.skip(f"{command[0]} cannot capture here: {seen.decode(errors='replace')[-300:]}")
+            seen += line
+            if time.monotonic() > deadline:
+                pytest.skip("capture tool did not start")
+        time.sleep(0.3)
+        yield out
+        time.sleep(0.5)  # let the last packets reach the file
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGINT)
+            try:
+                proc.wait(15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(5)
