@@ -29,7 +29,8 @@ OUI_UNMAPPED_WEIGHT = 0.5  # registered organisation we have no catalogue entry 
 
 MAX_CAPTURE = 120
 _GUESS_FIELDS = frozenset({"os.match", "nmap.service"})  # a scanner's guesses, often "A, B, or C"
-_CACHE_LIMIT = 200_000
+_CACHE_LIMIT = 100_000
+_CACHE_TEXT_LIMIT = 512
 
 
 _WORD = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
@@ -89,9 +90,10 @@ class Identifier:
         if cached is not None:
             return cached
         result = self.match_uncached(field, text)
-        if len(self._cache) >= _CACHE_LIMIT:
-            self._cache.clear()
-        self._cache[key] = result
+        if len(text) <= _CACHE_TEXT_LIMIT:  # long texts (pages, bodies) rarely repeat: keep memory flat
+            if len(self._cache) >= _CACHE_LIMIT:
+                self._cache.clear()
+            self._cache[key] = result
         return result
 
     def match_uncached(self, field: str, text: str) -> tuple[Match, ...]:

@@ -58,9 +58,31 @@ class Policy:
     def is_covered(self, manufacturer: str | None) -> bool:
         return bool(self.lists_naming(manufacturer))
 
+    @cached_property
+    def _relevant(self) -> tuple[frozenset[str], frozenset[str]]:
+        """Vendor ids and device types that any entry of the profile's lists can reach: a device
+        matching neither (and carrying no weak relabel) cannot have a list finding."""
+        vendors: set[str] = set()
+        categories: set[str] = set()
+        for list_id in self.profile.lists:
+            for entry in self.lists[list_id].entries:
+                vendors.update(entry.vendors)
+                if entry.category:
+                    categories.add(entry.category)
+        return frozenset(vendors), frozenset(categories)
+
     def findings(self, device: Device) -> list[Finding]:
         identity = device.identity
         vendor = self.catalog.vendor_by_name(identity.manufacturer) if identity.manufacturer else None
+        vendors, categories = self._relevant
+        if (
+            (vendor is None or vendor.id not in vendors)
+            and identity.device_type not in categories
+            and not any(e.relabel for e in identity.evidence)
+        ):
+            if vendor is None or not self.kev:
+                return []
+            return list(kev_findings(device.id, identity, vendor.id, self.kev, CONFIDENT))
         results: list[Finding] = []
         for list_id, severity in self.profile.lists.items():
             lst = self.lists[list_id]
