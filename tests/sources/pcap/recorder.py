@@ -35,9 +35,11 @@ def _command(kind: str, interface: str, out: Path, bpf: str) -> tuple[list[str],
             "-f",
             bpf,
         ], b"Capturing on"
-    command = [tool("tcpdump"), "-U", "-n", "-s", "0", "-i", interface, "-w", str(out)]
+    command = [tool("tcpdump"), "--immediate-mode", "-U", "-n", "-s", "0", "-i", interface, "-w", str(out)]
     if kind == "pcap-nano":
         command[1:1] = ["--time-stamp-precision", "nano"]
+    elif kind == "sll":  # Linux cooked v1 (tcpdump -i any writes v2 by default)
+        command[1:1] = ["-y", "LINUX_SLL"]
     return [*command, bpf], b"listening on"
 
 

@@ -11,10 +11,11 @@ local one are not about a device of the network and are counted, not kept. "Loca
 RFC 1918, RFC 4193, link-local, loopback or CGNAT addresses; when both or neither side of a
 conversation is local, the initiator is the device.
 
-MAC addresses. A subject gets the Ethernet (or cooked-capture) source MAC of its packets, and a
-"mac" observation, only when its address is local and that MAC has not also been seen as the
-source of other local IPv4 addresses: a router's MAC sits on every packet it forwards, and
-merging all the hosts behind it would be wrong. This needs the whole capture, so observations
+MAC addresses. A subject gets a MAC, and a "mac" observation, only when its address is local and
+the binding is sure: ARP sender fields and DHCP ACKs bind an address to a MAC on the segment; the
+source MAC of frames is taken otherwise, but not when that MAC is the source of several local IPv4
+addresses (a router's MAC sits on every packet it forwards, and merging all the hosts behind it
+would be wrong) or when one address came from several MACs. This needs the whole capture, so observations
 are collected (bounded, de-duplicated) and emitted at the end, or in batches when the table
 fills. Contacts are aggregated per (device, remote, name, port) in a bounded table as well.
 """
@@ -197,22 +198,34 @@ class Capture:
 
     # ------------------------------------------------------------------------- MACs
 
-    def learn(self, ip: bytes, mac: bytes, frame: int) -> None:
-        """Note that ip sent a frame from mac (called only when that pair is new)."""
-        sources = self.sources
-        if len(sources) >= MAX_SOURCES:
-            sources.clear()
-        sources[ip] = mac
+    def learn(self, ip: bytes, mac: bytes, frame: int, sure: bool = False) -> None:
+        """Note that ip was seen with mac: as the source of a frame, or (sure) in an ARP packet's
+        sender fields or a DHCP ACK, which bind the two on the segment whatever routes frames."""
+        if not sure:
+            sources = self.sources
+            if len(sources) >= MAX_SOURCES:
+                sources.clear()
+            sources[ip] = mac
         if mac == _ZERO_MAC or mac[0] & 1 or not is_local(ip) or not is_unicast(ip):
             return
         host = self.hosts.get(ip)
         if host is None:
             if len(self.hosts) >= MAX_HOSTS:
                 return
-            self.hosts[ip] = [mac, frame, False]
-        elif host[0] != mac:
-            host[2] = True
+            self.hosts[ip] = [mac, frame, False, sure]
+        elif host[0] == mac:
+            host[3] = host[3] or sure
             return
+        elif not sure:
+            if not host[3]:
+                host[2] = True  # two source MACs and no ARP to decide: attach neither
+            return
+        elif host[3]:
+            host[2] = True  # two ARP claims for one address
+            return
+        else:
+            self._forget(ip, host[0])
+            self.hosts[ip] = [mac, frame, False, True]
         if len(ip) == 4:
             known = self.mac_hosts.get(mac)
             if known is None:
@@ -220,12 +233,17 @@ class Capture:
             elif len(known) < 4:
                 known.add(ip)
 
+    def _forget(self, ip: bytes, mac: bytes) -> None:
+        known = self.mac_hosts.get(mac)
+        if known is not None:
+            known.discard(ip)
+
     def mac_for(self, ip: bytes) -> bytes | None:
         host = self.hosts.get(ip)
         if host is None or host[2]:
             return None
-        if len(self.mac_hosts.get(host[0], ())) > 1:
-            return None  # shared by several IPv4 hosts: a router or a proxy
+        if not host[3] and len(self.mac_hosts.get(host[0], ())) > 1:
+            return None  # the source of frames from several IPv4 hosts: a router or a proxy
         return host[0]
 
     def address_for(self, mac: bytes) -> bytes | None:
@@ -249,7 +267,7 @@ class Capture:
         for (ip, mac, field, port, text), frame in self.observations.items():
             out.append(Observation(self.subject(ip, mac), field, text, self.place(frame), port))
         self.observations.clear()
-        for ip, (mac, frame, _conflict) in self.hosts.items():
+        for ip, (mac, frame, _conflict, _sure) in self.hosts.items():
             if self.mac_for(ip) is not None and (ip, mac) not in self.emitted_macs:
                 self.emitted_macs.add((ip, mac))
                 text = mac_text(mac)
@@ -560,12 +578,10 @@ class Capture:
             ip = msg.client_ip if msg.client_ip and is_unicast(msg.client_ip) else None
             for field, text in msg.facts:
                 self.observe(ip, msg.mac if ip is None else None, field, text, None)
-            if ip is not None:
-                self.learn(ip, msg.mac, self.frame)
         elif msg.leased is not None and is_unicast(msg.leased):
             if len(self.leases) < MAX_HOSTS:
                 self.leases[msg.mac] = msg.leased
-            self.learn(msg.leased, msg.mac, self.frame)
+            self.learn(msg.leased, msg.mac, self.frame, sure=True)
 
     # ------------------------------------------------------------------------- the loop
 
@@ -656,9 +672,7 @@ class Capture:
                 if smac is not None and l3 + 28 <= end and buf[l3 + 4] == 6 and buf[l3 + 5] == 4:
                     spa = buf[l3 + 14 : l3 + 18]
                     if spa != b"\x00\x00\x00\x00":
-                        sha = buf[l3 + 8 : l3 + 14]
-                        if sources.get(spa) != sha:
-                            self.learn(spa, sha, frame)
+                        self.learn(spa, buf[l3 + 8 : l3 + 14], frame, sure=True)
                 continue
             else:
                 continue
