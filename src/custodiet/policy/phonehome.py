@@ -395,15 +395,15 @@ class _Acc:
         self.count += max(int(count or 0), 0)
         self.bytes_out += max(int(bytes_out or 0), 0)
         self.bytes_in += max(int(bytes_in or 0), 0)
-        kept = 0
+        listed = repeated = 0
         for place in evidence:
-            kept += 1
+            listed += 1
             if place in self.seen:
-                continue
-            if len(self.evidence) < MAX_EVIDENCE:
+                repeated += 1  # the same packet seen twice (a DNS answer joined twice) is one place
+            elif len(self.evidence) < MAX_EVIDENCE:
                 self.evidence.append(place)
                 self.seen.add(place)
-        self.evidence_count += max(evidence_count, kept)
+        self.evidence_count += max(evidence_count, listed) - repeated
 
     def places(self) -> tuple[Provenance, ...]:
         left_out = self.evidence_count - len(self.evidence)
