@@ -1,0 +1,381 @@
+"""Plumbing the line-oriented readers share (Zeek, Suricata EVE, banner exports, DHCP logs).
+
+Why one module: every log reader needs the same five things, and each of them is easy to get
+subtly wrong in a hot loop:
+
+- bounded lines: files are read in large chunks and split on newlines, so that one line costs
+  a slice rather than a method call, and a line longer than MAX_LINE is dropped (and counted)
+  instead of growing memory; gzip-compressed files (rotated Zeek and EVE logs, Shodan
+  downloads) are read through the same path;
+- skips: a bad line is counted per reason, and with `--strict` it is an InputError that names
+  the file and "line N"; lines that are fine but carry nothing (a weird.log entry, an event
+  type we do not read) are counted too but never raise;
+- contacts: traffic logs repeat the same (device, remote, port) millions of times, so
+  contacts are aggregated in a bounded table and emitted as one Contact per key with counts,
+  bytes and first/last times;
+- observations: the same (host, field, port, text) recurs on every request; a bounded seen-set
+  emits each once;
+- the local side of a connection, time stamps and names, normalised once for all readers.
+"""
+
+from __future__ import annotations
+
+import gzip
+import ipaddress
+import zlib
+from collections import Counter
+from collections.abc import Callable, Hashable, Iterator
+from datetime import UTC, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import BinaryIO
+
+from custodiet.errors import InputError
+from custodiet.model import Contact, Observation, Provenance, Subject
+from custodiet.model.observation import MAX_TEXT
+from custodiet.sources.base import ReadStats, SourceOptions
+from custodiet.sources.text import decode, normalise_ip
+
+# Longest line read. Shodan and Censys host records carry whole HTML pages and certificate
+# chains, so the bound is generous; it only has to keep one hostile line from taking memory.
+MAX_LINE = 8 << 20
+
+_CHUNK = 1 << 20
+GZIP_MAGIC = b"\x1f\x8b"
+
+# Distinct contact keys held before the table is emitted and emptied; bounds memory on logs
+# with millions of distinct flows (the same key may then be emitted twice, with its counts split).
+MAX_CONTACT_KEYS = 200_000
+# Distinct observations remembered for de-duplication before the memory is cleared.
+MAX_SEEN = 500_000
+
+
+# --------------------------------------------------------------------------- files and lines
+
+
+def open_binary(path: Path, label: str) -> BinaryIO:
+    """The file as a binary stream, transparently decompressed when it is gzip."""
+    try:
+        handle = path.open("rb")
+        magic = handle.read(2)
+        handle.seek(0)
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror or exc}", file=label) from exc
+    if magic == GZIP_MAGIC:
+        return gzip.GzipFile(fileobj=handle, mode="rb")  # type: ignore[return-value]
+    return handle
+
+
+def gunzip_head(head: bytes, size: int) -> bytes:
+    """The first `size` bytes of a gzip stream of which only `head` is at hand (for sniffing)."""
+    try:
+        return zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, size)
+    except zlib.error:
+        return b""
+
+
+def lines(handle: BinaryIO, skips: Skips) -> Iterator[tuple[int, bytes]]:
+    """(line number, line without its end-of-line) for every line of the stream.
+
+    A line longer than MAX_LINE is dropped through to its newline and counted as a bad line.
+    """
+    pending = b""
+    number = 0
+    discarding = False
+    read = handle.read
+    while True:
+        try:
+            chunk = read(_CHUNK)
+        except (OSError, EOFError, zlib.error) as exc:  # gzip: truncated or corrupt stream
+            raise InputError(f"read failed after line {number}: {exc}", file=skips.label) from None
+        if not chunk:
+            break
+        if discarding:
+            cut = chunk.find(b"\n")
+            if cut < 0:
+                continue
+            number += 1
+            skips.bad("line too long", number, f"longer than {MAX_LINE:,} bytes")
+            discarding = False
+            chunk = chunk[cut + 1 :]
+        elif pending:
+            chunk = pending + chunk
+        parts = chunk.split(b"\n")
+        pending = parts.pop()
+        if b"\r" in chunk:
+            parts = [p[:-1] if p[-1:] == b"\r" else p for p in parts]
+        yield from enumerate(parts, number + 1)
+        number += len(parts)
+        if len(pending) > MAX_LINE:
+            pending = b""
+            discarding = True
+    if discarding:
+        skips.bad("line too long", number + 1, f"longer than {MAX_LINE:,} bytes")
+    elif pending:
+        yield number + 1, pending[:-1] if pending[-1:] == b"\r" else pending
+
+
+# --------------------------------------------------------------------------- skips
+
+
+class Skips:
+    """Counts what a reader skipped, per reason; bad lines raise under --strict."""
+
+    __slots__ = ("counts", "label", "strict")
+
+    def __init__(self, stats: ReadStats, label: str, options: SourceOptions) -> None:
+        self.counts: Counter[str] = stats.skipped
+        self.label = label
+        self.strict = options.strict
+
+    def bad(self, reason: str, number: int, detail: str | None = None) -> None:
+        """A line the reader cannot use because it is malformed."""
+        if self.strict:
+            raise InputError(
+                f"{reason}: {detail}" if detail else reason, file=self.label, place=f"line {number}"
+            )
+        self.counts[reason] += 1
+
+    def note(self, reason: str) -> None:
+        """A well-formed line that carries nothing this reader uses (never an error)."""
+        self.counts[reason] += 1
+
+
+# --------------------------------------------------------------------------- observations
+
+
+class Emitter:
+    """Observations of one file, each (address, mac, field, port, text) once (bounded memory)."""
+
+    __slots__ = ("label", "places", "seen", "stats")
+
+    def __init__(self, label: str, stats: ReadStats) -> None:
+        self.label = label
+        self.stats = stats
+        self.seen: set[tuple] = set()
+        self.places: dict[str, Provenance] = {}
+
+    def make(
+        self,
+        out: list[Observation],
+        subject: Subject,
+        field: str,
+        text: str | None,
+        place: str,
+        port: str | None = None,
+    ) -> None:
+        """Append the observation to `out` unless it is empty or already emitted."""
+        if not text:
+            return
+        if len(text) > MAX_TEXT:
+            text = text[:MAX_TEXT]
+        key = (subject.address, subject.mac, field, port, text)
+        if key in self.seen:
+            return
+        if len(self.seen) >= MAX_SEEN:
+            self.seen.clear()
+        self.seen.add(key)
+        provenance = self.places.get(place)
+        if provenance is None:
+            if len(self.places) >= 4096:
+                self.places.clear()
+            provenance = self.places[place] = Provenance(self.label, place)
+        out.append(Observation(subject, field, text, provenance, port))
+        self.stats.observations += 1
+
+
+# --------------------------------------------------------------------------- contacts
+
+# One aggregated contact: [first time, last time, count, bytes a, bytes b, first line number].
+Entry = list
+
+Builder = Callable[[Hashable, Entry], list[Contact]]
+
+
+class ContactTable:
+    """Contacts aggregated by a reader-chosen key; `builder` turns (key, entry) into a Contact
+    when the table is emitted, so the hot loop never builds objects or decodes bytes.
+
+    The entry's times are epoch seconds (floats); its two byte counts are in the key's own
+    orientation (the builder decides which side is local).
+    """
+
+    __slots__ = ("builder", "entries", "stats")
+
+    def __init__(self, builder: Builder, stats: ReadStats) -> None:
+        self.builder = builder
+        self.entries: dict[Hashable, Entry] = {}
+        self.stats = stats
+
+    def add(
+        self, key: Hashable, when: float | None, bytes_a: int, bytes_b: int, number: int
+    ) -> list[Contact]:
+        """Count one occurrence; returns contacts only when the table was full and emptied."""
+        entry = self.entries.get(key)
+        if entry is not None:
+            if when is not None:
+                if entry[0] is None or when < entry[0]:
+                    entry[0] = when
+                if entry[1] is None or when > entry[1]:
+                    entry[1] = when
+            entry[2] += 1
+            entry[3] += bytes_a
+            entry[4] += bytes_b
+            return []
+        flushed = self.drain() if len(self.entries) >= MAX_CONTACT_KEYS else []
+        self.entries[key] = [when, when, 1, bytes_a, bytes_b, number]
+        return flushed
+
+    def drain(self) -> list[Contact]:
+        """Every aggregated contact, built; the table is emptied."""
+        out = []
+        build = self.builder
+        for key, entry in self.entries.items():
+            out.extend(build(key, entry))
+        self.entries = {}
+        self.stats.contacts += len(out)
+        return out
+
+
+# --------------------------------------------------------------------------- times
+
+
+def iso_utc(when: float | None) -> str | None:
+    """Epoch seconds as ISO 8601 UTC with microseconds ("2024-05-01T12:00:00.000000Z"), the
+    form the capture reader writes too, so that first/last times of all sources compare as
+    strings."""
+    if when is None:
+        return None
+    try:
+        moment = datetime.fromtimestamp(when, UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond:06d}Z"
+
+
+def epoch(value: object) -> float | None:
+    """A time stamp as epoch seconds: a number (Zeek), a numeric string, or ISO 8601 with or
+    without zone (Suricata's "2024-05-01T12:00:00.123456+0200"; no zone means UTC)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    if isinstance(value, bytes):
+        try:
+            return float(value)
+        except ValueError:
+            value = value.decode("ascii", "replace")
+    if not isinstance(value, str) or not value or len(value) > 40:
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        pass
+    text = value.strip()
+    if text.endswith("Z"):
+        text = text[:-1] + "+00:00"
+    elif len(text) > 5 and text[-5] in "+-" and text[-4:].isdigit() and text[-3] != ":":
+        text = f"{text[:-2]}:{text[-2:]}"  # +0200 -> +02:00 (Python 3.11 takes both, 3.10 not)
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.timestamp()
+
+
+# --------------------------------------------------------------------------- addresses and names
+
+_LOCAL_NETS = tuple(
+    ipaddress.ip_network(n)
+    for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16", "fc00::/7", "fe80::/10")
+)
+
+
+@lru_cache(maxsize=65536)
+def is_local(address: str) -> bool:
+    """Whether the address is in a private (RFC 1918), unique-local (RFC 4193) or link-local
+    range: a device of the organisation rather than a remote party."""
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(parsed in net for net in _LOCAL_NETS if net.version == parsed.version)
+
+
+def orient(orig: str, resp: str, local_orig: bool | None = None, local_resp: bool | None = None) -> bool:
+    """True when the originator is the local side of a connection, False for the responder.
+
+    The sensor's own verdict (Zeek's local_orig/local_resp) wins; otherwise the private side of
+    a private-public pair is local; otherwise the originator is (a device reaching out).
+    """
+    if local_orig is not None or local_resp is not None:
+        if local_orig:
+            return True
+        if local_resp:
+            return False
+    return is_local(orig) or not is_local(resp)
+
+
+@lru_cache(maxsize=65536)
+def normalise_name(text: str | None) -> str | None:
+    """A DNS name, SNI or Host as a Contact name: lower case, no trailing dot, no port; None for
+    an empty value or an address literal (the remote address says it already)."""
+    if not text:
+        return None
+    name = text.strip()
+    if name.startswith("["):  # "[2001:db8::1]:8080"
+        end = name.find("]")
+        name = name[1:end] if end > 0 else name[1:]
+    elif name.count(":") == 1:
+        name = name.split(":", 1)[0]
+    name = name.rstrip(".").lower()
+    if not name or len(name) > 253 or normalise_ip(name) is not None:
+        return None
+    return name
+
+
+def port_text(port: object, proto: object) -> str | None:
+    """ "443/tcp" from a port number and a protocol name in any case; None if either is missing."""
+    if port is None or port == "" or proto is None:
+        return None
+    if isinstance(port, bytes):
+        port = port.decode("ascii", "replace")
+    if isinstance(proto, bytes):
+        proto = proto.decode("ascii", "replace")
+    try:
+        number = int(port)
+    except (TypeError, ValueError):
+        return None
+    proto_text = str(proto).strip().lower()
+    if not 0 <= number <= 65535 or not proto_text or len(proto_text) > 8:
+        return None
+    return f"{number}/{proto_text}"
+
+
+def text_of(value: object) -> str | None:
+    """A JSON value as bounded text (strings as they are, numbers as digits), else None."""
+    if isinstance(value, str):
+        return value[:MAX_TEXT] if value else None
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (int, float)):
+        return str(value)
+    return None
+
+
+def latin1_bytes(text: str) -> bytes | None:
+    """Text whose characters all stand for single bytes (U+0000..U+00FF) as those bytes, else
+    None: scanners that escape every byte as \\u00XX (masscan) produce such text."""
+    try:
+        return text.encode("latin-1")
+    except UnicodeEncodeError:
+        return None
+
+
+def byte_text(text: str) -> str:
+    """Text escaped byte by byte as \\u00XX, back to what the device sent (UTF-8 decoded, bad
+    bytes as \\xNN, like every device text); text that is not such an escape stays as it is."""
+    if text.isascii():
+        return text
+    data = latin1_bytes(text)
+    return decode(data) if data is not None else text

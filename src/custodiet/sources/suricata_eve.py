@@ -1,0 +1,449 @@
+"""Suricata EVE JSON (eve.json) to observations and contacts.
+
+EVE is one JSON object per line with a common header (timestamp, event_type, src_ip, src_port,
+dest_ip, dest_port, proto) and one object named after the event type. Format: Suricata user
+guide, "Eve JSON Format" (docs.suricata.io/en/latest/output/eve/eve-json-format.html); field
+shapes checked against the output of Suricata 7.0.10 reading a capture of loopback sessions
+(tests/sources/test_suricata.py runs the real binary when it is installed).
+
+What each event type gives (src is the client for flow and app-layer events, which Suricata
+logs in the flow's direction):
+- flow: a "flow" Contact per (local device, remote, port): bytes_toserver/bytes_toclient,
+  flow.start/flow.end, aggregated. The local side is the private side of a private-public pair,
+  else the client.
+- dns: "dns" Contacts for the client: query events give the name; answer events (v1: one per
+  answer, v2: "answers" list or "grouped", v3: "queries"/"answers") give one per address. The
+  client is the side that is not port 53 (older versions log answers server -> client).
+- http: an "http" Contact (hostname); for the server, http.server, http.www_authenticate,
+  http.cookie and the header block (http.headers) from response_headers (dump-all-headers) or
+  the custom fields ("server", "www_authenticate", "set_cookie"); the client's User-Agent when
+  the model has http.user_agent.
+- tls: a "tls" Contact (sni); tls.subject/tls.issuer (subject, issuerdn) for the server.
+- ssh: client and server software_version as ssh.banner ("SSH-<proto_version>-<software>":
+  Suricata keeps the software part of the identification line, without comments).
+- dhcp: mac (client_mac), hostname, dhcp.vendor_class (vendor_class_identifier, extended
+  logging in Suricata 7+); the address when a reply assigned one.
+- anomaly: counted, not read. Other event types (alert, fileinfo, stats, ...) are counted.
+Ethernet addresses ("ether") are not used as MACs: behind a router they are the router's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterator
+from functools import lru_cache
+from pathlib import Path
+
+import orjson
+
+from custodiet.model import Contact, Observation, Provenance, Subject
+from custodiet.model.fields import ALL_FIELDS
+from custodiet.sources.base import ReadStats, SourceOptions
+from custodiet.sources.logs import (
+    ContactTable,
+    Emitter,
+    Entry,
+    Skips,
+    epoch,
+    iso_utc,
+    lines,
+    normalise_name,
+    open_binary,
+    orient,
+    port_text,
+    text_of,
+)
+from custodiet.sources.text import normalise_ip, normalise_mac
+
+USER_AGENT = "http.user_agent" if "http.user_agent" in ALL_FIELDS else None
+
+DNS_PORTS = frozenset({53, 5353, 853})
+MAX_ANSWERS = 32
+# Response headers kept in the rebuilt header block.
+MAX_HEADERS = 64
+
+# Event types counted by name when skipped; any other is "other event type".
+_KNOWN_TYPES = frozenset(
+    [
+        "alert",
+        "fileinfo",
+        "stats",
+        "netflow",
+        "drop",
+        "smb",
+        "ftp",
+        "ftp_data",
+        "smtp",
+        "rdp",
+        "sip",
+        "snmp",
+        "tftp",
+        "nfs",
+        "krb5",
+        "ikev2",
+        "ike",
+        "dcerpc",
+        "mqtt",
+        "http2",
+        "rfb",
+        "pgsql",
+        "quic",
+        "dnp3",
+        "modbus",
+        "bittorrent-dht",
+        "websocket",
+        "ldap",
+        "arp",
+        "frame",
+    ]
+)
+
+# Response header (lower case) -> field, and EVE's custom-field names for the same headers.
+_HEADER_FIELDS = {
+    "server": "http.server",
+    "www-authenticate": "http.www_authenticate",
+    "set-cookie": "http.cookie",
+}
+_CUSTOM_FIELDS = {
+    "server": "http.server",
+    "www_authenticate": "http.www_authenticate",
+    "set_cookie": "http.cookie",
+}
+
+
+def read(path: Path, label: str, stats: ReadStats, options: SourceOptions) -> Iterator[Observation | Contact]:
+    """Observations and contacts from one EVE JSON file (see the module docstring)."""
+    eve = _EveFile(label, stats, options)
+    with open_binary(path, label) as handle:
+        yield from eve.run(handle)
+
+
+@lru_cache(maxsize=1 << 17)
+def _ip(value: object) -> str | None:
+    return normalise_ip(value) if isinstance(value, str) else None
+
+
+@lru_cache(maxsize=4096)
+def _minute(prefix: str, zone: str) -> float | None:
+    parsed = epoch(f"{prefix}:00{zone}")
+    return parsed
+
+
+def eve_time(value: object) -> float | None:
+    """Suricata's "2024-05-01T12:34:56.789012+0200" as epoch seconds, fast: the minute is parsed
+    once and cached, the seconds added; any other form goes through the general parser."""
+    if isinstance(value, str) and len(value) >= 24 and value[10:11] == "T" and value[16:17] == ":":
+        zone = value[26:] if value[19:20] == "." else value[19:]
+        base = _minute(value[:16], zone)
+        if base is not None:
+            try:
+                return base + float(value[17:26] if value[19:20] == "." else value[17:19])
+            except ValueError:
+                pass
+    return epoch(value)
+
+
+def _int(value: object) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
+
+
+class _EveFile:
+    """State of one EVE file while it is read."""
+
+    def __init__(self, label: str, stats: ReadStats, options: SourceOptions) -> None:
+        self.label = label
+        self.stats = stats
+        self.skips = Skips(stats, label, options)
+        self.emit = Emitter(label, stats)
+        self.flows = ContactTable(self._flow_contact, stats)
+        self.named = ContactTable(self._named_contact, stats)
+        self.handlers = {
+            "flow": self._flow,
+            "dns": self._dns,
+            "http": self._http,
+            "tls": self._tls,
+            "ssh": self._ssh,
+            "dhcp": self._dhcp,
+            "anomaly": self._anomaly,
+        }
+
+    def run(self, handle) -> Iterator[Observation | Contact]:  # type: ignore[no-untyped-def]
+        skips = self.skips
+        handlers = self.handlers
+        stats = self.stats
+        loads = orjson.loads
+        for number, line in lines(handle, skips):
+            if not line or line.isspace():
+                continue
+            try:
+                event = loads(line)
+            except orjson.JSONDecodeError as exc:
+                skips.bad("malformed JSON", number, str(exc)[:80])
+                continue
+            if not isinstance(event, dict):
+                skips.bad("not a JSON object", number)
+                continue
+            kind = event.get("event_type")
+            handler = handlers.get(kind)  # type: ignore[arg-type]
+            if handler is None:
+                if not isinstance(kind, str):
+                    skips.bad("no event_type", number)
+                else:
+                    skips.note(
+                        f"{kind} event (not read)" if kind in _KNOWN_TYPES else "other event type (not read)"
+                    )
+                continue
+            stats.records += 1
+            out = handler(event, number)
+            if out:
+                yield from out
+        yield from self.flows.drain()
+        yield from self.named.drain()
+
+    # ----------------------------------------------------------------- helpers
+
+    def _ends(self, event: dict, number: int) -> tuple[str, str] | None:
+        src, dest = _ip(event.get("src_ip")), _ip(event.get("dest_ip"))
+        if src is None or dest is None:
+            self.skips.bad(
+                "bad address", number, repr(event.get("src_ip") if src is None else event.get("dest_ip"))[:60]
+            )
+            return None
+        return src, dest
+
+    def _section(self, event: dict, name: str, number: int) -> dict | None:
+        section = event.get(name)
+        if not isinstance(section, dict):
+            self.skips.bad(f"{name} event without its '{name}' object", number)
+            return None
+        return section
+
+    # ----------------------------------------------------------------- event types
+
+    def _flow(self, event: dict, number: int) -> list | None:
+        ends = self._ends(event, number)
+        flow = self._section(event, "flow", number)
+        if ends is None or flow is None:
+            return None
+        port = port_text(event.get("dest_port"), event.get("proto"))
+        start = eve_time(flow.get("start"))
+        end = eve_time(flow.get("end"))
+        key = (ends[0], ends[1], port)
+        table = self.flows
+        out = table.add(
+            key, start, _int(flow.get("bytes_toserver")), _int(flow.get("bytes_toclient")), number
+        )
+        if end is not None and end != start:
+            entry = table.entries[key]
+            if entry[1] is None or end > entry[1]:
+                entry[1] = end
+        return out
+
+    def _dns(self, event: dict, number: int) -> list | None:
+        ends = self._ends(event, number)
+        dns = self._section(event, "dns", number)
+        if ends is None or dns is None:
+            return None
+        src, dest = ends
+        kind = dns.get("type")
+        answer = kind in ("answer", "response")
+        if event.get("src_port") in DNS_PORTS and event.get("dest_port") not in DNS_PORTS:
+            client, server = dest, src
+        elif event.get("dest_port") in DNS_PORTS or not answer:
+            client, server = src, dest
+        else:
+            client, server = dest, src
+        name = dns.get("rrname")
+        if not isinstance(name, str):
+            queries = dns.get("queries")
+            if isinstance(queries, list) and queries and isinstance(queries[0], dict):
+                name = queries[0].get("rrname")
+        if not isinstance(name, str) or not name:
+            self.skips.note("DNS event without a query name")
+            return None
+        when = eve_time(event.get("timestamp"))
+        remotes = self._answers(dns) if answer else []
+        out: list = []
+        for remote in remotes or [None]:
+            out.extend(self.named.add(("dns", client, server, None, name, remote), when, 0, 0, number))
+        return out
+
+    @staticmethod
+    def _answers(dns: dict) -> list[str]:
+        """Addresses a DNS answer event gave, in any of EVE's answer formats."""
+        found: list[str] = []
+        rdata = dns.get("rdata")
+        if isinstance(rdata, str) and dns.get("rrtype") in ("A", "AAAA"):  # v1: one answer per event
+            found.append(rdata)
+        answers = dns.get("answers")
+        if isinstance(answers, list):  # v2 "detailed", v3
+            for item in answers[:MAX_ANSWERS]:
+                if isinstance(item, dict) and item.get("rrtype") in ("A", "AAAA"):
+                    data = item.get("rdata")
+                    if isinstance(data, str):
+                        found.append(data)
+        grouped = dns.get("grouped")
+        if isinstance(grouped, dict):  # v2 "grouped"
+            for rrtype in ("A", "AAAA"):
+                items = grouped.get(rrtype)
+                if isinstance(items, list):
+                    found.extend(i for i in items[:MAX_ANSWERS] if isinstance(i, str))
+        out: list[str] = []
+        for text in found:
+            address = normalise_ip(text)
+            if address is not None and address not in out:
+                out.append(address)
+        return out[:MAX_ANSWERS]
+
+    def _http(self, event: dict, number: int) -> list | None:
+        ends = self._ends(event, number)
+        http = self._section(event, "http", number)
+        if ends is None or http is None:
+            return None
+        client, server = ends
+        port = port_text(event.get("dest_port"), "tcp")
+        out: list = []
+        place = f"line {number}"
+        emit = self.emit
+        subject = Subject(server)
+        headers = http.get("response_headers")
+        if isinstance(headers, list):
+            block = []
+            for item in headers[:MAX_HEADERS]:
+                if not isinstance(item, dict):
+                    continue
+                name, value = text_of(item.get("name")), text_of(item.get("value"))
+                if not name or value is None:
+                    continue
+                block.append(f"{name}: {value}")
+                target = _HEADER_FIELDS.get(name.lower())
+                if target:
+                    emit.make(out, subject, target, value.strip(), place, port)
+            if block:
+                emit.make(out, subject, "http.headers", "\r\n".join(block), place, port)
+        for key, target in _CUSTOM_FIELDS.items():
+            value = text_of(http.get(key))
+            if value:
+                emit.make(out, subject, target, value.strip(), place, port)
+        if USER_AGENT:
+            emit.make(out, Subject(client), USER_AGENT, text_of(http.get("http_user_agent")), place)
+        name = text_of(http.get("hostname"))
+        key = ("http", client, server, port, name, None)
+        out.extend(self.named.add(key, eve_time(event.get("timestamp")), 0, _int(http.get("length")), number))
+        return out
+
+    def _tls(self, event: dict, number: int) -> list | None:
+        ends = self._ends(event, number)
+        tls = self._section(event, "tls", number)
+        if ends is None or tls is None:
+            return None
+        client, server = ends
+        port = port_text(event.get("dest_port"), "tcp")
+        out: list = []
+        place = f"line {number}"
+        self.emit.make(out, Subject(server), "tls.subject", text_of(tls.get("subject")), place, port)
+        issuer = text_of(tls.get("issuerdn")) or text_of(tls.get("issuer"))
+        self.emit.make(out, Subject(server), "tls.issuer", issuer, place, port)
+        sni = text_of(tls.get("sni"))
+        if sni:
+            key = ("tls", client, server, port, sni, None)
+            out.extend(self.named.add(key, eve_time(event.get("timestamp")), 0, 0, number))
+        return out
+
+    def _ssh(self, event: dict, number: int) -> list | None:
+        ends = self._ends(event, number)
+        ssh = self._section(event, "ssh", number)
+        if ends is None or ssh is None:
+            return None
+        out: list = []
+        place = f"line {number}"
+        port = port_text(event.get("dest_port"), "tcp")
+        for side, address, side_port in (("server", ends[1], port), ("client", ends[0], None)):
+            info = ssh.get(side)
+            if not isinstance(info, dict):
+                continue
+            software = text_of(info.get("software_version"))
+            if not software:
+                continue
+            proto = text_of(info.get("proto_version"))
+            banner = f"SSH-{proto}-{software}" if proto else software
+            self.emit.make(out, Subject(address), "ssh.banner", banner, place, side_port)
+        return out
+
+    def _dhcp(self, event: dict, number: int) -> list | None:
+        dhcp = self._section(event, "dhcp", number)
+        if dhcp is None:
+            return None
+        mac_text = text_of(dhcp.get("client_mac"))
+        mac = normalise_mac(mac_text) if mac_text else None
+        address = None
+        if dhcp.get("type") == "reply":
+            for key in ("assigned_ip", "client_ip"):
+                candidate = _ip(dhcp.get(key))
+                if candidate not in (None, "0.0.0.0", "255.255.255.255"):
+                    address = candidate
+                    break
+        elif _ip(dhcp.get("client_ip")) not in (None, "0.0.0.0"):
+            address = _ip(dhcp.get("client_ip"))  # a client renewing from its own address
+        if mac is None and address is None:
+            self.skips.note("DHCP event without address or MAC")
+            return None
+        subject = Subject(address, mac)
+        out: list = []
+        place = f"line {number}"
+        self.emit.make(out, subject, "mac", mac, place)
+        if dhcp.get("type") != "reply":  # option 12 and 60 are the client's words
+            self.emit.make(out, subject, "hostname", text_of(dhcp.get("hostname")), place)
+            self.emit.make(
+                out, subject, "dhcp.vendor_class", text_of(dhcp.get("vendor_class_identifier")), place
+            )
+        return out
+
+    def _anomaly(self, event: dict, number: int) -> list | None:
+        self.skips.note("anomaly event (counted, not read)")
+        return None
+
+    # ----------------------------------------------------------------- contact builders
+
+    def _flow_contact(self, key: Hashable, entry: Entry) -> list[Contact]:
+        src, dest, port = key  # type: ignore[misc]
+        if orient(src, dest):
+            local, remote, sent, received = src, dest, entry[3], entry[4]
+        else:
+            local, remote, sent, received = dest, src, entry[4], entry[3]
+        return [
+            Contact(
+                Subject(local),
+                "flow",
+                Provenance(self.label, f"line {entry[5]}"),
+                remote=remote,
+                port=port,
+                first_seen=iso_utc(entry[0]),
+                last_seen=iso_utc(entry[1]),
+                count=entry[2],
+                bytes_out=sent,
+                bytes_in=received,
+            )
+        ]
+
+    def _named_contact(self, key: Hashable, entry: Entry) -> list[Contact]:
+        kind, client, server, port, name, answer = key  # type: ignore[misc]
+        if not orient(client, server):
+            return []  # a request from outside to a local server
+        normal = normalise_name(name)
+        if kind == "dns" and normal is None:
+            return []
+        return [
+            Contact(
+                Subject(client),
+                kind,
+                Provenance(self.label, f"line {entry[5]}"),
+                remote=answer if kind == "dns" else server,
+                name=normal,
+                port=port,
+                first_seen=iso_utc(entry[0]),
+                last_seen=iso_utc(entry[1]),
+                count=entry[2],
+                bytes_out=entry[3],
+                bytes_in=entry[4],
+            )
+        ]

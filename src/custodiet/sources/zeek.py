@@ -1,0 +1,816 @@
+"""Zeek logs to observations and contacts.
+
+Both of Zeek's log encodings are read, detected line by line: the ASCII writer's TSV with its
+`#separator`, `#set_separator`, `#empty_field`, `#unset_field`, `#path`, `#fields` and `#types`
+header lines (values escaped as \\xHH, "-" for unset, "(empty)" for an empty set; headers may
+recur when logs are concatenated), its headerless variant (tsv=T: one row of column names),
+and JSON, one object per line with Zeek's flat dotted names ("id.orig_h"), time stamps as
+epoch numbers or ISO 8601 strings. Formats: docs.zeek.org, "Logging framework" and
+base/frameworks/logging/writers/ascii.zeek; log fields: the Info records of each script
+(conn, dns, http, ssl, x509, dhcp, software, known_hosts, known_services, weird).
+
+Which log a line belongs to comes from `#path` (TSV), a `_path` key (JSON streams that mix
+logs), the file name (conn.log, dns.00:00:00-01:00:00.log.gz) or, last, the columns present.
+
+What each log gives:
+- conn.log: one "flow" Contact per (local device, remote, port), aggregated with counts, bytes
+  and first/last times. The local side is what Zeek itself marked (local_orig/local_resp), else
+  the private (RFC 1918, ULA, link-local) side of a private-public pair, else the originator.
+  Zeek's L2 addresses are not used as MACs: behind a router they are the router's.
+- dns.log: "dns" Contacts from the querier for the query name, one per address answered.
+- http.log: "http" Contacts (Host); http.server for the server from a `server` column if a
+  local script logs one; the User-Agent of the client (when the model has http.user_agent).
+- ssl.log: "tls" Contacts (server_name); tls.subject/tls.issuer of the server, from ssl.log's
+  own columns (older Zeek, or log_include_server_certificate_subject_issuer) or, since Zeek 6
+  logs only fingerprints, from the x509.log beside the ssl.log (cert_chain_fps -> fingerprint).
+- x509.log: certificates, tied to servers through ssl.log (x509.log has no addresses).
+- dhcp.log: mac, hostname (host_name, client_fqdn), dhcp.vendor_class (client_software, added by
+  policy/protocols/dhcp/software.zeek).
+- software.log: HTTP::SERVER -> http.server, SSH::SERVER/CLIENT -> ssh.banner, FTP::SERVER ->
+  ftp.banner, DHCP::CLIENT/SERVER -> dhcp.vendor_class, HTTP::BROWSER -> http.user_agent.
+- ssh.log (server/client version strings -> ssh.banner), sip.log (user_agent ->
+  sip.user_agent), snmp.log (display_string, the responder's sysDescr -> snmp.sysdescr),
+  known_certs.log (tls.subject/tls.issuer), known_services.log ("port" observations).
+- weird.log and logs of other kinds are counted as skipped with their reason, never an error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Iterator
+from functools import lru_cache
+from pathlib import Path
+
+import orjson
+
+from custodiet.errors import InputError
+from custodiet.model import Contact, Observation, Provenance, Subject
+from custodiet.model.fields import ALL_FIELDS
+from custodiet.sources.base import ReadStats, SourceOptions
+from custodiet.sources.logs import (
+    ContactTable,
+    Emitter,
+    Entry,
+    Skips,
+    epoch,
+    iso_utc,
+    lines,
+    normalise_name,
+    open_binary,
+    orient,
+    port_text,
+)
+from custodiet.sources.text import decode, normalise_ip, normalise_mac
+
+# The model may not (yet) have a field for HTTP client User-Agents; emit only if it does.
+USER_AGENT = "http.user_agent" if "http.user_agent" in ALL_FIELDS else None
+
+# Columns each log kind reads, in the order its handler unpacks them.
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "conn": (
+        "ts",
+        "id.orig_h",
+        "id.resp_h",
+        "id.resp_p",
+        "proto",
+        "orig_bytes",
+        "resp_bytes",
+        "local_orig",
+        "local_resp",
+    ),
+    "dns": ("ts", "id.orig_h", "id.resp_h", "query", "answers"),
+    "http": (
+        "ts",
+        "id.orig_h",
+        "id.resp_h",
+        "id.resp_p",
+        "host",
+        "user_agent",
+        "server",
+        "request_body_len",
+        "response_body_len",
+    ),
+    "ssl": (
+        "ts",
+        "id.orig_h",
+        "id.resp_h",
+        "id.resp_p",
+        "server_name",
+        "subject",
+        "issuer",
+        "cert_chain_fps",
+        "cert_chain_fuids",
+    ),
+    "x509": ("fingerprint", "id", "certificate.subject", "certificate.issuer", "host_cert", "client_cert"),
+    "dhcp": ("client_addr", "assigned_addr", "mac", "host_name", "client_fqdn", "client_software"),
+    "software": (
+        "host",
+        "host_p",
+        "software_type",
+        "name",
+        "unparsed_version",
+        "version.major",
+        "version.minor",
+        "version.minor2",
+        "version.addl",
+    ),
+    "ssh": ("id.orig_h", "id.resp_h", "id.resp_p", "client", "server"),
+    "sip": ("id.orig_h", "user_agent"),
+    "snmp": ("id.resp_h", "id.resp_p", "display_string"),
+    "known_certs": ("host", "port_num", "subject", "issuer_subject"),
+    "known_services": ("host", "port_num", "port_proto", "service"),
+    "known_hosts": ("host",),
+    "weird": (),
+}
+
+# Logs Zeek writes that carry nothing for identification; named in the skip reason.
+_OTHER_LOGS = frozenset(
+    [
+        "files",
+        "notice",
+        "ftp",
+        "smtp",
+        "rdp",
+        "ntp",
+        "tunnel",
+        "radius",
+        "kerberos",
+        "ntlm",
+        "smb_files",
+        "smb_mapping",
+        "dce_rpc",
+        "pe",
+        "ocsp",
+        "irc",
+        "mysql",
+        "modbus",
+        "dnp3",
+        "packet_filter",
+        "reporter",
+        "capture_loss",
+        "stats",
+        "loaded_scripts",
+        "analyzer",
+        "notice_alarm",
+        "quic",
+        "ldap",
+        "ldap_search",
+        "traceroute",
+        "socks",
+        "syslog",
+        "signatures",
+        "intel",
+        "conn_long",
+        "dpd",
+        "websocket",
+    ]
+)
+
+# software_type -> (field, protocol of host_p or None when the text is not about a service).
+SOFTWARE_FIELDS: dict[str, tuple[str, str | None]] = {
+    "HTTP::SERVER": ("http.server", "tcp"),
+    "SSH::SERVER": ("ssh.banner", "tcp"),
+    "SSH::CLIENT": ("ssh.banner", None),
+    "FTP::SERVER": ("ftp.banner", "tcp"),
+    "DHCP::CLIENT": ("dhcp.vendor_class", None),
+    "DHCP::SERVER": ("dhcp.vendor_class", None),
+}
+if USER_AGENT:
+    SOFTWARE_FIELDS["HTTP::BROWSER"] = (USER_AGENT, None)
+
+# Certificates remembered from x509.log, by fingerprint (or file id in old logs).
+MAX_CERTS = 200_000
+# Answers per DNS row turned into contacts.
+MAX_ANSWERS = 32
+
+
+def read(path: Path, label: str, stats: ReadStats, options: SourceOptions) -> Iterator[Observation | Contact]:
+    """Observations and contacts from one Zeek log (see the module docstring)."""
+    zeek = _ZeekFile(path, label, stats, options)
+    with open_binary(path, label) as handle:
+        yield from zeek.run(handle)
+
+
+# --------------------------------------------------------------------------- value conversion
+
+
+def unescape(data: bytes) -> bytes:
+    """Zeek's \\xHH escapes back to the bytes they stand for."""
+    out = bytearray()
+    pos = 0
+    while True:
+        slash = data.find(b"\\x", pos)
+        if slash < 0:
+            out += data[pos:]
+            return bytes(out)
+        digits = data[slash + 2 : slash + 4]
+        out += data[pos:slash]
+        try:
+            if len(digits) != 2:
+                raise ValueError
+            out.append(int(digits, 16))
+            pos = slash + 4
+        except ValueError:
+            out += b"\\x"
+            pos = slash + 2
+
+
+def _text(value: object) -> str | None:
+    """A device text: TSV bytes or a JSON string, Zeek's \\xHH escapes undone, bounded."""
+    if value is None:
+        return None
+    if isinstance(value, bytes):
+        return decode(unescape(value)) if b"\\x" in value else decode(value)
+    if isinstance(value, str):
+        if "\\x" in value:
+            return decode(unescape(value.encode("utf-8", "surrogateescape")))
+        return decode(value.encode("utf-8", "surrogateescape")) if len(value) > 65536 else value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    return None
+
+
+@lru_cache(maxsize=1 << 17)
+def _ip(value: object) -> str | None:
+    if isinstance(value, bytes):
+        value = value.decode("ascii", "replace")
+    return normalise_ip(value) if isinstance(value, str) else None
+
+
+def _int(value: object) -> int:
+    """A count (bytes, lengths); 0 when unset or not a number."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return max(value, 0)
+    if isinstance(value, (bytes, str)):
+        try:
+            return max(int(value), 0)
+        except ValueError:
+            return 0
+    return 0
+
+
+def _bool(value: object) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    if value in (b"T", "T", "true"):
+        return True
+    if value in (b"F", "F", "false"):
+        return False
+    return None
+
+
+def _time(value: object) -> float | None:
+    if isinstance(value, (bytes, float, int)) and not isinstance(value, bool):
+        try:
+            return float(value)
+        except ValueError:
+            return None
+    return epoch(value)
+
+
+@lru_cache(maxsize=4096)
+def _port(port: object, proto: object) -> str | None:
+    return port_text(port, proto)
+
+
+# --------------------------------------------------------------------------- the reader
+
+Handler = Callable[[list, int], list | None]
+
+# Column names that tell a log's kind when nothing names it, most specific first.
+_KIND_MARKERS: tuple[tuple[str, frozenset[str]], ...] = (
+    ("conn", frozenset({"conn_state"})),
+    ("conn", frozenset({"orig_bytes", "resp_bytes"})),
+    ("dns", frozenset({"query", "qtype"})),
+    ("dns", frozenset({"query", "trans_id"})),
+    ("http", frozenset({"trans_depth", "method"})),
+    ("http", frozenset({"status_code", "uri"})),
+    ("ssl", frozenset({"server_name", "cipher"})),
+    ("ssl", frozenset({"ssl_history"})),
+    ("ssl", frozenset({"established", "cipher"})),
+    ("x509", frozenset({"certificate.subject"})),
+    ("x509", frozenset({"certificate.version"})),
+    ("dhcp", frozenset({"msg_types"})),
+    ("dhcp", frozenset({"assigned_addr"})),
+    ("software", frozenset({"software_type"})),
+    ("known_certs", frozenset({"issuer_subject"})),
+    ("known_services", frozenset({"port_num", "port_proto"})),
+    ("ssh", frozenset({"auth_success"})),
+    ("ssh", frozenset({"client", "server", "version", "id.orig_h"})),
+    ("sip", frozenset({"call_id", "user_agent"})),
+    ("snmp", frozenset({"community", "get_requests"})),
+    ("snmp", frozenset({"display_string"})),
+    ("weird", frozenset({"name", "notice", "peer"})),
+)
+
+
+def kind_from_columns(names: set[str] | frozenset[str]) -> str | None:
+    """The Zeek log kind (conn, dns, ...) a set of column names belongs to, if it tells."""
+    for kind, marker in _KIND_MARKERS:
+        if marker <= names:
+            return kind
+    if names - {"_path", "_write_ts", "_node"} == {"ts", "host"}:
+        return "known_hosts"
+    return None
+
+
+def kind_from_name(file_name: str) -> str | None:
+    """conn.log, dns.2024-05-01-00-00-00.log.gz, known_services.json -> the kind, if known."""
+    lower = file_name.lower()
+    for kind in sorted(set(COLUMNS) | _OTHER_LOGS, key=len, reverse=True):
+        if lower.startswith(kind) and lower[len(kind) : len(kind) + 1] in (".", "_", "-", ""):
+            return kind
+    return None
+
+
+class _Spec:
+    """How to read rows of one log kind: the handler and the columns it wants."""
+
+    __slots__ = ("handler", "index", "kind", "names")
+
+    def __init__(self, kind: str, handler: Handler, names: tuple[str, ...], index: list[int] | None) -> None:
+        self.kind = kind
+        self.handler = handler
+        self.names = names
+        self.index = index  # TSV column positions (len(header) for absent columns)
+
+
+class _ZeekFile:
+    """State of one Zeek log file while it is read."""
+
+    def __init__(
+        self, path: Path, label: str, stats: ReadStats, options: SourceOptions, certs_only: bool = False
+    ) -> None:
+        self.path = path
+        self.label = label
+        self.stats = stats
+        self.skips = Skips(stats, label, options)
+        self.emit = Emitter(label, stats)
+        self.certs_only = certs_only
+        self.name_kind = kind_from_name(Path(label).name)
+        # TSV state
+        self.sep = b"\t"
+        self.set_sep = b","
+        self.nulls = {b"-", b"(empty)"}
+        self.tsv_kind: str | None = None
+        self.tsv: _Spec | None = None
+        self.tsv_width = 0
+        # JSON state
+        self.json_kind: str | None = None
+        self.json_specs: dict[str, _Spec] = {}
+        # certificates and contacts
+        self.certs: dict[str, tuple[str | None, str | None, Provenance]] = {}
+        self.sibling_read = False
+        self.tables = {
+            "flow": ContactTable(self._flow_contact, stats),
+            "dns": ContactTable(self._dns_contacts, stats),
+            "http": ContactTable(self._http_contact, stats),
+            "tls": ContactTable(self._tls_contact, stats),
+        }
+
+    # ----------------------------------------------------------------- line loop
+
+    def run(self, handle) -> Iterator[Observation | Contact]:  # type: ignore[no-untyped-def]
+        stats = self.stats
+        saw_data = False
+        for number, line in lines(handle, self.skips):
+            if not line:
+                continue
+            first = line[:1]
+            if first == b"#":
+                self._header(line, number)
+                continue
+            if first == b"{":
+                spec, values = self._json_row(line, number)
+            elif self.tsv is None and not saw_data and line.startswith(b"ts\t"):
+                self._fields(line.split(b"\t"), number)  # headerless TSV (tsv=T): a row of names
+                continue
+            else:
+                spec, values = self._tsv_row(line, number)
+            saw_data = True
+            if spec is None:
+                continue
+            stats.records += 1
+            out = spec.handler(values, number)
+            if out:
+                yield from out
+        for table in self.tables.values():
+            yield from table.drain()
+
+    def _header(self, line: bytes, number: int) -> None:
+        if line.startswith(b"#separator"):
+            value = unescape(line[len(b"#separator") :].strip(b" "))
+            if not value:
+                self.skips.bad("bad Zeek header", number, "empty #separator")
+                return
+            self.sep = value
+            return
+        key, _, rest = line[1:].partition(self.sep)
+        if key == b"fields":
+            self._fields(rest.split(self.sep), number)
+        elif key == b"path":
+            self.tsv_kind = rest.decode("ascii", "replace").strip() or None
+        elif key == b"set_separator":
+            self.set_sep = unescape(rest) or b","
+        elif key == b"unset_field":
+            self.nulls = {rest, *(n for n in self.nulls if n != b"-")}
+        elif key == b"empty_field":
+            self.nulls = {rest, *(n for n in self.nulls if n != b"(empty)")}
+        # #open, #close, #types and comments carry nothing to read.
+
+    def _fields(self, raw: list[bytes], number: int) -> None:
+        names = [n.decode("utf-8", "replace") for n in raw]
+        kind = self.tsv_kind or self.name_kind or kind_from_columns(set(names))
+        self.tsv_width = len(names)
+        position = {name: i for i, name in enumerate(names)}
+        self.tsv = self._spec(kind, lambda wanted: [position.get(n, len(names)) for n in wanted])
+        self.tsv_kind = None  # a later header block names its own path
+
+    def _spec(self, kind: str | None, index_of: Callable[[tuple[str, ...]], list[int]] | None) -> _Spec:
+        if self.certs_only and kind != "x509":
+            return _Spec(kind or "?", self._ignore, (), [] if index_of else None)
+        if kind in COLUMNS:
+            names = COLUMNS[kind]
+            handler = getattr(self, f"_{kind}")
+        else:
+            names = ()
+            handler = self._other_log(kind)
+        return _Spec(kind or "?", handler, names, index_of(names) if index_of else None)
+
+    def _tsv_row(self, line: bytes, number: int) -> tuple[_Spec | None, list]:
+        spec = self.tsv
+        if spec is None:
+            self.skips.bad("data line before a #fields header", number)
+            return None, []
+        row: list = line.split(self.sep)
+        if len(row) != self.tsv_width:
+            self.skips.bad("wrong number of fields", number, f"{len(row)}, the header has {self.tsv_width}")
+            return None, []
+        row.append(None)  # what absent columns point at
+        nulls = self.nulls
+        return spec, [None if (v := row[i]) in nulls else v for i in spec.index]  # type: ignore[union-attr]
+
+    def _json_row(self, line: bytes, number: int) -> tuple[_Spec | None, list]:
+        try:
+            obj = orjson.loads(line)
+        except orjson.JSONDecodeError as exc:
+            self.skips.bad("malformed JSON", number, str(exc)[:80])
+            return None, []
+        if not isinstance(obj, dict):
+            self.skips.bad("not a JSON object", number)
+            return None, []
+        path = obj.get("_path")
+        if isinstance(path, str) and path:
+            kind: str | None = path
+        else:
+            if self.json_kind is None:
+                self.json_kind = self.name_kind or kind_from_columns(set(obj)) or "?"
+            kind = self.json_kind
+        spec = self.json_specs.get(kind)  # type: ignore[arg-type]
+        if spec is None:
+            if len(self.json_specs) > 64:
+                self.json_specs.clear()
+            spec = self.json_specs[kind] = self._spec(kind, None)  # type: ignore[index]
+        get = obj.get
+        values = [get(n) for n in spec.names]
+        if "id.orig_h" not in obj and isinstance(obj.get("id"), dict):  # nested conn_id
+            nested = obj["id"]
+            values = [
+                nested.get(n[3:]) if n.startswith("id.") else v
+                for n, v in zip(spec.names, values, strict=True)
+            ]
+        return spec, values
+
+    # ----------------------------------------------------------------- per-log handlers
+
+    def _place(self, number: int) -> str:
+        return f"line {number}"
+
+    def _addresses(self, orig: object, resp: object, number: int) -> tuple[str, str] | None:
+        a, b = _ip(orig), _ip(resp)
+        if a is None or b is None:
+            self.skips.bad("bad address", number, repr(orig if a is None else resp)[:60])
+            return None
+        return a, b
+
+    def _conn(self, v: list, number: int) -> list | None:
+        ts, oh, rh, rp, proto, ob, rb, lo, lr = v
+        pair = self._addresses(oh, rh, number)
+        if pair is None:
+            return None
+        key = (pair[0], pair[1], _port(rp, proto), _bool(lo), _bool(lr))
+        return self.tables["flow"].add(key, _time(ts), _int(ob), _int(rb), number)
+
+    def _dns(self, v: list, number: int) -> list | None:
+        ts, oh, rh, query, answers = v
+        pair = self._addresses(oh, rh, number)
+        if pair is None:
+            return None
+        name = _text(query)
+        if not name:
+            self.skips.note("DNS entry without a query name")
+            return None
+        key = (pair[0], pair[1], name, tuple(self._list(answers)[:MAX_ANSWERS]))
+        return self.tables["dns"].add(key, _time(ts), 0, 0, number)
+
+    def _http(self, v: list, number: int) -> list | None:
+        ts, oh, rh, rp, host, agent, server, sent, received = v
+        pair = self._addresses(oh, rh, number)
+        if pair is None:
+            return None
+        port = _port(rp, "tcp")
+        out: list = []
+        place = self._place(number)
+        if server is not None:
+            self.emit.make(out, Subject(pair[1]), "http.server", _text(server), place, port)
+        if agent is not None and USER_AGENT:
+            self.emit.make(out, Subject(pair[0]), USER_AGENT, _text(agent), place)
+        key = (pair[0], pair[1], port, _text(host))
+        out.extend(self.tables["http"].add(key, _time(ts), _int(sent), _int(received), number))
+        return out
+
+    def _ssl(self, v: list, number: int) -> list | None:
+        ts, oh, rh, rp, sni, subject, issuer, fps, fuids = v
+        pair = self._addresses(oh, rh, number)
+        if pair is None:
+            return None
+        port = _port(rp, "tcp")
+        out: list = []
+        server = Subject(pair[1])
+        subject_text, issuer_text = _text(subject), _text(issuer)
+        if subject_text or issuer_text:
+            place = self._place(number)
+            self.emit.make(out, server, "tls.subject", subject_text, place, port)
+            self.emit.make(out, server, "tls.issuer", issuer_text, place, port)
+        else:
+            chain = self._list(fps) or self._list(fuids)
+            if chain:
+                self._cert_of(out, server, chain[0], port, number)
+        name = _text(sni)
+        if name:
+            out.extend(self.tables["tls"].add((pair[0], pair[1], port, name), _time(ts), 0, 0, number))
+        return out
+
+    def _cert_of(self, out: list, server: Subject, key: str, port: str | None, number: int) -> None:
+        cert = self.certs.get(key)
+        if cert is None and not self.sibling_read:
+            self.sibling_read = True
+            self._read_sibling_x509()
+            cert = self.certs.get(key)
+        if cert is None:
+            return
+        subject, issuer, provenance = cert
+        for field, text in (("tls.subject", subject), ("tls.issuer", issuer)):
+            if text:
+                key_ = (server.address, None, field, port, text)
+                if key_ not in self.emit.seen:
+                    self.emit.seen.add(key_)
+                    out.append(Observation(server, field, text, provenance, port))
+                    self.stats.observations += 1
+
+    def _read_sibling_x509(self) -> None:
+        """Certificates of the x509 log written beside this ssl log (Zeek 6+ keeps subjects there)."""
+        name = self.path.name
+        if "ssl" not in name:
+            return
+        sibling = self.path.with_name(name.replace("ssl", "x509", 1))
+        if sibling == self.path or not sibling.is_file():
+            return
+        label = str(Path(self.label).with_name(sibling.name))
+        reader = _ZeekFile(sibling, label, ReadStats(), SourceOptions(), certs_only=True)
+        try:
+            with open_binary(sibling, label) as handle:
+                for _ in reader.run(handle):
+                    pass
+        except InputError:
+            pass  # a broken sibling only means fewer certificate names
+        for key, cert in reader.certs.items():
+            self._remember_cert(key, cert)
+
+    def _remember_cert(self, key: str, cert: tuple[str | None, str | None, Provenance]) -> None:
+        if len(self.certs) >= MAX_CERTS:
+            self.certs.pop(next(iter(self.certs)))
+        self.certs[key] = cert
+
+    def _x509(self, v: list, number: int) -> list | None:
+        fingerprint, file_id, subject, issuer, host_cert, client_cert = v
+        if _bool(host_cert) is False or _bool(client_cert) is True:
+            return None  # a CA certificate of a chain, or a client's
+        cert = (_text(subject), _text(issuer), Provenance(self.label, self._place(number)))
+        for key in (_text(fingerprint), _text(file_id)):
+            if key:
+                self._remember_cert(key, cert)
+        if not self.certs_only:
+            self.skips.note("x509.log certificate (tied to servers through ssl.log)")
+        return None
+
+    def _dhcp(self, v: list, number: int) -> list | None:
+        client, assigned, mac, host_name, fqdn, software = v
+        address = _ip(assigned) or _ip(client)
+        if address in ("0.0.0.0", "255.255.255.255"):
+            address = None
+        mac_text = _text(mac)
+        mac_norm = normalise_mac(mac_text) if mac_text else None
+        if address is None and mac_norm is None:
+            self.skips.note("DHCP entry without address or MAC")
+            return None
+        subject = Subject(address, mac_norm)
+        out: list = []
+        place = self._place(number)
+        self.emit.make(out, subject, "mac", mac_norm, place)
+        self.emit.make(out, subject, "hostname", _text(host_name), place)
+        self.emit.make(out, subject, "hostname", _text(fqdn), place)
+        self.emit.make(out, subject, "dhcp.vendor_class", _text(software), place)
+        return out
+
+    def _software(self, v: list, number: int) -> list | None:
+        host, host_p, kind, name, unparsed, major, minor, minor2, addl = v
+        target = SOFTWARE_FIELDS.get(_text(kind) or "")
+        if target is None:
+            self.skips.note("software.log type not identity-bearing")
+            return None
+        address = _ip(host)
+        if address is None:
+            self.skips.bad("bad address", number, repr(host)[:60])
+            return None
+        text = _text(unparsed)
+        if not text:
+            version = ".".join(str(p) for p in (major, minor, minor2) if p is not None and p != b"")
+            parts = [_text(name), version or None, _text(addl)]
+            text = " ".join(p for p in parts if p)
+        field, proto = target
+        out: list = []
+        port = _port(host_p, proto) if proto else None
+        self.emit.make(out, Subject(address), field, text, self._place(number), port)
+        return out
+
+    def _ssh(self, v: list, number: int) -> list | None:
+        oh, rh, rp, client, server = v
+        pair = self._addresses(oh, rh, number)
+        if pair is None:
+            return None
+        out: list = []
+        place = self._place(number)
+        self.emit.make(out, Subject(pair[1]), "ssh.banner", _text(server), place, _port(rp, "tcp"))
+        self.emit.make(out, Subject(pair[0]), "ssh.banner", _text(client), place)
+        return out
+
+    def _sip(self, v: list, number: int) -> list | None:
+        oh, agent = v
+        address = _ip(oh)
+        if address is None:
+            self.skips.bad("bad address", number, repr(oh)[:60])
+            return None
+        out: list = []
+        self.emit.make(out, Subject(address), "sip.user_agent", _text(agent), self._place(number))
+        return out
+
+    def _snmp(self, v: list, number: int) -> list | None:
+        rh, rp, descr = v
+        address = _ip(rh)
+        if address is None:
+            self.skips.bad("bad address", number, repr(rh)[:60])
+            return None
+        out: list = []
+        self.emit.make(
+            out, Subject(address), "snmp.sysdescr", _text(descr), self._place(number), _port(rp, "udp")
+        )
+        return out
+
+    def _known_certs(self, v: list, number: int) -> list | None:
+        host, port_num, subject, issuer = v
+        address = _ip(host)
+        if address is None:
+            self.skips.bad("bad address", number, repr(host)[:60])
+            return None
+        out: list = []
+        port = _port(port_num, "tcp")
+        place = self._place(number)
+        self.emit.make(out, Subject(address), "tls.subject", _text(subject), place, port)
+        self.emit.make(out, Subject(address), "tls.issuer", _text(issuer), place, port)
+        return out
+
+    def _known_services(self, v: list, number: int) -> list | None:
+        host, port_num, proto, services = v
+        address = _ip(host)
+        port = _port(port_num, proto)
+        if address is None or port is None:
+            self.skips.bad("bad address or port", number)
+            return None
+        names = ",".join(s.lower() for s in self._list(services)[:8])
+        out: list = []
+        self.emit.make(
+            out, Subject(address), "port", f"{port} {names}" if names else port, self._place(number), port
+        )
+        return out
+
+    def _known_hosts(self, v: list, number: int) -> list | None:
+        return None  # that a host exists says nothing of who made it
+
+    def _weird(self, v: list, number: int) -> list | None:
+        self.skips.note("Zeek weird.log entry (counted, not read)")
+        return None
+
+    def _ignore(self, v: list, number: int) -> list | None:
+        return None
+
+    def _other_log(self, kind: str | None) -> Handler:
+        if kind in _OTHER_LOGS:
+            reason = f"Zeek {kind}.log entry (not read)"
+        else:
+            reason = "Zeek log of an unknown kind (not read)"
+
+        def handler(v: list, number: int) -> list | None:
+            self.skips.note(reason)
+            return None
+
+        return handler
+
+    def _list(self, value: object) -> list[str]:
+        """A set or vector column as texts: TSV splits on the set separator, JSON has lists."""
+        if value is None:
+            return []
+        if isinstance(value, bytes):
+            return [t for t in (_text(p) for p in value.split(self.set_sep)) if t]
+        if isinstance(value, list):
+            return [t for t in (_text(p) for p in value[:256]) if t]
+        text = _text(value)
+        return [text] if text else []
+
+    # ----------------------------------------------------------------- contact builders
+
+    def _provenance(self, entry: Entry) -> Provenance:
+        return Provenance(self.label, f"line {entry[5]}")
+
+    def _flow_contact(self, key: Hashable, entry: Entry) -> list[Contact]:
+        orig, resp, port, local_orig, local_resp = key  # type: ignore[misc]
+        if orient(orig, resp, local_orig, local_resp):
+            local, remote, sent, received = orig, resp, entry[3], entry[4]
+        else:
+            local, remote, sent, received = resp, orig, entry[4], entry[3]
+        return [
+            Contact(
+                Subject(local),
+                "flow",
+                self._provenance(entry),
+                remote=remote,
+                port=port,
+                first_seen=iso_utc(entry[0]),
+                last_seen=iso_utc(entry[1]),
+                count=entry[2],
+                bytes_out=sent,
+                bytes_in=received,
+            )
+        ]
+
+    def _dns_contacts(self, key: Hashable, entry: Entry) -> list[Contact]:
+        client, server, query, answers = key  # type: ignore[misc]
+        if not orient(client, server):
+            return []  # a query from outside to a local server: not a local device's contact
+        name = normalise_name(query)
+        if name is None:
+            return []
+        remotes: list[str | None] = []
+        for answer in answers:
+            address = normalise_ip(answer)
+            if address is not None and address not in remotes:
+                remotes.append(address)
+        first, last = iso_utc(entry[0]), iso_utc(entry[1])
+        return [
+            Contact(
+                Subject(client),
+                "dns",
+                self._provenance(entry),
+                remote=remote,
+                name=name,
+                first_seen=first,
+                last_seen=last,
+                count=entry[2],
+            )
+            for remote in remotes or [None]
+        ]
+
+    def _named_contact(self, kind: str, key: Hashable, entry: Entry) -> list[Contact]:
+        client, server, port, host = key  # type: ignore[misc]
+        if not orient(client, server):
+            return []  # a request from outside to a local server
+        return [
+            Contact(
+                Subject(client),
+                kind,
+                self._provenance(entry),
+                remote=server,
+                name=normalise_name(host),
+                port=port,
+                first_seen=iso_utc(entry[0]),
+                last_seen=iso_utc(entry[1]),
+                count=entry[2],
+                bytes_out=entry[3],
+                bytes_in=entry[4],
+            )
+        ]
+
+    def _http_contact(self, key: Hashable, entry: Entry) -> list[Contact]:
+        return self._named_contact("http", key, entry)
+
+    def _tls_contact(self, key: Hashable, entry: Entry) -> list[Contact]:
+        return self._named_contact("tls", key, entry)
