@@ -97,6 +97,29 @@ def backends() -> dict[str, str | None]:
 
 
 @lru_cache(maxsize=_CACHE)
+def country(address: str) -> str | None:
+    """The registered country of a public address alone: fast (the AS data is not touched), for
+    deciding whether an address matters before asking lookup() for its AS."""
+    ip = _parse(address)
+    if ip is None or not _public(ip):
+        return None
+    return _country_of(ip.compressed)
+
+
+def _country_of(text: str) -> str | None:
+    country_code = _country_backend()
+    if country_code is None:
+        return None
+    try:
+        found = country_code(text)
+    except (ValueError, TypeError):
+        return None
+    if isinstance(found, str) and len(found) == 2 and found.isascii() and found.isalpha():
+        return found.upper()
+    return None
+
+
+@lru_cache(maxsize=_CACHE)
 def lookup(address: str) -> GeoInfo:
     """(country, asn, as_name) of a public address; NOTHING for a private or reserved one, for text
     that is not an address, and for what the data does not know."""
@@ -104,17 +127,8 @@ def lookup(address: str) -> GeoInfo:
     if ip is None or not _public(ip):
         return NOTHING
     text = ip.compressed
-    country = None
-    country_code = _country_backend()
-    if country_code is not None:
-        try:
-            found = country_code(text)
-        except (ValueError, TypeError):
-            found = None
-        if isinstance(found, str) and len(found) == 2 and found.isascii() and found.isalpha():
-            country = found.upper()
     asn, as_name = _as_of(text)
-    return GeoInfo(country, asn, as_name)
+    return GeoInfo(_country_of(text), asn, as_name)
 
 
 def _as_of(text: str) -> tuple[int | None, str | None]:

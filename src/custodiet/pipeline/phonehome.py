@@ -40,7 +40,9 @@ class PhoneHomeSetup:
     home_country: str | None = None
     watch_countries: frozenset[str] = frozenset()
     lookup: Callable[[str], Any] = geo.lookup
+    country_of: Callable[[str], str | None] | None = geo.country
     resolved: dict[str, tuple[Resolution, ...]] = field(default_factory=dict)
+    traffic: bool = True  # False when the run holds no contact: nothing to look up per device
 
 
 def check_country(code: str | None) -> str | None:
@@ -140,11 +142,14 @@ class ContactObservations:
 
 def resolve(setup: PhoneHomeSetup, writer: Any) -> None:
     """Collect, once per run, which addresses DNS answered for endpoint names."""
-    setup.resolved = resolve_names(writer.dns_answers(), setup.endpoints)
+    setup.traffic = writer.has_contacts()
+    setup.resolved = resolve_names(writer.dns_answers(), setup.endpoints) if setup.traffic else {}
 
 
 def phone_home(setup: PhoneHomeSetup, writer: Any, device: Device, key: str | None) -> list[PhoneHome]:
     """The phone-home facts of one device (key: its contacts' device key)."""
+    if not setup.traffic:
+        return []
     contacts = writer.contacts_of(key or device.id)
     if not contacts:
         return []
@@ -156,6 +161,7 @@ def phone_home(setup: PhoneHomeSetup, writer: Any, device: Device, key: str | No
         resolved=setup.resolved,
         home_country=setup.home_country,
         watch_countries=setup.watch_countries,
+        country_of=setup.country_of,
     )
 
 

@@ -468,8 +468,12 @@ def device_phone_home(
     resolved: Mapping[str, Sequence[Resolution]] | None = None,
     home_country: str | None = None,
     watch_countries: frozenset[str] = frozenset(),
+    country_of: Callable[[str], str | None] | None = None,
 ) -> list[PhoneHome]:
-    """The phone-home facts of one device from its contacts (see the module doc)."""
+    """The phone-home facts of one device from its contacts (see the module doc).
+
+    country_of, when given, answers the country alone and cheaply: geo (country and AS) is then
+    asked only about addresses that are reported."""
     resolved = resolved or {}
     home = home_country.upper() if home_country else None
     watch = watch_countries | endpoints.watch_countries
@@ -493,11 +497,15 @@ def device_phone_home(
                 fact.country, fact.asn = _where(geo, contact.remote)
         if hits or contact.kind not in TRAFFIC_KINDS or not contact.remote:
             continue
-        country, asn, as_name = _geo(geo, contact.remote)
-        if country is None or country == home or (home is None and country not in watch):
-            continue
         fact = foreign.get(contact.remote)
         if fact is None:
+            if country_of is not None:
+                country = country_of(contact.remote)
+                if country is None or country == home or (home is None and country not in watch):
+                    continue
+            country, asn, as_name = _geo(geo, contact.remote)
+            if country is None or country == home or (home is None and country not in watch):
+                continue
             fact = foreign[contact.remote] = _Fact(
                 endpoint=contact.remote,
                 owner=as_name or (f"AS{asn}" if asn else "unknown network"),

@@ -337,6 +337,10 @@ class RunWriter:
             raise StoreError(f"cannot store contacts: {exc}", file=self._label) from exc
         self._grouped = False
 
+    def has_contacts(self) -> bool:
+        """Whether this run staged any contact (most scan-only runs do not)."""
+        return self._conn.execute("SELECT 1 FROM temp.contact_stage LIMIT 1").fetchone() is not None
+
     def contacts_of(self, device_key: str) -> list[codec.ContactSummary]:
         """The run's contacts of one device key, summed (call after grouping)."""
         self._ensure_grouped()
