@@ -124,3 +124,15 @@ def test_contact_names_are_matched_by_the_compiled_content() -> None:
 
 def test_host_patterns_escape_every_special_character() -> None:
     assert host_pattern("a-b.example") == "(?i)(?:^|\\.)a\\x2db\\x2eexample\\.?$"
+
+
+def test_endpoint_problems_for_content_verify(tmp_path: Path) -> None:
+    from custodiet.policy.phonehome import endpoint_problems
+
+    assert endpoint_problems(CONTENT, CATALOG, SOURCES) == []
+    (tmp_path / "endpoints.yaml").write_text(
+        "endpoints:\n  - {host: a.example, owner: nobody, side: device, role: P2P, confidence: high, sources: [x]}\n"
+    )
+    assert endpoint_problems(tmp_path, CATALOG, {"x"}) == [
+        ("line 2", "unknown owner 'nobody' (a vendor id of vendors/*.yaml)")
+    ]

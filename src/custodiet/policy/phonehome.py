@@ -189,6 +189,20 @@ def load_endpoints(
     return EndpointSet(endpoints=tuple(endpoints), watch_countries=frozenset(watch), sources=defined)
 
 
+def endpoint_problems(
+    content_dir: Path, catalog: Catalog, known_sources: Iterable[str]
+) -> list[tuple[str | None, str]]:
+    """(place, message) for `custodiet content verify`: content/endpoints.yaml must load with
+    every owner known and every source resolving (the loader stops at the first problem)."""
+    if not (content_dir / "endpoints.yaml").exists():
+        return []
+    try:
+        load_endpoints(content_dir, (), catalog, known_sources)
+    except ContentError as exc:
+        return [(exc.place, exc.message)]
+    return []
+
+
 def _country(node: Any, label: str) -> str:
     code = node.get("country") if isinstance(node, dict) else node
     if not isinstance(code, str) or len(code) != 2 or not code.isascii() or not code.isalpha():
