@@ -89,6 +89,13 @@ def hs_pattern(pattern: str) -> bytes:
     return pattern.encode("utf-8")
 
 
+# Fields whose texts are documents (header blocks, pages, XML): they almost always hold newlines,
+# so batch matching would not apply, and their batch databases are slow to compile (10 s+).
+MULTILINE_FIELDS = frozenset(
+    {"http.headers", "http.body", "rtsp.response", "upnp.description", "onvif.device_information"}
+)
+
+
 def compile_batch(entries: list[SigEntry]) -> bytes | None:
     """The field's patterns rewritten never to match a newline (linepattern.single_line), for
     scanning many newline-free texts joined by newlines in one call; None if any pattern cannot
