@@ -33,6 +33,10 @@ def verify_all() -> tuple[list[Problem], dict[str, int]]:
             if source not in sources:
                 problems.append(Problem(f"content/lists/{lst.id}.yaml", None, f"unknown source '{source}'"))
     from custodiet.policy.kev import kev_problems
+    from custodiet.policy.phonehome import endpoint_problems
+
+    for place, message in endpoint_problems(directory, catalog, sources):
+        problems.append(Problem("content/endpoints.yaml", place, message))
 
     for place, message in kev_problems(directory, sources, set(catalog.vendors)):
         problems.append(Problem("content/kev.yaml", place, message))
