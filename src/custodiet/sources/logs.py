@@ -74,13 +74,16 @@ def gunzip_head(head: bytes, size: int) -> bytes:
         return b""
 
 
-def lines(handle: BinaryIO, skips: Skips) -> Iterator[tuple[int, bytes]]:
-    """(line number, line without its end-of-line) for every line of the stream.
+def line_batches(handle: BinaryIO, skips: Skips) -> Iterator[tuple[int, list[bytes]]]:
+    """(number of the first line, lines) per chunk read, each line without its end-of-line.
 
-    A line longer than MAX_LINE is dropped through to its newline and counted as a bad line.
+    Batches rather than single lines because the hot loops of the log readers then count lines
+    themselves and the generator resumes once per megabyte, not once per line. A line longer
+    than MAX_LINE is dropped through to its newline and counted as a bad line; its number is
+    skipped in the numbering of the batches.
     """
     pending = b""
-    number = 0
+    number = 0  # lines handed out or dropped so far
     discarding = False
     read = handle.read
     while True:
@@ -104,15 +107,22 @@ def lines(handle: BinaryIO, skips: Skips) -> Iterator[tuple[int, bytes]]:
         pending = parts.pop()
         if b"\r" in chunk:
             parts = [p[:-1] if p[-1:] == b"\r" else p for p in parts]
-        yield from enumerate(parts, number + 1)
-        number += len(parts)
+        if parts:
+            yield number + 1, parts
+            number += len(parts)
         if len(pending) > MAX_LINE:
             pending = b""
             discarding = True
     if discarding:
         skips.bad("line too long", number + 1, f"longer than {MAX_LINE:,} bytes")
     elif pending:
-        yield number + 1, pending[:-1] if pending[-1:] == b"\r" else pending
+        yield number + 1, [pending[:-1] if pending[-1:] == b"\r" else pending]
+
+
+def lines(handle: BinaryIO, skips: Skips) -> Iterator[tuple[int, bytes]]:
+    """(line number, line without its end-of-line) for every line of the stream (see line_batches)."""
+    for first, batch in line_batches(handle, skips):
+        yield from enumerate(batch, first)
 
 
 # --------------------------------------------------------------------------- skips
@@ -128,13 +138,14 @@ class Skips:
         self.label = label
         self.strict = options.strict
 
-    def bad(self, reason: str, number: int, detail: str | None = None) -> None:
-        """A line the reader cannot use because it is malformed."""
+    def bad(self, reason: str, number: int, detail: str | None = None, count: int = 1) -> None:
+        """A line the reader cannot use because it is malformed (`count` such lines when an
+        aggregated key turns out bad; `number` is then its first line)."""
         if self.strict:
             raise InputError(
                 f"{reason}: {detail}" if detail else reason, file=self.label, place=f"line {number}"
             )
-        self.counts[reason] += 1
+        self.counts[reason] += count
 
     def note(self, reason: str) -> None:
         """A well-formed line that carries nothing this reader uses (never an error)."""
@@ -187,6 +198,7 @@ class Emitter:
 # --------------------------------------------------------------------------- contacts
 
 # One aggregated contact: [first time, last time, count, bytes a, bytes b, first line number].
+# first/last are None when unknown; a time of None never replaces a known one.
 Entry = list
 
 Builder = Callable[[Hashable, Entry], list[Contact]]
@@ -208,22 +220,23 @@ class ContactTable:
         self.stats = stats
 
     def add(
-        self, key: Hashable, when: float | None, bytes_a: int, bytes_b: int, number: int
+        self, key: Hashable, first: object, last: object, bytes_a: int, bytes_b: int, number: int
     ) -> list[Contact]:
-        """Count one occurrence; returns contacts only when the table was full and emptied."""
+        """Count one occurrence seen from `first` to `last` (comparable times: epoch floats, or
+        one reader's fixed-width strings); returns contacts only when the table was full and
+        emptied. A key that cannot be hashed raises TypeError."""
         entry = self.entries.get(key)
         if entry is not None:
-            if when is not None:
-                if entry[0] is None or when < entry[0]:
-                    entry[0] = when
-                if entry[1] is None or when > entry[1]:
-                    entry[1] = when
+            if first is not None and (entry[0] is None or first < entry[0]):
+                entry[0] = first
+            if last is not None and (entry[1] is None or last > entry[1]):
+                entry[1] = last
             entry[2] += 1
             entry[3] += bytes_a
             entry[4] += bytes_b
             return []
         flushed = self.drain() if len(self.entries) >= MAX_CONTACT_KEYS else []
-        self.entries[key] = [when, when, 1, bytes_a, bytes_b, number]
+        self.entries[key] = [first, last if last is not None else first, 1, bytes_a, bytes_b, number]
         return flushed
 
     def drain(self) -> list[Contact]:
@@ -240,17 +253,32 @@ class ContactTable:
 # --------------------------------------------------------------------------- times
 
 
+_SECONDS: dict[int, tuple[int, str]] = {}
+
+
 def iso_utc(when: float | None) -> str | None:
     """Epoch seconds as ISO 8601 UTC with microseconds ("2024-05-01T12:00:00.000000Z"), the
     form the capture reader writes too, so that first/last times of all sources compare as
-    strings."""
+    strings. The date-and-second part is cached per second: formatting it is the slow part."""
     if when is None:
         return None
     try:
         moment = datetime.fromtimestamp(when, UTC)
+        key = int(when)
     except (OverflowError, OSError, ValueError):
         return None
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond:06d}Z"
+    cached = _SECONDS.get(key)
+    if cached is None or cached[0] != moment.second:
+        if len(_SECONDS) >= 65536:
+            _SECONDS.clear()
+        cached = _SECONDS[key] = (moment.second, moment.strftime("%Y-%m-%dT%H:%M:%S."))
+    return f"{cached[1]}{moment.microsecond:06d}Z"
+
+
+@lru_cache(maxsize=65536)
+def address_subject(address: str) -> Subject:
+    """The Subject of an address alone (shared: subjects are immutable)."""
+    return Subject(address)
 
 
 def epoch(value: object) -> float | None:

@@ -30,6 +30,7 @@ Ethernet addresses ("ether") are not used as MACs: behind a router they are the 
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterator
+from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 from pathlib import Path
 
@@ -43,9 +44,10 @@ from custodiet.sources.logs import (
     Emitter,
     Entry,
     Skips,
+    address_subject,
     epoch,
     iso_utc,
-    lines,
+    line_batches,
     normalise_name,
     open_binary,
     orient,
@@ -123,6 +125,11 @@ def _ip(value: object) -> str | None:
 
 
 @lru_cache(maxsize=4096)
+def _port(port: object, proto: object) -> str | None:
+    return port_text(port, proto)
+
+
+@lru_cache(maxsize=4096)
 def _minute(prefix: str, zone: str) -> float | None:
     parsed = epoch(f"{prefix}:00{zone}")
     return parsed
@@ -143,7 +150,10 @@ def eve_time(value: object) -> float | None:
 
 
 def _int(value: object) -> int:
-    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
+    return value if type(value) is int and value > 0 else 0
+
+
+_STAMP_LENGTH = len("2024-05-01T12:34:56.789012+0200")
 
 
 class _EveFile:
@@ -154,6 +164,8 @@ class _EveFile:
         self.stats = stats
         self.skips = Skips(stats, label, options)
         self.emit = Emitter(label, stats)
+        self.raw_seen: set = set()
+        self.zone = "?"  # the UTC offset of the file's first time stamp, once seen
         self.flows = ContactTable(self._flow_contact, stats)
         self.named = ContactTable(self._named_contact, stats)
         self.handlers = {
@@ -171,33 +183,59 @@ class _EveFile:
         handlers = self.handlers
         stats = self.stats
         loads = orjson.loads
-        for number, line in lines(handle, skips):
-            if not line or line.isspace():
-                continue
-            try:
-                event = loads(line)
-            except orjson.JSONDecodeError as exc:
-                skips.bad("malformed JSON", number, str(exc)[:80])
-                continue
-            if not isinstance(event, dict):
-                skips.bad("not a JSON object", number)
-                continue
-            kind = event.get("event_type")
-            handler = handlers.get(kind)  # type: ignore[arg-type]
-            if handler is None:
-                if not isinstance(kind, str):
-                    skips.bad("no event_type", number)
-                else:
-                    skips.note(
-                        f"{kind} event (not read)" if kind in _KNOWN_TYPES else "other event type (not read)"
-                    )
-                continue
-            stats.records += 1
-            out = handler(event, number)
-            if out:
-                yield from out
+        decode_error = orjson.JSONDecodeError
+        for first_number, batch in line_batches(handle, skips):
+            number = first_number - 1
+            for line in batch:
+                number += 1
+                try:
+                    event = loads(line)
+                except decode_error as exc:
+                    if line.strip():
+                        skips.bad("malformed JSON", number, str(exc)[:80])
+                    continue
+                if type(event) is not dict:
+                    skips.bad("not a JSON object", number)
+                    continue
+                kind = event.get("event_type")
+                handler = handlers.get(kind)  # type: ignore[arg-type]
+                if handler is None:
+                    if not isinstance(kind, str):
+                        skips.bad("no event_type", number)
+                    else:
+                        skips.note(
+                            f"{kind} event (not read)"
+                            if kind in _KNOWN_TYPES
+                            else "other event type (not read)"
+                        )
+                    continue
+                stats.records += 1
+                out = handler(event, number)
+                if out:
+                    yield from out
         yield from self.flows.drain()
         yield from self.named.drain()
+
+    def _when(self, value: object) -> str | None:
+        """A time stamp as a string that compares in time order with the file's others: Suricata's
+        own fixed-width text when it is in the file's time zone (the usual case, no parsing), else
+        the same instant written in that zone."""
+        if type(value) is str and len(value) == _STAMP_LENGTH and value.endswith(self.zone):
+            return value
+        seconds = eve_time(value)
+        if seconds is None:
+            return None
+        if self.zone == "?":
+            if type(value) is str and len(value) == _STAMP_LENGTH and value[26] in "+-":
+                self.zone = value[26:]
+                return value
+            self.zone = "+0000"
+        sign = -1 if self.zone[0] == "-" else 1
+        zone = timezone(timedelta(seconds=sign * (int(self.zone[1:3]) * 3600 + int(self.zone[3:5]) * 60)))
+        try:
+            return datetime.fromtimestamp(seconds, zone).strftime("%Y-%m-%dT%H:%M:%S.%f") + self.zone
+        except (OverflowError, OSError, ValueError):
+            return None
 
     # ----------------------------------------------------------------- helpers
 
@@ -219,36 +257,64 @@ class _EveFile:
 
     # ----------------------------------------------------------------- event types
 
+    # flow, dns, http and tls events come by the million: their handlers key the contact tables
+    # on the raw JSON values and leave checking and normalising to the builders, which run once
+    # per distinct key; observations are de-duplicated on raw values before any decoding.
+
+    def _add(self, table: ContactTable, key: tuple, when: str | None, a: int, b: int, number: int) -> list:
+        try:
+            return table.add(key, when, when, a, b, number)
+        except TypeError:  # a list or object where a value belongs: unhashable
+            self.skips.bad("malformed values", number)
+            return []
+
+    def _once(self, key: tuple) -> bool:
+        """True the first time a raw combination of values is seen (bounded memory)."""
+        seen = self.raw_seen
+        try:
+            if key in seen:
+                return False
+        except TypeError:
+            return False
+        if len(seen) >= 200_000:
+            seen.clear()
+        seen.add(key)
+        return True
+
     def _flow(self, event: dict, number: int) -> list | None:
-        ends = self._ends(event, number)
-        flow = self._section(event, "flow", number)
-        if ends is None or flow is None:
+        flow = event.get("flow")
+        if type(flow) is not dict:
+            self.skips.bad("flow event without its 'flow' object", number)
             return None
-        port = port_text(event.get("dest_port"), event.get("proto"))
-        start = eve_time(flow.get("start"))
-        end = eve_time(flow.get("end"))
-        key = (ends[0], ends[1], port)
-        table = self.flows
-        out = table.add(
-            key, start, _int(flow.get("bytes_toserver")), _int(flow.get("bytes_toclient")), number
-        )
-        if end is not None and end != start:
-            entry = table.entries[key]
-            if entry[1] is None or end > entry[1]:
-                entry[1] = end
-        return out
+        get = flow.get
+        zone = self.zone
+        start, end = get("start"), get("end")
+        if not (type(start) is str and len(start) == _STAMP_LENGTH and start.endswith(zone)):
+            start = self._when(start)
+        if not (type(end) is str and len(end) == _STAMP_LENGTH and end.endswith(zone)):
+            end = self._when(end)
+        sent, received = get("bytes_toserver"), get("bytes_toclient")
+        if type(sent) is not int or sent < 0:
+            sent = 0
+        if type(received) is not int or received < 0:
+            received = 0
+        key = (event.get("src_ip"), event.get("dest_ip"), event.get("dest_port"), event.get("proto"))
+        try:
+            return self.flows.add(key, start, end, sent, received, number)
+        except TypeError:  # a list or object where a value belongs: unhashable
+            self.skips.bad("malformed values", number)
+            return None
 
     def _dns(self, event: dict, number: int) -> list | None:
-        ends = self._ends(event, number)
         dns = self._section(event, "dns", number)
-        if ends is None or dns is None:
+        if dns is None:
             return None
-        src, dest = ends
-        kind = dns.get("type")
-        answer = kind in ("answer", "response")
-        if event.get("src_port") in DNS_PORTS and event.get("dest_port") not in DNS_PORTS:
+        src, dest = event.get("src_ip"), event.get("dest_ip")
+        answer = dns.get("type") in ("answer", "response")
+        src_port, dest_port = event.get("src_port"), event.get("dest_port")
+        if src_port in DNS_PORTS and dest_port not in DNS_PORTS:
             client, server = dest, src
-        elif event.get("dest_port") in DNS_PORTS or not answer:
+        elif dest_port in DNS_PORTS or not answer:
             client, server = src, dest
         else:
             client, server = dest, src
@@ -260,11 +326,11 @@ class _EveFile:
         if not isinstance(name, str) or not name:
             self.skips.note("DNS event without a query name")
             return None
-        when = eve_time(event.get("timestamp"))
+        when = self._when(event.get("timestamp"))
         remotes = self._answers(dns) if answer else []
         out: list = []
         for remote in remotes or [None]:
-            out.extend(self.named.add(("dns", client, server, None, name, remote), when, 0, 0, number))
+            out.extend(self._add(self.named, ("dns", client, server, None, name, remote), when, 0, 0, number))
         return out
 
     @staticmethod
@@ -281,32 +347,43 @@ class _EveFile:
                     data = item.get("rdata")
                     if isinstance(data, str):
                         found.append(data)
-        grouped = dns.get("grouped")
-        if isinstance(grouped, dict):  # v2 "grouped"
-            for rrtype in ("A", "AAAA"):
-                items = grouped.get(rrtype)
-                if isinstance(items, list):
-                    found.extend(i for i in items[:MAX_ANSWERS] if isinstance(i, str))
+        if not found:
+            grouped = dns.get("grouped")
+            if isinstance(grouped, dict):  # v2 "grouped" alone
+                for rrtype in ("A", "AAAA"):
+                    items = grouped.get(rrtype)
+                    if isinstance(items, list):
+                        found.extend(i for i in items[:MAX_ANSWERS] if isinstance(i, str))
         out: list[str] = []
         for text in found:
-            address = normalise_ip(text)
+            address = _ip(text)
             if address is not None and address not in out:
                 out.append(address)
         return out[:MAX_ANSWERS]
 
     def _http(self, event: dict, number: int) -> list | None:
-        ends = self._ends(event, number)
         http = self._section(event, "http", number)
-        if ends is None or http is None:
+        if http is None:
             return None
-        client, server = ends
-        port = port_text(event.get("dest_port"), "tcp")
-        out: list = []
+        client, server, dest_port = event.get("src_ip"), event.get("dest_ip"), event.get("dest_port")
+        key = ("http", client, server, dest_port, http.get("hostname"), None)
+        out = self._add(
+            self.named, key, self._when(event.get("timestamp")), 0, _int(http.get("length")), number
+        )
+        headers = http.get("response_headers")
+        agent = http.get("http_user_agent") if USER_AGENT else None
+        custom = [(k, t) for k, t in _CUSTOM_FIELDS.items() if k in http]
+        if not headers and not agent and not custom:
+            return out
+        ends = self._ends(event, number)
+        if ends is None:
+            return out
+        out = [*out]
+        port = _port(dest_port, "tcp")
         place = f"line {number}"
         emit = self.emit
-        subject = Subject(server)
-        headers = http.get("response_headers")
-        if isinstance(headers, list):
+        subject = address_subject(ends[1])
+        if isinstance(headers, list) and self._once((server, dest_port, orjson.dumps(headers[:MAX_HEADERS]))):
             block = []
             for item in headers[:MAX_HEADERS]:
                 if not isinstance(item, dict):
@@ -320,33 +397,35 @@ class _EveFile:
                     emit.make(out, subject, target, value.strip(), place, port)
             if block:
                 emit.make(out, subject, "http.headers", "\r\n".join(block), place, port)
-        for key, target in _CUSTOM_FIELDS.items():
-            value = text_of(http.get(key))
+        for key_, target in custom:
+            value = text_of(http.get(key_))
             if value:
                 emit.make(out, subject, target, value.strip(), place, port)
-        if USER_AGENT:
-            emit.make(out, Subject(client), USER_AGENT, text_of(http.get("http_user_agent")), place)
-        name = text_of(http.get("hostname"))
-        key = ("http", client, server, port, name, None)
-        out.extend(self.named.add(key, eve_time(event.get("timestamp")), 0, _int(http.get("length")), number))
+        if agent and self._once((client, agent)):
+            emit.make(out, address_subject(ends[0]), USER_AGENT, text_of(agent), place)  # type: ignore[arg-type]
         return out
 
     def _tls(self, event: dict, number: int) -> list | None:
-        ends = self._ends(event, number)
         tls = self._section(event, "tls", number)
-        if ends is None or tls is None:
+        if tls is None:
             return None
-        client, server = ends
-        port = port_text(event.get("dest_port"), "tcp")
+        client, server, dest_port = event.get("src_ip"), event.get("dest_ip"), event.get("dest_port")
+        sni = tls.get("sni")
         out: list = []
-        place = f"line {number}"
-        self.emit.make(out, Subject(server), "tls.subject", text_of(tls.get("subject")), place, port)
-        issuer = text_of(tls.get("issuerdn")) or text_of(tls.get("issuer"))
-        self.emit.make(out, Subject(server), "tls.issuer", issuer, place, port)
-        sni = text_of(tls.get("sni"))
         if sni:
-            key = ("tls", client, server, port, sni, None)
-            out.extend(self.named.add(key, eve_time(event.get("timestamp")), 0, 0, number))
+            key = ("tls", client, server, dest_port, sni, None)
+            out = self._add(self.named, key, self._when(event.get("timestamp")), 0, 0, number)
+        subject, issuer = tls.get("subject"), tls.get("issuerdn") or tls.get("issuer")
+        if (subject or issuer) and self._once((server, dest_port, subject, issuer)):
+            address = _ip(server)
+            if address is None:
+                self.skips.bad("bad address", number, repr(server)[:60])
+                return out
+            out = [*out]
+            port = _port(dest_port, "tcp")
+            place = f"line {number}"
+            self.emit.make(out, address_subject(address), "tls.subject", text_of(subject), place, port)
+            self.emit.make(out, address_subject(address), "tls.issuer", text_of(issuer), place, port)
         return out
 
     def _ssh(self, event: dict, number: int) -> list | None:
@@ -404,21 +483,34 @@ class _EveFile:
 
     # ----------------------------------------------------------------- contact builders
 
+    def _pair(self, a: object, b: object, entry: Entry) -> tuple[str, str] | None:
+        """Both addresses of a contact key, normalised; a bad one skips the key's lines."""
+        first, second = _ip(a), _ip(b)
+        if first is None or second is None:
+            shown = repr(a if first is None else b)[:60]
+            self.skips.bad("bad address", entry[5], shown, count=entry[2])
+            return None
+        return first, second
+
     def _flow_contact(self, key: Hashable, entry: Entry) -> list[Contact]:
-        src, dest, port = key  # type: ignore[misc]
+        src_raw, dest_raw, dest_port, proto = key  # type: ignore[misc]
+        pair = self._pair(src_raw, dest_raw, entry)
+        if pair is None:
+            return []
+        src, dest = pair
         if orient(src, dest):
             local, remote, sent, received = src, dest, entry[3], entry[4]
         else:
             local, remote, sent, received = dest, src, entry[4], entry[3]
         return [
             Contact(
-                Subject(local),
+                address_subject(local),
                 "flow",
                 Provenance(self.label, f"line {entry[5]}"),
                 remote=remote,
-                port=port,
-                first_seen=iso_utc(entry[0]),
-                last_seen=iso_utc(entry[1]),
+                port=_port(dest_port, proto),
+                first_seen=iso_utc(eve_time(entry[0])),
+                last_seen=iso_utc(eve_time(entry[1])),
                 count=entry[2],
                 bytes_out=sent,
                 bytes_in=received,
@@ -426,22 +518,26 @@ class _EveFile:
         ]
 
     def _named_contact(self, key: Hashable, entry: Entry) -> list[Contact]:
-        kind, client, server, port, name, answer = key  # type: ignore[misc]
+        kind, client_raw, server_raw, dest_port, name, answer = key  # type: ignore[misc]
+        pair = self._pair(client_raw, server_raw, entry)
+        if pair is None:
+            return []
+        client, server = pair
         if not orient(client, server):
             return []  # a request from outside to a local server
-        normal = normalise_name(name)
+        normal = normalise_name(name) if isinstance(name, str) else None
         if kind == "dns" and normal is None:
             return []
         return [
             Contact(
-                Subject(client),
+                address_subject(client),
                 kind,
                 Provenance(self.label, f"line {entry[5]}"),
                 remote=answer if kind == "dns" else server,
                 name=normal,
-                port=port,
-                first_seen=iso_utc(entry[0]),
-                last_seen=iso_utc(entry[1]),
+                port=None if kind == "dns" else _port(dest_port, "tcp"),
+                first_seen=iso_utc(eve_time(entry[0])),
+                last_seen=iso_utc(eve_time(entry[1])),
                 count=entry[2],
                 bytes_out=entry[3],
                 bytes_in=entry[4],

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterator
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 
 import orjson
@@ -51,9 +52,10 @@ from custodiet.sources.logs import (
     Emitter,
     Entry,
     Skips,
+    address_subject,
     epoch,
     iso_utc,
-    lines,
+    line_batches,
     normalise_name,
     open_binary,
     orient,
@@ -322,16 +324,23 @@ def kind_from_name(file_name: str) -> str | None:
     return None
 
 
+# Kinds whose handlers take TSV values raw, unset and empty markers included (they check the
+# few text columns themselves): the rows of these logs are counted in millions.
+RAW_KINDS = frozenset({"conn", "dns", "http", "ssl"})
+
+
 class _Spec:
     """How to read rows of one log kind: the handler and the columns it wants."""
 
-    __slots__ = ("handler", "index", "kind", "names")
+    __slots__ = ("getter", "handler", "index", "kind", "names")
 
     def __init__(self, kind: str, handler: Handler, names: tuple[str, ...], index: list[int] | None) -> None:
         self.kind = kind
         self.handler = handler
         self.names = names
         self.index = index  # TSV column positions (len(header) for absent columns)
+        # For raw kinds, one C call picks the columns out of a split row.
+        self.getter = itemgetter(*index) if index and kind in RAW_KINDS and len(index) > 1 else None
 
 
 class _ZeekFile:
@@ -360,40 +369,63 @@ class _ZeekFile:
         # certificates and contacts
         self.certs: dict[str, tuple[str | None, str | None, Provenance]] = {}
         self.sibling_read = False
-        self.tables = {
-            "flow": ContactTable(self._flow_contact, stats),
-            "dns": ContactTable(self._dns_contacts, stats),
-            "http": ContactTable(self._http_contact, stats),
-            "tls": ContactTable(self._tls_contact, stats),
-        }
+        self.raw_seen: set = set()
+        self.flows = ContactTable(self._flow_contact, stats)
+        self.dns_table = ContactTable(self._dns_contacts, stats)
+        self.http_table = ContactTable(self._http_contact, stats)
+        self.tls_table = ContactTable(self._tls_contact, stats)
+        self.tables = (self.flows, self.dns_table, self.http_table, self.tls_table)
 
     # ----------------------------------------------------------------- line loop
 
     def run(self, handle) -> Iterator[Observation | Contact]:  # type: ignore[no-untyped-def]
         stats = self.stats
         saw_data = False
-        for number, line in lines(handle, self.skips):
-            if not line:
-                continue
-            first = line[:1]
-            if first == b"#":
-                self._header(line, number)
-                continue
-            if first == b"{":
-                spec, values = self._json_row(line, number)
-            elif self.tsv is None and not saw_data and line.startswith(b"ts\t"):
-                self._fields(line.split(b"\t"), number)  # headerless TSV (tsv=T): a row of names
-                continue
-            else:
-                spec, values = self._tsv_row(line, number)
-            saw_data = True
-            if spec is None:
-                continue
-            stats.records += 1
-            out = spec.handler(values, number)
-            if out:
-                yield from out
-        for table in self.tables.values():
+        spec, sep, width, nulls = self.tsv, self.sep, self.tsv_width, self.nulls
+        for first_number, batch in line_batches(handle, self.skips):
+            number = first_number - 1
+            for line in batch:
+                number += 1
+                if not line:
+                    continue
+                first = line[0]
+                if first == 0x23:  # "#": a header line
+                    self._header(line, number)
+                    spec, sep, width, nulls = self.tsv, self.sep, self.tsv_width, self.nulls
+                    continue
+                if first == 0x7B or (spec is None and self.json_specs):  # "{": JSON, or a broken JSON line
+                    json_spec, values = self._json_row(line, number)
+                    saw_data = True
+                    if json_spec is None:
+                        continue
+                    stats.records += 1
+                    out = json_spec.handler(values, number)
+                elif spec is None:
+                    if not saw_data and line.startswith(b"ts\t"):
+                        self._fields(line.split(b"\t"), number)  # headerless TSV (tsv=T): a row of names
+                        spec, width = self.tsv, self.tsv_width
+                    else:
+                        self.skips.bad("data line before a #fields header", number)
+                    continue
+                else:
+                    saw_data = True
+                    row: list = line.split(sep)
+                    if len(row) != width:
+                        self.skips.bad(
+                            "wrong number of fields", number, f"{len(row)}, the header has {width}"
+                        )
+                        continue
+                    row.append(None)  # what absent columns point at
+                    getter = spec.getter
+                    if getter is not None:
+                        values = getter(row)
+                    else:
+                        values = [None if (v := row[i]) in nulls else v for i in spec.index]  # type: ignore[union-attr]
+                    stats.records += 1
+                    out = spec.handler(values, number)
+                if out:
+                    yield from out
+        for table in self.tables:
             yield from table.drain()
 
     def _header(self, line: bytes, number: int) -> None:
@@ -435,19 +467,6 @@ class _ZeekFile:
             names = ()
             handler = self._other_log(kind)
         return _Spec(kind or "?", handler, names, index_of(names) if index_of else None)
-
-    def _tsv_row(self, line: bytes, number: int) -> tuple[_Spec | None, list]:
-        spec = self.tsv
-        if spec is None:
-            self.skips.bad("data line before a #fields header", number)
-            return None, []
-        row: list = line.split(self.sep)
-        if len(row) != self.tsv_width:
-            self.skips.bad("wrong number of fields", number, f"{len(row)}, the header has {self.tsv_width}")
-            return None, []
-        row.append(None)  # what absent columns point at
-        nulls = self.nulls
-        return spec, [None if (v := row[i]) in nulls else v for i in spec.index]  # type: ignore[union-attr]
 
     def _json_row(self, line: bytes, number: int) -> tuple[_Spec | None, list]:
         try:
@@ -492,50 +511,100 @@ class _ZeekFile:
             return None
         return a, b
 
+    # The traffic logs (conn, dns, http, ssl) have millions of rows: their handlers key the
+    # contact table on the raw column values and leave decoding and checking to the builders,
+    # which run once per distinct key.
+
+    def _add(
+        self, table: ContactTable, key: tuple, ts: object, sent: object, received: object, number: int
+    ) -> list:
+        try:
+            when = float(ts)  # type: ignore[arg-type]  # TSV bytes and JSON numbers
+        except (TypeError, ValueError):
+            when = _time(ts)
+        try:
+            a = int(sent) if sent is not None else 0  # type: ignore[call-overload]
+            b = int(received) if received is not None else 0  # type: ignore[call-overload]
+        except (TypeError, ValueError):
+            a, b = _int(sent), _int(received)
+        try:
+            return table.add(key, when, when, a, b, number)
+        except TypeError:  # a JSON list or object where a value belongs: unhashable
+            self.skips.bad("malformed values", number)
+            return []
+
+    def _once(self, key: tuple) -> bool:
+        """True the first time a raw (address, text...) combination is seen (bounded memory)."""
+        seen = self.raw_seen
+        try:
+            if key in seen:
+                return False
+        except TypeError:
+            return False
+        if len(seen) >= 200_000:
+            seen.clear()
+        seen.add(key)
+        return True
+
     def _conn(self, v: list, number: int) -> list | None:
         ts, oh, rh, rp, proto, ob, rb, lo, lr = v
-        pair = self._addresses(oh, rh, number)
-        if pair is None:
-            return None
-        key = (pair[0], pair[1], _port(rp, proto), _bool(lo), _bool(lr))
-        return self.tables["flow"].add(key, _time(ts), _int(ob), _int(rb), number)
+        return self._add(self.flows, (oh, rh, rp, proto, lo, lr), ts, ob, rb, number)
 
     def _dns(self, v: list, number: int) -> list | None:
         ts, oh, rh, query, answers = v
-        pair = self._addresses(oh, rh, number)
-        if pair is None:
-            return None
-        name = _text(query)
-        if not name:
+        if query is None or (type(query) is bytes and query in self.nulls):
             self.skips.note("DNS entry without a query name")
             return None
-        key = (pair[0], pair[1], name, tuple(self._list(answers)[:MAX_ANSWERS]))
-        return self.tables["dns"].add(key, _time(ts), 0, 0, number)
+        if isinstance(answers, list):
+            answers = tuple(answers[:MAX_ANSWERS])
+        return self._add(self.dns_table, (oh, rh, query, answers), ts, 0, 0, number)
 
     def _http(self, v: list, number: int) -> list | None:
         ts, oh, rh, rp, host, agent, server, sent, received = v
-        pair = self._addresses(oh, rh, number)
-        if pair is None:
-            return None
-        port = _port(rp, "tcp")
-        out: list = []
-        place = self._place(number)
-        if server is not None:
-            self.emit.make(out, Subject(pair[1]), "http.server", _text(server), place, port)
-        if agent is not None and USER_AGENT:
-            self.emit.make(out, Subject(pair[0]), USER_AGENT, _text(agent), place)
-        key = (pair[0], pair[1], port, _text(host))
-        out.extend(self.tables["http"].add(key, _time(ts), _int(sent), _int(received), number))
+        nulls = self.nulls
+        out = self._add(self.http_table, (oh, rh, rp, host), ts, sent, received, number)
+        if (
+            server is not None
+            and not (type(server) is bytes and server in nulls)
+            and self._once((rh, rp, server))
+        ):
+            address = _ip(rh)
+            if address is not None:
+                out = [*out]
+                self.emit.make(
+                    out, Subject(address), "http.server", _text(server), self._place(number), _port(rp, "tcp")
+                )
+        if (
+            agent is not None
+            and USER_AGENT
+            and not (type(agent) is bytes and agent in nulls)
+            and self._once((oh, agent))
+        ):
+            address = _ip(oh)
+            if address is not None:
+                out = [*out]
+                self.emit.make(out, Subject(address), USER_AGENT, _text(agent), self._place(number))
         return out
 
     def _ssl(self, v: list, number: int) -> list | None:
         ts, oh, rh, rp, sni, subject, issuer, fps, fuids = v
-        pair = self._addresses(oh, rh, number)
-        if pair is None:
-            return None
+        nulls = self.nulls
+        sni, subject, issuer, fps, fuids = (
+            None if type(x) is bytes and x in nulls else x for x in (sni, subject, issuer, fps, fuids)
+        )
+        out = self._add(self.tls_table, (oh, rh, rp, sni), ts, 0, 0, number) if sni is not None else []
+        chain_key = fps if fps is not None else fuids
+        if (subject is None and issuer is None and chain_key is None) or not self._once(
+            (rh, rp, subject, issuer, chain_key if not isinstance(chain_key, list) else tuple(chain_key[:1]))
+        ):
+            return out
+        address = _ip(rh)
+        if address is None:
+            self.skips.bad("bad address", number, repr(rh)[:60])
+            return out
+        out = [*out]
         port = _port(rp, "tcp")
-        out: list = []
-        server = Subject(pair[1])
+        server = Subject(address)
         subject_text, issuer_text = _text(subject), _text(issuer)
         if subject_text or issuer_text:
             place = self._place(number)
@@ -545,9 +614,6 @@ class _ZeekFile:
             chain = self._list(fps) or self._list(fuids)
             if chain:
                 self._cert_of(out, server, chain[0], port, number)
-        name = _text(sni)
-        if name:
-            out.extend(self.tables["tls"].add((pair[0], pair[1], port, name), _time(ts), 0, 0, number))
         return out
 
     def _cert_of(self, out: list, server: Subject, key: str, port: str | None, number: int) -> None:
@@ -730,8 +796,10 @@ class _ZeekFile:
         if value is None:
             return []
         if isinstance(value, bytes):
+            if value in self.nulls:
+                return []
             return [t for t in (_text(p) for p in value.split(self.set_sep)) if t]
-        if isinstance(value, list):
+        if isinstance(value, (list, tuple)):
             return [t for t in (_text(p) for p in value[:256]) if t]
         text = _text(value)
         return [text] if text else []
@@ -741,43 +809,60 @@ class _ZeekFile:
     def _provenance(self, entry: Entry) -> Provenance:
         return Provenance(self.label, f"line {entry[5]}")
 
+    def _pair(self, a: object, b: object, entry: Entry) -> tuple[str, str] | None:
+        """Both addresses of a contact key, normalised; a bad one skips the key's lines."""
+        first, second = _ip(a), _ip(b)
+        if first is None or second is None:
+            shown = repr(a if first is None else b)[:60]
+            self.skips.bad("bad address", entry[5], shown, count=entry[2])
+            return None
+        return first, second
+
     def _flow_contact(self, key: Hashable, entry: Entry) -> list[Contact]:
-        orig, resp, port, local_orig, local_resp = key  # type: ignore[misc]
-        if orient(orig, resp, local_orig, local_resp):
+        oh, rh, rp, proto, lo, lr = key  # type: ignore[misc]
+        pair = self._pair(oh, rh, entry)
+        if pair is None:
+            return []
+        orig, resp = pair
+        if orient(orig, resp, _bool(lo), _bool(lr)):
             local, remote, sent, received = orig, resp, entry[3], entry[4]
         else:
             local, remote, sent, received = resp, orig, entry[4], entry[3]
         return [
             Contact(
-                Subject(local),
+                address_subject(local),
                 "flow",
                 self._provenance(entry),
                 remote=remote,
-                port=port,
+                port=_port(rp, proto),
                 first_seen=iso_utc(entry[0]),
                 last_seen=iso_utc(entry[1]),
                 count=entry[2],
-                bytes_out=sent,
-                bytes_in=received,
+                bytes_out=max(sent, 0),
+                bytes_in=max(received, 0),
             )
         ]
 
     def _dns_contacts(self, key: Hashable, entry: Entry) -> list[Contact]:
-        client, server, query, answers = key  # type: ignore[misc]
+        oh, rh, query, answers = key  # type: ignore[misc]
+        pair = self._pair(oh, rh, entry)
+        if pair is None:
+            return []
+        client, server = pair
         if not orient(client, server):
             return []  # a query from outside to a local server: not a local device's contact
-        name = normalise_name(query)
-        if name is None:
+        name = normalise_name(_text(query))
+        if name is None or name == "-":
             return []
         remotes: list[str | None] = []
-        for answer in answers:
+        for answer in self._list(answers)[:MAX_ANSWERS]:
             address = normalise_ip(answer)
             if address is not None and address not in remotes:
                 remotes.append(address)
         first, last = iso_utc(entry[0]), iso_utc(entry[1])
         return [
             Contact(
-                Subject(client),
+                address_subject(client),
                 "dns",
                 self._provenance(entry),
                 remote=remote,
@@ -790,22 +875,28 @@ class _ZeekFile:
         ]
 
     def _named_contact(self, kind: str, key: Hashable, entry: Entry) -> list[Contact]:
-        client, server, port, host = key  # type: ignore[misc]
+        oh, rh, rp, host = key  # type: ignore[misc]
+        pair = self._pair(oh, rh, entry)
+        if pair is None:
+            return []
+        client, server = pair
         if not orient(client, server):
             return []  # a request from outside to a local server
         return [
             Contact(
-                Subject(client),
+                address_subject(client),
                 kind,
                 self._provenance(entry),
                 remote=server,
-                name=normalise_name(host),
-                port=port,
+                name=normalise_name(_text(host))
+                if not (type(host) is bytes and host in self.nulls)
+                else None,
+                port=_port(rp, "tcp"),
                 first_seen=iso_utc(entry[0]),
                 last_seen=iso_utc(entry[1]),
                 count=entry[2],
-                bytes_out=entry[3],
-                bytes_in=entry[4],
+                bytes_out=max(entry[3], 0),
+                bytes_in=max(entry[4], 0),
             )
         ]
 
