@@ -75,8 +75,8 @@ def make_cert(directory: Path) -> tuple[Path, Path]:
     subject = "".join(f"/{k}={v}" for k, v in TLS_SUBJECT)
     cert, key = directory / "cert.pem", directory / "key.pem"
     subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert)]
-        + ["-days", "30", "-subj", subject],
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
+         "-days", "30", "-subj", subject],  # fmt: skip
         check=True,
         capture_output=True,
         timeout=60,

@@ -96,8 +96,8 @@ def test_real_suricata_on_a_capture_of_real_sessions(tmp_path: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()
     proc = subprocess.run(
-        ["suricata", "-r", str(pcap), "-l", str(out), "-c", str(config), "-k", "none", "-S", "/dev/null"]
-        + ["--runmode", "single"],
+        ["suricata", "-r", str(pcap), "-l", str(out), "-c", str(config), "-k", "none", "-S", "/dev/null",
+         "--runmode", "single"],  # fmt: skip
         capture_output=True,
         timeout=300,
         check=False,

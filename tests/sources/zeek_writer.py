@@ -195,7 +195,7 @@ def _conn_row(c, local_orig: bool | None = None) -> dict:  # type: ignore[no-unt
     return {
         "ts": c.start, "uid": uid(), "id.orig_h": c.orig_h, "id.orig_p": c.orig_p, "id.resp_h": c.resp_h,
         "id.resp_p": c.resp_p, "proto": c.proto, "service": c.service, "duration": c.end - c.start,
-        "orig_bytes": c.orig_bytes, "resp_bytes": c.resp_bytes, "conn_state": "SF" if c.proto == "tcp" else "SF",
+        "orig_bytes": c.orig_bytes, "resp_bytes": c.resp_bytes, "conn_state": "SF",
         "local_orig": local_orig, "local_resp": None, "missed_bytes": 0, "history": "ShADadFf",
         "orig_pkts": 5, "orig_ip_bytes": c.orig_bytes + 260, "resp_pkts": 4, "resp_ip_bytes": c.resp_bytes + 208,
         "tunnel_parents": set(),
