@@ -75,8 +75,22 @@ def make_cert(directory: Path) -> tuple[Path, Path]:
     subject = "".join(f"/{k}={v}" for k, v in TLS_SUBJECT)
     cert, key = directory / "cert.pem", directory / "key.pem"
     subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
-         "-days", "30", "-subj", subject],  # fmt: skip
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+            "-days",
+            "30",
+            "-subj",
+            subject,
+        ],
         check=True,
         capture_output=True,
         timeout=60,
@@ -148,7 +162,9 @@ def _http(s: Sessions) -> None:
     client.close()
     thread.join(5)
     server.close()
-    s.conns["http"] = Conn("tcp", s.client, port, s.server, 8080, "http", start, time.time(), len(request), len(got))
+    s.conns["http"] = Conn(
+        "tcp", s.client, port, s.server, 8080, "http", start, time.time(), len(request), len(got)
+    )
 
 
 def _tls(s: Sessions, cert: Path, key: Path) -> None:
@@ -258,7 +274,9 @@ def _dns(s: Sessions) -> None:
     client.close()
     thread.join(5)
     server.close()
-    s.conns["dns"] = Conn("udp", s.client, port, s.server, 53, "dns", start, time.time(), len(query), sizes["reply"])
+    s.conns["dns"] = Conn(
+        "udp", s.client, port, s.server, 53, "dns", start, time.time(), len(query), sizes["reply"]
+    )
 
 
 def _ssh(s: Sessions) -> None:
@@ -321,7 +339,9 @@ def _dhcp(s: Sessions) -> None:
     client.recvfrom(1024)
     client.close()
     server.close()
-    s.conns["dhcp"] = Conn("udp", s.client, 68, s.server, 67, "dhcp", start, time.time(), len(request), len(ack))
+    s.conns["dhcp"] = Conn(
+        "udp", s.client, 68, s.server, 67, "dhcp", start, time.time(), len(request), len(ack)
+    )
     s.dhcp = True
 
 

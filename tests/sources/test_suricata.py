@@ -96,8 +96,21 @@ def test_real_suricata_on_a_capture_of_real_sessions(tmp_path: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()
     proc = subprocess.run(
-        ["suricata", "-r", str(pcap), "-l", str(out), "-c", str(config), "-k", "none", "-S", "/dev/null",
-         "--runmode", "single"],  # fmt: skip
+        [
+            "suricata",
+            "-r",
+            str(pcap),
+            "-l",
+            str(out),
+            "-c",
+            str(config),
+            "-k",
+            "none",
+            "-S",
+            "/dev/null",
+            "--runmode",
+            "single",
+        ],
         capture_output=True,
         timeout=300,
         check=False,
@@ -132,7 +145,9 @@ def test_real_suricata_on_a_capture_of_real_sessions(tmp_path: Path) -> None:
         flow = flows[port]
         assert (flow.subject, flow.remote, flow.count) == (Subject(client), server, 1)
         assert flow.bytes_out > conn.orig_bytes and flow.bytes_in > conn.resp_bytes
-        assert abs(seconds(flow.first_seen) - conn.start) < 2 and seconds(flow.last_seen) >= seconds(flow.first_seen)
+        assert abs(seconds(flow.first_seen) - conn.start) < 2 and seconds(flow.last_seen) >= seconds(
+            flow.first_seen
+        )
     if not ls.privileged():
         return
     # DNS: the query and its answer
@@ -175,7 +190,9 @@ def test_eve_formats() -> None:
     ]
     assert {c.subject for c in contacts if c.kind == "dns"} == {client}
     http = [c for c in contacts if c.kind == "http"]
-    assert [(c.subject, c.name, c.remote, c.port) for c in http] == [(client, None, "192.168.10.30", "80/tcp")]
+    assert [(c.subject, c.name, c.remote, c.port) for c in http] == [
+        (client, None, "192.168.10.30", "80/tcp")
+    ]
     got = {(o.field, o.text, o.port) for o in observations if o.subject.address == "192.168.10.30"}
     assert got == {
         ("http.server", "uc-httpd 1.0.0", "80/tcp"),

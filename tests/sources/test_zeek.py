@@ -64,7 +64,10 @@ def test_session_logs(sessions: ls.Sessions, tmp_path: Path, mode: str) -> None:
     assert flow.first_seen == flow.last_seen == iso(http.start)
     assert flow.provenance.place.startswith("line ") and flow.provenance.file == files["conn"].name
     tls = by_port["8443/tcp"]
-    assert (tls.bytes_out, tls.bytes_in) == (sessions.conns["ssl"].orig_bytes, sessions.conns["ssl"].resp_bytes)
+    assert (tls.bytes_out, tls.bytes_in) == (
+        sessions.conns["ssl"].orig_bytes,
+        sessions.conns["ssl"].resp_bytes,
+    )
     assert tls.bytes_out > 100 and tls.bytes_in > 500  # a real handshake with a certificate
 
     # http.log: a contact for the Host (lower case, port dropped); the client's User-Agent
@@ -108,7 +111,10 @@ def test_session_logs(sessions: ls.Sessions, tmp_path: Path, mode: str) -> None:
         ("dns", Subject(client), ls.DNS_NAME, ls.DNS_ANSWER, None)
     ]
     dns = by_port["53/udp"]
-    assert (dns.bytes_out, dns.bytes_in) == (sessions.conns["dns"].orig_bytes, sessions.conns["dns"].resp_bytes)
+    assert (dns.bytes_out, dns.bytes_in) == (
+        sessions.conns["dns"].orig_bytes,
+        sessions.conns["dns"].resp_bytes,
+    )
     # ssh.log and SSH::SERVER software
     observations, _, _ = read_all(files["ssh"])
     assert {(o.subject.address, o.text, o.port) for o in observations} == {
@@ -184,7 +190,9 @@ def test_flows_aggregate_and_find_the_local_side(tmp_path: Path) -> None:
 
 def test_contact_table_is_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(logs, "MAX_CONTACT_KEYS", 2)
-    rows = conn_rows([(1700000000.0 + i, "10.0.0.1", f"203.0.113.{i % 3}", 443, 1, 1, None) for i in range(7)])
+    rows = conn_rows(
+        [(1700000000.0 + i, "10.0.0.1", f"203.0.113.{i % 3}", 443, 1, 1, None) for i in range(7)]
+    )
     _, contacts, _ = read_all(write_tsv(tmp_path / "conn.log", "conn", rows))
     assert sum(c.count for c in contacts) == 7
     assert {c.remote for c in contacts} == {"203.0.113.0", "203.0.113.1", "203.0.113.2"}
@@ -198,13 +206,19 @@ def test_tsv_format_details() -> None:
     assert stats.records == 4
     assert stats.skipped == {"wrong number of fields": 1, "bad address": 1}
     http = [c for c in contacts if c.kind == "http"]
-    assert [(c.name, c.port, c.bytes_out, c.bytes_in) for c in http] == [("cam.example.test", "80/tcp", 0, 1234)]
+    assert [(c.name, c.port, c.bytes_out, c.bytes_in) for c in http] == [
+        ("cam.example.test", "80/tcp", 0, 1234)
+    ]
     if zeek.USER_AGENT:
         # \x09 is an escaped tab inside the value, \xe6\x97\xa5 a UTF-8 character Zeek escaped
         assert [o.text for o in observations] == ["Agent\twith tab \u65e5"]
     dns = sorted((c.name, c.remote) for c in contacts if c.kind == "dns")
     # a set of answers split on the set separator; "(empty)" answers give the name alone
-    assert dns == [("a.example.test", "192.0.2.80"), ("a.example.test", "2001:db8::80"), ("b.example.test", None)]
+    assert dns == [
+        ("a.example.test", "192.0.2.80"),
+        ("a.example.test", "2001:db8::80"),
+        ("b.example.test", None),
+    ]
 
 
 def test_strict_names_file_and_line() -> None:
@@ -243,7 +257,11 @@ def test_json_variants(tmp_path: Path) -> None:
         "[1, 2]\n"
     )
     observations, contacts, stats = read_all(path)
-    assert stats.skipped == {"Zeek files.log entry (not read)": 1, "malformed JSON": 1, "not a JSON object": 1}
+    assert stats.skipped == {
+        "Zeek files.log entry (not read)": 1,
+        "malformed JSON": 1,
+        "not a JSON object": 1,
+    }
     flow = next(c for c in contacts if c.kind == "flow")
     assert flow.first_seen == "2024-05-01T12:00:00.250000Z"
     tls = next(c for c in contacts if c.kind == "tls")
@@ -268,7 +286,9 @@ def test_ssl_log_with_subjects_and_dhcp_software(tmp_path: Path) -> None:
         ("tls.subject", "OU=DAHUATECH,O=DAHUA,L=HANGZHOU,ST=ZHEJIANG,C=CN,CN=192.168.1.108", "443/tcp"),
         ("tls.issuer", "O=DahuaTech, Inc,CN=Root", "443/tcp"),
     }
-    rows = [{"ts": 1.0, "uids": {"C1"}, "mac": "00:11:22:aa:bb:cc", "host_name": "printer", "msg_types": ["ACK"]}]
+    rows = [
+        {"ts": 1.0, "uids": {"C1"}, "mac": "00:11:22:aa:bb:cc", "host_name": "printer", "msg_types": ["ACK"]}
+    ]
     observations, _, _ = read_all(write_tsv(tmp_path / "dhcp.log", "dhcp", rows))
     assert {(o.subject, o.field, o.text) for o in observations} == {
         (Subject(None, "00:11:22:AA:BB:CC"), "mac", "00:11:22:AA:BB:CC"),
@@ -283,7 +303,9 @@ def test_gzip_logs_are_read_and_detected(sessions: ls.Sessions, tmp_path: Path) 
     assert detect_format(packed, packed.name) == "zeek"
     _, plain, _ = read_all(files["conn"])
     _, unpacked, _ = read_all(packed)
-    assert {(c.remote, c.port, c.bytes_out) for c in plain} == {(c.remote, c.port, c.bytes_out) for c in unpacked}
+    assert {(c.remote, c.port, c.bytes_out) for c in plain} == {
+        (c.remote, c.port, c.bytes_out) for c in unpacked
+    }
     broken = tmp_path / "broken.log.gz"
     broken.write_bytes(gzip.compress(files["conn"].read_bytes())[:-40])
     with pytest.raises(InputError, match="read failed"):
