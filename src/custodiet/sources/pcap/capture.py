@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import socket
 import struct
+from collections import OrderedDict
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
@@ -38,12 +39,12 @@ from custodiet.sources.pcap.reader import Framer
 from custodiet.sources.text import normalise_ip
 
 MAX_CONNECTIONS = 200_000  # live connections; the least recently active are evicted beyond it
-MAX_AGGREGATES = 200_000  # contacts being aggregated; the oldest are emitted early beyond it
+MAX_AGGREGATES = 100_000  # contacts being aggregated; the oldest are emitted early beyond it
 MAX_OBSERVATIONS = 100_000  # distinct observations held before a batch is emitted
 MAX_HOSTS = 65_536  # local addresses whose MAC is tracked
 MAX_SOURCES = 262_144  # source-address -> MAC cache (cleared when full)
 MAX_DNS_PENDING = 50_000  # DNS queries waiting for their answer
-REASSEMBLY_BUDGET = 64 << 20  # bytes held in all stream buffers together
+REASSEMBLY_BUDGET = 48 << 20  # bytes held in all stream buffers together
 
 # Reasons counted in stats.skipped that are not faults of the file: strict mode does not
 # turn them into errors.
@@ -100,9 +101,20 @@ def is_unicast(ip: bytes) -> bool:
     return ip[0] != 0xFF and ip != b"\x00" * 16
 
 
+_IP_TEXT: dict[bytes, str] = {}
+_SECONDS: dict[int, str] = {}
+
+
 def ip_text(ip: bytes) -> str:
-    text = socket.inet_ntop(socket.AF_INET if len(ip) == 4 else socket.AF_INET6, ip)
-    return normalise_ip(text) or text
+    """An address as normalised text (cached: the same addresses come back all the time)."""
+    text = _IP_TEXT.get(ip)
+    if text is None:
+        raw = socket.inet_ntop(socket.AF_INET if len(ip) == 4 else socket.AF_INET6, ip)
+        text = normalise_ip(raw) or raw
+        if len(_IP_TEXT) >= 65536:
+            _IP_TEXT.clear()
+        _IP_TEXT[ip] = text
+    return text
 
 
 def mac_text(mac: bytes) -> str:
@@ -110,8 +122,38 @@ def mac_text(mac: bytes) -> str:
 
 
 def iso(ts: float) -> str:
-    moment = datetime.fromtimestamp(ts, UTC)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond:06d}Z"
+    """ISO 8601 UTC with microseconds ("2024-05-01T12:00:00.000001Z")."""
+    second = int(ts // 1)
+    prefix = _SECONDS.get(second)
+    if prefix is None:
+        if len(_SECONDS) >= 4096:
+            _SECONDS.clear()
+        try:
+            prefix = datetime.fromtimestamp(second, UTC).strftime("%Y-%m-%dT%H:%M:%S.")
+        except (OverflowError, OSError, ValueError):
+            prefix = "1970-01-01T00:00:00."
+        _SECONDS[second] = prefix
+    micro = min(int((ts - second) * 1e6 + 0.5), 999_999)
+    return f"{prefix}{micro:06d}Z"
+
+
+_PORTS: dict[tuple[int, int], str] = {}
+
+
+def port_text(port: int, proto: int) -> str:
+    """ "80/tcp" (cached: a handful of ports make most of the traffic)."""
+    text = _PORTS.get((port, proto))
+    if text is None:
+        text = f"{port}/{'tcp' if proto == _TCP else 'udp'}"
+        if len(_PORTS) < 65536:
+            _PORTS[(port, proto)] = text
+    return text
+
+
+# A stream that is not read (nothing worth reading in it, or no budget left for it): shared, so
+# that a million such connections cost no stream objects.
+_IGNORED = Stream(0, 0)
+_IGNORED.done = True
 
 
 class StrictStop(Exception):
@@ -131,16 +173,19 @@ class Capture:
         self.stats = stats
         self.strict = options.strict
         self.frame = 0
-        self.conns: dict[tuple[bytes, bytes, int, int, int], Conn] = {}
-        self.aggregates: dict[tuple, list] = {}
+        # OrderedDicts where the oldest entry leaves first: a plain dict emptied from its front
+        # slows down (its iterator walks every deleted slot), an OrderedDict pops in O(1).
+        self.conns: OrderedDict[tuple[bytes, bytes, int, int, int], Conn] = OrderedDict()
+        self.aggregates: OrderedDict[tuple, list] = OrderedDict()
         self.observations: dict[tuple, int] = {}  # (ip, mac, field, port, text) -> frame
         self.sources: dict[bytes, bytes] = {}  # source IP -> last source MAC seen
         self.hosts: dict[bytes, list] = {}  # local IP -> [mac, frame, conflicting]
         self.mac_hosts: dict[bytes, set[bytes]] = {}  # MAC -> local IPv4 addresses (capped)
         self.leases: dict[bytes, bytes] = {}  # MAC -> address from a DHCP ACK
-        self.dns_pending: dict[tuple, tuple[str, int, float]] = {}
+        self.dns_pending: OrderedDict[tuple, tuple[str, int, float]] = OrderedDict()
         self.emitted_macs: set[tuple[bytes, bytes]] = set()
         self.buffered = 0
+        self.interned: dict[bytes, bytes] = {}
         self.out: list[Observation | Contact] = []
         self.places: dict[int, Provenance] = {}
 
@@ -192,8 +237,8 @@ class Capture:
             agg[2] += 1
 
     def evict_aggregate(self) -> None:
-        key = next(iter(self.aggregates))
-        self.out.append(self.make_contact(key, self.aggregates.pop(key)))
+        key, agg = self.aggregates.popitem(last=False)
+        self.out.append(self.make_contact(key, agg))
         self.skip("contact emitted early (table full)")
 
     # ------------------------------------------------------------------------- MACs
@@ -330,8 +375,7 @@ class Capture:
         """Second chance: the first connection not touched since the last pass goes."""
         conns = self.conns
         while True:
-            key = next(iter(conns))
-            conn = conns.pop(key)
+            key, conn = conns.popitem(last=False)
             if conn.touched:
                 conn.touched = False
                 conns[key] = conn
@@ -353,8 +397,7 @@ class Capture:
             local, remote, bytes_out, bytes_in = conn.a_ip, conn.b_ip, conn.ba, conn.bb
         if not (is_unicast(local) and is_unicast(remote)):
             return
-        port = f"{conn.b_port}/{'tcp' if conn.proto == _TCP else 'udp'}"
-        key = ("flow", local, remote, None, port)
+        key = ("flow", local, remote, None, port_text(conn.b_port, conn.proto))
         agg = self.aggregates.get(key)
         packets = conn.pa + conn.pb
         if agg is None:
@@ -384,8 +427,7 @@ class Capture:
             if stream is None:
                 if self.buffered >= REASSEMBLY_BUDGET:
                     self.skip("reassembly budget reached")
-                    stream = Stream(seq, self.frame)
-                    stream.done = True
+                    stream = _IGNORED
                 else:
                     isn = conn.isn_a if fwd else conn.isn_b
                     stream = Stream(isn if isn is not None else seq, self.frame)
@@ -421,6 +463,7 @@ class Capture:
             stream.kind = classify(data, conn.a_port if sender_is_a else conn.b_port)
             if stream.kind is None:
                 self.buffered -= stream.release()
+                self.ignore(conn, stream)
                 return
         if cut:
             stream.cut = True
@@ -429,12 +472,21 @@ class Capture:
         elif stream.full or ready(stream.kind, bytes(data)):
             self.finalize(conn, stream, sender_is_a)
 
+    @staticmethod
+    def ignore(conn: Conn, stream: Stream) -> None:
+        """Replace a finished stream by the shared ignored one (fewer objects per connection)."""
+        if conn.sa is stream:
+            conn.sa = _IGNORED
+        elif conn.sb is stream:
+            conn.sb = _IGNORED
+
     def finalize(self, conn: Conn, stream: Stream, sender_is_a: bool) -> None:
         """Read what a stream holds, once, and release it."""
         kind = stream.kind
         data = bytes(stream.data)
         frame = stream.frame
         self.buffered -= stream.release()
+        self.ignore(conn, stream)
         if kind is None:
             if len(data) < 8:
                 kind = classify(data, conn.a_port if sender_is_a else conn.b_port)
@@ -547,8 +599,7 @@ class Capture:
             if dport == 53 and msg.qname:
                 pending = self.dns_pending
                 if len(pending) >= MAX_DNS_PENDING:
-                    old = next(iter(pending))
-                    qname, frame, when = pending.pop(old)
+                    old, (qname, frame, when) = pending.popitem(last=False)
                     saved, self.frame = self.frame, frame
                     self.contact("dns", old[0], None, qname, None, when)
                     self.frame = saved

@@ -39,7 +39,7 @@ def split_head(data: bytes) -> tuple[list[str], list[tuple[str, str]], int]:
     has not ended in the bytes given (the lines are then what there is)."""
     end = head_end(data)
     raw = data[: end if end >= 0 else MAX_HEAD]
-    lines = [decode(line.rstrip(b"\r")) for line in raw.split(b"\n")]
+    lines = [line.rstrip("\r") for line in decode(raw).split("\n")]
     lines = [line for line in lines if line][: _MAX_HEADERS + 1]
     headers: list[tuple[str, str]] = []
     for line in lines[1:]:
