@@ -443,6 +443,8 @@ class Capture:
             if not stream.done:
                 before = len(stream.data)
                 if stream.add(seq, buf[start:end]):
+                    if not before:
+                        stream.frame = self.frame  # the packet that carried the first byte
                     self.buffered += len(stream.data) - before
                     self.progress(conn, stream, fwd, cut)
                 elif cut:
