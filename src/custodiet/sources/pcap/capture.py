@@ -539,7 +539,7 @@ class Capture:
             fact = banners.text(kind, data)
             facts = [fact] if fact else []
         if facts and self.about(sender, receiver):
-            port = f"{sport}/tcp"
+            port = None if kind == "sip" and sport not in (5060, 5061) else port_text(sport, _TCP)
             for field, text in facts:
                 self.observe(sender, None, field, text, port)
 

@@ -39,6 +39,10 @@ def split_head(data: bytes) -> tuple[list[str], list[tuple[str, str]], int]:
     has not ended in the bytes given (the lines are then what there is)."""
     end = head_end(data)
     raw = data[: end if end >= 0 else MAX_HEAD]
+    if end < 0 and not raw.endswith(b"\n"):
+        cut = raw.rfind(b"\n")
+        if cut > 0:
+            raw = raw[:cut]  # the last line was cut (snaplen, a hole, the buffer's end): not a value
     lines = [line.rstrip("\r") for line in decode(raw).split("\n")]
     lines = [line for line in lines if line][: _MAX_HEADERS + 1]
     headers: list[tuple[str, str]] = []

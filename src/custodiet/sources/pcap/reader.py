@@ -61,7 +61,11 @@ class Framer:
         self.problem: str | None = None  # why the file ended early, if it did
         self.problems: dict[str, int] = {}  # per-frame problems (frame skipped, file goes on)
         head = handle.read(24)
-        kind = sniff(head) if len(head) >= 12 else None
+        kind = sniff(head)
+        if kind is None and head[:4] in _PCAP_MAGIC:
+            kind = "pcap"  # a header cut short: a truncated capture, not a wrong format
+        elif kind is None and head[:4] == PCAPNG_MAGIC and len(head) < 12:
+            kind = "pcapng"
         if kind is None:
             shown = head[:4].hex() or "nothing"
             raise InputError(f"not a pcap or pcapng capture (magic {shown})", file=label)
@@ -123,6 +127,9 @@ class Framer:
     # ----------------------------------------------------------------------------- pcapng
 
     def _pcapng(self) -> Iterator[Frame]:
+        if len(self.head) < 12:
+            self.problem = "truncated capture"
+            return
         read = self.handle.read
         buf = self.head
         pos = 0
