@@ -503,6 +503,9 @@ def _zgrab2(record: dict, number: int, ctx: _Context) -> list[Observation]:
             port = port or _url_port(request.get("url"))  # type: ignore[union-attr]
             headers = _http_header_lines(http.get("headers"))
             status = text_of(http.get("status_line"))
+            version = text_of(_dig(http, "protocol", "name"))
+            if status and version and not status.startswith(version):
+                status = f"{version} {status}"  # zgrab2 keeps "200 OK" apart from "HTTP/1.1"
             block = "\r\n".join([*([status] if status else []), *(f"{k}: {v}" for k, v in headers)])
             ctx.emit.make(out, subject, "http.headers", block, place, port)
             for name, value in headers:

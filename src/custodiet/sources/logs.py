@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import gzip
 import ipaddress
+import math
 import zlib
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterator
@@ -221,10 +222,10 @@ class ContactTable:
 
     def add(
         self, key: Hashable, first: object, last: object, bytes_a: int, bytes_b: int, number: int
-    ) -> list[Contact]:
+    ) -> Iterator[Contact] | None:
         """Count one occurrence seen from `first` to `last` (comparable times: epoch floats, or
-        one reader's fixed-width strings); returns contacts only when the table was full and
-        emptied. A key that cannot be hashed raises TypeError."""
+        one reader's fixed-width strings). Returns the table's contacts only when it was full and
+        is being emptied, else None. A key that cannot be hashed raises TypeError."""
         entry = self.entries.get(key)
         if entry is not None:
             if first is not None and (entry[0] is None or first < entry[0]):
@@ -234,45 +235,55 @@ class ContactTable:
             entry[2] += 1
             entry[3] += bytes_a
             entry[4] += bytes_b
-            return []
-        flushed = self.drain() if len(self.entries) >= MAX_CONTACT_KEYS else []
+            return None
+        flushed = self.drain() if len(self.entries) >= MAX_CONTACT_KEYS else None
         self.entries[key] = [first, last if last is not None else first, 1, bytes_a, bytes_b, number]
         return flushed
 
-    def drain(self) -> list[Contact]:
-        """Every aggregated contact, built; the table is emptied."""
-        out = []
+    def drain(self) -> Iterator[Contact]:
+        """Every aggregated contact, built one at a time as the table is emptied (so that neither
+        the table nor a list of contacts holds them all at once)."""
+        entries, self.entries = self.entries, {}
         build = self.builder
-        for key, entry in self.entries.items():
-            out.extend(build(key, entry))
-        self.entries = {}
-        self.stats.contacts += len(out)
-        return out
+        stats = self.stats
+        while entries:
+            key, entry = entries.popitem()
+            for contact in build(key, entry):
+                stats.contacts += 1
+                yield contact
 
 
 # --------------------------------------------------------------------------- times
 
 
-_SECONDS: dict[int, tuple[int, str]] = {}
+_SECONDS: dict[int, str] = {}
 
 
 def iso_utc(when: float | None) -> str | None:
     """Epoch seconds as ISO 8601 UTC with microseconds ("2024-05-01T12:00:00.000000Z"), the
     form the capture reader writes too, so that first/last times of all sources compare as
-    strings. The date-and-second part is cached per second: formatting it is the slow part."""
+    strings. The date-and-second part is formatted once per second (it is the slow part), the
+    microseconds rounded half-even as datetime does."""
     if when is None:
         return None
     try:
-        moment = datetime.fromtimestamp(when, UTC)
-        key = int(when)
-    except (OverflowError, OSError, ValueError):
+        second = math.floor(when)
+        micro = round((when - second) * 1e6)
+    except (OverflowError, ValueError, TypeError):
         return None
-    cached = _SECONDS.get(key)
-    if cached is None or cached[0] != moment.second:
+    if micro >= 1_000_000:
+        second += 1
+        micro -= 1_000_000
+    prefix = _SECONDS.get(second)
+    if prefix is None:
+        try:
+            prefix = datetime.fromtimestamp(second, UTC).strftime("%Y-%m-%dT%H:%M:%S.")
+        except (OverflowError, OSError, ValueError):
+            return None
         if len(_SECONDS) >= 65536:
             _SECONDS.clear()
-        cached = _SECONDS[key] = (moment.second, moment.strftime("%Y-%m-%dT%H:%M:%S."))
-    return f"{cached[1]}{moment.microsecond:06d}Z"
+        _SECONDS[second] = prefix
+    return f"{prefix}{micro:06d}Z"
 
 
 @lru_cache(maxsize=65536)

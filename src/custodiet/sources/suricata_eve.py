@@ -29,7 +29,7 @@ Ethernet addresses ("ether") are not used as MACs: behind a router they are the 
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterator
+from collections.abc import Hashable, Iterable, Iterator
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 from pathlib import Path
@@ -149,11 +149,33 @@ def eve_time(value: object) -> float | None:
     return epoch(value)
 
 
+_STAMP_LENGTH = len("2024-05-01T12:34:56.789012+0200")
+
+
+@lru_cache(maxsize=4096)
+def _utc_minute(prefix: str, zone: str) -> str | None:
+    """ "2024-05-01T14:00" in zone "+0200" -> "2024-05-01T12:00" (offsets are whole minutes)."""
+    seconds = epoch(f"{prefix}:00{zone}")
+    text = iso_utc(seconds)
+    return text[:16] if text else None
+
+
+def eve_iso(value: object) -> str | None:
+    """A Suricata time stamp as the ISO 8601 UTC text of Contacts ("...T12:00:00.123456Z"),
+    without parsing in the usual case: the minute is converted once (cached) and the seconds
+    copied; other forms go through the general parser."""
+    if type(value) is str and len(value) == _STAMP_LENGTH and value[19] == ".":
+        zone = value[26:]
+        if zone == "+0000":
+            return f"{value[:26]}Z"
+        minute = _utc_minute(value[:16], zone)
+        if minute is not None:
+            return f"{minute}{value[16:26]}Z"
+    return iso_utc(eve_time(value))
+
+
 def _int(value: object) -> int:
     return value if type(value) is int and value > 0 else 0
-
-
-_STAMP_LENGTH = len("2024-05-01T12:34:56.789012+0200")
 
 
 class _EveFile:
@@ -186,6 +208,7 @@ class _EveFile:
         decode_error = orjson.JSONDecodeError
         for first_number, batch in line_batches(handle, skips):
             number = first_number - 1
+            records = 0
             for line in batch:
                 number += 1
                 try:
@@ -209,10 +232,13 @@ class _EveFile:
                             else "other event type (not read)"
                         )
                     continue
-                stats.records += 1
+                records += 1
                 out = handler(event, number)
                 if out:
+                    stats.records += records
+                    records = 0
                     yield from out
+            stats.records += records
         yield from self.flows.drain()
         yield from self.named.drain()
 
@@ -261,12 +287,14 @@ class _EveFile:
     # on the raw JSON values and leave checking and normalising to the builders, which run once
     # per distinct key; observations are de-duplicated on raw values before any decoding.
 
-    def _add(self, table: ContactTable, key: tuple, when: str | None, a: int, b: int, number: int) -> list:
+    def _add(
+        self, table: ContactTable, key: tuple, when: str | None, a: int, b: int, number: int
+    ) -> Iterable | None:
         try:
             return table.add(key, when, when, a, b, number)
         except TypeError:  # a list or object where a value belongs: unhashable
             self.skips.bad("malformed values", number)
-            return []
+            return None
 
     def _once(self, key: tuple) -> bool:
         """True the first time a raw combination of values is seen (bounded memory)."""
@@ -281,7 +309,7 @@ class _EveFile:
         seen.add(key)
         return True
 
-    def _flow(self, event: dict, number: int) -> list | None:
+    def _flow(self, event: dict, number: int) -> Iterable | None:
         flow = event.get("flow")
         if type(flow) is not dict:
             self.skips.bad("flow event without its 'flow' object", number)
@@ -300,12 +328,23 @@ class _EveFile:
             received = 0
         key = (event.get("src_ip"), event.get("dest_ip"), event.get("dest_port"), event.get("proto"))
         try:
-            return self.flows.add(key, start, end, sent, received, number)
+            entry = self.flows.entries.get(key)
+            if entry is None:
+                return self.flows.add(key, start, end, sent, received, number)
         except TypeError:  # a list or object where a value belongs: unhashable
             self.skips.bad("malformed values", number)
             return None
+        # a known flow key (the common case): updated here rather than through the table
+        if start is not None and (entry[0] is None or start < entry[0]):
+            entry[0] = start
+        if end is not None and (entry[1] is None or end > entry[1]):
+            entry[1] = end
+        entry[2] += 1
+        entry[3] += sent
+        entry[4] += received
+        return None
 
-    def _dns(self, event: dict, number: int) -> list | None:
+    def _dns(self, event: dict, number: int) -> Iterable | None:
         dns = self._section(event, "dns", number)
         if dns is None:
             return None
@@ -330,7 +369,9 @@ class _EveFile:
         remotes = self._answers(dns) if answer else []
         out: list = []
         for remote in remotes or [None]:
-            out.extend(self._add(self.named, ("dns", client, server, None, name, remote), when, 0, 0, number))
+            flushed = self._add(self.named, ("dns", client, server, None, name, remote), when, 0, 0, number)
+            if flushed:
+                out.extend(flushed)
         return out
 
     @staticmethod
@@ -361,7 +402,7 @@ class _EveFile:
                 out.append(address)
         return out[:MAX_ANSWERS]
 
-    def _http(self, event: dict, number: int) -> list | None:
+    def _http(self, event: dict, number: int) -> Iterable | None:
         http = self._section(event, "http", number)
         if http is None:
             return None
@@ -378,7 +419,7 @@ class _EveFile:
         ends = self._ends(event, number)
         if ends is None:
             return out
-        out = [*out]
+        out = list(out or ())
         port = _port(dest_port, "tcp")
         place = f"line {number}"
         emit = self.emit
@@ -405,7 +446,7 @@ class _EveFile:
             emit.make(out, address_subject(ends[0]), USER_AGENT, text_of(agent), place)  # type: ignore[arg-type]
         return out
 
-    def _tls(self, event: dict, number: int) -> list | None:
+    def _tls(self, event: dict, number: int) -> Iterable | None:
         tls = self._section(event, "tls", number)
         if tls is None:
             return None
@@ -421,14 +462,14 @@ class _EveFile:
             if address is None:
                 self.skips.bad("bad address", number, repr(server)[:60])
                 return out
-            out = [*out]
+            out = list(out or ())
             port = _port(dest_port, "tcp")
             place = f"line {number}"
             self.emit.make(out, address_subject(address), "tls.subject", text_of(subject), place, port)
             self.emit.make(out, address_subject(address), "tls.issuer", text_of(issuer), place, port)
         return out
 
-    def _ssh(self, event: dict, number: int) -> list | None:
+    def _ssh(self, event: dict, number: int) -> Iterable | None:
         ends = self._ends(event, number)
         ssh = self._section(event, "ssh", number)
         if ends is None or ssh is None:
@@ -448,7 +489,7 @@ class _EveFile:
             self.emit.make(out, Subject(address), "ssh.banner", banner, place, side_port)
         return out
 
-    def _dhcp(self, event: dict, number: int) -> list | None:
+    def _dhcp(self, event: dict, number: int) -> Iterable | None:
         dhcp = self._section(event, "dhcp", number)
         if dhcp is None:
             return None
@@ -477,7 +518,7 @@ class _EveFile:
             )
         return out
 
-    def _anomaly(self, event: dict, number: int) -> list | None:
+    def _anomaly(self, event: dict, number: int) -> Iterable | None:
         self.skips.note("anomaly event (counted, not read)")
         return None
 
@@ -509,8 +550,8 @@ class _EveFile:
                 Provenance(self.label, f"line {entry[5]}"),
                 remote=remote,
                 port=_port(dest_port, proto),
-                first_seen=iso_utc(eve_time(entry[0])),
-                last_seen=iso_utc(eve_time(entry[1])),
+                first_seen=eve_iso(entry[0]),
+                last_seen=eve_iso(entry[1]),
                 count=entry[2],
                 bytes_out=sent,
                 bytes_in=received,
@@ -536,8 +577,8 @@ class _EveFile:
                 remote=answer if kind == "dns" else server,
                 name=normal,
                 port=None if kind == "dns" else _port(dest_port, "tcp"),
-                first_seen=iso_utc(eve_time(entry[0])),
-                last_seen=iso_utc(eve_time(entry[1])),
+                first_seen=eve_iso(entry[0]),
+                last_seen=eve_iso(entry[1]),
                 count=entry[2],
                 bytes_out=entry[3],
                 bytes_in=entry[4],

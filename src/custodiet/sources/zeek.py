@@ -36,7 +36,7 @@ What each log gives:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
@@ -276,7 +276,7 @@ def _port(port: object, proto: object) -> str | None:
 
 # --------------------------------------------------------------------------- the reader
 
-Handler = Callable[[list, int], list | None]
+Handler = Callable[[list, int], Iterable | None]
 
 # Column names that tell a log's kind when nothing names it, most specific first.
 _KIND_MARKERS: tuple[tuple[str, frozenset[str]], ...] = (
@@ -332,15 +332,23 @@ RAW_KINDS = frozenset({"conn", "dns", "http", "ssl"})
 class _Spec:
     """How to read rows of one log kind: the handler and the columns it wants."""
 
-    __slots__ = ("getter", "handler", "index", "kind", "names")
+    __slots__ = ("getter", "handler", "index", "json", "kind", "names")
 
-    def __init__(self, kind: str, handler: Handler, names: tuple[str, ...], index: list[int] | None) -> None:
+    def __init__(
+        self,
+        kind: str,
+        handler: Handler,
+        names: tuple[str, ...],
+        index: list[int] | None,
+        json: Callable[[dict, int], Iterable | None] | None = None,
+    ) -> None:
         self.kind = kind
         self.handler = handler
         self.names = names
         self.index = index  # TSV column positions (len(header) for absent columns)
         # For raw kinds, one C call picks the columns out of a split row.
         self.getter = itemgetter(*index) if index and kind in RAW_KINDS and len(index) > 1 else None
+        self.json = json  # reads a JSON object (the JSON spec of a kind only)
 
 
 class _ZeekFile:
@@ -382,6 +390,7 @@ class _ZeekFile:
         stats = self.stats
         saw_data = False
         spec, sep, width, nulls = self.tsv, self.sep, self.tsv_width, self.nulls
+        loads, decode_error, json_specs = orjson.loads, orjson.JSONDecodeError, self.json_specs
         for first_number, batch in line_batches(handle, self.skips):
             number = first_number - 1
             for line in batch:
@@ -394,12 +403,21 @@ class _ZeekFile:
                     spec, sep, width, nulls = self.tsv, self.sep, self.tsv_width, self.nulls
                     continue
                 if first == 0x7B or (spec is None and self.json_specs):  # "{": JSON, or a broken JSON line
-                    json_spec, values = self._json_row(line, number)
                     saw_data = True
-                    if json_spec is None:
+                    try:
+                        obj = loads(line)
+                    except decode_error as exc:
+                        self.skips.bad("malformed JSON", number, str(exc)[:80])
                         continue
+                    if type(obj) is not dict:
+                        self.skips.bad("not a JSON object", number)
+                        continue
+                    path = obj.get("_path")
+                    json_spec = json_specs.get(path if path is not None else self.json_kind)  # type: ignore[arg-type]
+                    if json_spec is None:
+                        json_spec = self._json_spec(obj, path)
                     stats.records += 1
-                    out = json_spec.handler(values, number)
+                    out = json_spec.json(obj, number)  # type: ignore[misc]
                 elif spec is None:
                     if not saw_data and line.startswith(b"ts\t"):
                         self._fields(line.split(b"\t"), number)  # headerless TSV (tsv=T): a row of names
@@ -459,45 +477,79 @@ class _ZeekFile:
 
     def _spec(self, kind: str | None, index_of: Callable[[tuple[str, ...]], list[int]] | None) -> _Spec:
         if self.certs_only and kind != "x509":
-            return _Spec(kind or "?", self._ignore, (), [] if index_of else None)
-        if kind in COLUMNS:
+            handler: Handler = self._ignore
+            names: tuple[str, ...] = ()
+        elif kind in COLUMNS:
             names = COLUMNS[kind]
             handler = getattr(self, f"_{kind}")
         else:
             names = ()
             handler = self._other_log(kind)
-        return _Spec(kind or "?", handler, names, index_of(names) if index_of else None)
+        if index_of is not None:
+            return _Spec(kind or "?", handler, names, index_of(names))
+        fast = getattr(self, f"_{kind}_json", None) if kind in RAW_KINDS and not self.certs_only else None
+        if fast is None:
 
-    def _json_row(self, line: bytes, number: int) -> tuple[_Spec | None, list]:
-        try:
-            obj = orjson.loads(line)
-        except orjson.JSONDecodeError as exc:
-            self.skips.bad("malformed JSON", number, str(exc)[:80])
-            return None, []
-        if not isinstance(obj, dict):
-            self.skips.bad("not a JSON object", number)
-            return None, []
-        path = obj.get("_path")
-        if isinstance(path, str) and path:
-            kind: str | None = path
-        else:
+            def fast(obj: dict, number: int) -> Iterable | None:
+                return handler(self._json_values(names, obj), number)
+
+        return _Spec(kind or "?", handler, names, None, fast)
+
+    def _json_spec(self, obj: dict, path: object) -> _Spec:
+        """The spec for a JSON line's log kind: its "_path", else the file's kind (from the file
+        name or the first line's columns)."""
+        if not isinstance(path, str) or not path:
             if self.json_kind is None:
                 self.json_kind = self.name_kind or kind_from_columns(set(obj)) or "?"
-            kind = self.json_kind
-        spec = self.json_specs.get(kind)  # type: ignore[arg-type]
+            path = self.json_kind
+        spec = self.json_specs.get(path)  # type: ignore[arg-type]
         if spec is None:
             if len(self.json_specs) > 64:
                 self.json_specs.clear()
-            spec = self.json_specs[kind] = self._spec(kind, None)  # type: ignore[index]
+            spec = self.json_specs[path] = self._spec(path, None)  # type: ignore[index,arg-type]
+        return spec
+
+    @staticmethod
+    def _json_values(names: tuple[str, ...], obj: dict) -> list:
+        """The named columns of a JSON log line, Zeek's flat "id.orig_h" or a nested "id" record."""
         get = obj.get
-        values = [get(n) for n in spec.names]
-        if "id.orig_h" not in obj and isinstance(obj.get("id"), dict):  # nested conn_id
+        values = [get(n) for n in names]
+        if "id.orig_h" not in obj and isinstance(get("id"), dict):  # nested conn_id
             nested = obj["id"]
             values = [
-                nested.get(n[3:]) if n.startswith("id.") else v
-                for n, v in zip(spec.names, values, strict=True)
+                nested.get(n[3:]) if n.startswith("id.") else v for n, v in zip(names, values, strict=True)
             ]
-        return spec, values
+        return values
+
+    # JSON readers of the traffic logs: the columns straight out of the object (the generic path
+    # when Zeek's flat names are missing, as with a nested "id" record).
+
+    def _conn_json(self, obj: dict, number: int) -> Iterable | None:
+        get = obj.get
+        orig = get("id.orig_h")
+        if orig is None:
+            return self._conn(self._json_values(COLUMNS["conn"], obj), number)
+        key = (orig, get("id.resp_h"), get("id.resp_p"), get("proto"), get("local_orig"), get("local_resp"))
+        return self._add(self.flows, key, get("ts"), get("orig_bytes"), get("resp_bytes"), number)
+
+    def _dns_json(self, obj: dict, number: int) -> Iterable | None:
+        get = obj.get
+        orig = get("id.orig_h")
+        if orig is None:
+            return self._dns(self._json_values(COLUMNS["dns"], obj), number)
+        return self._dns((get("ts"), orig, get("id.resp_h"), get("query"), get("answers")), number)  # type: ignore[arg-type]
+
+    def _http_json(self, obj: dict, number: int) -> Iterable | None:
+        get = obj.get
+        orig = get("id.orig_h")
+        if orig is None:
+            return self._http(self._json_values(COLUMNS["http"], obj), number)
+        values = (get("ts"), orig, get("id.resp_h"), get("id.resp_p"), get("host"), get("user_agent"),
+                  get("server"), get("request_body_len"), get("response_body_len"))  # fmt: skip
+        return self._http(values, number)  # type: ignore[arg-type]
+
+    def _ssl_json(self, obj: dict, number: int) -> Iterable | None:
+        return self._ssl(self._json_values(COLUMNS["ssl"], obj), number)
 
     # ----------------------------------------------------------------- per-log handlers
 
@@ -517,7 +569,9 @@ class _ZeekFile:
 
     def _add(
         self, table: ContactTable, key: tuple, ts: object, sent: object, received: object, number: int
-    ) -> list:
+    ) -> Iterable | None:
+        """Count one row of a traffic log in its contact table (updated in place when the key is
+        known: the common case, so it is spelled out here rather than calling the table)."""
         try:
             when = float(ts)  # type: ignore[arg-type]  # TSV bytes and JSON numbers
         except (TypeError, ValueError):
@@ -528,10 +582,21 @@ class _ZeekFile:
         except (TypeError, ValueError):
             a, b = _int(sent), _int(received)
         try:
-            return table.add(key, when, when, a, b, number)
+            entry = table.entries.get(key)
+            if entry is None:
+                return table.add(key, when, when, a, b, number)
         except TypeError:  # a JSON list or object where a value belongs: unhashable
             self.skips.bad("malformed values", number)
-            return []
+            return None
+        if when is not None:
+            if entry[0] is None or when < entry[0]:
+                entry[0] = when
+            if entry[1] is None or when > entry[1]:
+                entry[1] = when
+        entry[2] += 1
+        entry[3] += a
+        entry[4] += b
+        return None
 
     def _once(self, key: tuple) -> bool:
         """True the first time a raw (address, text...) combination is seen (bounded memory)."""
@@ -546,11 +611,11 @@ class _ZeekFile:
         seen.add(key)
         return True
 
-    def _conn(self, v: list, number: int) -> list | None:
+    def _conn(self, v: list, number: int) -> Iterable | None:
         ts, oh, rh, rp, proto, ob, rb, lo, lr = v
         return self._add(self.flows, (oh, rh, rp, proto, lo, lr), ts, ob, rb, number)
 
-    def _dns(self, v: list, number: int) -> list | None:
+    def _dns(self, v: list, number: int) -> Iterable | None:
         ts, oh, rh, query, answers = v
         if query is None or (type(query) is bytes and query in self.nulls):
             self.skips.note("DNS entry without a query name")
@@ -559,7 +624,7 @@ class _ZeekFile:
             answers = tuple(answers[:MAX_ANSWERS])
         return self._add(self.dns_table, (oh, rh, query, answers), ts, 0, 0, number)
 
-    def _http(self, v: list, number: int) -> list | None:
+    def _http(self, v: list, number: int) -> Iterable | None:
         ts, oh, rh, rp, host, agent, server, sent, received = v
         nulls = self.nulls
         out = self._add(self.http_table, (oh, rh, rp, host), ts, sent, received, number)
@@ -570,7 +635,7 @@ class _ZeekFile:
         ):
             address = _ip(rh)
             if address is not None:
-                out = [*out]
+                out = list(out or ())
                 self.emit.make(
                     out, Subject(address), "http.server", _text(server), self._place(number), _port(rp, "tcp")
                 )
@@ -582,11 +647,11 @@ class _ZeekFile:
         ):
             address = _ip(oh)
             if address is not None:
-                out = [*out]
+                out = list(out or ())
                 self.emit.make(out, Subject(address), USER_AGENT, _text(agent), self._place(number))
         return out
 
-    def _ssl(self, v: list, number: int) -> list | None:
+    def _ssl(self, v: list, number: int) -> Iterable | None:
         ts, oh, rh, rp, sni, subject, issuer, fps, fuids = v
         nulls = self.nulls
         sni, subject, issuer, fps, fuids = (
@@ -602,7 +667,7 @@ class _ZeekFile:
         if address is None:
             self.skips.bad("bad address", number, repr(rh)[:60])
             return out
-        out = [*out]
+        out = list(out or ())
         port = _port(rp, "tcp")
         server = Subject(address)
         subject_text, issuer_text = _text(subject), _text(issuer)
@@ -657,7 +722,7 @@ class _ZeekFile:
             self.certs.pop(next(iter(self.certs)))
         self.certs[key] = cert
 
-    def _x509(self, v: list, number: int) -> list | None:
+    def _x509(self, v: list, number: int) -> Iterable | None:
         fingerprint, file_id, subject, issuer, host_cert, client_cert = v
         if _bool(host_cert) is False or _bool(client_cert) is True:
             return None  # a CA certificate of a chain, or a client's
@@ -669,7 +734,7 @@ class _ZeekFile:
             self.skips.note("x509.log certificate (tied to servers through ssl.log)")
         return None
 
-    def _dhcp(self, v: list, number: int) -> list | None:
+    def _dhcp(self, v: list, number: int) -> Iterable | None:
         client, assigned, mac, host_name, fqdn, software = v
         address = _ip(assigned) or _ip(client)
         if address in ("0.0.0.0", "255.255.255.255"):
@@ -688,7 +753,7 @@ class _ZeekFile:
         self.emit.make(out, subject, "dhcp.vendor_class", _text(software), place)
         return out
 
-    def _software(self, v: list, number: int) -> list | None:
+    def _software(self, v: list, number: int) -> Iterable | None:
         host, host_p, kind, name, unparsed, major, minor, minor2, addl = v
         target = SOFTWARE_FIELDS.get(_text(kind) or "")
         if target is None:
@@ -709,7 +774,7 @@ class _ZeekFile:
         self.emit.make(out, Subject(address), field, text, self._place(number), port)
         return out
 
-    def _ssh(self, v: list, number: int) -> list | None:
+    def _ssh(self, v: list, number: int) -> Iterable | None:
         oh, rh, rp, client, server = v
         pair = self._addresses(oh, rh, number)
         if pair is None:
@@ -720,7 +785,7 @@ class _ZeekFile:
         self.emit.make(out, Subject(pair[0]), "ssh.banner", _text(client), place)
         return out
 
-    def _sip(self, v: list, number: int) -> list | None:
+    def _sip(self, v: list, number: int) -> Iterable | None:
         oh, agent = v
         address = _ip(oh)
         if address is None:
@@ -730,7 +795,7 @@ class _ZeekFile:
         self.emit.make(out, Subject(address), "sip.user_agent", _text(agent), self._place(number))
         return out
 
-    def _snmp(self, v: list, number: int) -> list | None:
+    def _snmp(self, v: list, number: int) -> Iterable | None:
         rh, rp, descr = v
         address = _ip(rh)
         if address is None:
@@ -742,7 +807,7 @@ class _ZeekFile:
         )
         return out
 
-    def _known_certs(self, v: list, number: int) -> list | None:
+    def _known_certs(self, v: list, number: int) -> Iterable | None:
         host, port_num, subject, issuer = v
         address = _ip(host)
         if address is None:
@@ -755,7 +820,7 @@ class _ZeekFile:
         self.emit.make(out, Subject(address), "tls.issuer", _text(issuer), place, port)
         return out
 
-    def _known_services(self, v: list, number: int) -> list | None:
+    def _known_services(self, v: list, number: int) -> Iterable | None:
         host, port_num, proto, services = v
         address = _ip(host)
         port = _port(port_num, proto)
@@ -769,14 +834,14 @@ class _ZeekFile:
         )
         return out
 
-    def _known_hosts(self, v: list, number: int) -> list | None:
+    def _known_hosts(self, v: list, number: int) -> Iterable | None:
         return None  # that a host exists says nothing of who made it
 
-    def _weird(self, v: list, number: int) -> list | None:
+    def _weird(self, v: list, number: int) -> Iterable | None:
         self.skips.note("Zeek weird.log entry (counted, not read)")
         return None
 
-    def _ignore(self, v: list, number: int) -> list | None:
+    def _ignore(self, v: list, number: int) -> Iterable | None:
         return None
 
     def _other_log(self, kind: str | None) -> Handler:
@@ -785,7 +850,7 @@ class _ZeekFile:
         else:
             reason = "Zeek log of an unknown kind (not read)"
 
-        def handler(v: list, number: int) -> list | None:
+        def handler(v: list, number: int) -> Iterable | None:
             self.skips.note(reason)
             return None
 
@@ -854,9 +919,13 @@ class _ZeekFile:
         name = normalise_name(_text(query))
         if name is None or name == "-":
             return []
+        if isinstance(answers, bytes):
+            parts: tuple | list = () if answers in self.nulls else answers.split(self.set_sep)
+        else:
+            parts = answers if isinstance(answers, tuple) else ()
         remotes: list[str | None] = []
-        for answer in self._list(answers)[:MAX_ANSWERS]:
-            address = normalise_ip(answer)
+        for answer in parts[:MAX_ANSWERS]:
+            address = _ip(answer)  # cached; names (CNAME answers) give None
             if address is not None and address not in remotes:
                 remotes.append(address)
         first, last = iso_utc(entry[0]), iso_utc(entry[1])
