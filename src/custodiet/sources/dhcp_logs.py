@@ -236,6 +236,8 @@ def read_dnsmasq(path: Path, label: str, stats: ReadStats, options: SourceOption
                 yield from _dnsmasq_lease(line, number, emit, skips, stats)
             else:
                 yield from log.line(line, number)
+                if log.evicted:
+                    yield from log.take_evicted()
     yield from log.finish()
 
 
@@ -270,13 +272,18 @@ def _dnsmasq_lease(
 
 
 class _DnsmasqLog:
-    """dnsmasq's DHCP log lines; with log-dhcp, per-transaction facts gathered until its MAC is known."""
+    """dnsmasq's DHCP log lines. A DHCPACK (DHCPREPLY for v6) shows a binding and is read at
+    once; with log-dhcp, the facts a transaction's other lines give (vendor class, the name the
+    client provides, requested options) wait under its transaction number and are read when it
+    leaves the bounded table of pending transactions or at the end, with the best subject known
+    by then (the acknowledged address and the MAC)."""
 
     def __init__(self, emit: Emitter, skips: Skips, stats: ReadStats) -> None:
         self.emit = emit
         self.skips = skips
         self.stats = stats
         self.pending: dict[str, dict] = {}
+        self.evicted: list[Observation] = []
 
     def line(self, line: bytes, number: int) -> list[Observation]:
         at = line.find(b"dnsmasq-dhcp")
@@ -298,14 +305,16 @@ class _DnsmasqLog:
             return []
         for prefix, key in (("vendor class: ", "vendor"), ("client provides name: ", "name")):
             if message.startswith(prefix):
-                state = self._state(xid, number)
-                state.setdefault(key, message[len(prefix) :].strip())
-                return self._flush(xid, final=False)
+                self._state(xid, number)[key] = message[len(prefix) :].strip()
+                return []
         if message.startswith("requested options: "):
             state = self._state(xid, number)
+            if not state.get("listing"):  # dnsmasq logs the list again after a later reply
+                state["params"] = []
+                state["listing"] = True
             for item in message[len("requested options: ") :].split(","):
                 code = item.strip().split(":", 1)[0]
-                if code.isdigit() and len(state.setdefault("params", [])) < 255:
+                if code.isdigit() and len(state["params"]) < 255:
                     state["params"].append(code)
         return []
 
@@ -316,20 +325,20 @@ class _DnsmasqLog:
         address = normalise_ip(args[0]) if args else None
         if address is not None:
             args = args[1:]
-        mac = normalise_mac(args[0]) if args else None
-        name = args[1] if kind in ("DHCPACK", "DHCPREPLY") and len(args) > 1 else None
-        if kind not in ("DHCPACK", "DHCPREPLY"):
-            address = None  # offers, requests and releases do not show the binding in force
+        mac = normalise_mac(args[0]) if args else None  # a DUID for DHCPv6: not a MAC
+        bound = kind in ("DHCPACK", "DHCPREPLY")
         out: list[Observation] = []
-        subject = _subject(address, mac)
-        if subject is not None and (subject.mac or name):
-            _emit_lease(self.emit, out, subject, f"line {number}", name)
-        if xid is not None and subject is not None:
+        if bound:
+            subject = _subject(address, mac)
+            name = args[1] if len(args) > 1 else None
+            if subject is not None:
+                _emit_lease(self.emit, out, subject, f"line {number}", name)
+        if xid is not None and (mac or (bound and address)):
             state = self._state(xid, number)
-            state["mac"] = state.get("mac") or subject.mac
-            if subject.address:
-                state["address"] = subject.address
-            out.extend(self._flush(xid, final=False))
+            state["mac"] = state.get("mac") or mac
+            if bound and address:
+                state["address"] = address
+            state["listing"] = False
         return out
 
     def _state(self, xid: str, number: int) -> dict:
@@ -337,29 +346,29 @@ class _DnsmasqLog:
         if state is None:
             if len(self.pending) >= MAX_PENDING:
                 oldest = next(iter(self.pending))
-                self._emit_state(self.pending.pop(oldest), final=True)
+                self.evicted.extend(self._emit_state(self.pending.pop(oldest)))
             state = self.pending[xid] = {"line": number}
         return state
 
-    def _flush(self, xid: str, final: bool) -> list[Observation]:
-        state = self.pending.get(xid)
-        return self._emit_state(state, final) if state else []
-
-    def _emit_state(self, state: dict, final: bool) -> list[Observation]:
+    def _emit_state(self, state: dict) -> list[Observation]:
         subject = _subject(state.get("address"), state.get("mac"))
-        if subject is None or subject.mac is None:
+        if subject is None:
             return []
         out: list[Observation] = []
-        place = f"line {state['line']}"
-        _emit_lease(self.emit, out, subject, place, state.get("name"), state.get("vendor"))
-        if final and state.get("params"):
-            _emit_lease(self.emit, out, subject, place, params=",".join(state["params"]))
+        params = ",".join(state.get("params", ()))
+        _emit_lease(
+            self.emit, out, subject, f"line {state['line']}", state.get("name"), state.get("vendor"), params
+        )
+        return out
+
+    def take_evicted(self) -> list[Observation]:
+        out, self.evicted = self.evicted, []
         return out
 
     def finish(self) -> list[Observation]:
-        out: list[Observation] = []
+        out: list[Observation] = self.take_evicted()
         for state in self.pending.values():
-            out.extend(self._emit_state(state, final=True))
+            out.extend(self._emit_state(state))
         self.pending.clear()
         return out
 
