@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from custodiet.cli.main import app
 from custodiet.errors import InputError, UsageError
 from custodiet.model import Observation, Provenance, Subject
-from custodiet.pipeline.audit import AuditRequest, audit
+from custodiet.pipeline.audit import AuditRequest, audit, load_report
 from custodiet.pipeline.context import load_context
 from custodiet.sources import registry
 from custodiet.store import Store
@@ -75,7 +75,7 @@ def context():  # type: ignore[no-untyped-def]
 def test_audit_turns_contacts_into_identity_and_phone_home(capture: Path, tmp_path: Path, context) -> None:
     result = audit(AuditRequest(paths=(capture,), db=tmp_path / "db", format="fake-traffic"), context)
     assert result.errors == []
-    report = result.report
+    report = load_report(tmp_path / "db", result.run_id)
     devices = {d.addresses[0]: d for d in report.devices}
     camera = devices["10.0.0.9"]
     assert camera.identity.manufacturer == "Dahua"  # from the P2P server alone (device-side, high)
@@ -115,14 +115,19 @@ def test_home_country_and_endpoint_files_make_another_run(capture: Path, tmp_pat
     assert again.reused and again.run_id == first.run_id
     home = audit(AuditRequest(paths=(capture,), db=db, format="fake-traffic", home_country="us"), context)
     assert not home.reused
-    assert sorted(f.country for f in home.report.phone_home if f.role == "foreign network") == ["CN", "JP"]
+    assert sorted(
+        f.country for f in load_report(db, home.run_id).phone_home if f.role == "foreign network"
+    ) == ["CN", "JP"]
     mine = tmp_path / "mine.yaml"
     mine.write_text(
         "endpoints:\n  - {address: 1.0.16.0/24, owner: Example Cloud, side: device, role: other, confidence: low}\n"
     )
     user = audit(AuditRequest(paths=(capture,), db=db, format="fake-traffic", endpoints=(mine,)), context)
     assert not user.reused
-    assert any(f.owner == "Example Cloud" and f.endpoint == "1.0.16.1" for f in user.report.phone_home)
+    assert any(
+        f.owner == "Example Cloud" and f.endpoint == "1.0.16.1"
+        for f in load_report(db, user.run_id).phone_home
+    )
 
 
 def test_bad_phone_home_options_are_usage_and_input_errors(capture: Path, tmp_path: Path, context) -> None:

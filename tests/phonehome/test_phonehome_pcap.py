@@ -14,7 +14,7 @@ import pytest
 dpkt = pytest.importorskip("dpkt")
 pcap_source = pytest.importorskip("custodiet.sources.pcap")
 
-from custodiet.pipeline.audit import AuditRequest, audit  # noqa: E402
+from custodiet.pipeline.audit import AuditRequest, audit, load_report  # noqa: E402
 from custodiet.pipeline.context import load_context  # noqa: E402
 from custodiet.sources import registry  # noqa: E402
 
@@ -67,10 +67,10 @@ def test_a_capture_shows_the_camera_phoning_home(tmp_path: Path, monkeypatch: py
     write_capture(capture)
     result = audit(AuditRequest(paths=(capture,), db=tmp_path / "db", format="pcap"), load_context())
     assert result.errors == []
-    camera = next(d for d in result.report.devices if CAMERA in d.addresses)
+    camera = next(d for d in load_report(tmp_path / "db", result.run_id).devices if CAMERA in d.addresses)
     assert camera.identity.manufacturer == "Dahua"
     assert any(e.field == "contact.name" for e in camera.identity.evidence)
-    facts = [f for f in result.report.phone_home if f.device == camera.id]
+    facts = [f for f in load_report(tmp_path / "db", result.run_id).phone_home if f.device == camera.id]
     p2p = next(f for f in facts if f.endpoint == "www.easy4ipcloud.com")
     assert (p2p.owner, p2p.role, p2p.confidence) == ("Dahua", "P2P (device-side)", "high")
     assert p2p.bytes_out >= 80 and p2p.bytes_in >= 60  # the UDP exchange, joined through the DNS answer

@@ -119,6 +119,7 @@ def audit(
     from custodiet.pipeline.audit import audit as run_audit
     from custodiet.pipeline.context import load_context
     from custodiet.sources.base import SourceOptions
+    from custodiet.store import Store
 
     try:
         if fail_on not in (None, "covered", "exploited"):
@@ -139,19 +140,25 @@ def audit(
         raise fail(exc) from None
     for message in result.errors:
         err.print(f"[red]error:[/red] {_escape(message)}")
-    if result.report is not None:
+    severities: dict[str, int] = {}
+    if result.run_id is not None:
         if result.reused and not quiet:
             err.print(
                 f"These inputs were already audited as run {result.run_id}; the inventory is unchanged."
             )
-        write_reports(result.report, quiet=quiet, html=html, json_path=json_path, csv_path=csv_path)
+        files = html or json_path or csv_path
+        try:
+            with Store(request.db) as store:
+                if files or not quiet:
+                    report = store.load_run(result.run_id, evidence="all" if files else "covered")
+                    write_reports(report, quiet=quiet, html=html, json_path=json_path, csv_path=csv_path)
+                severities = store.finding_severities(result.run_id)
+        except CustodietError as exc:
+            raise fail(exc) from None
     if result.errors:
         raise typer.Exit(2)
-    if (
-        fail_on == "covered"
-        and result.report
-        and any(f.severity == "covered" for f in result.report.findings)
-    ):
+    failing = {"covered": {"covered", "exploited"}, "exploited": {"exploited"}}.get(fail_on or "", set())
+    if any(severities.get(severity) for severity in failing):
         raise typer.Exit(1)
 
 

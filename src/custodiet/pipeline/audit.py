@@ -44,7 +44,12 @@ class AuditResult:
     reused: bool
     inputs: list[InputSummary]
     errors: list[str]
-    report: RunReport | None
+
+
+def load_report(db: Path, run_id: int | None = None, evidence: str = "all") -> RunReport:
+    """A stored run, for callers that want the whole report after audit()."""
+    with Store(db) as store:
+        return store.load_run(run_id, evidence=evidence)
 
 
 def expand_paths(paths: tuple[Path, ...]) -> tuple[list[tuple[Path, str, bool]], list[str]]:
@@ -120,14 +125,14 @@ def audit(request: AuditRequest, context: Context, progress: Progress | None = N
         except OSError as exc:
             errors.append(str(InputError(f"cannot read: {exc.strerror}", file=label)))
     if not planned:
-        return AuditResult(None, False, skipped_inputs, errors, None)
+        return AuditResult(None, False, skipped_inputs, errors)
     extra = phonehome.key_extra(request.endpoints, request.home_country)
     key = run_key(context, [(sha, fmt) for _, _, fmt, sha in planned], extra)
     with Store(request.db) as store:
         existing = store.find_run(key)
         if existing is not None:
-            report = store.load_run(existing)
-            return AuditResult(existing, True, list(report.inputs), errors, report)
+            inputs = list(store.load_run(existing, evidence="none").inputs)
+            return AuditResult(existing, True, inputs, errors)
         with store.begin_run(key, context.content_version) as writer:
             summaries = [
                 _ingest(writer, context, p, label, fmt, sha, request.source_options, progress, errors)
@@ -138,8 +143,9 @@ def audit(request: AuditRequest, context: Context, progress: Progress | None = N
             _identify_devices(writer, context, setup)
             writer.commit()
             run_id = writer.run_id
-        report = store.load_run(run_id)
-    return AuditResult(run_id, False, [*summaries, *skipped_inputs], errors, report)
+    # The run is not loaded back here: the caller loads what it shows (a 100,000-device run's
+    # evidence is hundreds of MB, and a --quiet pipeline run needs only finding counts).
+    return AuditResult(run_id, False, [*summaries, *skipped_inputs], errors)
 
 
 def _ingest(

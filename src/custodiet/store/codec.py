@@ -157,8 +157,9 @@ STATE_SELECT = (
 )
 
 
-def load_device(row: tuple[Any, ...]) -> Device:
-    """A Device from a device_state row selected with STATE_SELECT."""
+def load_device(row: tuple[Any, ...], with_evidence: bool = True) -> Device:
+    """A Device from a device_state row selected with STATE_SELECT (evidence left empty when not
+    wanted: decoding it is most of the cost and memory of a large run)."""
     (
         device_id,
         addresses,
@@ -185,7 +186,7 @@ def load_device(row: tuple[Any, ...]) -> Device:
         firmware=firmware,
         device_type=device_type,
         confidence=confidence,
-        evidence=_load_evidence(orjson.loads(evidence)),
+        evidence=_load_evidence(orjson.loads(evidence)) if with_evidence else (),
         conflicts=tuple(
             Conflict(attribute=attr, values=tuple((v, s) for v, s in values))
             for attr, values in orjson.loads(conflicts)

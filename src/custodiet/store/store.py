@@ -185,8 +185,12 @@ class Store:
             raise StoreError(f"has no finished run {run_id}", file=self._label)
         return run_id
 
-    def load_run(self, run_id: int | None = None) -> RunReport:
-        """Everything a report needs about one run (default: the latest finished run)."""
+    def load_run(self, run_id: int | None = None, evidence: str = "all") -> RunReport:
+        """Everything a report needs about one run (default: the latest finished run).
+
+        evidence: "all" decodes every device's evidence; "covered" only covered devices' (enough
+        for the terminal summary, and memory stays small on a 100,000-device run); "none" none.
+        """
         with _errors(self._label, "cannot read run"):
             rid = self._run_id(run_id)
             conn = self._conn
@@ -200,7 +204,9 @@ class Store:
                 )
             )
             devices = tuple(
-                codec.load_device(row)
+                codec.load_device(
+                    row, with_evidence=evidence == "all" or (evidence == "covered" and bool(row[11]))
+                )
                 for row in conn.execute(
                     f"SELECT {codec.STATE_SELECT} FROM device_state WHERE run_id = ? ORDER BY id", (rid,)
                 )
@@ -227,6 +233,14 @@ class Store:
             findings=findings,
             phone_home=phone_home,
         )
+
+    def finding_severities(self, run_id: int) -> dict[str, int]:
+        """How many findings of each severity a run has (for --fail-on without loading the run)."""
+        with _errors(self._label, "cannot read run"):
+            rows = self._conn.execute(
+                "SELECT severity, COUNT(*) FROM finding WHERE run_id = ? GROUP BY severity", (run_id,)
+            ).fetchall()
+        return {severity: count for severity, count in rows}
 
     def runs(self) -> list[RunInfo]:
         """Every finished run, oldest first, with counts."""
