@@ -44,7 +44,7 @@ MAX_OBSERVATIONS = 100_000  # distinct observations held before a batch is emitt
 MAX_HOSTS = 65_536  # local addresses whose MAC is tracked
 MAX_SOURCES = 262_144  # source-address -> MAC cache (cleared when full)
 MAX_DNS_PENDING = 50_000  # DNS queries waiting for their answer
-REASSEMBLY_BUDGET = 48 << 20  # bytes held in all stream buffers together
+REASSEMBLY_BUDGET = 32 << 20  # bytes held in all stream buffers together
 
 # Reasons counted in stats.skipped that are not faults of the file: strict mode does not
 # turn them into errors.
