@@ -31,7 +31,7 @@ class Recorded:
 def loopback_recording(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Recorded]:
     if not hasattr(os, "geteuid") or os.geteuid() != 0:
         pytest.skip("capturing needs root")
-    base = f"127.{worker_index()}.9."
+    base = f"127.{worker_index()}.209."  # a block no other test uses
     folder = tmp_path_factory.mktemp("pcap-live")
     try:
         net = start_network(PROFILES, base=base, first=20, port_offset=0)
