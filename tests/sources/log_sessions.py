@@ -380,26 +380,44 @@ class Capture:
     def available() -> bool:
         return shutil.which("tcpdump") is not None and privileged()
 
+    def _probe(self) -> None:
+        """A datagram into the captured /24 (to a closed port: nothing answers but the kernel)."""
+        base = self.net.split("/", 1)[0].rsplit(".", 1)[0]
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            probe.bind((f"{base}.253", 0))
+            probe.sendto(b"custodiet capture probe", (f"{base}.254", 9))
+
+    def _wait_for_growth(self, size: int, timeout: float = 15.0) -> bool:
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            self._probe()
+            time.sleep(0.1)
+            if self.path.exists() and self.path.stat().st_size > size:
+                return True
+        return False
+
     def __enter__(self) -> Capture:
         self.proc = subprocess.Popen(
             ["tcpdump", "-i", "lo", "-U", "-n", "-Z", "root", "-w", str(self.path), "net", self.net],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
-        deadline = time.time() + 10
-        while time.time() < deadline:  # tcpdump writes the file header once it listens
-            if self.path.exists() and self.path.stat().st_size >= 24:
-                break
-            time.sleep(0.05)
-        time.sleep(0.3)
+        # Live once a probe packet reaches the file (-U writes each packet at once): a loaded
+        # machine may take seconds to start tcpdump, and a capture missing the sessions is useless.
+        if not self._wait_for_growth(24):
+            self.__exit__()
+            raise RuntimeError("tcpdump did not start capturing")
         return self
 
     def __exit__(self, *exc: object) -> None:
-        time.sleep(0.5)
-        if self.proc is not None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
+        if self.proc is None:
+            return
+        if self.path.exists():
+            self._wait_for_growth(self.path.stat().st_size)  # every earlier packet is written too
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(5)
+        self.proc = None

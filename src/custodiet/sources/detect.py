@@ -27,6 +27,10 @@ from types import ModuleType
 import orjson
 
 from custodiet.errors import InputError
+from custodiet.sources.banners_jsonl import unwrap_censys
+from custodiet.sources.dhcp_logs import is_dnsmasq_lease
+from custodiet.sources.logs import gunzip_head
+from custodiet.sources.zeek import kind_from_columns
 
 # Enough for nmap's prolog even when its command-line comment is long.
 HEAD_BYTES = 65536
@@ -188,8 +192,6 @@ def is_zeek(head: bytes) -> bool:
     if first.startswith("#separator"):
         return any(x.startswith("#fields") for x in lines) and any(x.startswith("#types") for x in lines)
     if first.startswith("ts\t"):
-        from custodiet.sources.zeek import kind_from_columns
-
         columns = set(first.split("\t"))
         return bool(columns & {"uid", "uids", "id.orig_h"}) or kind_from_columns(columns) is not None
     record = first_json(head)
@@ -200,8 +202,6 @@ def is_zeek(head: bytes) -> bool:
     keys = set(record)
     if keys & _ZEEK_MARKERS:
         return True
-    from custodiet.sources.zeek import kind_from_columns
-
     return kind_from_columns(keys) is not None
 
 
@@ -242,8 +242,6 @@ def is_shodan(head: bytes) -> bool:
 
 def is_censys(head: bytes) -> bool:
     """Censys host records: {"ip", "services": [...]}, possibly inside "result" or "host"."""
-    from custodiet.sources.banners_jsonl import unwrap_censys
-
     record = first_json(head)
     if record is None:
         return _long_json(head, b'"services"', b'"ip"')
@@ -272,11 +270,9 @@ def is_dhcpd_leases(head: bytes) -> bool:
 def is_dnsmasq(head: bytes) -> bool:
     """A dnsmasq lease file ("expiry mac address name client-id" lines) or syslog lines of
     dnsmasq's DHCP server."""
-    from custodiet.sources.dhcp_logs import _is_dnsmasq_lease
-
     lines = _first_lines(head, 64)
-    if lines and (lines[0].startswith("duid ") or _is_dnsmasq_lease(lines[0].encode())):
-        return all(_is_dnsmasq_lease(x.encode()) or x.startswith("duid ") for x in lines[:8])
+    if lines and (lines[0].startswith("duid ") or is_dnsmasq_lease(lines[0].encode())):
+        return all(is_dnsmasq_lease(x.encode()) or x.startswith("duid ") for x in lines[:8])
     return any("dnsmasq-dhcp[" in x or "dnsmasq-dhcp:" in x for x in lines)
 
 
@@ -327,8 +323,6 @@ def detect_format(path: Path, label: str) -> str:
     sniffers = SNIFFERS
     compressed = head.startswith(b"\x1f\x8b")
     if compressed:
-        from custodiet.sources.logs import gunzip_head
-
         head = gunzip_head(head, HEAD_BYTES)
         sniffers = [(name, sniff) for name, sniff in SNIFFERS if name in GZIP_FORMATS]
         if not head.strip():

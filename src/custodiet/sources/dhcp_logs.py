@@ -231,7 +231,7 @@ def read_dnsmasq(path: Path, label: str, stats: ReadStats, options: SourceOption
             if not line.strip():
                 continue
             if mode is None:
-                mode = "leases" if _is_dnsmasq_lease(line) or line.startswith(b"duid ") else "log"
+                mode = "leases" if is_dnsmasq_lease(line) or line.startswith(b"duid ") else "log"
             if mode == "leases":
                 yield from _dnsmasq_lease(line, number, emit, skips, stats)
             else:
@@ -241,7 +241,8 @@ def read_dnsmasq(path: Path, label: str, stats: ReadStats, options: SourceOption
     yield from log.finish()
 
 
-def _is_dnsmasq_lease(line: bytes) -> bool:
+def is_dnsmasq_lease(line: bytes) -> bool:
+    """A dnsmasq lease-file line: "expiry mac-or-iaid address hostname [client-id]"."""
     parts = line.split()
     return (
         len(parts) in (4, 5)
@@ -255,7 +256,7 @@ def _dnsmasq_lease(
 ) -> list[Observation]:
     if line.startswith(b"duid "):
         return []  # the server's own DUID
-    if not _is_dnsmasq_lease(line):
+    if not is_dnsmasq_lease(line):
         skips.bad("not a dnsmasq lease line", number)
         return []
     stats.records += 1
