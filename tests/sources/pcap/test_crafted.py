@@ -52,10 +52,7 @@ def test_http_exchange_on_ethernet(tmp_path: Path) -> None:
     assert camera.subject.mac == "44:A6:42:5B:10:20"
     assert camera.provenance.place == "packet 4"
     assert camera.provenance.file == "http.pcap"
-    assert facts(observations, CLIENT) == {
-        ("contact.name", "camera.example", None),
-        ("mac", "02:00:00:00:00:AA", None),
-    }
+    assert facts(observations, CLIENT) == {("mac", "02:00:00:00:00:AA", None)}
     http = [c for c in contacts if c.kind == "http"]
     assert [(c.subject.address, c.remote, c.name, c.port) for c in http] == [
         (CLIENT, CAMERA, "camera.example", "80/tcp")

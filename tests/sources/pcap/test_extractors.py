@@ -100,7 +100,6 @@ def test_tls12_certificate_and_sni_across_segments(tmp_path: Path, vendor_cert: 
         ("tls.issuer", "CN=hikvision.com,OU=HZ,O=HIKVISION,C=CN", "443/tcp"),
     }
     assert contact_keys(contacts, "tls") == {("tls", CLIENT, CAMERA, "p2p.camera-cloud.example", "443/tcp")}
-    assert ("contact.name", "p2p.camera-cloud.example", None) in facts(observations, CLIENT)
 
 
 def test_tls13_certificates_are_encrypted(tmp_path: Path) -> None:

@@ -229,8 +229,7 @@ class Capture:
             if len(self.aggregates) >= MAX_AGGREGATES:
                 self.evict_aggregate()
             self.aggregates[key] = [ts, ts, 1, 0, 0, self.frame]
-            if name and kind != "flow":
-                self.observe(local, None, "contact.name", name, None)
+            # (the pipeline turns every named contact into a contact.name observation, for all sources)
         else:
             agg[1] = max(agg[1], ts)
             agg[0] = min(agg[0], ts)
