@@ -313,7 +313,7 @@ def test_gzip_logs_are_read_and_detected(sessions: ls.Sessions, tmp_path: Path) 
 
 
 def test_long_lines_are_dropped_not_buffered(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(logs, "MAX_LINE", 1000)
+    monkeypatch.setattr(zeek, "MAX_LOG_LINE", 1000)
     monkeypatch.setattr(logs, "_CHUNK", 256)
     rows = conn_rows([(1.0, "10.0.0.1", "203.0.113.1", 80, 1, 1, None)] * 2)
     path = write_tsv(tmp_path / "conn.log", "conn", rows)
@@ -339,3 +339,22 @@ def test_unknown_logs_and_registry(tmp_path: Path) -> None:
     assert zeek.kind_from_name("known_services.log") == "known_services"
     assert zeek.kind_from_name("dnsmasq.log") is None
     assert set(SCHEMAS) <= set(zeek.COLUMNS)
+
+
+def test_hostile_headers_and_rows(tmp_path: Path) -> None:
+    """Too many columns in a header, a row of a million separators, an unhashable JSON value."""
+    path = tmp_path / "conn.log"
+    header = "#separator \\x09\n#path\tconn\n#fields\t" + "\t".join(f"c{i}" for i in range(5000)) + "\n"
+    path.write_text(header + "1.0\tx\n")
+    _, _, stats = read_all(path)
+    assert stats.skipped == {"bad Zeek header": 1, "data line before a #fields header": 1}
+    rows = conn_rows([(1.0, "10.0.0.1", "203.0.113.1", 80, 1, 1, None)])
+    good = write_tsv(tmp_path / "conn2.log", "conn", rows).read_text()
+    path.write_text(good.replace("#close", "\t" * 1_000_000 + "\n#close"))
+    _, contacts, stats = read_all(path)
+    assert stats.skipped == {"wrong number of fields": 1} and len(contacts) == 1
+    path = tmp_path / "conn.json"
+    path.write_text('{"ts": 1.0, "uid": "C1", "id.orig_h": ["10.0.0.1"], "id.resp_h": "203.0.113.1",'
+                    ' "id.resp_p": 80, "proto": "tcp"}\n')  # fmt: skip
+    _, contacts, stats = read_all(path)
+    assert contacts == [] and stats.skipped == {"malformed values": 1}

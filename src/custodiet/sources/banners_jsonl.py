@@ -493,7 +493,7 @@ def _zgrab2(record: dict, number: int, ctx: _Context) -> list[Observation]:
             continue
         protocol = (text_of(response.get("protocol")) or str(scan)).lower()
         port = port_text(response.get("port"), "tcp") or port_text(result.get("port"), "tcp")
-        place = f"line {number} {scan}"
+        place = f"line {number} {str(scan)[:64]}"
         if protocol == "http":
             http = result.get("response")
             if not isinstance(http, dict):
@@ -563,7 +563,7 @@ def _shodan(record: dict, number: int, ctx: _Context) -> list[Observation]:
     ctx.stats.records += 1
     subject = Subject(address)
     port = port_text(record.get("port"), record.get("transport") or "tcp")
-    module = text_of(_dig(record, "_shodan", "module")) or ""
+    module = (text_of(_dig(record, "_shodan", "module")) or "")[:64]
     place = f"line {number}"
     out: list[Observation] = []
     make = ctx.emit.make
@@ -631,7 +631,7 @@ def _censys(record: dict, number: int, ctx: _Context) -> list[Observation]:
         place = f"line {number} service {index + 1}"
         transport = text_of(service.get("transport_protocol")) or "tcp"
         port = port_text(service.get("port"), transport)
-        name = text_of(service.get("service_name")) or text_of(service.get("protocol")) or ""
+        name = (text_of(service.get("service_name")) or text_of(service.get("protocol")) or "")[:64]
         if port:
             make(out, subject, "port", f"{port} {name.lower()}".strip(), place, port)
         kind = service_kind(name)

@@ -168,7 +168,7 @@ def _tokens(line: bytes) -> list[tuple[str, bool]]:
         text = line.decode("utf-8", "backslashreplace")
         for mark in "{};":
             text = text.replace(mark, f" {mark} ")
-        return [(t, False) for t in text.split()]
+        return [(t, False) for t in text.split(None, 256)]
     tokens: list[tuple[str, bool]] = []
     i, n = 0, len(line)
     while i < n:
@@ -243,7 +243,7 @@ def read_dnsmasq(path: Path, label: str, stats: ReadStats, options: SourceOption
 
 def is_dnsmasq_lease(line: bytes) -> bool:
     """A dnsmasq lease-file line: "expiry mac-or-iaid address hostname [client-id]"."""
-    parts = line.split()
+    parts = line.split(None, 6)
     return (
         len(parts) in (4, 5)
         and parts[0].isdigit()
@@ -260,7 +260,7 @@ def _dnsmasq_lease(
         skips.bad("not a dnsmasq lease line", number)
         return []
     stats.records += 1
-    parts = line.decode("utf-8", "backslashreplace").split()
+    parts = line.decode("utf-8", "backslashreplace").split(None, 6)
     address = normalise_ip(parts[2])
     mac = normalise_mac(parts[1])  # DHCPv6 lines have an IAID here
     subject = _subject(address, mac)
@@ -398,16 +398,17 @@ def read_kea_leases(
                     raise InputError(
                         "not a Kea lease file: no 'address,...' header", file=label, place=f"line {number}"
                     )
-                names = line.decode("ascii", "replace").strip().split(",")
+                names = line.decode("ascii", "replace").strip().split(",", 64)
                 columns = {name: i for i, name in enumerate(names)}
                 width = len(names)
                 continue
             if line.startswith(b"address,"):
                 continue  # a header repeated by lease-file cleanup
-            row = line.decode("utf-8", "backslashreplace").split(",")
-            if len(row) != width:
-                skips.bad("wrong number of fields", number, f"{len(row)}, the header has {width}")
+            count = line.count(b",") + 1  # before splitting: a hostile line is no list
+            if count != width:
+                skips.bad("wrong number of fields", number, f"{count}, the header has {width}")
                 continue
+            row = line.decode("utf-8", "backslashreplace").split(",")
             stats.records += 1
             address = normalise_ip(row[0])
             if address is None:

@@ -40,6 +40,8 @@ from custodiet.sources.text import decode, normalise_ip
 # Longest line read. Shodan and Censys host records carry whole HTML pages and certificate
 # chains, so the bound is generous; it only has to keep one hostile line from taking memory.
 MAX_LINE = 8 << 20
+# Traffic logs (Zeek, EVE) have short lines; a longer one is hostile or broken.
+MAX_LOG_LINE = 1 << 20
 
 _CHUNK = 1 << 20
 GZIP_MAGIC = b"\x1f\x8b"
@@ -75,7 +77,9 @@ def gunzip_head(head: bytes, size: int) -> bytes:
         return b""
 
 
-def line_batches(handle: BinaryIO, skips: Skips) -> Iterator[tuple[int, list[bytes]]]:
+def line_batches(
+    handle: BinaryIO, skips: Skips, max_line: int | None = None
+) -> Iterator[tuple[int, list[bytes]]]:
     """(number of the first line, lines) per chunk read, each line without its end-of-line.
 
     Batches rather than single lines because the hot loops of the log readers then count lines
@@ -83,6 +87,7 @@ def line_batches(handle: BinaryIO, skips: Skips) -> Iterator[tuple[int, list[byt
     than MAX_LINE is dropped through to its newline and counted as a bad line; its number is
     skipped in the numbering of the batches.
     """
+    limit = max_line or MAX_LINE
     pending = b""
     number = 0  # lines handed out or dropped so far
     discarding = False
@@ -99,7 +104,7 @@ def line_batches(handle: BinaryIO, skips: Skips) -> Iterator[tuple[int, list[byt
             if cut < 0:
                 continue
             number += 1
-            skips.bad("line too long", number, f"longer than {MAX_LINE:,} bytes")
+            skips.bad("line too long", number, f"longer than {limit:,} bytes")
             discarding = False
             chunk = chunk[cut + 1 :]
         elif pending:
@@ -111,18 +116,18 @@ def line_batches(handle: BinaryIO, skips: Skips) -> Iterator[tuple[int, list[byt
         if parts:
             yield number + 1, parts
             number += len(parts)
-        if len(pending) > MAX_LINE:
+        if len(pending) > limit:
             pending = b""
             discarding = True
     if discarding:
-        skips.bad("line too long", number + 1, f"longer than {MAX_LINE:,} bytes")
+        skips.bad("line too long", number + 1, f"longer than {limit:,} bytes")
     elif pending:
         yield number + 1, [pending[:-1] if pending[-1:] == b"\r" else pending]
 
 
-def lines(handle: BinaryIO, skips: Skips) -> Iterator[tuple[int, bytes]]:
+def lines(handle: BinaryIO, skips: Skips, max_line: int | None = None) -> Iterator[tuple[int, bytes]]:
     """(line number, line without its end-of-line) for every line of the stream (see line_batches)."""
-    for first, batch in line_batches(handle, skips):
+    for first, batch in line_batches(handle, skips, max_line):
         yield from enumerate(batch, first)
 
 

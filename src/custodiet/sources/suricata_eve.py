@@ -40,6 +40,7 @@ from custodiet.model import Contact, Observation, Provenance, Subject
 from custodiet.model.fields import ALL_FIELDS
 from custodiet.sources.base import ReadStats, SourceOptions
 from custodiet.sources.logs import (
+    MAX_LOG_LINE,
     ContactTable,
     Emitter,
     Entry,
@@ -206,7 +207,7 @@ class _EveFile:
         stats = self.stats
         loads = orjson.loads
         decode_error = orjson.JSONDecodeError
-        for first_number, batch in line_batches(handle, skips):
+        for first_number, batch in line_batches(handle, skips, MAX_LOG_LINE):
             number = first_number - 1
             records = 0
             for line in batch:

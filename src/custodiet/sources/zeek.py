@@ -48,6 +48,7 @@ from custodiet.model import Contact, Observation, Provenance, Subject
 from custodiet.model.fields import ALL_FIELDS
 from custodiet.sources.base import ReadStats, SourceOptions
 from custodiet.sources.logs import (
+    MAX_LOG_LINE,
     ContactTable,
     Emitter,
     Entry,
@@ -183,6 +184,8 @@ if USER_AGENT:
 MAX_CERTS = 200_000
 # Answers per DNS row turned into contacts.
 MAX_ANSWERS = 32
+# Columns of a TSV header (Zeek's widest logs have about 60).
+MAX_COLUMNS = 4096
 
 
 def read(path: Path, label: str, stats: ReadStats, options: SourceOptions) -> Iterator[Observation | Contact]:
@@ -391,7 +394,7 @@ class _ZeekFile:
         saw_data = False
         spec, sep, width, nulls = self.tsv, self.sep, self.tsv_width, self.nulls
         loads, decode_error, json_specs = orjson.loads, orjson.JSONDecodeError, self.json_specs
-        for first_number, batch in line_batches(handle, self.skips):
+        for first_number, batch in line_batches(handle, self.skips, MAX_LOG_LINE):
             number = first_number - 1
             for line in batch:
                 number += 1
@@ -427,12 +430,11 @@ class _ZeekFile:
                     continue
                 else:
                     saw_data = True
-                    row: list = line.split(sep)
-                    if len(row) != width:
-                        self.skips.bad(
-                            "wrong number of fields", number, f"{len(row)}, the header has {width}"
-                        )
+                    count = line.count(sep) + 1  # before splitting: a hostile line is no list
+                    if count != width:
+                        self.skips.bad("wrong number of fields", number, f"{count}, the header has {width}")
                         continue
+                    row: list = line.split(sep)
                     row.append(None)  # what absent columns point at
                     getter = spec.getter
                     if getter is not None:
@@ -468,7 +470,11 @@ class _ZeekFile:
         # #open, #close, #types and comments carry nothing to read.
 
     def _fields(self, raw: list[bytes], number: int) -> None:
-        names = [n.decode("utf-8", "replace") for n in raw]
+        if len(raw) > MAX_COLUMNS:
+            self.skips.bad("bad Zeek header", number, f"{len(raw):,} columns")
+            self.tsv, self.tsv_width = None, 0
+            return
+        names = [n.decode("utf-8", "replace")[:256] for n in raw]
         kind = self.tsv_kind or self.name_kind or kind_from_columns(set(names))
         self.tsv_width = len(names)
         position = {name: i for i, name in enumerate(names)}
