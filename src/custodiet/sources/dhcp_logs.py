@@ -38,6 +38,9 @@ from custodiet.sources.text import decode, normalise_ip, normalise_mac
 MAX_LEASES = 500_000
 # dnsmasq transactions waiting for their MAC or for more option lines.
 MAX_PENDING = 4096
+# Characters kept of a value held until the end of a file (host names, vendor classes, lease
+# cells): real ones are short; a longer one must not multiply into memory with the leases.
+MAX_VALUE = 1024
 
 _UNASSIGNED = frozenset({"0.0.0.0", "255.255.255.255", "::"})
 
@@ -119,11 +122,11 @@ def _lease_statement(lease: dict, words: list[str]) -> None:
     elif len(words) >= 3 and words[0] == "hardware" and words[1] == "ethernet":
         lease["mac"] = normalise_mac(words[2])
     elif len(words) >= 2 and words[0] == "client-hostname":
-        lease["hostname"] = words[1]
+        lease["hostname"] = words[1][:MAX_VALUE]
     elif len(words) >= 4 and words[0] == "set" and "vendor" in words[1].lower() and words[2] == "=":
-        lease["vendor"] = _colon_hex(words[3])
+        lease["vendor"] = _colon_hex(words[3][: 3 * MAX_VALUE])[:MAX_VALUE]
     elif len(words) >= 3 and words[0] == "option" and words[1].lower() == "vendor-class-identifier":
-        lease["vendor"] = _colon_hex(words[2])
+        lease["vendor"] = _colon_hex(words[2][: 3 * MAX_VALUE])[:MAX_VALUE]
 
 
 def _colon_hex(text: str) -> str:
@@ -306,7 +309,7 @@ class _DnsmasqLog:
             return []
         for prefix, key in (("vendor class: ", "vendor"), ("client provides name: ", "name")):
             if message.startswith(prefix):
-                self._state(xid, number)[key] = message[len(prefix) :].strip()
+                self._state(xid, number)[key] = message[len(prefix) :].strip()[:MAX_VALUE]
                 return []
         if message.startswith("requested options: "):
             state = self._state(xid, number)
@@ -417,7 +420,7 @@ def read_kea_leases(
             if address not in leases and len(leases) >= MAX_LEASES:
                 yield from _kea_flush(leases, columns, emit)
             leases.pop(address, None)
-            leases[address] = (number, row)
+            leases[address] = (number, [c[:MAX_VALUE] for c in row])  # bounded per lease
     if columns is not None:
         yield from _kea_flush(leases, columns, emit)
 

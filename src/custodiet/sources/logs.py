@@ -49,8 +49,12 @@ GZIP_MAGIC = b"\x1f\x8b"
 # Distinct contact keys held before the table is emitted and emptied; bounds memory on logs
 # with millions of distinct flows (the same key may then be emitted twice, with its counts split).
 MAX_CONTACT_KEYS = 200_000
-# Distinct observations remembered for de-duplication before the memory is cleared.
+# Distinct observations remembered for de-duplication before the memory is cleared (as 64-bit
+# hashes: a long text costs no more than a short one).
 MAX_SEEN = 500_000
+# Raw text a contact key may hold (addresses, names, ports): a longer value is no name or
+# address, and keeping it would let a hostile log fill the table with megabytes per key.
+MAX_KEY_BYTES = 2048
 
 
 # --------------------------------------------------------------------------- files and lines
@@ -169,7 +173,7 @@ class Emitter:
     def __init__(self, label: str, stats: ReadStats) -> None:
         self.label = label
         self.stats = stats
-        self.seen: set[tuple] = set()
+        self.seen: set[int] = set()
         self.places: dict[str, Provenance] = {}
 
     def make(
@@ -180,23 +184,26 @@ class Emitter:
         text: str | None,
         place: str,
         port: str | None = None,
+        provenance: Provenance | None = None,
     ) -> None:
-        """Append the observation to `out` unless it is empty or already emitted."""
+        """Append the observation to `out` unless it is empty or already emitted (`provenance`,
+        when given, is used instead of this file's `place`)."""
         if not text:
             return
         if len(text) > MAX_TEXT:
             text = text[:MAX_TEXT]
-        key = (subject.address, subject.mac, field, port, text)
+        key = hash((subject.address, subject.mac, field, port, text))
         if key in self.seen:
             return
         if len(self.seen) >= MAX_SEEN:
             self.seen.clear()
         self.seen.add(key)
-        provenance = self.places.get(place)
         if provenance is None:
-            if len(self.places) >= 4096:
-                self.places.clear()
-            provenance = self.places[place] = Provenance(self.label, place)
+            provenance = self.places.get(place)
+            if provenance is None:
+                if len(self.places) >= 4096:
+                    self.places.clear()
+                provenance = self.places[place] = Provenance(self.label, place)
         out.append(Observation(subject, field, text, provenance, port))
         self.stats.observations += 1
 
@@ -230,7 +237,8 @@ class ContactTable:
     ) -> Iterator[Contact] | None:
         """Count one occurrence seen from `first` to `last` (comparable times: epoch floats, or
         one reader's fixed-width strings). Returns the table's contacts only when it was full and
-        is being emptied, else None. A key that cannot be hashed raises TypeError."""
+        is being emptied, else None. A key that cannot be hashed raises TypeError; a new key
+        holding more than MAX_KEY_BYTES of text raises ValueError."""
         entry = self.entries.get(key)
         if entry is not None:
             if first is not None and (entry[0] is None or first < entry[0]):
@@ -241,6 +249,8 @@ class ContactTable:
             entry[3] += bytes_a
             entry[4] += bytes_b
             return None
+        if key_size(key) > MAX_KEY_BYTES:
+            raise ValueError("value too long")
         flushed = self.drain() if len(self.entries) >= MAX_CONTACT_KEYS else None
         self.entries[key] = [first, last if last is not None else first, 1, bytes_a, bytes_b, number]
         return flushed
@@ -256,6 +266,32 @@ class ContactTable:
             for contact in build(key, entry):
                 stats.contacts += 1
                 yield contact
+
+
+def key_size(key: object) -> int:
+    """The bytes of text in a contact key (one level of nested tuples)."""
+    size = 0
+    for part in key if isinstance(key, tuple) else (key,):
+        if isinstance(part, (str, bytes)):
+            size += len(part)
+        elif isinstance(part, tuple):
+            size += sum(len(p) for p in part if isinstance(p, (str, bytes)))
+    return size
+
+
+def once(seen: set[int], key: tuple) -> bool:
+    """True the first time a raw combination of values is seen; remembered as a 64-bit hash so
+    that long values cost nothing (a collision would only hide a repeat). Bounded memory."""
+    try:
+        digest = hash(key)
+    except TypeError:
+        return False
+    if digest in seen:
+        return False
+    if len(seen) >= MAX_SEEN:
+        seen.clear()
+    seen.add(digest)
+    return True
 
 
 # --------------------------------------------------------------------------- times

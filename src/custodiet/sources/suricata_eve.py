@@ -50,6 +50,7 @@ from custodiet.sources.logs import (
     iso_utc,
     line_batches,
     normalise_name,
+    once,
     open_binary,
     orient,
     port_text,
@@ -187,7 +188,7 @@ class _EveFile:
         self.stats = stats
         self.skips = Skips(stats, label, options)
         self.emit = Emitter(label, stats)
-        self.raw_seen: set = set()
+        self.raw_seen: set[int] = set()
         self.zone = "?"  # the UTC offset of the file's first time stamp, once seen
         self.flows = ContactTable(self._flow_contact, stats)
         self.named = ContactTable(self._named_contact, stats)
@@ -295,20 +296,12 @@ class _EveFile:
             return table.add(key, when, when, a, b, number)
         except TypeError:  # a list or object where a value belongs: unhashable
             self.skips.bad("malformed values", number)
-            return None
+        except ValueError:
+            self.skips.bad("value too long", number)
+        return None
 
     def _once(self, key: tuple) -> bool:
-        """True the first time a raw combination of values is seen (bounded memory)."""
-        seen = self.raw_seen
-        try:
-            if key in seen:
-                return False
-        except TypeError:
-            return False
-        if len(seen) >= 200_000:
-            seen.clear()
-        seen.add(key)
-        return True
+        return once(self.raw_seen, key)
 
     def _flow(self, event: dict, number: int) -> Iterable | None:
         flow = event.get("flow")
@@ -334,6 +327,9 @@ class _EveFile:
                 return self.flows.add(key, start, end, sent, received, number)
         except TypeError:  # a list or object where a value belongs: unhashable
             self.skips.bad("malformed values", number)
+            return None
+        except ValueError:
+            self.skips.bad("value too long", number)
             return None
         # a known flow key (the common case): updated here rather than through the table
         if start is not None and (entry[0] is None or start < entry[0]):

@@ -58,6 +58,7 @@ from custodiet.sources.logs import (
     iso_utc,
     line_batches,
     normalise_name,
+    once,
     open_binary,
     orient,
     port_text,
@@ -180,8 +181,10 @@ SOFTWARE_FIELDS: dict[str, tuple[str, str | None]] = {
 if USER_AGENT:
     SOFTWARE_FIELDS["HTTP::BROWSER"] = (USER_AGENT, None)
 
-# Certificates remembered from x509.log, by fingerprint (or file id in old logs).
-MAX_CERTS = 200_000
+# Certificates remembered from x509.log, by fingerprint (or file id in old logs), and the
+# length a distinguished name is cut to there (real ones are well under 1,000 characters).
+MAX_CERTS = 50_000
+MAX_DN = 2048
 # Answers per DNS row turned into contacts.
 MAX_ANSWERS = 32
 # Columns of a TSV header (Zeek's widest logs have about 60).
@@ -380,7 +383,7 @@ class _ZeekFile:
         # certificates and contacts
         self.certs: dict[str, tuple[str | None, str | None, Provenance]] = {}
         self.sibling_read = False
-        self.raw_seen: set = set()
+        self.raw_seen: set[int] = set()
         self.flows = ContactTable(self._flow_contact, stats)
         self.dns_table = ContactTable(self._dns_contacts, stats)
         self.http_table = ContactTable(self._http_contact, stats)
@@ -594,6 +597,9 @@ class _ZeekFile:
         except TypeError:  # a JSON list or object where a value belongs: unhashable
             self.skips.bad("malformed values", number)
             return None
+        except ValueError:
+            self.skips.bad("value too long", number)
+            return None
         if when is not None:
             if entry[0] is None or when < entry[0]:
                 entry[0] = when
@@ -605,17 +611,7 @@ class _ZeekFile:
         return None
 
     def _once(self, key: tuple) -> bool:
-        """True the first time a raw (address, text...) combination is seen (bounded memory)."""
-        seen = self.raw_seen
-        try:
-            if key in seen:
-                return False
-        except TypeError:
-            return False
-        if len(seen) >= 200_000:
-            seen.clear()
-        seen.add(key)
-        return True
+        return once(self.raw_seen, key)
 
     def _conn(self, v: list, number: int) -> Iterable | None:
         ts, oh, rh, rp, proto, ob, rb, lo, lr = v
@@ -696,13 +692,8 @@ class _ZeekFile:
         if cert is None:
             return
         subject, issuer, provenance = cert
-        for field, text in (("tls.subject", subject), ("tls.issuer", issuer)):
-            if text:
-                key_ = (server.address, None, field, port, text)
-                if key_ not in self.emit.seen:
-                    self.emit.seen.add(key_)
-                    out.append(Observation(server, field, text, provenance, port))
-                    self.stats.observations += 1
+        self.emit.make(out, server, "tls.subject", subject, provenance.place, port, provenance)
+        self.emit.make(out, server, "tls.issuer", issuer, provenance.place, port, provenance)
 
     def _read_sibling_x509(self) -> None:
         """Certificates of the x509 log written beside this ssl log (Zeek 6+ keeps subjects there)."""
@@ -732,7 +723,12 @@ class _ZeekFile:
         fingerprint, file_id, subject, issuer, host_cert, client_cert = v
         if _bool(host_cert) is False or _bool(client_cert) is True:
             return None  # a CA certificate of a chain, or a client's
-        cert = (_text(subject), _text(issuer), Provenance(self.label, self._place(number)))
+        subject_text, issuer_text = _text(subject), _text(issuer)
+        cert = (
+            subject_text[:MAX_DN] if subject_text else None,
+            issuer_text[:MAX_DN] if issuer_text else None,
+            Provenance(self.label, self._place(number)),
+        )
         for key in (_text(fingerprint), _text(file_id)):
             if key:
                 self._remember_cert(key, cert)
