@@ -296,3 +296,17 @@ def test_without_the_capture_package(tmp_path: Path, monkeypatch: pytest.MonkeyP
         list(READERS["pcapng"](path, "empty.pcap", ReadStats(), SourceOptions()))
     assert caught.value.file == "empty.pcap"
     assert detect_format(LOGS / "eve_formats.json", "eve") == "suricata-eve"  # the rest still works
+
+
+def test_hostile_values_stay_out_of_memory(tmp_path: Path) -> None:
+    """A megabyte-long address or name is a bad line, not a contact key kept until the end."""
+    path = tmp_path / "eve.json"
+    flow = ('{"timestamp":"2024-05-01T12:00:00.000000+0000","event_type":"flow","src_ip":"%s","dest_ip":"203.0.113.1",'
+            '"dest_port":443,"proto":"TCP","flow":{"bytes_toserver":1,"bytes_toclient":1,'
+            '"start":"2024-05-01T12:00:00.000000+0000","end":"2024-05-01T12:00:01.000000+0000"}}')  # fmt: skip
+    tls = ('{"timestamp":"2024-05-01T12:00:00.000000+0000","event_type":"tls","src_ip":"10.0.0.1",'
+           '"dest_ip":"203.0.113.1","dest_port":443,"proto":"TCP","tls":{"sni":"%s"}}')  # fmt: skip
+    path.write_text("\n".join([flow % ("x" * 500_000), tls % ("a" * 500_000), flow % "10.0.0.1"]) + "\n")
+    _, contacts, stats = read_all(path)
+    assert stats.skipped == {"value too long": 2}
+    assert [(c.kind, c.subject.address) for c in contacts] == [("flow", "10.0.0.1")]
