@@ -219,20 +219,10 @@ class _EveFile:
                     if line.strip():
                         skips.bad("malformed JSON", number, str(exc)[:80])
                     continue
-                if type(event) is not dict:
-                    skips.bad("not a JSON object", number)
-                    continue
-                kind = event.get("event_type")
-                handler = handlers.get(kind)  # type: ignore[arg-type]
-                if handler is None:
-                    if not isinstance(kind, str):
-                        skips.bad("no event_type", number)
-                    else:
-                        skips.note(
-                            f"{kind} event (not read)"
-                            if kind in _KNOWN_TYPES
-                            else "other event type (not read)"
-                        )
+                try:
+                    handler = handlers[event["event_type"]]
+                except (KeyError, TypeError):  # subscripts: the common case costs no method call
+                    self._unhandled(event, number)
                     continue
                 records += 1
                 out = handler(event, number)
@@ -243,6 +233,19 @@ class _EveFile:
             stats.records += records
         yield from self.flows.drain()
         yield from self.named.drain()
+
+    def _unhandled(self, event: object, number: int) -> None:
+        """Count a line without a handler: not an object, no event type, or a type not read."""
+        if type(event) is not dict:
+            self.skips.bad("not a JSON object", number)
+            return
+        kind = event.get("event_type")
+        if not isinstance(kind, str):
+            self.skips.bad("no event_type", number)
+        else:
+            self.skips.note(
+                f"{kind} event (not read)" if kind in _KNOWN_TYPES else "other event type (not read)"
+            )
 
     def _when(self, value: object) -> str | None:
         """A time stamp as a string that compares in time order with the file's others: Suricata's
@@ -304,23 +307,22 @@ class _EveFile:
         return once(self.raw_seen, key)
 
     def _flow(self, event: dict, number: int) -> Iterable | None:
-        flow = event.get("flow")
-        if type(flow) is not dict:
-            self.skips.bad("flow event without its 'flow' object", number)
-            return None
-        get = flow.get
+        try:  # subscripts for what every flow event has; anything missing takes the slow path
+            flow = event["flow"]
+            start, end = flow["start"], flow["end"]
+            sent, received = flow["bytes_toserver"], flow["bytes_toclient"]
+            key = (event["src_ip"], event["dest_ip"], event["dest_port"], event["proto"])
+        except (KeyError, TypeError):
+            return self._flow_slow(event, number)
         zone = self.zone
-        start, end = get("start"), get("end")
         if not (type(start) is str and len(start) == _STAMP_LENGTH and start.endswith(zone)):
             start = self._when(start)
         if not (type(end) is str and len(end) == _STAMP_LENGTH and end.endswith(zone)):
             end = self._when(end)
-        sent, received = get("bytes_toserver"), get("bytes_toclient")
         if type(sent) is not int or sent < 0:
             sent = 0
         if type(received) is not int or received < 0:
             received = 0
-        key = (event.get("src_ip"), event.get("dest_ip"), event.get("dest_port"), event.get("proto"))
         try:
             entry = self.flows.entries.get(key)
             if entry is None:
@@ -340,6 +342,16 @@ class _EveFile:
         entry[3] += sent
         entry[4] += received
         return None
+
+    def _flow_slow(self, event: dict, number: int) -> Iterable | None:
+        """A flow event missing some of the usual fields."""
+        flow = event.get("flow")
+        if type(flow) is not dict:
+            self.skips.bad("flow event without its 'flow' object", number)
+            return None
+        fields = {k: flow.get(k) for k in ("start", "end", "bytes_toserver", "bytes_toclient")}
+        header = {k: event.get(k) for k in ("src_ip", "dest_ip", "dest_port", "proto")}
+        return self._flow({**header, "flow": fields}, number)
 
     def _dns(self, event: dict, number: int) -> Iterable | None:
         dns = self._section(event, "dns", number)
