@@ -81,9 +81,11 @@ def test_empty_and_missing(tmp_path: Path) -> None:
 
 
 def test_sniffers_are_an_ordered_extensible_list(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    assert [name for name, _ in SNIFFERS] == ["nmap-xml", "csv"]
-    assert set(READERS) == {"nmap-xml", "csv"}
-    assert all(name in READERS for name, _ in SNIFFERS)
+    names = [name for name, _ in SNIFFERS]
+    assert {"nmap-xml", "csv", "zeek", "suricata-eve", "masscan", "kea-leases"} <= set(names)
+    assert names[-1] == "csv"  # the catch-all comes last
+    assert names.index("kea-leases") < names.index("csv")  # Kea leases are CSV too
+    assert all(name in READERS for name in names)
     # A later source slots in before the catch-all CSV sniffer.
     monkeypatch.setattr(detect, "SNIFFERS", [("jsonl", lambda head: head.startswith(b"{")), *SNIFFERS])
     assert detect_format(write(tmp_path, b'{"a": 1}\n'), "input") == "jsonl"

@@ -42,6 +42,7 @@ DESCRIPTIVE_FIELDS: tuple[str, ...] = (
     "cpe",  # a CPE string a scanner reported ("cpe:/h:hikvision:ds-7600")
     "wsd.scopes",  # WS-Discovery (ONVIF) types, scopes and XAddrs of a device
     "dhcp.parameter_list",  # DHCP option 55, the parameter request list ("1,3,6,15,119,252")
+    "http.user_agent",  # the User-Agent a device's own HTTP client sends (firmware updaters, SDKs)
     "contact.name",  # a DNS name, TLS SNI or HTTP Host the device contacted (vendor clouds are evidence)
     "os.match",  # an OS guess ("Linux 3.2 - 4.9", "Hikvision embedded")
     "mac.vendor",  # a vendor name a scanner attached to the MAC (nmap's own table)
