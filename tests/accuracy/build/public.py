@@ -16,6 +16,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import public_records_dhcp  # noqa: F401  (each module adds its records to RECORDS/SOURCES)
+import public_records_onvif  # noqa: F401
+import public_records_snmp  # noqa: F401
 from common import COVERED
 from public_records import RECORDS, SOURCES
 

@@ -258,7 +258,14 @@ s = src(
     "https://github.com/librenms/librenms/blob/master/tests/snmpsim/hytera.snmprec",
     "LibreNMS test fixture tests/snmpsim/hytera.snmprec",
 )
-rec(s, "snmp.sysobjectid", "1.3.6.1.4.1.26381", "Hytera", "Hytera enterprise number 26381")
+rec(
+    s,
+    "snmp.sysobjectid",
+    "1.3.6.1.4.1.26381",
+    None,
+    "hard negative: lwIP's enterprise arc and the default sysObjectID of every lwIP SNMP agent "
+    "(lwIP snmp_opts.h); the fixture is a Hytera device, but the text names the stack, not the maker",
+)
 s = src(
     "gh-librenms-13576",
     "https://github.com/librenms/librenms/issues/13576",

@@ -1,0 +1,78 @@
+"""DHCP option 60 (vendor class identifier) and DHCP host-name records from public documentation
+and captures.
+
+Labelling rule: the maker the string names, or the maker whose documentation says its devices send
+that exact string; client software strings that run on anybody's hardware (MSFT 5.0, udhcp,
+dhcpcd, android-dhcp-N) are None. Host names: the maker the name carries (a model or brand the
+device sets by default); user-chosen or generic names are None.
+"""
+
+from __future__ import annotations
+
+from public_records import rec, src
+
+# ---------------------------------------------------------------- vendor manuals: Cisco lightweight APs
+_CISCO_VCI = "Cisco AP: the VCI string Cisco documents for this access point series"
+s = src(
+    "manual-cisco-aironet1000-vci",
+    "http://office.manualsonline.com/manuals/mfg/cisco_systems/aironet_1000.html?p=77",
+    "Cisco Aironet 1000 Series hardware installation guide, Table F-1 Lightweight Access Point VCI Strings",
+)
+rec(
+    s, "dhcp.vendor_class", "Airespace.AP1200", "Cisco", "Aironet 1000 series (Airespace, Cisco's since 2005)"
+)
+for vci in (
+    "Cisco AP c1100",
+    "Cisco AP c1130",
+    "Cisco AP c1200",
+    "Cisco AP c1240",
+    "Cisco AP c1300",
+    "Cisco AP.LAP1510",
+):
+    rec(s, "dhcp.vendor_class", vci, "Cisco", _CISCO_VCI)
+s = src(
+    "manual-cisco-ap1300-vci",
+    "http://office.manualsonline.com/manuals/mfg/cisco_systems/1300_1.html?p=106",
+    "Cisco Aironet 1300 Series outdoor AP/bridge installation guide, Appendix G (VCI strings)",
+)
+rec(s, "dhcp.vendor_class", "Cisco AP c1310", "Cisco", _CISCO_VCI)
+s = src(
+    "manual-cisco-ap3700-vci",
+    "http://videogame.manualsonline.com/manuals/mfg/cisco_systems/3700_8.html?p=41",
+    "Cisco Aironet 3700 Series getting started guide (VCI string, ServiceProvider option)",
+)
+rec(s, "dhcp.vendor_class", "Cisco AP c3700", "Cisco", _CISCO_VCI)
+rec(s, "dhcp.vendor_class", "Cisco AP c3700-ServiceProvider", "Cisco", _CISCO_VCI)
+s = src(
+    "manual-cisco-ap1260-vci",
+    "http://office.manualsonline.com/manuals/mfg/cisco_systems/1260.html?p=32",
+    "Cisco Aironet 1260 Series getting started guide (VCI string)",
+)
+rec(s, "dhcp.vendor_class", "Cisco AP c1260", "Cisco", _CISCO_VCI)
+s = src(
+    "manual-cisco-ap2700-vci",
+    "https://manualsdump.com/en/manuals/cisco_systems-ol-31386-01/249995/40",
+    "Cisco Aironet 2700 Series getting started guide OL-31386-01 (VCI string)",
+)
+rec(s, "dhcp.vendor_class", "Cisco AP c2700", "Cisco", _CISCO_VCI)
+s = src(
+    "manual-cisco-ap3502-vci",
+    "https://www.manualshelf.com/manual/cisco-systems/102073p/user-s-manual-english/page-31.html",
+    "Cisco Aironet 3502P getting started guide (VCI string)",
+)
+rec(s, "dhcp.vendor_class", "Cisco AP c3502", "Cisco", _CISCO_VCI)
+s = src(
+    "manual-cisco-ap520-vci",
+    "http://www.manualowl.com/m/Cisco/AIR-AP521G-A-K9/Manual/290844?page=127",
+    "Cisco 500 Series Wireless Express configuration guide, Table A-1 (VCI string of LAP521)",
+)
+rec(s, "dhcp.vendor_class", "Cisco AP c520", "Cisco", _CISCO_VCI)
+
+# ---------------------------------------------------------------- generic DHCP clients
+s = src(
+    "page-serveraide-option60",
+    "https://serveraide.com/what-is-option-60-vendor-class-identifier-used-for-in-dhcpv4-73338",
+    "What is option 60 (vendor class identifier) used for in DHCPv4 (Wireshark observations)",
+)
+rec(s, "dhcp.vendor_class", "android-dhcp-13", None, "Android 13 DHCP client: any phone maker")
+rec(s, "dhcp.vendor_class", "udhcp 1.23.2", None, "BusyBox udhcpc: any embedded Linux device")

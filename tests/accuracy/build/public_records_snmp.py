@@ -1,0 +1,83 @@
+"""SNMP records transcribed from public captures: LibreNMS snmpsim fixtures (real devices recorded by
+LibreNMS contributors, `tests/snmpsim/*.snmprec`, values `OID|type|value`) and GitHub issues.
+
+Labelling rule (same as public_records.py): the label is what a careful reader concludes from the one
+text. sysDescr: the maker named in the text, or a model/OS string public documentation ties to one
+maker; a bare generic description ("24-port 10/100 Ethernet Switch", "Linux 4.9") is None.
+sysObjectID: the maker holding the IANA Private Enterprise Number the OID sits under
+(1.3.6.1.4.1.<PEN>), when that registrant built the device (9 Cisco, 11 HP, 2011 Huawei, 3902 ZTE,
+890 ZyXEL, 14823 Aruba (HPE), 39165 Hikvision, ...). Arcs of embedded software stacks name no
+maker: lwIP's 26381 (lwIP's snmp_opts.h: "IANA assigned enterprise ID for lwIP is 26381", the
+default sysObjectID of every lwIP agent, whose default sysDescr is "lwIP") and net-snmp's 8072.
+"""
+
+from __future__ import annotations
+
+from public_records import rec, src
+
+_LNMS = "https://github.com/librenms/librenms/blob/master/tests/snmpsim/"
+
+
+def lnms(name: str, what: str) -> str:
+    """A LibreNMS snmpsim fixture as a source."""
+    return src(
+        f"lnms-{name.lower().replace('_', '-')}",
+        _LNMS + name + ".snmprec",
+        f"LibreNMS test fixture tests/snmpsim/{name}.snmprec ({what})",
+    )
+
+
+s = lnms("XMG1915-10EP", "Zyxel XMG1915-10EP switch")
+rec(s, "snmp.sysdescr", "XMG1915-10EP", "Zyxel", "Zyxel XMG1915 switch model number alone")
+rec(s, "snmp.sysobjectid", "1.3.6.1.4.1.890.1.15", "Zyxel", "PEN 890 ZyXEL Communications")
+s = lnms("AOS-10_10.7.1.0-10.7.1.0", "Aruba AP-635 on AOS-10")
+rec(
+    s,
+    "snmp.sysdescr",
+    "AOS-10 (MODEL: 635), Version 10.7.1.0-10.7.1.0 SSR",
+    "Hewlett Packard Enterprise",
+    "Aruba (an HPE company) AOS-10 access point",
+)
+rec(
+    s,
+    "snmp.sysobjectid",
+    "1.3.6.1.4.1.14823.1.2.125",
+    "Hewlett Packard Enterprise",
+    "PEN 14823 Aruba Networks (HPE)",
+)
+s = lnms("Cisco_sfe2000", "Cisco SFE2000 switch")
+rec(
+    s,
+    "snmp.sysdescr",
+    "24-port 10/100 Ethernet Switch",
+    None,
+    "generic description of a Cisco SFE2000: names no maker",
+)
+rec(s, "snmp.sysobjectid", "1.3.6.1.4.1.9.6.1.70.2000.1", "Cisco", "PEN 9 Cisco")
+
+s = src(
+    "lwip-snmp-opts",
+    "https://github.com/lwip-tcpip/lwip/blob/master/src/include/lwip/apps/snmp_opts.h",
+    "lwIP src/include/lwip/apps/snmp_opts.h (default sysDescr and enterprise OID of the lwIP SNMP agent)",
+)
+rec(
+    s,
+    "snmp.sysdescr",
+    "lwIP",
+    None,
+    "lwIP default SNMP_LWIP_MIB2_SYSDESC: an embedded TCP/IP stack on anybody's hardware",
+)
+rec(
+    s,
+    "snmp.sysobjectid",
+    "1.3.6.1.4.1.26381",
+    None,
+    "lwIP default SNMP_DEVICE_ENTERPRISE_OID (IANA PEN 26381 = lwIP)",
+)
+rec(
+    s,
+    "snmp.sysobjectid",
+    ".1.3.6.1.4.1.26381",
+    None,
+    "the same lwIP default OID in net-snmp's leading-dot notation",
+)
