@@ -43,7 +43,7 @@ Every record of `corpus/*.jsonl` names its origin. This file lists them.
 def build() -> list[dict]:
     records = []
     seen: Counter[str] = Counter()
-    for sid, field, text, maker, note in RECORDS:
+    for sid, field, text, maker, note, device in RECORDS:
         if sid not in SOURCES:
             raise SystemExit(f"record of unknown source {sid}")
         seen[sid] += 1
@@ -56,6 +56,8 @@ def build() -> list[dict]:
         }
         if note:
             record["note"] = note
+        if device:
+            record["device"] = device
         records.append(record)
     return records
 

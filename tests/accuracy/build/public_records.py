@@ -12,7 +12,9 @@ taken. None marks texts that name no maker.
 from __future__ import annotations
 
 SOURCES: dict[str, tuple[str, str]] = {}
-RECORDS: list[tuple[str, str, str, str | None, str]] = []
+RECORDS: list[tuple[str, str, str, str | None, str, str | None]] = []
+# The 6th element is `device`: the maker of the device that sent a text which names no maker itself
+# (known from the source, e.g. the issue is about that device's model); see README.md "device".
 
 
 def src(sid: str, url: str, title: str) -> str:
@@ -20,8 +22,8 @@ def src(sid: str, url: str, title: str) -> str:
     return sid
 
 
-def rec(sid: str, field: str, text: str, maker: str | None, note: str = "") -> None:
-    RECORDS.append((sid, field, text, maker, note))
+def rec(sid: str, field: str, text: str, maker: str | None, note: str = "", device: str | None = None) -> None:
+    RECORDS.append((sid, field, text, maker, note, device))
 
 
 # ---------------------------------------------------------------- issues: HTTP, RTSP
@@ -753,3 +755,111 @@ rec(
     "HP ProCurve switch; Mocana is the embedded SSH library, names no maker",
 )
 rec(s, "ssh.banner", "SSH-2.0-paramiko_2.0.2", None, "the client's own version string (paramiko)")
+
+# ---------------------------------------------------------------- more issues: SIP clients, SSH
+s = src("gh-pjproject-3112", "https://github.com/pjsip/pjproject/issues/3112", "pjproject #3112: Can't find User Agent configuration")
+rec(s, "sip.user_agent", "PJSUA v2.12 Darwin-19.5/x86_64", None, "pjsua softphone on macOS")
+s = src(
+    "gh-openwrt-telephony-53",
+    "https://github.com/openwrt/telephony/issues/53",
+    "openwrt/telephony #53: Asterisk PJSIP user_agent (REGISTER trace)",
+)
+rec(s, "sip.user_agent", "Asterisk PBX 13.3.2", None, "Asterisk on an OpenWrt router: software, names no maker")
+s = src(
+    "gh-jscommunicator-70",
+    "https://github.com/opentelecoms-org/jscommunicator/issues/70",
+    "jscommunicator #70: SIP Registration failure (REGISTER trace)",
+)
+rec(s, "sip.user_agent", "JsSIP 0.5.0", None, "browser SIP library")
+s = src(
+    "gh-netmiko-764",
+    "https://github.com/ktbyers/netmiko/issues/764",
+    "netmiko #764: Channel closed while connecting to Huawei CE switch (paramiko debug)",
+)
+rec(s, "ssh.banner", "SSH-2.0--", None, "a Huawei CE switch whose SSH banner names nothing: no maker can be read")
+rec(s, "ssh.banner", "SSH-2.0-paramiko_2.4.1", None, "the client's own version string (paramiko)")
+
+# ---------------------------------------------------------------- more issues: UPnP
+s = src(
+    "gh-ha-68873",
+    "https://github.com/home-assistant/core/issues/68873",
+    "home-assistant #68873: UPnP not working on Xfinity Gateway (Pace PX5001)",
+)
+rec(
+    s,
+    "upnp.description",
+    upnp_xml(
+        IGD1,
+        "Pace PX5001",
+        "Arris Group, Inc",
+        "http://www.arrisi.com/",
+        "EPON Fiber Gateway Device",
+        "PX5001",
+        "PX5001",
+    ),
+    "CommScope",
+    "Pace (Arris, now CommScope) gateway; the description names Arris Group",
+)
+s = src(
+    "gh-ha-46822",
+    "https://github.com/home-assistant/core/issues/46822",
+    "home-assistant #46822: Asus Router UPnP integration (SSDP advertisements)",
+)
+rec(s, "upnp.server", "AsusWRT/386.1 UPnP/1.1 MiniUPnPd/2.2.0", "ASUS", "ASUS router firmware (AsusWRT) with MiniUPnPd")
+rec(
+    s,
+    "upnp.server",
+    "Linux, UPnP/1.0, Private Upnp SDK",
+    None,
+    "SSDP SERVER of a Dahua camera (its USN names www.dahuatech.com) and of an Amcrest one: the string alone names no maker",
+)
+s = src("gh-minisatip-27", "https://github.com/catalinii/minisatip/issues/27", "minisatip #27: ssdp (SERVER header)")
+rec(s, "upnp.server", "Linux/1.0 UPnP/1.1 IDL4K/1.2", None, "SAT>IP server software string")
+
+# ---------------------------------------------------------------- more issues: RTSP
+s = src(
+    "gh-go2rtc-2232",
+    "https://github.com/AlexxIT/go2rtc/issues/2232",
+    "go2rtc #2232: RTSP authentication fails (Hikvision DS-2CD1148-I/B, tcpdump)",
+)
+rec(
+    s,
+    "rtsp.response",
+    'RTSP/1.0 401 Unauthorized\r\nCSeq: 1\r\nWWW-Authenticate: Digest realm="b4a38201a73f", '
+    'nonce="739ee6c7ea93532ef87d5f319b155537", stale="FALSE"\r\nWWW-Authenticate: Basic realm="b4a38201a73f"\r\n'
+    "Date:  Sat, Apr 25 2026 00:05:48 GMT\r\n\r\n",
+    None,
+    "Hikvision camera whose realm is its own MAC address (B4:A3:82, a Hikvision IEEE block): the text names no maker",
+    device="Hikvision",
+)
+s = src("gh-go2rtc-999", "https://github.com/AlexxIT/go2rtc/issues/999", "go2rtc #999: Can't stream RTSP (TP-Link camera trace)")
+rec(
+    s,
+    "rtsp.response",
+    'RTSP/1.0 401 Unauthorized\r\nCseq: 1\r\nDate: Wed, Mar 13 2024 16:24:18 GMT\r\nWww-Authenticate: Basic realm="TP-Link IP-Camera"\r\n\r\n',
+    "TP-Link",
+    "TP-Link (Tapo) camera realm",
+)
+s = src(
+    "gh-cameradar-199b",
+    "https://github.com/Ullaakut/cameradar/issues/199",
+    "cameradar #199: Implement digest authentication (Aiphone intercom RTSP trace)",
+)
+rec(
+    s,
+    "rtsp.response",
+    'RTSP/1.0 401 Unauthorized\r\nServer: Linux/2.6.32.17-davinci1 Ze-PRO\r\nCSeq: 1\r\n'
+    'WWW-Authenticate: Digest realm="Secret", nonce="ODQ4MDguNTM2Mzk6NTQ1OTExMzQz"\r\n\r\n',
+    None,
+    "an Aiphone intercom; the answer itself names no maker",
+    device="Aiphone",
+)
+rec(s, "rtsp.server", "Linux/2.6.32.17-davinci1 Ze-PRO", None, "TI DaVinci Linux kernel string: names no maker", device="Aiphone")
+s = src("gh-go2rtc-1093", "https://github.com/AlexxIT/go2rtc/issues/1093", "go2rtc #1093: Dahua Camera wrong user/pass (go2rtc server trace)")
+rec(
+    s,
+    "rtsp.response",
+    "RTSP/1.0 200 OK\r\nCseq: 1\r\nPublic: OPTIONS, SETUP, TEARDOWN, DESCRIBE, PLAY, PAUSE, ANNOUNCE, RECORD\r\n\r\n",
+    None,
+    "go2rtc's own RTSP server (restreaming a Dahua camera): software, names no maker",
+)

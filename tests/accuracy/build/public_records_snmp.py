@@ -81,3 +81,33 @@ rec(
     None,
     "the same lwIP default OID in net-snmp's leading-dot notation",
 )
+
+s = src(
+    "gh-librenms-8126",
+    "https://github.com/librenms/librenms/issues/8126",
+    "LibreNMS #8126: Dahua DH-NVR - New Device (snmpwalk of the system group)",
+)
+rec(s, "snmp.sysdescr", "NVR", None, "a Dahua NVR, but the bare word names no maker")
+rec(
+    s,
+    "snmp.sysobjectid",
+    "SNMPv2-SMI::enterprises.1004849.3.2.10",
+    "Dahua",
+    "Dahua's private arc 1004849 as net-snmp prints it with MIBs loaded",
+)
+
+s = src(
+    "fi-epson-tests",
+    "https://github.com/fusioninventory/fusioninventory-agent/blob/master/t/agent/tools/hardware/epson.t",
+    "FusionInventory agent test t/agent/tools/hardware/epson.t (sysDescr of recorded Epson printer walks)",
+)
+for text in ("AL-C4200", "EPSON AL-C3900", "AL-C1100", "AL-M2400"):
+    rec(s, "snmp.sysdescr", text, "Epson", "Epson AcuLaser printer model")
+
+s = src(
+    "fi-kyocera-tests",
+    "https://github.com/fusioninventory/fusioninventory-agent/blob/master/t/agent/tools/hardware/kyocera.t",
+    "FusionInventory agent test t/agent/tools/hardware/kyocera.t (sysDescr of recorded Kyocera printer walks)",
+)
+for text in ("TASKalfa 820", "TASKalfa 181", "FS-2000D"):
+    rec(s, "snmp.sysdescr", text, "Kyocera", "Kyocera TASKalfa / FS printer model")
