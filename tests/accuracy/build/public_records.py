@@ -813,6 +813,13 @@ rec(
     None,
     "SSDP SERVER of a Dahua camera (its USN names www.dahuatech.com) and of an Amcrest one: the string alone names no maker",
 )
+rec(
+    s,
+    "upnp.server",
+    "Linux/3.8.8, UPnP/1.0, ZheJiang Dahua Technology CO.,LTD. Upnp SDK",
+    "Dahua",
+    "SSDP SERVER of a Dahua device: the SDK string names Zhejiang Dahua Technology",
+)
 s = src("gh-minisatip-27", "https://github.com/catalinii/minisatip/issues/27", "minisatip #27: ssdp (SERVER header)")
 rec(s, "upnp.server", "Linux/1.0 UPnP/1.1 IDL4K/1.2", None, "SAT>IP server software string")
 

@@ -76,3 +76,29 @@ s = src(
 )
 rec(s, "dhcp.vendor_class", "android-dhcp-13", None, "Android 13 DHCP client: any phone maker")
 rec(s, "dhcp.vendor_class", "udhcp 1.23.2", None, "BusyBox udhcpc: any embedded Linux device")
+
+# ---------------------------------------------------------------- DHCP host names from lease files in issues
+s = src(
+    "gh-ha-375",
+    "https://github.com/home-assistant/core/pull/375",
+    "home-assistant #375: asuswrt device tracker, dnsmasq.leases of an RT-AC66R",
+)
+rec(s, "hostname", "chit-jsl3", None, "user-chosen computer name")
+rec(s, "hostname", "android-2c94abebaab16255", None, "Android's default DHCP host name: any phone maker")
+rec(
+    s,
+    "hostname",
+    "MC4650-CA31C1",
+    "Konica Minolta",
+    "magicolor 4650 printer default name (model + MAC tail; its MAC 00:20:6B is a Konica Minolta block)",
+)
+rec(s, "hostname", "iLol", None, "user-chosen name")
+rec(s, "hostname", "gatekeeper", None, "user-chosen name")
+rec(s, "hostname", "SonosZP", None, "Sonos ZonePlayer: Sonos is not a catalogue maker")
+rec(s, "hostname", "SonosZB", None, "Sonos ZoneBridge: Sonos is not a catalogue maker")
+s = src(
+    "gh-asusrouter-895",
+    "https://github.com/Vaskivskyi/ha-asusrouter/issues/895",
+    "ha-asusrouter #895: connected devices' host names (Asus ZenWiFi XD6S)",
+)
+rec(s, "hostname", "iphone", "Apple", "iOS default host name")

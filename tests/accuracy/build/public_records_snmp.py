@@ -111,3 +111,38 @@ s = src(
 )
 for text in ("TASKalfa 820", "TASKalfa 181", "FS-2000D"):
     rec(s, "snmp.sysdescr", text, "Kyocera", "Kyocera TASKalfa / FS printer model")
+
+s = src(
+    "gh-librenms-2090",
+    "https://github.com/librenms/librenms/issues/2090",
+    "LibreNMS #2090: Recognize HP1920 switches as Comware (sysDescr, sysObjectID)",
+)
+rec(
+    s,
+    "snmp.sysdescr",
+    "1920-16G Switch Software Version 5.20.99, Release 1108\nCopyright(c)2010-2015 Hewlett-Packard Development Company, L.P.",
+    "Hewlett Packard Enterprise",
+    "HP OfficeConnect 1920 switch (HP networking, HPE since 2015)",
+)
+rec(
+    s,
+    "snmp.sysobjectid",
+    ".1.3.6.1.4.1.25506.11.1.165",
+    "H3C",
+    "hard negative for Huawei: PEN 25506 is H3C's; HP's Comware switches, built by H3C, report under it",
+)
+s = src(
+    "gh-nav-1214",
+    "https://github.com/Uninett/nav/issues/1214",
+    "Uninett/nav #1214: Retrieve software version for HP 1810 switch (sysDescr)",
+)
+rec(s, "snmp.sysdescr", "HP 1810-8G, PL.2.04, eCos-3.0, 1_12_8-customized-h", "Hewlett Packard Enterprise", "HP ProCurve 1810 switch")
+s = src("gh-snmpinfo-233", "https://github.com/netdisco/snmp-info/pull/233", "netdisco/snmp-info #233: Update HP.pm (J9774A sysDescr)")
+rec(
+    s,
+    "snmp.sysdescr",
+    "HP J9774A 2530-8G-PoEP Switch, revision YA.16.03.0004, ROM YA.15.19 "
+    "(/ws/swbuildm/rel_tacoma_qaoff/code/build/lakes(swbuildm_rel_tacoma_qaoff_rel_tacoma))",
+    "Hewlett Packard Enterprise",
+    "HP/Aruba 2530 switch",
+)
