@@ -22,7 +22,9 @@ def src(sid: str, url: str, title: str) -> str:
     return sid
 
 
-def rec(sid: str, field: str, text: str, maker: str | None, note: str = "", device: str | None = None) -> None:
+def rec(
+    sid: str, field: str, text: str, maker: str | None, note: str = "", device: str | None = None
+) -> None:
     RECORDS.append((sid, field, text, maker, note, device))
 
 
@@ -757,14 +759,24 @@ rec(
 rec(s, "ssh.banner", "SSH-2.0-paramiko_2.0.2", None, "the client's own version string (paramiko)")
 
 # ---------------------------------------------------------------- more issues: SIP clients, SSH
-s = src("gh-pjproject-3112", "https://github.com/pjsip/pjproject/issues/3112", "pjproject #3112: Can't find User Agent configuration")
+s = src(
+    "gh-pjproject-3112",
+    "https://github.com/pjsip/pjproject/issues/3112",
+    "pjproject #3112: Can't find User Agent configuration",
+)
 rec(s, "sip.user_agent", "PJSUA v2.12 Darwin-19.5/x86_64", None, "pjsua softphone on macOS")
 s = src(
     "gh-openwrt-telephony-53",
     "https://github.com/openwrt/telephony/issues/53",
     "openwrt/telephony #53: Asterisk PJSIP user_agent (REGISTER trace)",
 )
-rec(s, "sip.user_agent", "Asterisk PBX 13.3.2", None, "Asterisk on an OpenWrt router: software, names no maker")
+rec(
+    s,
+    "sip.user_agent",
+    "Asterisk PBX 13.3.2",
+    None,
+    "Asterisk on an OpenWrt router: software, names no maker",
+)
 s = src(
     "gh-jscommunicator-70",
     "https://github.com/opentelecoms-org/jscommunicator/issues/70",
@@ -776,7 +788,13 @@ s = src(
     "https://github.com/ktbyers/netmiko/issues/764",
     "netmiko #764: Channel closed while connecting to Huawei CE switch (paramiko debug)",
 )
-rec(s, "ssh.banner", "SSH-2.0--", None, "a Huawei CE switch whose SSH banner names nothing: no maker can be read")
+rec(
+    s,
+    "ssh.banner",
+    "SSH-2.0--",
+    None,
+    "a Huawei CE switch whose SSH banner names nothing: no maker can be read",
+)
 rec(s, "ssh.banner", "SSH-2.0-paramiko_2.4.1", None, "the client's own version string (paramiko)")
 
 # ---------------------------------------------------------------- more issues: UPnP
@@ -805,7 +823,13 @@ s = src(
     "https://github.com/home-assistant/core/issues/46822",
     "home-assistant #46822: Asus Router UPnP integration (SSDP advertisements)",
 )
-rec(s, "upnp.server", "AsusWRT/386.1 UPnP/1.1 MiniUPnPd/2.2.0", "ASUS", "ASUS router firmware (AsusWRT) with MiniUPnPd")
+rec(
+    s,
+    "upnp.server",
+    "AsusWRT/386.1 UPnP/1.1 MiniUPnPd/2.2.0",
+    "ASUS",
+    "ASUS router firmware (AsusWRT) with MiniUPnPd",
+)
 rec(
     s,
     "upnp.server",
@@ -820,7 +844,11 @@ rec(
     "Dahua",
     "SSDP SERVER of a Dahua device: the SDK string names Zhejiang Dahua Technology",
 )
-s = src("gh-minisatip-27", "https://github.com/catalinii/minisatip/issues/27", "minisatip #27: ssdp (SERVER header)")
+s = src(
+    "gh-minisatip-27",
+    "https://github.com/catalinii/minisatip/issues/27",
+    "minisatip #27: ssdp (SERVER header)",
+)
 rec(s, "upnp.server", "Linux/1.0 UPnP/1.1 IDL4K/1.2", None, "SAT>IP server software string")
 
 # ---------------------------------------------------------------- more issues: RTSP
@@ -839,7 +867,11 @@ rec(
     "Hikvision camera whose realm is its own MAC address (B4:A3:82, a Hikvision IEEE block): the text names no maker",
     device="Hikvision",
 )
-s = src("gh-go2rtc-999", "https://github.com/AlexxIT/go2rtc/issues/999", "go2rtc #999: Can't stream RTSP (TP-Link camera trace)")
+s = src(
+    "gh-go2rtc-999",
+    "https://github.com/AlexxIT/go2rtc/issues/999",
+    "go2rtc #999: Can't stream RTSP (TP-Link camera trace)",
+)
 rec(
     s,
     "rtsp.response",
@@ -855,18 +887,61 @@ s = src(
 rec(
     s,
     "rtsp.response",
-    'RTSP/1.0 401 Unauthorized\r\nServer: Linux/2.6.32.17-davinci1 Ze-PRO\r\nCSeq: 1\r\n'
+    "RTSP/1.0 401 Unauthorized\r\nServer: Linux/2.6.32.17-davinci1 Ze-PRO\r\nCSeq: 1\r\n"
     'WWW-Authenticate: Digest realm="Secret", nonce="ODQ4MDguNTM2Mzk6NTQ1OTExMzQz"\r\n\r\n',
     None,
     "an Aiphone intercom; the answer itself names no maker",
     device="Aiphone",
 )
-rec(s, "rtsp.server", "Linux/2.6.32.17-davinci1 Ze-PRO", None, "TI DaVinci Linux kernel string: names no maker", device="Aiphone")
-s = src("gh-go2rtc-1093", "https://github.com/AlexxIT/go2rtc/issues/1093", "go2rtc #1093: Dahua Camera wrong user/pass (go2rtc server trace)")
+rec(
+    s,
+    "rtsp.server",
+    "Linux/2.6.32.17-davinci1 Ze-PRO",
+    None,
+    "TI DaVinci Linux kernel string: names no maker",
+    device="Aiphone",
+)
+s = src(
+    "gh-go2rtc-1093",
+    "https://github.com/AlexxIT/go2rtc/issues/1093",
+    "go2rtc #1093: Dahua Camera wrong user/pass (go2rtc server trace)",
+)
 rec(
     s,
     "rtsp.response",
     "RTSP/1.0 200 OK\r\nCseq: 1\r\nPublic: OPTIONS, SETUP, TEARDOWN, DESCRIBE, PLAY, PAUSE, ANNOUNCE, RECORD\r\n\r\n",
     None,
     "go2rtc's own RTSP server (restreaming a Dahua camera): software, names no maker",
+)
+
+# ---------------------------------------------------------------- more issues: telnet banners
+s = src(
+    "gh-oxidized-2059",
+    "https://github.com/ytti/oxidized/issues/2059",
+    "oxidized #2059: Huawei with banner can't send username (telnet login as logged)",
+)
+rec(
+    s,
+    "telnet.banner",
+    "Warning: Telnet is not a secure protocol, and it is recommended to use Stelnet.\n"
+    "------------------------------------------------------------------\n"
+    "|  ACCESS TO THIS DEVICE IS UNDER STRICT ADMINISTRATIVE CONTROL. |\n"
+    "|      IF YOU ARE UNAUTHORISED PLEASE DISCONNECT IMMEDIATELY.    |\n"
+    "|               ALL USAGE OF THIS DEVICE IS LOGGED.              |\n"
+    "------------------------------------------------------------------\n\nLogin authentication\n\nUsername:",
+    "Huawei",
+    "Huawei VRP's telnet warning recommending Stelnet (the issue's devices are Huawei); the operator's own "
+    "box is kept, its blank lines dropped",
+)
+s = src(
+    "gh-threat9-testbed-10",
+    "https://github.com/threat9/threat9-test-bed/issues/10",
+    "threat9-test-bed #10: Add support for banner (telnet to a BCM96318 router)",
+)
+rec(
+    s,
+    "telnet.banner",
+    "BCM96318 Broadband Router\nLogin: ",
+    None,
+    "Broadcom BCM96318 reference firmware: names the chip, not the router's maker",
 )

@@ -102,3 +102,10 @@ s = src(
     "ha-asusrouter #895: connected devices' host names (Asus ZenWiFi XD6S)",
 )
 rec(s, "hostname", "iphone", "Apple", "iOS default host name")
+
+s = src(
+    "manual-aastra-dbc425-vci",
+    "https://manualshive.com/ru/manual/aastra/dbc-425/3507979?page=31",
+    "Aastra DBC 422/425 IP phone manual, 7.11.3 DHCP settings for option 43 and 60 (vendor class)",
+)
+rec(s, "dhcp.vendor_class", "Aastra IP-Phone", "Mitel", "Aastra IP phones (Aastra is Mitel's since 2014)")

@@ -57,3 +57,21 @@ rec(
     ),
     "Hikvision",
 )
+
+s = src(
+    "gh-ha-92308",
+    "https://github.com/home-assistant/core/issues/92308",
+    "home-assistant #92308: CamHipro WiFi camera ONVIF (zeep debug log of GetDeviceInformation)",
+)
+rec(
+    s,
+    "onvif.device_information",
+    '<?xml version="1.0" encoding="UTF-8"?><s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope" '
+    'xmlns:tt="http://www.onvif.org/ver10/schema" xmlns:tds="http://www.onvif.org/ver10/device/wsdl" '
+    'xmlns:hikwsd="http://www.onvifext.com/onvif/ext/ver10/wsdl" xmlns:hikxsd="http://www.onvifext.com/onvif/ext/ver10/schema" >'
+    "<s:Body><tds:GetDeviceInformationResponse><tds:Manufacturer>IPCAM</tds:Manufacturer>",
+    None,
+    "hard negative: a no-name CamHipro camera; Manufacturer 'IPCAM' names no maker and the 'hikwsd' namespace "
+    "prefix (onvifext.com) is not Hikvision's. The answer as the log shows it, cut after Manufacturer where the "
+    "log excerpt ends; namespace declarations irrelevant to the device trimmed",
+)

@@ -136,8 +136,18 @@ s = src(
     "https://github.com/Uninett/nav/issues/1214",
     "Uninett/nav #1214: Retrieve software version for HP 1810 switch (sysDescr)",
 )
-rec(s, "snmp.sysdescr", "HP 1810-8G, PL.2.04, eCos-3.0, 1_12_8-customized-h", "Hewlett Packard Enterprise", "HP ProCurve 1810 switch")
-s = src("gh-snmpinfo-233", "https://github.com/netdisco/snmp-info/pull/233", "netdisco/snmp-info #233: Update HP.pm (J9774A sysDescr)")
+rec(
+    s,
+    "snmp.sysdescr",
+    "HP 1810-8G, PL.2.04, eCos-3.0, 1_12_8-customized-h",
+    "Hewlett Packard Enterprise",
+    "HP ProCurve 1810 switch",
+)
+s = src(
+    "gh-snmpinfo-233",
+    "https://github.com/netdisco/snmp-info/pull/233",
+    "netdisco/snmp-info #233: Update HP.pm (J9774A sysDescr)",
+)
 rec(
     s,
     "snmp.sysdescr",
