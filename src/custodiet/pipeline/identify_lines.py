@@ -114,6 +114,8 @@ def _diagnose(line: object, number: int) -> bytes:
         return _error(None, number, "expected a JSON object")
     record_id = record.get("id")
     field = record.get("field")
+    if "field" not in record:
+        return _error(record_id, number, "missing 'field'")
     if not isinstance(field, str) or field not in ALL_FIELDS:
         return _error(record_id, number, f"unknown field {field!r}")
     return _error(record_id, number, "'text' must be a string")
@@ -139,23 +141,29 @@ def identify_lines(source: BinaryIO, out: BinaryIO, context: Context) -> tuple[i
             number += 1
             try:
                 record = loads(line)
-                field = record.get("field")
-                cache = caches.get(field)
-                text = record.get("text")
-                tail = cache.get(text)  # type: ignore[union-attr]
-            except (orjson.JSONDecodeError, AttributeError, TypeError):
+                field = record["field"]
+                text = record["text"]
+                tail = caches[field].get(text)
+            except (orjson.JSONDecodeError, KeyError, TypeError):
                 append(_diagnose(line, number))
                 errors += 1
                 continue
             if tail is not None:
-                append(b'{"id":' + dumps(record.get("id")) + b"," + tail)
+                append(b'{"id":%b,%b' % (dumps(record.get("id")), tail))
                 continue
             if type(text) is not str:
                 append(_diagnose(line, number))
                 errors += 1
                 continue
-            pending.setdefault(field, {}).setdefault(text, []).append(len(parts))
-            append(b'{"id":' + dumps(record.get("id")) + b",")
+            waiting = pending.get(field)
+            if waiting is None:
+                waiting = pending[field] = {}
+            slots = waiting.get(text)
+            if slots is None:
+                waiting[text] = [len(parts)]
+            else:
+                slots.append(len(parts))
+            append(b'{"id":%b,' % dumps(record.get("id")))
         for field, waiting in pending.items():
             texts = list(waiting)
             cache = caches[field]
