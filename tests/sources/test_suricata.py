@@ -310,3 +310,29 @@ def test_hostile_values_stay_out_of_memory(tmp_path: Path) -> None:
     _, contacts, stats = read_all(path)
     assert stats.skipped == {"value too long": 2}
     assert [(c.kind, c.subject.address) for c in contacts] == [("flow", "10.0.0.1")]
+
+
+def test_lists_and_objects_where_values_belong(tmp_path: Path) -> None:
+    """Unhashable JSON values in ports and addresses are skipped lines, never a crash."""
+    head = '{"timestamp":"2024-05-01T12:00:00.000000+0000","event_type":'
+    path = tmp_path / "eve.json"
+    path.write_text(
+        head + '"dns","src_ip":"10.0.0.1","src_port":[5000],"dest_ip":"10.0.0.53","dest_port":53,'
+        '"proto":"UDP","dns":{"type":"query","rrname":"a.example"}}\n'
+        + head
+        + '"http","src_ip":{"ip":"10.0.0.1"},"src_port":5000,"dest_ip":"203.0.113.1","dest_port":80,'
+        '"proto":"TCP","http":{"hostname":"h.example","http_user_agent":"UA/1"}}\n'
+        + head
+        + '"http","src_ip":"10.0.0.1","src_port":5000,"dest_ip":"203.0.113.1","dest_port":[80],'
+        '"proto":"TCP","http":{"hostname":"h.example","server":"srv/1"}}\n'
+        + head
+        + '"dhcp","src_ip":"10.0.0.1","dest_ip":"10.0.0.2","dhcp":{"type":"reply",'
+        '"client_mac":"00:11:22:aa:bb:cc","assigned_ip":["x"],"client_ip":"10.0.0.7"}}\n'
+    )
+    observations, contacts, stats = read_all(path)
+    assert stats.skipped == {"malformed values": 2, "bad address": 1}
+    assert [(c.kind, c.subject.address, c.name) for c in contacts] == [("dns", "10.0.0.1", "a.example")]
+    assert [(o.subject, o.field, o.text, o.port) for o in observations] == [
+        (Subject("203.0.113.1"), "http.server", "srv/1", None),
+        (Subject("10.0.0.7", "00:11:22:AA:BB:CC"), "mac", "00:11:22:AA:BB:CC", None),
+    ]

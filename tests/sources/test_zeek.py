@@ -358,3 +358,21 @@ def test_hostile_headers_and_rows(tmp_path: Path) -> None:
                     ' "id.resp_p": 80, "proto": "tcp"}\n')  # fmt: skip
     _, contacts, stats = read_all(path)
     assert contacts == [] and stats.skipped == {"malformed values": 1}
+
+
+def test_json_lists_and_objects_where_values_belong(tmp_path: Path) -> None:
+    """Unhashable JSON values in a log name, an address or a port are skipped, never a crash."""
+    path = tmp_path / "zeek.json"
+    path.write_text(
+        '{"_path":["conn"],"ts":1.0,"id.orig_h":"10.0.0.1","id.resp_h":"203.0.113.1","id.resp_p":443}\n'
+        '{"_path":"dhcp","ts":1.0,"assigned_addr":["10.0.0.9"],"client_addr":"10.0.0.8","mac":"00:11:22:aa:bb:cc"}\n'
+        '{"_path":"known_services","ts":1.0,"host":{"a":1},"port_num":80,"port_proto":"tcp","service":["HTTP"]}\n'
+        '{"_path":"snmp","ts":1.0,"id.resp_h":"10.0.0.5","id.resp_p":[161],"display_string":"Switch"}\n'
+    )
+    observations, contacts, stats = read_all(path)
+    assert contacts == []
+    assert stats.skipped == {"Zeek log of an unknown kind (not read)": 1, "bad address or port": 1}
+    assert [(o.subject, o.field, o.text, o.port) for o in observations] == [
+        (Subject("10.0.0.8", "00:11:22:AA:BB:CC"), "mac", "00:11:22:AA:BB:CC", None),
+        (Subject("10.0.0.5"), "snmp.sysdescr", "Switch", None),
+    ]

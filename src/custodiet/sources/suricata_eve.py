@@ -121,14 +121,36 @@ def read(path: Path, label: str, stats: ReadStats, options: SourceOptions) -> It
         yield from eve.run(handle)
 
 
-@lru_cache(maxsize=1 << 17)
 def _ip(value: object) -> str | None:
-    return normalise_ip(value) if isinstance(value, str) else None
+    """An address value, normalised; None for anything but text (a JSON list or object
+    included: only texts reach the cache, which would fail on an unhashable value)."""
+    return _ip_text(value) if isinstance(value, str) else None
+
+
+@lru_cache(maxsize=1 << 17)
+def _ip_text(value: str) -> str | None:
+    return normalise_ip(value)
+
+
+def _port(port: object, proto: object) -> str | None:
+    """port_text, cached; a JSON list or object (unhashable) is converted uncached."""
+    try:
+        return _port_cached(port, proto)
+    except TypeError:
+        return port_text(port, proto)
 
 
 @lru_cache(maxsize=4096)
-def _port(port: object, proto: object) -> str | None:
+def _port_cached(port: object, proto: object) -> str | None:
     return port_text(port, proto)
+
+
+def _dns_port(port: object) -> bool:
+    """Whether a port value is a DNS port (False for a list or object, which cannot be looked up)."""
+    try:
+        return port in DNS_PORTS
+    except TypeError:
+        return False
 
 
 @lru_cache(maxsize=4096)
@@ -360,9 +382,9 @@ class _EveFile:
         src, dest = event.get("src_ip"), event.get("dest_ip")
         answer = dns.get("type") in ("answer", "response")
         src_port, dest_port = event.get("src_port"), event.get("dest_port")
-        if src_port in DNS_PORTS and dest_port not in DNS_PORTS:
+        if _dns_port(src_port) and not _dns_port(dest_port):
             client, server = dest, src
-        elif dest_port in DNS_PORTS or not answer:
+        elif _dns_port(dest_port) or not answer:
             client, server = src, dest
         else:
             client, server = dest, src

@@ -237,11 +237,17 @@ def _text(value: object) -> str | None:
     return None
 
 
-@lru_cache(maxsize=1 << 17)
 def _ip(value: object) -> str | None:
+    """A TSV or JSON address value, normalised; None for anything else (a JSON list or object
+    included: only texts reach the cache, which would fail on an unhashable value)."""
+    return _ip_text(value) if isinstance(value, (str, bytes)) else None
+
+
+@lru_cache(maxsize=1 << 17)
+def _ip_text(value: str | bytes) -> str | None:
     if isinstance(value, bytes):
         value = value.decode("ascii", "replace")
-    return normalise_ip(value) if isinstance(value, str) else None
+    return normalise_ip(value)
 
 
 def _int(value: object) -> int:
@@ -275,8 +281,16 @@ def _time(value: object) -> float | None:
     return epoch(value)
 
 
-@lru_cache(maxsize=4096)
 def _port(port: object, proto: object) -> str | None:
+    """port_text, cached; a JSON list or object (unhashable) is converted uncached."""
+    try:
+        return _port_cached(port, proto)
+    except TypeError:
+        return port_text(port, proto)
+
+
+@lru_cache(maxsize=4096)
+def _port_cached(port: object, proto: object) -> str | None:
     return port_text(port, proto)
 
 
@@ -419,6 +433,8 @@ class _ZeekFile:
                         self.skips.bad("not a JSON object", number)
                         continue
                     path = obj.get("_path")
+                    if type(path) is not str:  # a number, list or object names no log: the file's kind
+                        path = None
                     json_spec = json_specs.get(path if path is not None else self.json_kind)  # type: ignore[arg-type]
                     if json_spec is None:
                         json_spec = self._json_spec(obj, path)
