@@ -16,7 +16,7 @@ claim from two independent channels (server string + MAC block) rises to about 0
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from custodiet.catalog import fold
@@ -46,6 +46,19 @@ def channel(field: str) -> str:
     return _CHANNEL_PREFIX.get(head, head)
 
 
+_CHANNELS: dict[str, str] = {}
+
+
+def _channel(field: str) -> str:
+    """channel(), memoised: a device's evidence comes from a few dozen fields."""
+    found = _CHANNELS.get(field)
+    if found is None:
+        if len(_CHANNELS) > 10_000:
+            _CHANNELS.clear()
+        found = _CHANNELS[field] = channel(field)
+    return found
+
+
 @dataclass
 class _Claim:
     manufacturer: str
@@ -60,11 +73,14 @@ def _claims(evidence: Sequence[Evidence]) -> list[_Claim]:
         maker = item.sets.get("manufacturer")
         if not maker:
             continue
-        key = fold(maker)
-        names.setdefault(key, maker)
-        chans = by_maker.setdefault(key, {})
-        chan = channel(item.field)
-        if chan not in chans or item.strength > chans[chan].strength:
+        key = _fold_name(maker)
+        chans = by_maker.get(key)
+        if chans is None:
+            chans = by_maker[key] = {}
+            names[key] = maker
+        chan = _channel(item.field)
+        held = chans.get(chan)
+        if held is None or item.strength > held.strength:
             chans[chan] = item
     claims = []
     for key, chans in by_maker.items():
@@ -72,7 +88,8 @@ def _claims(evidence: Sequence[Evidence]) -> list[_Claim]:
         for item in chans.values():
             remaining *= 1.0 - item.strength
         claims.append(_Claim(names[key], 1.0 - remaining, chans))
-    claims.sort(key=lambda c: (-c.score, c.manufacturer))
+    if len(claims) > 1:
+        claims.sort(key=lambda c: (-c.score, c.manufacturer))
     return claims
 
 
@@ -100,14 +117,29 @@ def fuse(evidence: Sequence[Evidence]) -> Identity:
             conflicts.append(
                 Conflict("manufacturer", tuple((c.manufacturer, round(c.score, 3)) for c in [best, *rivals]))
             )
-    agreeing = [
-        e
-        for e in evidence
-        if not e.sets.get("manufacturer") or fold(e.sets["manufacturer"]) == fold(manufacturer or "")
-    ]
+    folded = _fold_name(manufacturer) if manufacturer else ""
+    # Evidence that agrees with the winner or names no maker; and per other attribute, the best
+    # score of each distinct value (by folded value), in the order the evidence shows them.
+    agreeing: list[Evidence] = []
+    scores: dict[str, dict[str, tuple[float, str]]] = {}
+    for item in evidence:
+        sets = item.sets
+        maker = sets.get("manufacturer")
+        if maker and _fold_name(maker) != folded:
+            continue
+        agreeing.append(item)
+        for attribute, value in sets.items():
+            if value and attribute in _OTHER:
+                found = scores.get(attribute)
+                if found is None:
+                    found = scores[attribute] = {}
+                key = _fold_name(value) or value
+                held = found.get(key)
+                if held is None or item.strength > held[0]:
+                    found[key] = (item.strength, value)
     values: dict[str, str | None] = {}
     for attribute in OTHER_ATTRIBUTES:
-        value, conflict = _pick(attribute, agreeing)
+        value, conflict = _choose(attribute, scores.get(attribute))
         values[attribute] = value
         if conflict:
             conflicts.append(conflict)
@@ -123,34 +155,34 @@ def fuse(evidence: Sequence[Evidence]) -> Identity:
             )
             break
     return Identity(
-        manufacturer=manufacturer,
-        brand=values["brand"],
-        product=values["product"],
-        model=values["model"],
-        firmware=values["version"],
-        device_type=values["device_type"],
-        confidence=round(confidence, 3),
-        evidence=tuple(evidence),
-        conflicts=tuple(conflicts),
-        explanation=tuple(_dedupe(explanation)),
+        manufacturer,
+        values["brand"],
+        values["product"],
+        values["model"],
+        values["version"],
+        values["device_type"],
+        round(confidence, 3),
+        tuple(evidence),
+        tuple(conflicts),
+        tuple(_dedupe(explanation)) if len(explanation) > 1 else tuple(explanation),
     )
 
 
-def _pick(attribute: str, evidence: Iterable[Evidence]) -> tuple[str | None, Conflict | None]:
-    """The value of the strongest evidence that sets `attribute`, and a conflict if others differ."""
-    scores: dict[str, tuple[float, str]] = {}
-    for item in evidence:
-        value = item.sets.get(attribute)
-        if not value:
-            continue
-        key = fold(value) or value
-        if key not in scores or item.strength > scores[key][0]:
-            scores[key] = (item.strength, value)
+_OTHER = frozenset(OTHER_ATTRIBUTES)
+
+
+def _choose(
+    attribute: str, scores: dict[str, tuple[float, str]] | None
+) -> tuple[str | None, Conflict | None]:
+    """The value of the strongest evidence that sets `attribute` (scores: the best (strength,
+    value) per folded value), and a conflict if others differ."""
     if not scores:
         return None, None
+    if len(scores) == 1:
+        return next(iter(scores.values()))[1], None
     ranked = sorted(scores.values(), key=lambda sv: (-sv[0], sv[1]))
     chosen = ranked[0][1]
-    if len(ranked) > 1 and attribute != "device_type":
+    if attribute != "device_type":
         return chosen, Conflict(attribute, tuple((v, round(s, 3)) for s, v in ranked))
     return chosen, None
 
@@ -164,7 +196,7 @@ _FOLDED: dict[str, str] = {}
 
 
 def _fold_name(name: str) -> str:
-    """fold() for manufacturer names, memoised: the same few names recur on every text."""
+    """fold() for manufacturer names and attribute values, memoised: the same few recur."""
     folded = _FOLDED.get(name)
     if folded is None:
         if len(_FOLDED) > 10_000:

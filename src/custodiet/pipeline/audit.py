@@ -1,8 +1,13 @@
 """`custodiet audit`: sources -> observations -> identities -> findings -> store.
 
 Memory stays flat in input size: observations stream from the sources into the store in
-batches, and devices are formed and identified one at a time from the store. Everything a run
-writes is one transaction: an error or a crash leaves the inventory as it was.
+batches, and devices are identified one at a time. A host that a source reports in one piece
+(an nmap <host>, an inventory row) is identified right away from its observations in memory and
+staged in the store; after grouping, only the devices whose group is more than that one piece
+(the same address in two files, addresses sharing a MAC, an inventory row joining a scan host)
+are read back and identified again from the store (store.writer explains how it decides). Both
+ways give the same devices. Everything a run writes is one transaction: an error or a crash
+leaves the inventory as it was.
 """
 
 from __future__ import annotations
@@ -23,6 +28,12 @@ from custodiet.sources.registry import READERS
 from custodiet.store import Store
 
 BATCH = 5000
+# A host of more observations than this is not identified while it streams in (its rows would be
+# held in memory at once); the store groups and identifies it like a merged host.
+MAX_HOST_ROWS = 20_000
+# Identify hosts while they stream in (see the module doc). False: every device is built from the
+# store, the slow reference way; the tests compare both.
+FAST_PATH = True
 
 # progress(path, records_so_far, done) - called while reading; the CLI draws it.
 Progress = Callable[[str, int, bool], None]
@@ -163,15 +174,23 @@ def _ingest(
     reader = READERS[fmt]
     error: str | None = None
     match = context.identifier.match
-    batch: list[tuple[Observation, tuple[Match, ...]]] = []
+    conclude = _concluder(context) if FAST_PATH else None
+    add_host = writer.add_host
+    record: list[tuple[Observation, tuple[Match, ...]]] = []  # consecutive observations of one subject
+    subject = None
+    whole = True  # record holds its host from the start
     contacts: list[Contact] = []
     named = phonehome.ContactObservations()
     contact_count = 0
+    stored = 0
+    reported = 0
     try:
         for obs in reader(path, label, stats, options):
-            if isinstance(obs, Contact):
+            if type(obs) is Contact or isinstance(obs, Contact):
                 # Traffic: staged for phone-home; a name it reached is also evidence of the maker.
-                contacts.append(obs)
+                # A host's traffic is scattered over the input: the store groups it.
+                conclude = None
+                contacts.append(obs)  # type: ignore[arg-type]
                 contact_count += 1
                 obs = named(obs)  # type: ignore[assignment]
                 if len(contacts) >= BATCH:
@@ -179,20 +198,30 @@ def _ingest(
                     contacts = []
                 if obs is None:
                     continue
-            batch.append((obs, match(obs.field, obs.text)))
-            if len(batch) >= BATCH:
-                writer.add_observations(batch)
-                batch = []
-                if progress:
-                    progress(label, stats.records, False)
+            if obs.subject is not subject and obs.subject != subject:
+                if record:
+                    add_host(record, conclude if whole else None)
+                    stored += len(record)
+                    record = []
+                subject = obs.subject
+                whole = True
+            elif len(record) >= MAX_HOST_ROWS:
+                add_host(record, None)
+                stored += len(record)
+                record = []
+                whole = False  # nor is the rest of this host identified alone
+            record.append((obs, match(obs.field, obs.text)))
+            if progress and stored - reported >= BATCH:
+                reported = stored
+                progress(label, stats.records, False)
     except InputError as exc:
         error = str(exc)
         errors.append(error)
     except OSError as exc:
         error = str(InputError(f"read failed: {exc.strerror or exc}", file=label))
         errors.append(error)
-    if batch:
-        writer.add_observations(batch)
+    if record:
+        add_host(record, conclude if whole else None)
     if contacts:
         writer.add_contacts(contacts)
     if progress:
@@ -210,31 +239,47 @@ def _ingest(
     )
 
 
+def _concluder(context: Context):  # type: ignore[no-untyped-def]
+    """conclude(rows, key) for RunWriter.add_host: the device and its findings."""
+    identifier = context.identifier
+    policy = context.policy
+    covered = policy.is_covered
+    findings = policy.findings
+
+    def conclude(rows, key: str):  # type: ignore[no-untyped-def]
+        device = build_device(rows, identifier, covered, key)
+        return device, findings(device)
+
+    return conclude
+
+
 def _identify_devices(writer, context: Context, setup: phonehome.PhoneHomeSetup | None = None) -> None:  # type: ignore[no-untyped-def]
-    devices = []
-    findings = []
-    facts: list[PhoneHome] = []
+    """Devices for the groups that no staged device covers, then every device in key order, then
+    phone-home facts (observed devices in key order, then hosts seen only in traffic)."""
     policy = context.policy
     if setup is not None:
         phonehome.resolve(setup, writer)
-    for rows in writer.device_groups():
-        key = getattr(rows, "key", None)
-        device = build_device(rows, context.identifier, policy.is_covered, key)
+    for group in writer.regroup():
+        device = build_device(group, context.identifier, policy.is_covered, group.key)
+        writer.stage_device(device, policy.findings(device))
+    writer.finish_devices()
+    if setup is None:
+        return
+    facts: list[PhoneHome] = []
+    if setup.traffic:
+        for key in writer.observed_contact_keys():
+            facts.extend(phonehome.phone_home(setup, writer, key, key))
+            if len(facts) >= BATCH:
+                writer.add_phone_home(facts)
+                facts = []
+    # Hosts seen only in traffic are devices too: unidentified, but they may phone home.
+    devices = []
+    for key, addresses, mac in writer.traffic_only_devices():
+        device = phonehome.traffic_only_device(key, addresses, mac)
         devices.append(device)
-        findings.extend(policy.findings(device))
-        if setup is not None:
-            facts.extend(phonehome.phone_home(setup, writer, device, key))
+        facts.extend(phonehome.phone_home(setup, writer, device.id, key))
         if len(devices) >= BATCH:
             writer.add_devices(devices)
-            writer.add_findings(findings)
-            writer.add_phone_home(facts)
-            devices, findings, facts = [], [], []
-    if setup is not None:
-        # Hosts seen only in traffic are devices too: unidentified, but they may phone home.
-        for key, addresses, mac in writer.traffic_only_devices():
-            device = phonehome.traffic_only_device(key, addresses, mac)
-            devices.append(device)
-            facts.extend(phonehome.phone_home(setup, writer, device, key))
+            devices = []
     writer.add_devices(devices)
-    writer.add_findings(findings)
     writer.add_phone_home(facts)

@@ -18,75 +18,81 @@ def build_device(
     covered,
     device_id: str | None = None,
 ) -> Device:  # type: ignore[no-untyped-def]
-    """`covered(manufacturer) -> bool` comes from the policy; the identity from fusion."""
+    """`covered(manufacturer) -> bool` comes from the policy; the identity from fusion.
+
+    The same signature on the same text seen twice (two scans of one host) is one fact: evidence
+    is kept once per (signature, text shown, port), first seen first.
+    """
     addresses: list[str] = []
     mac: str | None = None
     hostnames: list[str] = []
-    ports: dict[str, Service] = {}
+    ports: dict[str, str] = {}  # port -> service name, first seen
     products: dict[str, str] = {}
     evidence: list[Evidence] = []
+    seen: set[tuple[str, str, str | None]] = set()
+    excerpt = identifier.excerpt
+    last_subject = None
     for obs, matches in rows:
         subject = obs.subject
-        if subject.address and subject.address not in addresses:
-            addresses.append(subject.address)
-        if subject.mac and mac is None:
-            mac = subject.mac
+        if subject is not last_subject:  # a host's observations mostly share one Subject
+            last_subject = subject
+            address = subject.address
+            if address and address not in addresses:
+                addresses.append(address)
+            if mac is None and subject.mac:
+                mac = subject.mac
         field = obs.field
-        if field == "hostname" and obs.text not in hostnames and len(hostnames) < MAX_HOSTNAMES:
-            hostnames.append(obs.text)
-        elif field == "port" and obs.port and len(ports) < MAX_SERVICES:
-            name = obs.text.split(" ", 1)[1] if " " in obs.text else ""
-            ports.setdefault(obs.port, Service(port=obs.port, name=name))
-        elif field == "nmap.service" and obs.port:
-            products.setdefault(obs.port, obs.text)
+        if field == "hostname":
+            if obs.text not in hostnames and len(hostnames) < MAX_HOSTNAMES:
+                hostnames.append(obs.text)
+        elif field == "port":
+            port = obs.port
+            if port and len(ports) < MAX_SERVICES and port not in ports:
+                text = obs.text
+                ports[port] = text.split(" ", 1)[1] if " " in text else ""
+        elif field == "nmap.service":
+            if obs.port and obs.port not in products:
+                products[obs.port] = obs.text
         elif field == "mac" and mac is None:
             mac = obs.text
-        for match in matches:
-            evidence.append(
-                Evidence(
-                    field=field,
-                    text=identifier.excerpt(field, match.signature, obs.text),
-                    provenance=obs.provenance,
-                    signature=match.signature,
-                    sets=match.sets,
-                    strength=match.strength,
-                    port=obs.port,
-                    relabel=match.relabel,
+        if matches:
+            text = obs.text
+            port = obs.port
+            provenance = obs.provenance
+            for match in matches:
+                signature = match.signature
+                shown = excerpt(field, signature, text)
+                key = (signature, shown, port)
+                if key in seen:
+                    continue
+                seen.add(key)
+                evidence.append(
+                    Evidence(
+                        field, shown, provenance, signature, match.sets, match.strength, port, match.relabel
+                    )
                 )
-            )
     services = tuple(
-        Service(port=s.port, name=s.name, product=products.get(s.port, ""))
-        for s in sorted(ports.values(), key=_port_key)
+        Service(port, name, products.get(port, ""))
+        for port, name in sorted(ports.items(), key=_port_item_key)
     )
-    identity = fuse(_dedupe(evidence))
-    addresses.sort(key=_address_key)
+    identity = fuse(evidence)
+    if len(addresses) > 1:
+        addresses.sort(key=_address_key)
     if device_id is None:
         device_id = f"mac:{mac}" if mac else f"ip:{addresses[0]}" if addresses else "unknown"
     return Device(
-        id=device_id,
-        addresses=tuple(addresses),
-        mac=mac,
-        hostnames=tuple(hostnames),
-        services=services,
-        identity=identity,
-        covered=bool(covered(identity.manufacturer)) and identity.confidence >= REPORT_FLOOR,
+        device_id,
+        tuple(addresses),
+        mac,
+        tuple(hostnames),
+        services,
+        identity,
+        bool(covered(identity.manufacturer)) and identity.confidence >= REPORT_FLOOR,
     )
 
 
-def _dedupe(evidence: list[Evidence]) -> list[Evidence]:
-    """The same signature on the same text seen twice (two scans of one host) is one fact."""
-    seen: set[tuple[str, str, str | None]] = set()
-    unique = []
-    for item in evidence:
-        key = (item.signature, item.text, item.port)
-        if key not in seen:
-            seen.add(key)
-            unique.append(item)
-    return unique
-
-
-def _port_key(service: Service) -> tuple[int, str]:
-    number, _, proto = service.port.partition("/")
+def _port_item_key(item: tuple[str, str]) -> tuple[int, str]:
+    number, _, proto = item[0].partition("/")
     return (int(number) if number.isdigit() else 0, proto)
 
 

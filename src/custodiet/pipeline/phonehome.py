@@ -146,15 +146,15 @@ def resolve(setup: PhoneHomeSetup, writer: Any) -> None:
     setup.resolved = resolve_names(writer.dns_answers(), setup.endpoints) if setup.traffic else {}
 
 
-def phone_home(setup: PhoneHomeSetup, writer: Any, device: Device, key: str | None) -> list[PhoneHome]:
+def phone_home(setup: PhoneHomeSetup, writer: Any, device_id: str, key: str | None) -> list[PhoneHome]:
     """The phone-home facts of one device (key: its contacts' device key)."""
     if not setup.traffic:
         return []
-    contacts = writer.contacts_of(key or device.id)
+    contacts = writer.contacts_of(key or device_id)
     if not contacts:
         return []
     return device_phone_home(
-        device.id,
+        device_id,
         contacts,
         setup.endpoints,
         setup.lookup,

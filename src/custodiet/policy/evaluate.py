@@ -28,6 +28,8 @@ class Policy:
     lists: dict[str, RegulatoryList]
     profile: Profile
     _naming: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    _vendors: dict[str, Vendor | None] = field(default_factory=dict)
+    _walks: dict[tuple[str, str | None, str | None], _Walk] = field(default_factory=dict)
     # Known exploited vulnerabilities (policy.kev), when the profile wants them.
     kev: tuple[KevEntry, ...] = ()
 
@@ -71,38 +73,84 @@ class Policy:
                     categories.add(entry.category)
         return frozenset(vendors), frozenset(categories)
 
+    def _vendor(self, manufacturer: str | None) -> Vendor | None:
+        """catalog.vendor_by_name, memoised: the same few makers recur on every device."""
+        if not manufacturer:
+            return None
+        found = self._vendors.get(manufacturer, False)
+        if found is False:
+            found = self.catalog.vendor_by_name(manufacturer)
+            if len(self._vendors) < 100_000:
+                self._vendors[manufacturer] = found
+        return found  # type: ignore[return-value]
+
+    @cached_property
+    def _kev_by_vendor(self) -> dict[str, tuple[KevEntry, ...]]:
+        """KEV entries per vendor id, in content order (kev_findings keeps only the vendor's)."""
+        index: dict[str, list[KevEntry]] = {}
+        for entry in self.kev:
+            index.setdefault(entry.vendor, []).append(entry)
+        return {k: tuple(v) for k, v in index.items()}
+
+    def _entries(self, list_id: str, vendor_id: str | None, category: str | None) -> _Walk:
+        """The entries of a list that can give a vendor finding for this vendor, and those that
+        can give a category finding for this device type, in list order."""
+        key = (list_id, vendor_id, category)
+        walk = self._walks.get(key)
+        if walk is None:
+            entries = self.lists[list_id].entries
+            walk = (
+                tuple(e for e in entries if vendor_id is not None and vendor_id in e.vendors),
+                tuple(e for e in entries if e.category and e.category == category),
+            )
+            if len(self._walks) < 100_000:
+                self._walks[key] = walk
+        return walk
+
     def findings(self, device: Device) -> list[Finding]:
         identity = device.identity
-        vendor = self.catalog.vendor_by_name(identity.manufacturer) if identity.manufacturer else None
+        vendor = self._vendor(identity.manufacturer)
         vendors, categories = self._relevant
+        relabelled = any(e.relabel for e in identity.evidence)
+        kev = self._kev_by_vendor.get(vendor.id, ()) if vendor is not None else ()
         if (
             (vendor is None or vendor.id not in vendors)
             and identity.device_type not in categories
-            and not any(e.relabel for e in identity.evidence)
+            and not relabelled
         ):
-            if vendor is None or not self.kev:
+            if vendor is None or not kev:
                 return []
-            return list(kev_findings(device.id, identity, vendor.id, self.kev, CONFIDENT))
+            return list(kev_findings(device.id, identity, vendor.id, kev, CONFIDENT))
         results: list[Finding] = []
         for list_id, severity in self.profile.lists.items():
             lst = self.lists[list_id]
-            named = [
-                f
-                for entry in lst.entries
-                if (
-                    f := _vendor_finding(device, vendor, lst, entry, severity)
-                    or _relabel_finding(device, self.catalog, lst, entry)
-                )
-            ]
+            naming, category = self._entries(list_id, vendor.id if vendor else None, identity.device_type)
+            if relabelled:
+                # Each entry gives a vendor finding, or else one for a weakly linked brand.
+                named = [
+                    f
+                    for entry in lst.entries
+                    if (
+                        f := _vendor_finding(device, vendor, lst, entry, severity)
+                        or _relabel_finding(device, self.catalog, lst, entry)
+                    )
+                ]
+            else:
+                named = [
+                    f for entry in naming if (f := _vendor_finding(device, vendor, lst, entry, severity))
+                ]
             results.extend(named)
             if not named:  # a category entry adds nothing where the maker itself is listed
                 results.extend(
-                    f
-                    for entry in lst.entries
-                    if (f := _category_finding(device, vendor, lst, entry, severity))
+                    f for entry in category if (f := _category_finding(device, vendor, lst, entry, severity))
                 )
-        results.extend(kev_findings(device.id, identity, vendor.id if vendor else None, self.kev, CONFIDENT))
+        if kev:
+            results.extend(kev_findings(device.id, identity, vendor.id if vendor else None, kev, CONFIDENT))
         return results
+
+
+# A list's entries that can name one vendor, and those of one category (see Policy._entries).
+_Walk = tuple[tuple[ListEntry, ...], tuple[ListEntry, ...]]
 
 
 def load_policy(content_dir: Path, catalog: Catalog | None = None, profile: str | None = None) -> Policy:

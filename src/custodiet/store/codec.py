@@ -120,13 +120,10 @@ def _load_evidence(items: list[dict[str, Any]]) -> tuple[Evidence, ...]:
     )
 
 
-def device_row(run_id: int, device: Device, observation_key: str | None) -> tuple[Any, ...]:
-    """The device_state row of one device (column order of STATE_COLUMNS)."""
+def device_values(device: Device) -> tuple[Any, ...]:
+    """The device_state columns that describe the device itself (STATE_VALUES order)."""
     ident = device.identity
     return (
-        run_id,
-        device.id,
-        observation_key,
         dumps(list(device.addresses)),
         device.mac,
         dumps(list(device.hostnames)),
@@ -145,12 +142,18 @@ def device_row(run_id: int, device: Device, observation_key: str | None) -> tupl
     )
 
 
-STATE_COLUMNS = (
-    "run_id, device_id, observation_key, addresses, mac, hostnames, services, manufacturer, brand, "
-    "product, model, firmware, device_type, covered, confidence, evidence, conflicts, explanation"
-)
+def device_row(run_id: int, device: Device, observation_key: str | None) -> tuple[Any, ...]:
+    """The device_state row of one device (column order of STATE_COLUMNS)."""
+    return (run_id, device.id, observation_key, *device_values(device))
 
-# What load_device expects, in this order.
+
+# The columns of device_values(), in order.
+STATE_VALUES = (
+    "addresses, mac, hostnames, services, manufacturer, brand, product, model, firmware, device_type, "
+    "covered, confidence, evidence, conflicts, explanation"
+)
+STATE_COLUMNS = "run_id, device_id, observation_key, " + STATE_VALUES
+
 STATE_SELECT = (
     "device_id, addresses, mac, hostnames, services, manufacturer, brand, product, model, firmware, "
     "device_type, covered, confidence, evidence, conflicts, explanation"

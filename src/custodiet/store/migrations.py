@@ -7,10 +7,12 @@ upgrade leaves the file as it was. Never edit a released script: append a new on
 Why these shapes:
 - observation has no index besides its rowid: a run's rows are appended in one transaction, so
   they form one rowid range, and bulk inserts stay fast (no random index updates per row).
-  device_observation maps (run, device key) to observation ids; it is filled once per run by one
-  sorted INSERT ... SELECT (see RunWriter), which is how devices are formed in SQL, lets
+  device_range maps (run, device key) to ranges of observation ids (a host's observations are
+  added together, so one range per host and source); it is filled once per run by one sorted
+  INSERT ... SELECT (see RunWriter), which is how devices are formed in SQL, lets
   device_groups() stream one device at a time, and lets device_detail() find one device's
-  observations without scanning the run.
+  observations without scanning the run. (Schemas 1 and 2 kept one device_observation row per
+  observation; schema 3 turned them into ranges.)
 - source_file stores each input path once; observations refer to it by id.
 - device keeps ids stable across runs (first and last run that saw them); device_state holds what
   one run concluded about a device. device_name is the lookup table behind `custodiet show HOST`
@@ -180,7 +182,31 @@ CREATE TABLE phone_home (
 CREATE INDEX phone_home_run ON phone_home (run_id, device_id);
 """
 
-MIGRATIONS: list[str] = [_V1, _V2]
+# Devices by id ranges: the observations of one host that a source yields together are one range
+# of ids, so device_range holds a row per host where device_observation held one per observation
+# (grouping a run and judging staged devices became most of an audit's SQL time). Older runs'
+# rows become ranges of consecutive ids of one device (gaps and islands).
+_V3 = """
+CREATE TABLE device_range (
+    run_id INTEGER NOT NULL,
+    device_key TEXT NOT NULL,
+    first_id INTEGER NOT NULL,
+    last_id INTEGER NOT NULL,
+    PRIMARY KEY (run_id, device_key, first_id)
+) WITHOUT ROWID;
+
+INSERT INTO device_range (run_id, device_key, first_id, last_id)
+SELECT run_id, device_key, min(observation_id), max(observation_id) FROM (
+    SELECT run_id, device_key, observation_id,
+           observation_id - row_number() OVER (PARTITION BY run_id, device_key ORDER BY observation_id) AS island
+    FROM device_observation)
+GROUP BY run_id, device_key, island
+ORDER BY run_id, device_key, 3;
+
+DROP TABLE device_observation;
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3]
 
 
 def statements(script: str) -> Iterator[str]:

@@ -15,7 +15,26 @@ _MAC_SEPARATORS = str.maketrans("", "", ":-. ")
 _HEX = frozenset("0123456789abcdef")
 
 
+_DIGITS = frozenset("0123456789")
+
+
+def _plain_ipv4(text: str) -> bool:
+    """A dotted quad as ipaddress writes it (no leading zeros, each part <= 255): its own
+    normal form. Checked without ipaddress, which costs more than the rest of a device's names."""
+    parts = text.split(".")
+    if len(parts) != 4:
+        return False
+    for part in parts:
+        if not part or len(part) > 3 or not _DIGITS.issuperset(part):
+            return False
+        if (len(part) > 1 and part[0] == "0") or (len(part) == 3 and part > "255"):
+            return False
+    return True
+
+
 def _ip(text: str) -> str | None:
+    if _plain_ipv4(text):
+        return text
     candidate = text.strip("[]")
     try:
         return ipaddress.ip_address(candidate).compressed.lower()

@@ -275,7 +275,7 @@ class Store:
             observations: list[tuple[Observation, tuple[Match, ...]]] = []
             if key is not None:
                 rows = self._conn.execute(
-                    OBSERVATION_SELECT + "WHERE d.run_id = ? AND d.device_key = ? ORDER BY d.observation_id",
+                    OBSERVATION_SELECT + "WHERE r.run_id = ? AND r.device_key = ? ORDER BY r.first_id, o.id",
                     (rid, key),
                 )
                 observations = [

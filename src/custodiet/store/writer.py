@@ -4,23 +4,38 @@ Why one transaction: a run that dies half-way (bad input, Ctrl-C, kill -9) must 
 inventory exactly as it was; SQLite's rollback (or WAL recovery after a crash) guarantees that.
 
 Why grouping in SQL: a run may hold millions of observations. They are appended without any
-secondary index (fast). Grouping then takes two statements: one collects, per address, the usable
-MAC it carries (temp.address_mac); one INSERT ... SELECT ... ORDER BY gives every observation its
-device key -- "mac:<MAC>" when its address carries a usable MAC (so several addresses of one MAC
-become one device), else "ip:<address>", or "mac:<MAC>" for an observation with no address -- and
-writes (run, key, observation id) sorted into device_observation, which is how SQLite builds an
-index fastest. device_groups() reads in that order and yields one device at a time: Python never
+secondary index (fast), with ids given in order, so that the observations of one subject (address
+and MAC) that a source yields together are one id range; the writer notes each range with its
+subject (temp.subject_range, one row per host rather than per observation). Grouping then takes
+two statements: one collects, per address, the usable MAC it carries (temp.address_mac); one
+INSERT ... SELECT ... ORDER BY gives every range its device key -- "mac:<MAC>" when its address
+carries a usable MAC (so several addresses of one MAC become one device), else "ip:<address>",
+or "mac:<MAC>" for a range with no address -- and writes (run, key, first id, last id) sorted
+into device_range, which is how SQLite builds an index fastest. device_groups() reads the
+observations of each key's ranges in key order and yields one device at a time: Python never
 holds more than one device's observations.
 
 An address seen with several usable MACs joins the group of the smallest of them; that is a
 deterministic choice for a case (proxy ARP, re-used DHCP leases) where no choice is right.
+
+Why devices are staged (the fast path): most hosts of a scan are seen once, by one source, which
+yields all their observations together. add_host() takes such a host's observations with a
+function that concludes the device from exactly them, while they are still in memory; the
+device, its names and findings wait in temporary tables (a few rows per host, never in Python).
+After grouping, regroup() keeps a staged device only where its group is exactly the observations
+it was built from (one staged device per key, same id range), drops the others, and yields the
+groups that still need a device -- the same address in two files, addresses sharing a MAC, an
+inventory row joining a scan host -- read back from the store as device_groups() would.
+finish_devices() then writes every staged device in device-key order, so a run's rows come out
+exactly as if every device had been read back and built from the store.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from itertools import islice
 from types import TracebackType
@@ -44,13 +59,19 @@ from custodiet.store.names import device_names
 if TYPE_CHECKING:
     from custodiet.store.store import Store
 
+# One observation and the signatures that hit it, as sources and matching produce them.
+Row = tuple[Observation, tuple[Match, ...]]
+# conclude(rows, key) -> the device with id `key` built from exactly these rows, and its findings.
+Conclude = Callable[[Sequence[Row], str], tuple[Device, Sequence[Finding]]]
+
 # Rows per executemany; one SAVEPOINT each so that a batch can be retried after a bad string.
 _CHUNK = 5000
 
-# decode_observations() reads these columns; file is a source_file id (paths() maps them).
+# decode_observations() reads these columns; file is a source_file id (paths() maps them). Within
+# a device, ORDER BY r.first_id, o.id gives its observations in the order they were added.
 OBSERVATION_SELECT = (
-    "SELECT d.device_key, o.address, o.mac, o.field, o.text, o.port, o.file, o.place, o.matches "
-    "FROM device_observation d JOIN observation o ON o.id = d.observation_id "
+    "SELECT r.device_key, o.address, o.mac, o.field, o.text, o.port, o.file, o.place, o.matches "
+    "FROM device_range r JOIN observation o ON o.id BETWEEN r.first_id AND r.last_id "
 )
 
 
@@ -62,13 +83,13 @@ def paths(conn: sqlite3.Connection) -> dict[int, str]:
 # A MAC names one device only when it is unicast (I/G bit, the low bit of the first octet, clear)
 # and not all zeros; broadcast FF:FF:... is multicast. Sources give upper-case colon notation.
 _GROUP_SQL = (
-    "DELETE FROM device_observation WHERE run_id = :run",
+    "DELETE FROM device_range WHERE run_id = :run",
     "DROP TABLE IF EXISTS temp.address_mac",
     "CREATE TEMP TABLE address_mac (address TEXT PRIMARY KEY, mac TEXT NOT NULL) WITHOUT ROWID",
     """INSERT INTO temp.address_mac (address, mac)
        SELECT address, MIN(mac) FROM (
-         SELECT address, upper(mac) AS mac FROM observation
-         WHERE id >= :first AND run_id = :run AND address IS NOT NULL AND mac IS NOT NULL
+         SELECT address, upper(mac) AS mac FROM temp.subject_range
+         WHERE address IS NOT NULL AND mac IS NOT NULL
            AND length(mac) = 17 AND mac <> '00:00:00:00:00:00'
            AND upper(substr(mac, 2, 1)) IN ('0', '2', '4', '6', '8', 'A', 'C', 'E')
          UNION ALL
@@ -77,11 +98,16 @@ _GROUP_SQL = (
            AND length(mac) = 17 AND mac <> '00:00:00:00:00:00'
            AND upper(substr(mac, 2, 1)) IN ('0', '2', '4', '6', '8', 'A', 'C', 'E'))
        GROUP BY address""",
-    """INSERT INTO device_observation (run_id, device_key, observation_id)
-       SELECT o.run_id, coalesce('mac:' || a.mac, 'ip:' || o.address, 'mac:' || upper(o.mac)), o.id
-       FROM observation o LEFT JOIN temp.address_mac a ON a.address = o.address
-       WHERE o.id >= :first AND o.run_id = :run
-       ORDER BY 1, 2, 3""",
+    """INSERT INTO device_range (run_id, device_key, first_id, last_id)
+       SELECT :run, coalesce('mac:' || a.mac, 'ip:' || r.address, 'mac:' || upper(r.mac)), r.first, r.last
+       FROM temp.subject_range r LEFT JOIN temp.address_mac a ON a.address = r.address
+       ORDER BY 2, 3""",
+)
+
+# The subjects of the run's observations, one row per id range of one subject.
+_RANGE_SQL = (
+    "DROP TABLE IF EXISTS temp.subject_range",
+    "CREATE TEMP TABLE subject_range (first INTEGER PRIMARY KEY, last INTEGER NOT NULL, address TEXT, mac TEXT)",
 )
 
 
@@ -99,6 +125,67 @@ _STAGE_SQL = (
          bytes_in INTEGER NOT NULL, file INTEGER NOT NULL, place TEXT NOT NULL,
          CHECK (address IS NOT NULL OR mac IS NOT NULL))""",
 )
+
+# Devices concluded while their observations streamed in (add_host) or regrouped (stage_device)
+# wait here until finish_devices() writes them in device-key order. first..last is the observation
+# id range a fast device was built from (NULL for a regrouped one); names feed device_name.
+_DEVICE_STAGE_SQL = (
+    "DROP TABLE IF EXISTS temp.device_stage",
+    f"""CREATE TEMP TABLE device_stage (
+         id INTEGER PRIMARY KEY, key TEXT NOT NULL, first INTEGER, last INTEGER, names TEXT NOT NULL,
+         {codec.STATE_VALUES})""",
+    "CREATE INDEX temp.device_stage_key ON device_stage (key)",
+    "DROP TABLE IF EXISTS temp.finding_stage",
+    """CREATE TEMP TABLE finding_stage (
+         id INTEGER PRIMARY KEY, device_id TEXT NOT NULL, rule, list, entity, reason, scope, severity, sources)""",
+    "CREATE INDEX temp.finding_stage_device ON finding_stage (device_id)",
+    "DROP TABLE IF EXISTS temp.regroup",
+    "CREATE TEMP TABLE regroup (key TEXT PRIMARY KEY) WITHOUT ROWID",
+)
+
+# A staged device stands when its key's group is exactly the id range it was built from, and no
+# other staged device claims that key; every other group is regrouped from the store.
+_RESOLVE_SQL = (
+    "DELETE FROM temp.regroup",
+    """INSERT INTO temp.regroup (key)
+       SELECT g.device_key FROM (
+         SELECT device_key, count(*) AS n, min(first_id) AS lo, max(last_id) AS hi
+         FROM device_range WHERE run_id = :run GROUP BY device_key) g
+       LEFT JOIN (SELECT key, count(*) AS c, min(first) AS first, max(last) AS last
+                  FROM temp.device_stage GROUP BY key) s ON s.key = g.device_key
+       WHERE s.key IS NULL OR s.c > 1 OR s.first IS NULL OR g.n > 1 OR s.first <> g.lo OR s.last <> g.hi""",
+    """DELETE FROM temp.device_stage WHERE key IN (SELECT key FROM temp.regroup)
+         OR NOT EXISTS (SELECT 1 FROM device_range r WHERE r.run_id = :run AND r.device_key = device_stage.key)""",
+    "DELETE FROM temp.finding_stage WHERE device_id NOT IN (SELECT key FROM temp.device_stage)",
+)
+
+_REGROUP_SELECT = (
+    "SELECT r.device_key, o.address, o.mac, o.field, o.text, o.port, o.file, o.place, o.matches "
+    "FROM temp.regroup k JOIN device_range r ON r.run_id = :run AND r.device_key = k.key "
+    "JOIN observation o ON o.id BETWEEN r.first_id AND r.last_id ORDER BY r.device_key, r.first_id, o.id"
+)
+
+_FINISH_SQL = (
+    f"""INSERT INTO device_state ({codec.STATE_COLUMNS})
+        SELECT :run, key, key, {codec.STATE_VALUES} FROM temp.device_stage ORDER BY key""",
+    """INSERT INTO finding (run_id, device_id, rule, list, entity, reason, scope, severity, sources)
+       SELECT :run, device_id, rule, list, entity, reason, scope, severity, sources
+       FROM temp.finding_stage ORDER BY device_id, id""",
+    """INSERT INTO device (id, first_seen_run, last_seen_run) SELECT key, :run, :run FROM temp.device_stage
+       WHERE true ON CONFLICT (id) DO UPDATE SET last_seen_run = excluded.last_seen_run""",
+    """INSERT OR IGNORE INTO device_name (run_id, name, device_id)
+       SELECT :run, j.value, s.key FROM temp.device_stage s, json_each(s.names) j""",
+    "DELETE FROM temp.device_stage",
+    "DELETE FROM temp.finding_stage",
+)
+
+_SEEN_BITS = 1 << 23  # 1 MiB: two bits per key, about 0.1% false "seen" at 100,000 hosts
+
+
+def _usable_mac(mac: str) -> bool:
+    """The SQL rule of _GROUP_SQL: 17 characters, not all zeros, unicast (I/G bit clear)."""
+    return len(mac) == 17 and mac != "00:00:00:00:00:00" and mac[1] in "02468ACEace"
+
 
 _CONTACT_SQL = (
     "DELETE FROM contact WHERE run_id = :run",
@@ -221,19 +308,40 @@ class RunWriter:
         self._reading: sqlite3.Cursor | None = None  # the cursor of a device_groups() in progress
         self._files = _FileIds(conn)
         # The run's observations are one rowid range starting here: the run holds the write lock.
+        # Ids are given explicitly, so that add_host() knows the range a staged device stands for.
         self._first_observation = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM observation").fetchone()[
             0
         ]
+        self._next_id = self._first_observation
+        # Rows of add_host() not yet inserted: observations, staged devices and their findings.
+        self._rows: list[tuple[Any, ...]] = []
+        self._ranges: list[tuple[int, int, str, str]] = []  # (first id, last id, address, MAC)
+        self._staged: list[tuple[Any, ...]] = []
+        self._staged_findings: list[tuple[Any, ...]] = []
+        self._staged_keys: set[str] = set()  # keys in self._staged (also staged since the last flush)
+        self._seen: bytearray | None = None  # keys of add_host() records (see _seen_before)
+        self._tainted: list[tuple[int, int]] = []  # id ranges whose strings had to be escaped
+        self._unfinished = False  # devices staged and not yet written by finish_devices()
+        self._resolved = False  # regroup() has judged the staged devices since the last add
         # run_id is written into the statement (an int we made): one bound parameter less per row.
         # Missing values are bound as '' and turned into NULL by SQLite: binding Python None goes
         # through sqlite3's adapter lookup (failed attribute lookups) and costs more than the rest
         # of the row; an empty address, MAC or port means nothing anyway.
-        for sql in _STAGE_SQL:
+        for sql in (*_STAGE_SQL, *_RANGE_SQL, *_DEVICE_STAGE_SQL):
             conn.execute(sql)
         self._insert_sql = (
-            "INSERT INTO observation (run_id, address, mac, field, text, port, file, place, matches) "
-            f"VALUES ({int(run_id)}, nullif(?1, ''), nullif(?2, ''), ?3, ?4, nullif(?5, ''), ?6, ?7, "
-            "nullif(?8, ''))"
+            "INSERT INTO observation (id, run_id, address, mac, field, text, port, file, place, matches) "
+            f"VALUES (?1, {int(run_id)}, nullif(?2, ''), nullif(?3, ''), ?4, ?5, nullif(?6, ''), ?7, ?8, "
+            "nullif(?9, ''))"
+        )
+        self._range_sql = "INSERT INTO temp.subject_range (first, last, address, mac) VALUES (?, ?, nullif(?, ''), nullif(?, ''))"
+        self._stage_sql = (
+            f"INSERT INTO temp.device_stage (key, first, last, names, {codec.STATE_VALUES}) "
+            f"VALUES ({', '.join('?' * 19)})"
+        )
+        self._stage_finding_sql = (
+            "INSERT INTO temp.finding_stage (device_id, rule, list, entity, reason, scope, severity, sources) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
         )
 
     # Context manager ---------------------------------------------------------------------------
@@ -262,36 +370,91 @@ class RunWriter:
 
     def add_observations(self, rows: Iterable[tuple[Observation, tuple[Match, ...]]]) -> None:
         """Insert observations with their matches; any iterable, consumed in chunks of 5,000."""
-        self._check_writable()
-        if self._reading:
-            raise StoreError("cannot add observations while device_groups() is reading", file=self._label)
-        dump = codec.dump_matches
-        files = self._files
+        self._check_adding()
         source = iter(rows)
         try:
             while True:
-                batch = [
-                    (
-                        s.address or "",
-                        s.mac or "",
-                        o.field,
-                        o.text,
-                        o.port or "",
-                        files[o.provenance.file],
-                        o.provenance.place,
-                        dump(m) if m else "",
-                    )
-                    for o, m in islice(source, _CHUNK)
-                    for s in (o.subject,)
-                ]
-                if not batch:
+                self._append_rows(islice(source, _CHUNK))
+                if not self._rows:
                     break
-                self._insert_batch(batch)
+                self._flush()
         except sqlite3.IntegrityError as exc:
             raise StoreError(f"an observation has neither address nor MAC: {exc}", file=self._label) from exc
         except sqlite3.Error as exc:
             raise StoreError(f"cannot store observations: {exc}", file=self._label) from exc
-        self._grouped = False
+
+    def add_host(
+        self,
+        rows: Sequence[Row],
+        conclude: Conclude | None = None,
+    ) -> None:
+        """Observations of one host that a source read together, all with one subject.
+
+        conclude(rows, key) builds the device (with id `key`) and its findings from exactly these
+        rows; it is called while they are in memory, unless the key was seen before or a value
+        would not come back from the store unchanged, and the result is staged (see the module
+        doc). Without conclude the rows are stored as add_observations() would. Rows are inserted
+        in chunks: call regroup(), device_groups() or commit() to see them in the store.
+        """
+        self._check_adding()
+        first = self._next_id
+        key = _host_key(rows) if conclude is not None else None
+        try:
+            self._append_rows(rows)
+            if key is not None and not self._seen_before(key):
+                device, findings = conclude(rows, key)  # type: ignore[misc]
+                self._stage(device, findings, first, self._next_id - 1)
+            if len(self._rows) >= _CHUNK or len(self._staged) >= _CHUNK:
+                self._flush()
+        except sqlite3.IntegrityError as exc:
+            raise StoreError(f"an observation has neither address nor MAC: {exc}", file=self._label) from exc
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot store observations: {exc}", file=self._label) from exc
+
+    def stage_device(self, device: Device, findings: Sequence[Finding]) -> None:
+        """Stage a device whose id is the key of a group regroup() yielded, with its findings."""
+        self._check_writable()
+        try:
+            self._stage(device, findings, None, None)
+            if len(self._staged) >= _CHUNK:
+                self._flush()
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot store devices: {exc}", file=self._label) from exc
+
+    def regroup(self) -> Iterator[DeviceGroup]:
+        """Judge the staged devices (see the module doc) and yield, in key order, the groups that
+        have no device yet; stage_device() one for each, then finish_devices()."""
+        self._check_writable()
+        self._ensure_grouped()
+        self._stop_reading()
+        try:
+            conn = self._conn
+            for low, high in self._tainted:
+                conn.execute("DELETE FROM temp.device_stage WHERE first <= ? AND last >= ?", (high, low))
+            for sql in _RESOLVE_SQL:
+                conn.execute(sql, {"run": self.run_id})
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot group observations into devices: {exc}", file=self._label) from exc
+        self._resolved = True
+        yield from self._groups(_REGROUP_SELECT)
+
+    def finish_devices(self) -> None:
+        """Write every staged device, its names and findings, in device-key order."""
+        self._check_writable()
+        self._flush()
+        if self._unfinished and not self._resolved:
+            raise StoreError(
+                "staged devices must be judged by regroup() before they are written", file=self._label
+            )
+        self._stop_reading()
+        try:
+            for sql in _FINISH_SQL:
+                self._conn.execute(sql, {"run": self.run_id})
+        except sqlite3.IntegrityError as exc:
+            raise StoreError(f"duplicate device id in one run: {exc}", file=self._label) from exc
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot store devices: {exc}", file=self._label) from exc
+        self._unfinished = False
 
     def add_contacts(self, contacts: Iterable[Contact]) -> None:
         """Stage traffic contacts (any iterable, consumed in chunks); they are summed per device,
@@ -361,6 +524,26 @@ class RunWriter:
             )
             yield name, remote, places
 
+    def observed_contact_keys(self) -> Iterator[str]:
+        """Device keys, in order, that have both contacts and observations in this run."""
+        self._ensure_grouped()
+        last = ""
+        while True:
+            keys = [
+                row[0]
+                for row in self._conn.execute(
+                    """SELECT DISTINCT c.device_key FROM contact c
+                       WHERE c.run_id = :run AND c.device_key > :last AND EXISTS (
+                         SELECT 1 FROM device_range d WHERE d.run_id = :run AND d.device_key = c.device_key)
+                       ORDER BY c.device_key LIMIT 1000""",
+                    {"run": self.run_id, "last": last},
+                )
+            ]
+            yield from keys
+            if len(keys) < 1000:
+                return
+            last = keys[-1]
+
     def traffic_only_devices(self) -> list[tuple[str, tuple[str, ...], str | None]]:
         """(device key, addresses, MAC) of hosts seen in contacts but in no observation: they are
         devices of the network too (an unidentified host phoning home still matters)."""
@@ -368,7 +551,7 @@ class RunWriter:
         rows = self._conn.execute(
             """SELECT DISTINCT c.device_key, c.address, c.mac FROM contact c
                WHERE c.run_id = :run AND NOT EXISTS (
-                 SELECT 1 FROM device_observation d WHERE d.run_id = :run AND d.device_key = c.device_key)
+                 SELECT 1 FROM device_range d WHERE d.run_id = :run AND d.device_key = c.device_key)
                ORDER BY c.device_key""",
             {"run": self.run_id},
         ).fetchall()
@@ -395,6 +578,9 @@ class RunWriter:
             raise StoreError(f"cannot store phone-home facts: {exc}", file=self._label) from exc
 
     def _insert_rows(self, sql: str, batch: list[tuple[Any, ...]]) -> None:
+        """executemany in a savepoint; a string SQLite cannot take makes it redo the batch escaped."""
+        if not batch:
+            return
         conn = self._conn
         conn.execute("SAVEPOINT batch")
         try:
@@ -409,9 +595,11 @@ class RunWriter:
             raise
         conn.execute("RELEASE batch")
 
-    def _insert_batch(self, batch: list[tuple[Any, ...]]) -> None:
+    def _insert_batch(self, batch: list[tuple[Any, ...]]) -> bool:
+        """Insert observation rows; True when some string had to be escaped (see codec.clean)."""
         conn = self._conn
         conn.execute("SAVEPOINT batch")
+        cleaned = False
         try:
             try:
                 conn.executemany(self._insert_sql, batch)
@@ -419,11 +607,13 @@ class RunWriter:
                 # A string SQLite cannot take (lone surrogate): redo the batch with escaped strings.
                 conn.execute("ROLLBACK TO batch")
                 conn.executemany(self._insert_sql, [codec.clean(row) for row in batch])
+                cleaned = True
         except BaseException:
             conn.execute("ROLLBACK TO batch")
             conn.execute("RELEASE batch")
             raise
         conn.execute("RELEASE batch")
+        return cleaned
 
     def device_groups(self) -> Iterator[DeviceGroup]:
         """Yield the observations of one device at a time, in device-key order.
@@ -432,14 +622,16 @@ class RunWriter:
         """
         self._check_writable()
         self._ensure_grouped()
+        yield from self._groups(
+            OBSERVATION_SELECT + "WHERE r.run_id = :run ORDER BY r.device_key, r.first_id, o.id"
+        )
+
+    def _groups(self, sql: str) -> Iterator[DeviceGroup]:
         self._stop_reading()  # an earlier, abandoned device_groups() ends here
         cursor = self._conn.cursor()
         self._reading = cursor
         try:
-            cursor.execute(
-                OBSERVATION_SELECT + "WHERE d.run_id = ? ORDER BY d.device_key, d.observation_id",
-                (self.run_id,),
-            )
+            cursor.execute(sql, {"run": self.run_id})
             group: DeviceGroup | None = None
             for key, observation, matches in decode_observations(cursor, paths(self._conn)):
                 if group is None or key != group.key:
@@ -464,22 +656,25 @@ class RunWriter:
         self._check_writable()
         self._ensure_grouped()
         run = self.run_id
+        states: list[tuple[Any, ...]] = []
+        ids: list[tuple[Any, ...]] = []
+        names: list[tuple[Any, ...]] = []
+        for device in devices:
+            states.append(codec.device_row(run, device, self._observation_key(device)))
+            ids.append((device.id, run, run))
+            names.extend((run, name, device.id) for name in device_names(device))
         try:
-            for device in devices:
-                key = self._observation_key(device)
-                self._execute(
-                    f"INSERT INTO device_state ({codec.STATE_COLUMNS}) VALUES ({', '.join('?' * 18)})",
-                    codec.device_row(run, device, key),
-                )
-                self._execute(
-                    "INSERT INTO device (id, first_seen_run, last_seen_run) VALUES (?, ?, ?) "
-                    "ON CONFLICT (id) DO UPDATE SET last_seen_run = excluded.last_seen_run",
-                    (device.id, run, run),
-                )
-                self._conn.executemany(
-                    "INSERT OR IGNORE INTO device_name (run_id, name, device_id) VALUES (?, ?, ?)",
-                    [codec.clean((run, name, device.id)) for name in device_names(device)],
-                )
+            self._insert_rows(
+                f"INSERT INTO device_state ({codec.STATE_COLUMNS}) VALUES ({', '.join('?' * 18)})", states
+            )
+            self._insert_rows(
+                "INSERT INTO device (id, first_seen_run, last_seen_run) VALUES (?, ?, ?) "
+                "ON CONFLICT (id) DO UPDATE SET last_seen_run = excluded.last_seen_run",
+                ids,
+            )
+            self._insert_rows(
+                "INSERT OR IGNORE INTO device_name (run_id, name, device_id) VALUES (?, ?, ?)", names
+            )
         except sqlite3.IntegrityError as exc:
             raise StoreError(f"duplicate device id in one run: {exc}", file=self._label) from exc
         except sqlite3.Error as exc:
@@ -490,12 +685,11 @@ class RunWriter:
         self._check_writable()
         run = self.run_id
         try:
-            for finding in findings:
-                self._execute(
-                    "INSERT INTO finding (run_id, device_id, rule, list, entity, reason, scope, severity, "
-                    "sources) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    codec.finding_row(run, finding),
-                )
+            self._insert_rows(
+                "INSERT INTO finding (run_id, device_id, rule, list, entity, reason, scope, severity, "
+                "sources) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [codec.finding_row(run, finding) for finding in findings],
+            )
         except sqlite3.Error as exc:
             raise StoreError(f"cannot store findings: {exc}", file=self._label) from exc
 
@@ -503,10 +697,20 @@ class RunWriter:
         """Mark the run finished and make it durable; the writer is closed afterwards."""
         self._check_writable()
         self._ensure_grouped()  # device_detail() needs the groups even if nobody asked for them
+        if self._unfinished:
+            self.abort()
+            raise StoreError("devices were staged but never written (finish_devices)", file=self._label)
         self._stop_reading()
         try:
-            self._conn.execute("DROP TABLE IF EXISTS temp.address_mac")
-            self._conn.execute("DROP TABLE IF EXISTS temp.contact_stage")
+            for table in (
+                "address_mac",
+                "contact_stage",
+                "subject_range",
+                "device_stage",
+                "finding_stage",
+                "regroup",
+            ):
+                self._conn.execute(f"DROP TABLE IF EXISTS temp.{table}")
             self._conn.execute("UPDATE run SET finished = ? WHERE id = ?", (now(), self.run_id))
             self._conn.execute("COMMIT")
         except sqlite3.Error as exc:
@@ -519,6 +723,7 @@ class RunWriter:
         if not self._open:
             return
         self._stop_reading()
+        self._rows, self._ranges, self._staged, self._staged_findings = [], [], [], []
         try:
             if self._conn.in_transaction:
                 self._conn.execute("ROLLBACK")
@@ -545,6 +750,96 @@ class RunWriter:
         if not self._open:
             raise StoreError("this run is already committed or rolled back", file=self._label)
 
+    def _check_adding(self) -> None:
+        self._check_writable()
+        if self._reading:
+            raise StoreError("cannot add observations while device_groups() is reading", file=self._label)
+        self._grouped = False
+        self._resolved = False
+
+    def _append_rows(self, rows: Iterable[Row]) -> None:
+        """Observation rows for the next insert, with their ids, and the id ranges of their
+        subjects (a new range at each call and wherever the subject changes)."""
+        dump = codec.dump_matches
+        files = self._files
+        out = self._rows
+        ranges = self._ranges
+        number = self._next_id
+        subject = None
+        address = mac = ""
+        first = number
+        for obs, matches in rows:
+            if obs.subject is not subject:
+                current = obs.subject
+                if subject is None or current.address != subject.address or current.mac != subject.mac:
+                    if number > first:
+                        ranges.append((first, number - 1, address, mac))
+                    first = number
+                    address = current.address or ""
+                    mac = current.mac or ""
+                subject = current
+            provenance = obs.provenance
+            out.append(
+                (
+                    number,
+                    address,
+                    mac,
+                    obs.field,
+                    obs.text,
+                    obs.port or "",
+                    files[provenance.file],
+                    provenance.place,
+                    dump(matches) if matches else "",
+                )
+            )
+            number += 1
+        if number > first:
+            ranges.append((first, number - 1, address, mac))
+        self._next_id = number
+
+    def _stage(
+        self, device: Device, findings: Sequence[Finding], first: int | None, last: int | None
+    ) -> None:
+        names = codec.dumps(list(device_names(device)))
+        self._staged.append((device.id, first, last, names, *codec.device_values(device)))
+        self._staged_keys.add(device.id)
+        run = self.run_id
+        self._staged_findings.extend(codec.finding_row(run, f)[1:] for f in findings)
+        self._unfinished = True
+
+    def _flush(self) -> None:
+        """Insert the rows add_host() collected (observations first: staged ranges refer to them)."""
+        if self._rows:
+            rows, self._rows = self._rows, []
+            if self._insert_batch(rows):
+                self._tainted.append((rows[0][0], rows[-1][0]))
+        if self._ranges:
+            ranges, self._ranges = self._ranges, []
+            self._insert_rows(self._range_sql, ranges)
+        if self._staged:
+            staged, self._staged = self._staged, []
+            self._insert_rows(self._stage_sql, staged)
+        self._staged_keys.clear()
+        if self._staged_findings:
+            findings, self._staged_findings = self._staged_findings, []
+            self._insert_rows(self._stage_finding_sql, findings)
+
+    def _seen_before(self, key: str) -> bool:
+        """Whether add_host() met this key before (and mark it): a host scanned twice or listed
+        in two files forms one group, which regroup() must build from the store anyway, so its
+        records are not concluded one by one. Two bits per key in a fixed 1 MiB map keep memory
+        flat; a false "seen" only sends a host the slow way."""
+        if self._seen is None:
+            self._seen = bytearray(_SEEN_BITS // 8)
+        digest = int.from_bytes(hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=8).digest())
+        seen = self._seen
+        first = digest % _SEEN_BITS
+        second = (digest >> 32) % _SEEN_BITS
+        hit = bool(seen[first >> 3] & (1 << (first & 7)) and seen[second >> 3] & (1 << (second & 7)))
+        seen[first >> 3] |= 1 << (first & 7)
+        seen[second >> 3] |= 1 << (second & 7)
+        return hit
+
     def _execute(self, sql: str, row: tuple[Any, ...]) -> None:
         self._check_writable()
         try:
@@ -558,11 +853,17 @@ class RunWriter:
 
     def _ensure_grouped(self) -> None:
         """Give every address that carries a usable MAC the key "mac:<MAC>" (once per batch of adds)."""
+        try:
+            self._flush()
+        except sqlite3.IntegrityError as exc:
+            raise StoreError(f"an observation has neither address nor MAC: {exc}", file=self._label) from exc
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot store observations: {exc}", file=self._label) from exc
         if self._grouped:
             return
         try:
             for sql in _GROUP_SQL:
-                self._conn.execute(sql, {"run": self.run_id, "first": self._first_observation})
+                self._conn.execute(sql, {"run": self.run_id})
             for sql in _CONTACT_SQL:
                 self._conn.execute(sql, {"run": self.run_id})
         except sqlite3.Error as exc:
@@ -571,7 +872,7 @@ class RunWriter:
 
     def _key_exists(self, key: str) -> bool:
         row = self._conn.execute(
-            "SELECT 1 FROM device_observation WHERE run_id = ? AND device_key = ? LIMIT 1", (self.run_id, key)
+            "SELECT 1 FROM device_range WHERE run_id = ? AND device_key = ? LIMIT 1", (self.run_id, key)
         ).fetchone()
         return row is not None
 
@@ -581,21 +882,46 @@ class RunWriter:
         Normally device.id is the key device_groups() gave; if the pipeline named the device
         otherwise, its addresses or MAC lead to the group.
         """
-        candidates = [device.id]
-        for address in device.addresses:
-            row = self._conn.execute(
-                "SELECT mac FROM temp.address_mac WHERE address = ?", (address,)
-            ).fetchone()
-            candidates.append("mac:" + row[0] if row else "ip:" + address)
-        if device.mac:
-            candidates.append("mac:" + device.mac.upper())
-        for key in candidates:
+        for key in self._key_candidates(device):
             try:
                 if self._key_exists(key):
                     return key
             except UnicodeEncodeError:
                 continue
         return None
+
+    def _key_candidates(self, device: Device) -> Iterator[str]:
+        yield device.id
+        for address in device.addresses:
+            try:
+                row = self._conn.execute(
+                    "SELECT mac FROM temp.address_mac WHERE address = ?", (address,)
+                ).fetchone()
+            except UnicodeEncodeError:
+                row = None
+            yield "mac:" + row[0] if row else "ip:" + address
+        if device.mac:
+            yield "mac:" + device.mac.upper()
+
+
+def _host_key(rows: Sequence[Row]) -> str | None:
+    """The device key _GROUP_SQL gives rows that share one subject and have no other host to
+    merge with -- None when the rows cannot be a fast device: mixed subjects, or an empty
+    address, MAC or port (stored as NULL, so a device built from them in memory would differ)."""
+    if not rows:
+        return None
+    subject = rows[0][0].subject
+    address, mac = subject.address, subject.mac
+    if address == "" or mac == "":
+        return None
+    for obs, _ in rows:
+        if (obs.subject is not subject and obs.subject != subject) or obs.port == "":
+            return None
+    if address is None:
+        return "mac:" + mac.upper() if mac else None
+    if mac and _usable_mac(mac):
+        return "mac:" + mac.upper()
+    return "ip:" + address
 
 
 def _contacts(conn: sqlite3.Connection, run_id: int, device_key: str) -> list[codec.ContactSummary]:
