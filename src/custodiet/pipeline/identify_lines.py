@@ -34,6 +34,11 @@ class _Answerer:
         self.identifier = context.identifier
         self.policy = context.policy
         self.empty = orjson.dumps(self.answer(()))[1:]
+        # The engine interns its Match objects (one per signature and resolved value set, one
+        # tuple per OUI block): the same hits on a new text are the same objects, so the answer
+        # can be looked up by their identities. The matches are kept with the answer, which keeps
+        # them alive, so an id is never reused for another object while it is a key here.
+        self.by_hits: dict[tuple[int, ...], tuple[tuple, bytes]] = {}
 
     def compute_many(self, field: str, texts: list[str]) -> list[bytes]:
         return [self.tail_for(m) for m in self.identifier.match_many(field, texts)]
@@ -44,7 +49,15 @@ class _Answerer:
     def tail_for(self, matches: tuple) -> bytes:
         if not matches:
             return self.empty
-        return orjson.dumps(self.answer(matches))[1:]  # drop "{": the id is spliced in front
+        key = tuple(map(id, matches))
+        known = self.by_hits.get(key)
+        if known is not None:
+            return known[1]
+        tail = orjson.dumps(self.answer(matches))[1:]  # drop "{": the id is spliced in front
+        if len(self.by_hits) >= _CACHE_LIMIT:
+            self.by_hits.clear()
+        self.by_hits[key] = (matches, tail)
+        return tail
 
     def answer(self, matches: tuple) -> dict:
         values, confidence, signature = fuse_one_text(matches)
