@@ -19,8 +19,8 @@ at about the speed of that parse alone.) Both parsers see the same bytes, the gu
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import fields
 from pathlib import Path
 from typing import BinaryIO
 from xml.etree import ElementTree
@@ -85,29 +85,48 @@ def read_stream(handle: BinaryIO, label: str, stats: ReadStats) -> Iterator[Obse
     # detached from it without asking the parser for "start" events (20% slower).
     holder = builder.start("custodiet-holder", {})
     parser = ElementTree.XMLParser(target=builder)
-    events = ElementTree.iterparse(_GuardedReader(handle, guard), events=("end",), parser=parser)
+    # The C parser appends ("end", element) here as it builds (what XMLPullParser and iterparse
+    # read through two generators; a plain list is read at a fraction of the cost).
+    ended: list[tuple[str, ElementTree.Element]] = []
+    parser._setevents(ended, ("end",))  # type: ignore[attr-defined]
+    source = _GuardedReader(handle, guard)
     root: ElementTree.Element | None = None
     pending = 0
     try:
-        for _event, elem in events:
-            if root is None:
-                root = _check_root(holder, label)
-            tag = elem.tag
-            if tag not in _TOP_LEVEL:
-                pending += 1
-                if pending > MAX_ELEMENTS_PER_HOST:
-                    raise InputError(
-                        f"more than {MAX_ELEMENTS_PER_HOST:,} elements in one host: refusing to buffer it",
-                        file=label,
-                        place=f"host {stats.records + 1}",
-                    )
-                continue
-            if tag == "host":
-                yield from _read_host(elem, label, stats)  # a list: one generator level less
-            elif tag in ("prescript", "postscript"):
-                yield from _read_broadcast(elem, label, stats)
-            del root[:]
-            pending = 0
+        while True:
+            data = source.read(1 << 16)
+            failure: ElementTree.ParseError | None = None
+            try:
+                if data:
+                    parser.feed(data)
+                else:
+                    parser.close()
+            except ElementTree.ParseError as exc:
+                failure = exc  # raised once the elements completed before it are read
+            for _event, elem in ended:
+                if root is None:
+                    root = _check_root(holder, label)
+                tag = elem.tag
+                if tag not in _TOP_LEVEL:
+                    pending += 1
+                    if pending > MAX_ELEMENTS_PER_HOST:
+                        raise InputError(
+                            f"more than {MAX_ELEMENTS_PER_HOST:,} elements in one host: refusing to buffer it",
+                            file=label,
+                            place=f"host {stats.records + 1}",
+                        )
+                    continue
+                if tag == "host":
+                    yield from _read_host(elem, label, stats)  # a list: one generator level less
+                elif tag in ("prescript", "postscript"):
+                    yield from _read_broadcast(elem, label, stats)
+                del root[:]
+                pending = 0
+            ended.clear()
+            if failure is not None:
+                raise failure
+            if not data:
+                break
     except ElementTree.ParseError as exc:
         line, column = exc.position
         reason = expat.ErrorString(exc.code) if exc.code else str(exc)
@@ -198,6 +217,47 @@ def _check_root(holder: ElementTree.Element, label: str) -> ElementTree.Element:
 # --------------------------------------------------------------------------- emitting
 
 
+def _observation_maker() -> tuple[
+    Callable[[Subject, str, str, Provenance, str | None], Observation], Callable[[str, str], Provenance]
+]:
+    """Observation(...) and Provenance(...) at a third of the cost: a host's observations are most
+    of what this reader allocates, and a frozen dataclass sets each field through
+    object.__setattr__. These set the same slots directly; should the classes ever have other
+    fields, the classes themselves are used."""
+    observation_fields = ("subject", "field", "text", "provenance", "port")
+    if tuple(f.name for f in fields(Observation)) != observation_fields or tuple(
+        f.name for f in fields(Provenance)
+    ) != ("file", "place"):
+        return Observation, Provenance
+    new = object.__new__
+    set_subject, set_field, set_text, set_provenance, set_port = (
+        getattr(Observation, name).__set__ for name in observation_fields
+    )
+    set_file, set_place = Provenance.file.__set__, Provenance.place.__set__  # type: ignore[attr-defined]
+
+    def observation(
+        subject: Subject, field: str, text: str, provenance: Provenance, port: str | None
+    ) -> Observation:
+        obs = new(Observation)
+        set_subject(obs, subject)
+        set_field(obs, field)
+        set_text(obs, text)
+        set_provenance(obs, provenance)
+        set_port(obs, port)
+        return obs
+
+    def provenance(file: str, place: str) -> Provenance:
+        where = new(Provenance)
+        set_file(where, file)
+        set_place(where, place)
+        return where
+
+    return observation, provenance
+
+
+_observation, _provenance = _observation_maker()
+
+
 class _Emitter:
     """Collects one host's observations, each text bounded and each (field, port, text) once."""
 
@@ -221,18 +281,21 @@ class _Emitter:
         self.seen.add(key)
         provenance = self.places.get(place)
         if provenance is None:
-            provenance = self.places[place] = Provenance(self.label, place)
-        self.out.append(Observation(self.subject, name, text, provenance, port))
+            provenance = self.places[place] = _provenance(self.label, place)
+        self.out.append(_observation(self.subject, name, text, provenance, port))
 
 
-@dataclass(frozen=True, slots=True)
 class _Port:
     """Where a script or reply came from: port ("80/tcp" or None for host scripts), nmap's
-    service name, and the place prefix for provenance."""
+    service name, and the place prefix for provenance. (A plain class: one per port, and a
+    frozen dataclass costs twice as much to make.)"""
 
-    port: str | None
-    service: str
-    place: str
+    __slots__ = ("place", "port", "service")
+
+    def __init__(self, port: str | None, service: str, place: str) -> None:
+        self.port = port
+        self.service = service
+        self.place = place
 
 
 def _raw(text: str | None) -> str:
@@ -249,7 +312,7 @@ def _clean(text: str | None) -> str:
         return ""
     if len(text) > _RAW_LIMIT:
         text = text[:_RAW_LIMIT]
-    return nmap_text(text).strip()
+    return (nmap_text(text) if "\\x" in text else text).strip()
 
 
 def _output(script: ElementTree.Element) -> str:
@@ -258,6 +321,16 @@ def _output(script: ElementTree.Element) -> str:
 
 
 # --------------------------------------------------------------------------- hosts
+
+_UPPER_HEX = frozenset("0123456789ABCDEF")
+
+
+def _mac(text: str) -> str | None:
+    """normalise_mac(), which returns nmap's own notation ("AA:BB:CC:DD:EE:FF") unchanged:
+    that form is recognised without the general parsing."""
+    if len(text) == 17 and text[2::3] == ":::::" and _UPPER_HEX.issuperset(text[0::3] + text[1::3]):
+        return text
+    return normalise_mac(text)
 
 
 def _read_host(host: ElementTree.Element, label: str, stats: ReadStats) -> list[Observation]:
@@ -278,7 +351,7 @@ def _read_host(host: ElementTree.Element, label: str, stats: ReadStats) -> list[
             kind = child.get("addrtype", "")
             if kind == "mac":
                 if mac is None:
-                    mac = normalise_mac(child.get("addr", ""))
+                    mac = _mac(child.get("addr", ""))
                     mac_vendor = _clean(child.get("vendor"))
             elif address is None and kind in ("ipv4", "ipv6"):
                 address = normalise_ip(child.get("addr", ""))
@@ -344,9 +417,11 @@ def _split_ports(
     return open_ports, scripted
 
 
-def _port_ctx(port_elem: ElementTree.Element, here: str) -> _Port:
+def _port_ctx(port_elem: ElementTree.Element, here: str, service: ElementTree.Element | None = None) -> _Port:
+    """service: the port's <service> element when the caller has found it already."""
     port = f"{_clean(port_elem.get('portid'))}/{_clean(port_elem.get('protocol'))}"
-    service = port_elem.find("service")
+    if service is None:
+        service = port_elem.find("service")
     name = _clean(service.get("name")) if service is not None else ""
     return _Port(port, name, f"{here} port {port}")
 
@@ -365,8 +440,8 @@ def _read_os(em: _Emitter, os_elem: ElementTree.Element, place: str) -> None:
 
 
 def _read_port(em: _Emitter, port_elem: ElementTree.Element, here: str, stats: ReadStats) -> None:
-    ctx = _port_ctx(port_elem, here)
     service = port_elem.find("service")
+    ctx = _port_ctx(port_elem, here, service)
     if service is None:
         em.add("port", ctx.port, ctx.place, ctx.port)
     else:
@@ -384,7 +459,10 @@ def _read_service(em: _Emitter, service: ElementTree.Element, ctx: _Port, stats:
     if service.get("method") == "table" and name:
         name += "?"  # nmap's own mark for a name guessed from the port number alone
     em.add("port", f"{ctx.port} {name}" if name else ctx.port, place, ctx.port)
-    product = " ".join(p for p in (_clean(service.get("product")), _clean(service.get("version"))) if p)
+    product = _clean(service.get("product"))
+    version = _clean(service.get("version"))
+    if version:
+        product = f"{product} {version}" if product else version
     extra = _clean(service.get("extrainfo"))
     if extra:
         product = f"{product} ({extra})" if product else f"({extra})"

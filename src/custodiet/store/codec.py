@@ -95,7 +95,7 @@ def _evidence(items: Iterable[Evidence]) -> list[dict[str, Any]]:
             "file": e.provenance.file,
             "place": e.provenance.place,
             "signature": e.signature,
-            "sets": dict(e.sets),
+            "sets": e.sets if type(e.sets) is dict else dict(e.sets),
             "strength": e.strength,
             "port": e.port,
             "relabel": e.relabel,
@@ -123,11 +123,12 @@ def _load_evidence(items: list[dict[str, Any]]) -> tuple[Evidence, ...]:
 def device_values(device: Device) -> tuple[Any, ...]:
     """The device_state columns that describe the device itself (STATE_VALUES order)."""
     ident = device.identity
+    # (orjson writes tuples as arrays: the same JSON as lists, without copying them first.)
     return (
-        dumps(list(device.addresses)),
+        dumps(device.addresses),
         device.mac,
-        dumps(list(device.hostnames)),
-        dumps([[s.port, s.name, s.product] for s in device.services]),
+        dumps(device.hostnames),
+        dumps([(s.port, s.name, s.product) for s in device.services]),
         ident.manufacturer,
         ident.brand,
         ident.product,
@@ -137,8 +138,8 @@ def device_values(device: Device) -> tuple[Any, ...]:
         int(device.covered),
         float(ident.confidence),
         dumps(_evidence(ident.evidence)),
-        dumps([[c.attribute, [list(v) for v in c.values]] for c in ident.conflicts]),
-        dumps(list(ident.explanation)),
+        dumps([(c.attribute, c.values) for c in ident.conflicts]) if ident.conflicts else "[]",
+        dumps(ident.explanation),
     )
 
 

@@ -44,7 +44,7 @@ def _ip(text: str) -> str | None:
 
 def _mac(text: str) -> str | None:
     digits = text.translate(_MAC_SEPARATORS).lower()
-    if len(digits) == 12 and set(digits) <= _HEX:
+    if len(digits) == 12 and _HEX.issuperset(digits):
         return digits
     return None
 
