@@ -21,6 +21,7 @@ subtly wrong in a hot loop:
 from __future__ import annotations
 
 import gzip
+import io
 import ipaddress
 import math
 import zlib
@@ -127,6 +128,59 @@ def line_batches(
         skips.bad("line too long", number + 1, f"longer than {limit:,} bytes")
     elif pending:
         yield number + 1, [pending[:-1] if pending[-1:] == b"\r" else pending]
+
+
+def raw_line_batches(
+    handle: BinaryIO, skips: Skips, max_line: int | None = None
+) -> Iterator[tuple[int, list[bytes]]]:
+    """(number of the first line, lines) per chunk read, as line_batches but each line still
+    ending in its "\n" (a last line without one has none): see strip_line.
+
+    Why: bytes.split looks at a chunk byte by byte, while iterating a BytesIO finds each end of
+    line with memchr; on the long lines of JSON logs that is a few thousand instructions a line,
+    and the JSON parsers take the end of line as whitespace, so the lines need no second copy.
+    Lines longer than MAX_LINE are dropped and counted as in line_batches."""
+    limit = max_line or MAX_LINE
+    pending = b""
+    number = 0  # lines handed out or dropped so far
+    discarding = False
+    read = handle.read
+    while True:
+        try:
+            chunk = read(_CHUNK)
+        except (OSError, EOFError, zlib.error) as exc:  # gzip: truncated or corrupt stream
+            raise InputError(f"read failed after line {number}: {exc}", file=skips.label) from None
+        if not chunk:
+            break
+        if discarding:
+            cut = chunk.find(b"\n")
+            if cut < 0:
+                continue
+            number += 1
+            skips.bad("line too long", number, f"longer than {limit:,} bytes")
+            discarding = False
+            chunk = chunk[cut + 1 :]
+        elif pending:
+            chunk = pending + chunk
+        parts = list(io.BytesIO(chunk))
+        pending = parts.pop() if parts and parts[-1][-1:] != b"\n" else b""
+        if parts:
+            yield number + 1, parts
+            number += len(parts)
+        if len(pending) > limit:
+            pending = b""
+            discarding = True
+    if discarding:
+        skips.bad("line too long", number + 1, f"longer than {limit:,} bytes")
+    elif pending:
+        yield number + 1, [pending]
+
+
+def strip_line(line: bytes) -> bytes:
+    """A line of raw_line_batches as line_batches gives it: without its "\n" and one "\r"."""
+    if line[-1:] == b"\n":
+        line = line[:-1]
+    return line[:-1] if line[-1:] == b"\r" else line
 
 
 def lines(handle: BinaryIO, skips: Skips, max_line: int | None = None) -> Iterator[tuple[int, bytes]]:
@@ -269,7 +323,10 @@ class ContactTable:
 
 
 def key_size(key: object) -> int:
-    """The bytes of text in a contact key (one level of nested tuples)."""
+    """The bytes of text in a contact key (one level of nested tuples). A bytes key counts
+    without its "\n": readers join a key's raw values with it (no line holds one)."""
+    if isinstance(key, bytes):
+        return len(key) - key.count(b"\n")
     size = 0
     for part in key if isinstance(key, tuple) else (key,):
         if isinstance(part, (str, bytes)):

@@ -29,12 +29,18 @@ Ethernet addresses ("ether") are not used as MACs: behind a router they are the 
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Iterator
+from collections.abc import Generator, Hashable, Iterable, Iterator
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated, Any, Union
 
 import orjson
+
+try:  # an accelerator: events decoded into the few fields read (see _event_decoder); optional
+    import msgspec
+except ImportError:  # pragma: no cover - without it, every event goes through orjson
+    msgspec = None
 
 from custodiet.model import Contact, Observation, Provenance, Subject
 from custodiet.model.fields import ALL_FIELDS
@@ -48,12 +54,13 @@ from custodiet.sources.logs import (
     address_subject,
     epoch,
     iso_utc,
-    line_batches,
     normalise_name,
     once,
     open_binary,
     orient,
     port_text,
+    raw_line_batches,
+    strip_line,
     text_of,
 )
 from custodiet.sources.text import normalise_ip, normalise_mac
@@ -198,8 +205,83 @@ def eve_iso(value: object) -> str | None:
     return iso_utc(eve_time(value))
 
 
+def _json_error(line: bytes) -> str:
+    """orjson's message for a line without its end of line (it counts the end as a line)."""
+    try:
+        orjson.loads(line)
+    except orjson.JSONDecodeError as exc:
+        return str(exc)[:80]
+    return "malformed"  # pragma: no cover - a line is malformed with and without its end
+
+
 def _int(value: object) -> int:
     return value if type(value) is int and value > 0 else 0
+
+
+# Codes of the event types read in place (the classes of _event_decoder carry theirs).
+_FLOW, _DNS, _HTTP, _TLS, _ANOMALY, _SKIPPED = 1, 2, 3, 4, 5, 6
+
+
+def _event_decoder() -> tuple[Any, tuple[type[Exception], ...], Any]:
+    """A msgspec decoder of flow, dns, http and tls events into the fields their handlers read
+    (and of the event types only counted, into nothing), with the errors it raises and msgspec's
+    "absent" marker.
+
+    It accepts only the usual shape of an event: text where text belongs, integers within 64
+    bits (orjson makes floats of larger ones), the section object; an event of any other shape
+    or type fails to decode and is read through orjson and the general handlers, so that both
+    paths give the same contacts, observations and counts. Lines with bytes beyond ASCII always
+    take orjson: msgspec does not check the UTF-8 of the values it skips. What msgspec skips
+    it still checks as JSON, except that a number beyond the double range (1e400) in a field
+    no handler reads passes, where orjson calls the whole line malformed."""
+    if msgspec is None:
+        return None, (), None
+    unset = msgspec.UNSET
+    i64 = Annotated[int, msgspec.Meta(ge=-(2**63), le=2**63 - 1)]
+
+    flow = msgspec.defstruct(
+        "Flow", [("start", str), ("end", str), ("bytes_toserver", i64), ("bytes_toclient", i64)]
+    )
+    dns = msgspec.defstruct(
+        "Dns",
+        [
+            (name, Any, None)
+            for name in ("type", "rrname", "queries", "rrtype", "rdata", "answers", "grouped")
+        ],
+    )
+    # present in an event, the headers and custom fields take the general handler
+    http = msgspec.defstruct(
+        "Http",
+        [("hostname", str | None, None), ("length", i64 | None, None), ("http_user_agent", str | None, None)]
+        + [(name, Any, unset) for name in ("response_headers", "server", "www_authenticate", "set_cookie")],
+    )
+    tls = msgspec.defstruct(
+        "Tls", [(name, str | None, None) for name in ("sni", "subject", "issuerdn", "issuer")]
+    )
+    tagged = {"tag_field": "event_type", "kw_only": True}
+    types: list[type] = [
+        msgspec.defstruct("FlowEvent", [("src_ip", str), ("dest_ip", str), ("dest_port", i64), ("proto", str),
+                          ("flow", flow)], namespace={"code": _FLOW}, tag="flow", **tagged),
+        msgspec.defstruct("DnsEvent", [("dns", dns), ("timestamp", str | None, None), ("src_ip", str | None, None),
+                          ("dest_ip", str | None, None), ("src_port", i64 | None, None), ("dest_port", i64 | None, None)],
+                          namespace={"code": _DNS}, tag="dns", **tagged),
+        msgspec.defstruct("HttpEvent", [("http", http), ("timestamp", str | None, None), ("src_ip", str | None, None),
+                          ("dest_ip", str | None, None), ("dest_port", i64 | None, None)],
+                          namespace={"code": _HTTP}, tag="http", **tagged),
+        msgspec.defstruct("TlsEvent", [("tls", tls), ("timestamp", str | None, None), ("src_ip", str | None, None),
+                          ("dest_ip", str | None, None), ("dest_port", i64 | None, None)],
+                          namespace={"code": _TLS}, tag="tls", **tagged),
+        msgspec.defstruct("AnomalyEvent", [], namespace={"code": _ANOMALY}, tag="anomaly", **tagged),
+    ]  # fmt: skip
+    for kind in sorted(_KNOWN_TYPES):
+        note = f"{kind} event (not read)"
+        types.append(msgspec.defstruct(f"Skipped_{kind.replace('-', '_')}", [], namespace={"code": _SKIPPED, "note": note},
+                                       tag=kind, **tagged))  # fmt: skip
+    errors = (msgspec.DecodeError, ValueError, RecursionError)
+    return msgspec.json.Decoder(Union[tuple(types)]).decode, errors, unset  # noqa: UP007
+
+
+_DECODE, _DECODE_ERRORS, _UNSET = _event_decoder()
 
 
 class _EveFile:
@@ -225,36 +307,203 @@ class _EveFile:
         }
 
     def run(self, handle) -> Iterator[Observation | Contact]:  # type: ignore[no-untyped-def]
-        skips = self.skips
-        handlers = self.handlers
-        stats = self.stats
-        loads = orjson.loads
-        decode_error = orjson.JSONDecodeError
-        for first_number, batch in line_batches(handle, skips, MAX_LOG_LINE):
-            number = first_number - 1
-            records = 0
+        for first, batch in raw_line_batches(handle, self.skips, MAX_LOG_LINE):
+            yield from self._rows(batch, first)
+        yield from self.flows.drain()
+        yield from self.named.drain()
+
+    def _rows(self, batch: list[bytes], first: int) -> Generator[Any, None, None]:
+        """The events of one batch of lines. Events msgspec decodes (flow, dns, http, tls: most
+        of a file) are read here in place: what the general handlers do, spelled out for values
+        of known types, with the contact tables updated directly for a known key. Every other
+        line (or every line, without msgspec) is parsed by orjson for the general handlers."""
+        skips, handlers, stats = self.skips, self.handlers, self.stats
+        loads, decode_error = orjson.loads, orjson.JSONDecodeError
+        decode, errors, unset = _DECODE, _DECODE_ERRORS, _UNSET
+        flows, named, dns_ports, stamp_length = self.flows, self.named, DNS_PORTS, _STAMP_LENGTH
+        agent_field = USER_AGENT
+        number, records = first - 1, 0
+        try:
             for line in batch:
                 number += 1
-                try:
-                    event = loads(line)
-                except decode_error as exc:
-                    if line.strip():
-                        skips.bad("malformed JSON", number, str(exc)[:80])
+                event = None
+                if decode is not None and line.isascii():
+                    try:
+                        event = decode(line)
+                    except errors:
+                        event = None
+                if event is not None:
+                    code = event.code
+                    if code == _FLOW:
+                        records += 1
+                        flow = event.flow
+                        start, end, zone = flow.start, flow.end, self.zone
+                        if not (len(start) == stamp_length and start.endswith(zone)):
+                            start = self._when(start)
+                        if not (len(end) == stamp_length and end.endswith(zone)):
+                            end = self._when(end)
+                        sent, received = flow.bytes_toserver, flow.bytes_toclient
+                        if sent < 0:
+                            sent = 0
+                        if received < 0:
+                            received = 0
+                        key: tuple = (event.src_ip, event.dest_ip, event.dest_port, event.proto)
+                        entry = flows.entries.get(key)
+                        if entry is None:
+                            try:
+                                out = flows.add(key, start, end, sent, received, number)
+                            except ValueError:
+                                skips.bad("value too long", number)
+                                continue
+                            if out:
+                                stats.records += records
+                                records = 0
+                                yield from out
+                            continue
+                        if start is not None and (entry[0] is None or start < entry[0]):
+                            entry[0] = start
+                        if end is not None and (entry[1] is None or end > entry[1]):
+                            entry[1] = end
+                        entry[2] += 1
+                        entry[3] += sent
+                        entry[4] += received
+                        continue
+                    if code == _SKIPPED:
+                        skips.note(event.note)
+                        continue
+                    if code == _ANOMALY:
+                        records += 1
+                        self._anomaly(event, number)  # type: ignore[arg-type]
+                        continue
+                    if code == _HTTP:
+                        http = event.http
+                        if (
+                            http.response_headers is not unset
+                            or http.server is not unset
+                            or http.www_authenticate is not unset
+                            or http.set_cookie is not unset
+                        ):
+                            event = None  # response headers: the general handler
+                if event is not None:  # dns, http or tls: named contacts (what _add does)
+                    records += 1
+                    client, server, stamp = event.src_ip, event.dest_ip, event.timestamp
+                    if stamp is not None and len(stamp) == stamp_length and stamp.endswith(self.zone):
+                        when = stamp
+                    else:
+                        when = None  # computed below where the general handler computes it
+                    length, observe = 0, None
+                    if code == _DNS:
+                        dns = event.dns
+                        kind = dns.type
+                        answer = kind == "answer" or kind == "response"
+                        src_port, dest_port = event.src_port, event.dest_port
+                        if dest_port not in dns_ports and (answer or src_port in dns_ports):
+                            client, server = server, client  # the answer's (or the server's) side
+                        name = dns.rrname
+                        if type(name) is not str:
+                            queries = dns.queries
+                            if isinstance(queries, list) and queries and isinstance(queries[0], dict):
+                                name = queries[0].get("rrname")
+                        if not isinstance(name, str) or not name:
+                            skips.note("DNS event without a query name")
+                            continue
+                        if when is None:
+                            when = self._when(stamp)
+                        remotes = (
+                            self._answers(dns.rdata, dns.rrtype, dns.answers, dns.grouped) if answer else ()
+                        )
+                        keys = [("dns", client, server, None, name, remote) for remote in remotes or (None,)]
+                    elif code == _HTTP:
+                        if when is None:
+                            when = self._when(stamp)
+                        http = event.http
+                        length = http.length
+                        if length is None or length < 0:
+                            length = 0
+                        keys = [("http", client, server, event.dest_port, http.hostname, None)]
+                        if agent_field and http.http_user_agent:
+                            observe = self._http_agent
+                    else:
+                        tls = event.tls
+                        sni = tls.sni
+                        if sni:
+                            if when is None:
+                                when = self._when(stamp)
+                            keys = [("tls", client, server, event.dest_port, sni, None)]
+                        else:
+                            keys = []
+                        if tls.subject or tls.issuerdn or tls.issuer:
+                            observe = self._tls_names
+                    out = None  # a full table's contacts: as the general handlers hand them on
+                    for key in keys:
+                        entry = named.entries.get(key)
+                        if entry is None:
+                            flushed = self._add(named, key, when, 0, length, number)
+                            if flushed is not None:  # _dns_fields collects them as it goes
+                                out = [*(out or ()), *flushed] if code == _DNS else flushed
+                        else:
+                            if when is not None:
+                                if entry[0] is None or when < entry[0]:
+                                    entry[0] = when
+                                if entry[1] is None or when > entry[1]:
+                                    entry[1] = when
+                            entry[2] += 1
+                            entry[4] += length
+                    if observe is not None:
+                        out = observe(event, number, out)
+                    if out:
+                        stats.records += records
+                        records = 0
+                        yield from out
                     continue
                 try:
-                    handler = handlers[event["event_type"]]
+                    parsed = loads(line)
+                except decode_error:
+                    if line.strip():
+                        skips.bad("malformed JSON", number, _json_error(strip_line(line)))
+                    continue
+                try:
+                    handler = handlers[parsed["event_type"]]
                 except (KeyError, TypeError):  # subscripts: the common case costs no method call
-                    self._unhandled(event, number)
+                    self._unhandled(parsed, number)
                     continue
                 records += 1
-                out = handler(event, number)
+                out = handler(parsed, number)
                 if out:
                     stats.records += records
                     records = 0
                     yield from out
+        finally:
             stats.records += records
-        yield from self.flows.drain()
-        yield from self.named.drain()
+
+    def _http_agent(self, event: Any, number: int, out: Iterable | None) -> Iterable | None:
+        """The User-Agent of a decoded http event, after `out` (the contacts of a full table), as
+        _http_fields does it."""
+        client = event.src_ip
+        ends = self._ends(client, event.dest_ip, number)
+        if ends is None:
+            return out
+        out = list(out or ())
+        agent = event.http.http_user_agent
+        if self._once((client, agent)):
+            self.emit.make(out, address_subject(ends[0]), USER_AGENT, text_of(agent), f"line {number}")  # type: ignore[arg-type]
+        return out
+
+    def _tls_names(self, event: Any, number: int, out: Iterable | None) -> Iterable | None:
+        """The certificate names of a decoded tls event, after `out` (the contacts of a full
+        table), as _tls_fields does it."""
+        tls, server, dest_port = event.tls, event.dest_ip, event.dest_port
+        subject, issuer = tls.subject, tls.issuerdn or tls.issuer
+        if self._once((server, dest_port, subject, issuer)):
+            address = _ip(server)
+            if address is None:
+                self.skips.bad("bad address", number, repr(server)[:60])
+                return out
+            out = list(out or ())
+            port, place = _port(dest_port, "tcp"), f"line {number}"
+            self.emit.make(out, address_subject(address), "tls.subject", text_of(subject), place, port)
+            self.emit.make(out, address_subject(address), "tls.issuer", text_of(issuer), place, port)
+        return out
 
     def _unhandled(self, event: object, number: int) -> None:
         """Count a line without a handler: not an object, no event type, or a type not read."""
@@ -292,12 +541,10 @@ class _EveFile:
 
     # ----------------------------------------------------------------- helpers
 
-    def _ends(self, event: dict, number: int) -> tuple[str, str] | None:
-        src, dest = _ip(event.get("src_ip")), _ip(event.get("dest_ip"))
+    def _ends(self, src_raw: object, dest_raw: object, number: int) -> tuple[str, str] | None:
+        src, dest = _ip(src_raw), _ip(dest_raw)
         if src is None or dest is None:
-            self.skips.bad(
-                "bad address", number, repr(event.get("src_ip") if src is None else event.get("dest_ip"))[:60]
-            )
+            self.skips.bad("bad address", number, repr(src_raw if src is None else dest_raw)[:60])
             return None
         return src, dest
 
@@ -379,25 +626,46 @@ class _EveFile:
         dns = self._section(event, "dns", number)
         if dns is None:
             return None
-        src, dest = event.get("src_ip"), event.get("dest_ip")
-        answer = dns.get("type") in ("answer", "response")
-        src_port, dest_port = event.get("src_port"), event.get("dest_port")
+        get = dns.get
+        return self._dns_fields(
+            event.get("src_ip"), event.get("dest_ip"), event.get("src_port"), event.get("dest_port"),
+            event.get("timestamp"), get("type"), get("rrname"), get("queries"),
+            (get("rdata"), get("rrtype"), get("answers"), get("grouped")), number,
+        )  # fmt: skip
+
+    def _dns_event(self, event: Any, number: int) -> Iterable | None:
+        """A dns event decoded by msgspec (see _event_decoder)."""
+        dns = event.dns
+        return self._dns_fields(
+            event.src_ip, event.dest_ip, event.src_port, event.dest_port, event.timestamp, dns.type,
+            dns.rrname, dns.queries, (dns.rdata, dns.rrtype, dns.answers, dns.grouped), number,
+        )  # fmt: skip
+
+    def _dns_fields(
+        self, src: object, dest: object, src_port: object, dest_port: object, stamp: object,
+        kind: object, name: object, queries: object, answers: tuple, number: int,
+    ) -> Iterable | None:  # fmt: skip
+        """A dns event: the query name for the client, and each address an answer gave
+        (`answers`: the rdata, rrtype, answers and grouped fields, for _answers)."""
+        answer = kind in ("answer", "response")
         if _dns_port(src_port) and not _dns_port(dest_port):
             client, server = dest, src
         elif _dns_port(dest_port) or not answer:
             client, server = src, dest
         else:
             client, server = dest, src
-        name = dns.get("rrname")
-        if not isinstance(name, str):
-            queries = dns.get("queries")
-            if isinstance(queries, list) and queries and isinstance(queries[0], dict):
-                name = queries[0].get("rrname")
+        if (
+            not isinstance(name, str)
+            and isinstance(queries, list)
+            and queries
+            and isinstance(queries[0], dict)
+        ):
+            name = queries[0].get("rrname")
         if not isinstance(name, str) or not name:
             self.skips.note("DNS event without a query name")
             return None
-        when = self._when(event.get("timestamp"))
-        remotes = self._answers(dns) if answer else []
+        when = self._when(stamp)
+        remotes = self._answers(*answers) if answer else []
         out: list = []
         for remote in remotes or [None]:
             flushed = self._add(self.named, ("dns", client, server, None, name, remote), when, 0, 0, number)
@@ -406,26 +674,23 @@ class _EveFile:
         return out
 
     @staticmethod
-    def _answers(dns: dict) -> list[str]:
-        """Addresses a DNS answer event gave, in any of EVE's answer formats."""
+    def _answers(rdata: object, rrtype: object, answers: object, grouped: object) -> list[str]:
+        """Addresses a DNS answer event gave, in any of EVE's answer formats (its rdata, rrtype,
+        answers and grouped fields)."""
         found: list[str] = []
-        rdata = dns.get("rdata")
-        if isinstance(rdata, str) and dns.get("rrtype") in ("A", "AAAA"):  # v1: one answer per event
+        if isinstance(rdata, str) and rrtype in ("A", "AAAA"):  # v1: one answer per event
             found.append(rdata)
-        answers = dns.get("answers")
         if isinstance(answers, list):  # v2 "detailed", v3
             for item in answers[:MAX_ANSWERS]:
                 if isinstance(item, dict) and item.get("rrtype") in ("A", "AAAA"):
                     data = item.get("rdata")
                     if isinstance(data, str):
                         found.append(data)
-        if not found:
-            grouped = dns.get("grouped")
-            if isinstance(grouped, dict):  # v2 "grouped" alone
-                for rrtype in ("A", "AAAA"):
-                    items = grouped.get(rrtype)
-                    if isinstance(items, list):
-                        found.extend(i for i in items[:MAX_ANSWERS] if isinstance(i, str))
+        if not found and isinstance(grouped, dict):  # v2 "grouped" alone
+            for rrtype in ("A", "AAAA"):
+                items = grouped.get(rrtype)
+                if isinstance(items, list):
+                    found.extend(i for i in items[:MAX_ANSWERS] if isinstance(i, str))
         out: list[str] = []
         for text in found:
             address = _ip(text)
@@ -437,17 +702,34 @@ class _EveFile:
         http = self._section(event, "http", number)
         if http is None:
             return None
-        client, server, dest_port = event.get("src_ip"), event.get("dest_ip"), event.get("dest_port")
-        key = ("http", client, server, dest_port, http.get("hostname"), None)
-        out = self._add(
-            self.named, key, self._when(event.get("timestamp")), 0, _int(http.get("length")), number
-        )
-        headers = http.get("response_headers")
-        agent = http.get("http_user_agent") if USER_AGENT else None
-        custom = [(k, t) for k, t in _CUSTOM_FIELDS.items() if k in http]
+        get = http.get
+        custom = [(k, t, get(k)) for k, t in _CUSTOM_FIELDS.items() if k in http]
+        return self._http_fields(
+            event.get("src_ip"), event.get("dest_ip"), event.get("dest_port"), event.get("timestamp"),
+            get("hostname"), get("length"), get("response_headers"), get("http_user_agent"), custom, number,
+        )  # fmt: skip
+
+    def _http_event(self, event: Any, number: int) -> Iterable | None:
+        """An http event decoded by msgspec, without response headers or custom fields."""
+        http = event.http
+        return self._http_fields(
+            event.src_ip, event.dest_ip, event.dest_port, event.timestamp, http.hostname, http.length,
+            None, http.http_user_agent, [], number,
+        )  # fmt: skip
+
+    def _http_fields(
+        self, client: object, server: object, dest_port: object, stamp: object, hostname: object,
+        length: object, headers: object, agent: object, custom: list[tuple[str, str, object]], number: int,
+    ) -> Iterable | None:  # fmt: skip
+        """An http event: the Host contact; the server's headers (response_headers, or the
+        custom fields present, as (field name, observation field, value)); the User-Agent."""
+        key = ("http", client, server, dest_port, hostname, None)
+        out = self._add(self.named, key, self._when(stamp), 0, _int(length), number)
+        if not USER_AGENT:
+            agent = None
         if not headers and not agent and not custom:
             return out
-        ends = self._ends(event, number)
+        ends = self._ends(client, server, number)
         if ends is None:
             return out
         out = list(out or ())
@@ -469,8 +751,8 @@ class _EveFile:
                     emit.make(out, subject, target, value.strip(), place, port)
             if block:
                 emit.make(out, subject, "http.headers", "\r\n".join(block), place, port)
-        for key_, target in custom:
-            value = text_of(http.get(key_))
+        for _, target, raw in custom:
+            value = text_of(raw)
             if value:
                 emit.make(out, subject, target, value.strip(), place, port)
         if agent and self._once((client, agent)):
@@ -481,13 +763,29 @@ class _EveFile:
         tls = self._section(event, "tls", number)
         if tls is None:
             return None
-        client, server, dest_port = event.get("src_ip"), event.get("dest_ip"), event.get("dest_port")
-        sni = tls.get("sni")
-        out: list = []
+        get = tls.get
+        return self._tls_fields(
+            event.get("src_ip"), event.get("dest_ip"), event.get("dest_port"), event.get("timestamp"),
+            get("sni"), get("subject"), get("issuerdn") or get("issuer"), number,
+        )  # fmt: skip
+
+    def _tls_event(self, event: Any, number: int) -> Iterable | None:
+        """A tls event decoded by msgspec."""
+        tls = event.tls
+        return self._tls_fields(
+            event.src_ip, event.dest_ip, event.dest_port, event.timestamp, tls.sni, tls.subject,
+            tls.issuerdn or tls.issuer, number,
+        )  # fmt: skip
+
+    def _tls_fields(
+        self, client: object, server: object, dest_port: object, stamp: object, sni: object,
+        subject: object, issuer: object, number: int,
+    ) -> Iterable | None:  # fmt: skip
+        """A tls event: the SNI contact; the certificate's subject and issuer for the server."""
+        out: Iterable | None = []
         if sni:
             key = ("tls", client, server, dest_port, sni, None)
-            out = self._add(self.named, key, self._when(event.get("timestamp")), 0, 0, number)
-        subject, issuer = tls.get("subject"), tls.get("issuerdn") or tls.get("issuer")
+            out = self._add(self.named, key, self._when(stamp), 0, 0, number)
         if (subject or issuer) and self._once((server, dest_port, subject, issuer)):
             address = _ip(server)
             if address is None:
@@ -501,7 +799,7 @@ class _EveFile:
         return out
 
     def _ssh(self, event: dict, number: int) -> Iterable | None:
-        ends = self._ends(event, number)
+        ends = self._ends(event.get("src_ip"), event.get("dest_ip"), number)
         ssh = self._section(event, "ssh", number)
         if ends is None or ssh is None:
             return None

@@ -36,16 +36,23 @@ What each log gives:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable, Iterator
+from collections.abc import Callable, Generator, Hashable, Iterable, Iterator
 from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
+from typing import Annotated, Any, Union
 
 import orjson
+
+try:  # an accelerator of the JSON loop (objects decoded into the few columns read); optional
+    import msgspec
+except ImportError:  # pragma: no cover - without it, every object goes through orjson
+    msgspec = None
 
 from custodiet.errors import InputError
 from custodiet.model import Contact, Observation, Provenance, Subject
 from custodiet.model.fields import ALL_FIELDS
+from custodiet.sources import logs
 from custodiet.sources.base import ReadStats, SourceOptions
 from custodiet.sources.logs import (
     MAX_LOG_LINE,
@@ -56,12 +63,13 @@ from custodiet.sources.logs import (
     address_subject,
     epoch,
     iso_utc,
-    line_batches,
     normalise_name,
     once,
     open_binary,
     orient,
     port_text,
+    raw_line_batches,
+    strip_line,
 )
 from custodiet.sources.text import decode, normalise_ip, normalise_mac
 
@@ -344,6 +352,78 @@ def kind_from_name(file_name: str) -> str | None:
     return None
 
 
+# JSON specs whose objects _json_rows reads in place.
+_CONN, _DNS, _HTTP = 1, 2, 3
+_INLINE = {"conn": _CONN, "dns": _DNS, "http": _HTTP}
+# TSV columns the batch loop of a kind can do without (it checks them itself).
+_OPTIONAL = {"http": frozenset({"user_agent", "server"})}
+
+
+def _line_decoders() -> tuple[dict[str, Any], Any, tuple[type[Exception], ...]]:
+    """msgspec decoders of conn, dns and http JSON objects into the columns read in place, by
+    kind (objects of that kind: no "_path", or their own), and one for streams that name each
+    object's log in "_path". A decoder accepts only the usual shape: text where text belongs,
+    integers within 64 bits (orjson makes floats of larger ones), booleans, a list of texts for
+    answers; any other object fails to decode and is read through orjson and the general code,
+    so both paths give the same contacts. Lines with bytes beyond ASCII always go through
+    orjson: msgspec does not check the UTF-8 of the values it skips."""
+    if msgspec is None:
+        return {}, None, ()
+    i64 = Annotated[int, msgspec.Meta(ge=-(2**63), le=2**63 - 1)]
+    time = float | str | None
+    fields: dict[str, list[tuple[str, Any, str]]] = {
+        "conn": [("resp_p", i64 | None, "id.resp_p"), ("proto", str | None, "proto"),
+                 ("local_orig", bool | None, "local_orig"), ("local_resp", bool | None, "local_resp"),
+                 ("sent", i64 | None, "orig_bytes"), ("received", i64 | None, "resp_bytes")],
+        "dns": [("query", str | None, "query"), ("answers", list[str] | None, "answers")],
+        "http": [("resp_p", i64 | None, "id.resp_p"), ("host", str | None, "host"),
+                 ("user_agent", str | None, "user_agent"), ("server", str | None, "server"),
+                 ("sent", i64 | None, "request_body_len"), ("received", i64 | None, "response_body_len")],
+    }  # fmt: skip
+    by_kind, tagged = {}, []
+    for kind, extra in fields.items():
+        columns = [("orig", str, "id.orig_h"), ("ts", time, "ts"), ("resp", str | None, "id.resp_h"), *extra]
+        names = {name: json for name, _, json in columns}
+        spec = [(name, kind_, msgspec.field(default=None) if name != "orig" else msgspec.NODEFAULT)
+                for name, kind_, _ in columns]  # fmt: skip
+        plain = msgspec.defstruct(f"_{kind}_line", [*spec, ("path", str | None, None)], kw_only=True,
+                                  rename={**names, "path": "_path"}, namespace={"code": _INLINE[kind]})  # fmt: skip
+        by_kind[kind] = msgspec.json.Decoder(plain)
+        tagged.append(msgspec.defstruct(f"_{kind}_tagged", spec, kw_only=True, rename=names, tag_field="_path",
+                                        tag=kind, namespace={"code": _INLINE[kind], "path": kind}))  # fmt: skip
+    errors = (msgspec.DecodeError, ValueError, RecursionError)
+    return by_kind, msgspec.json.Decoder(Union[tuple(tagged)]), errors  # noqa: UP007
+
+
+_LINE_DECODERS, _STREAM_DECODER, _DECODE_ERRORS = _line_decoders()
+
+
+def _json_error(line: bytes) -> str:
+    """orjson's message for a line without its end of line (it counts the end as a line)."""
+    try:
+        orjson.loads(line)
+    except orjson.JSONDecodeError as exc:
+        return str(exc)[:80]
+    return "malformed"  # pragma: no cover - a line is malformed with and without its end
+
+
+def _key(parts: tuple) -> Hashable:
+    """A contact key of raw values: TSV bytes joined with "\n" (which no value of a line can
+    hold), as the batch loops make them; JSON values, or a row with an absent column (None),
+    as the tuple."""
+    if type(parts[0]) is bytes:
+        try:
+            return b"\n".join(parts)
+        except TypeError:
+            return parts
+    return parts
+
+
+def _unkey(key: Hashable) -> tuple:
+    """The parts of a contact key made by _key."""
+    return tuple(key.split(b"\n")) if type(key) is bytes else key  # type: ignore[return-value]
+
+
 # Kinds whose handlers take TSV values raw, unset and empty markers included (they check the
 # few text columns themselves): the rows of these logs are counted in millions.
 RAW_KINDS = frozenset({"conn", "dns", "http", "ssl"})
@@ -352,7 +432,7 @@ RAW_KINDS = frozenset({"conn", "dns", "http", "ssl"})
 class _Spec:
     """How to read rows of one log kind: the handler and the columns it wants."""
 
-    __slots__ = ("getter", "handler", "index", "json", "kind", "names")
+    __slots__ = ("getter", "handler", "index", "inline", "json", "kind", "names")
 
     def __init__(
         self,
@@ -369,6 +449,7 @@ class _Spec:
         # For raw kinds, one C call picks the columns out of a split row.
         self.getter = itemgetter(*index) if index and kind in RAW_KINDS and len(index) > 1 else None
         self.json = json  # reads a JSON object (the JSON spec of a kind only)
+        self.inline = 0  # _CONN, _DNS or _HTTP: JSON objects the batch loop reads in place
 
 
 class _ZeekFile:
@@ -403,69 +484,536 @@ class _ZeekFile:
         self.http_table = ContactTable(self._http_contact, stats)
         self.tls_table = ContactTable(self._tls_contact, stats)
         self.tables = (self.flows, self.dns_table, self.http_table, self.tls_table)
+        self.saw_data = False  # a data line was read (a "ts" row is then no headerless header)
+        self.fast: Callable[[list[bytes], int, int], Generator[Any, None, int]] | None = None
 
     # ----------------------------------------------------------------- line loop
 
+    # Lines are read in batches (sources.logs.line_batches) and each batch is handed to the loop
+    # that fits the file's state: `self.fast` is a generator over the batch that reads lines of
+    # the current form (TSV rows of the current header, or JSON objects) and returns the index of
+    # the first line it leaves to `_line` (a header, a line of the other encoding). The loops of
+    # the traffic logs (conn, dns, http: millions of rows) do a row's whole work in place, with
+    # everything they need bound to locals once per batch; `_line` reads any line, slowly.
+
     def run(self, handle) -> Iterator[Observation | Contact]:  # type: ignore[no-untyped-def]
-        stats = self.stats
-        saw_data = False
-        spec, sep, width, nulls = self.tsv, self.sep, self.tsv_width, self.nulls
-        loads, decode_error, json_specs = orjson.loads, orjson.JSONDecodeError, self.json_specs
-        for first_number, batch in line_batches(handle, self.skips, MAX_LOG_LINE):
-            number = first_number - 1
-            for line in batch:
-                number += 1
-                if not line:
-                    continue
-                first = line[0]
-                if first == 0x23:  # "#": a header line
-                    self._header(line, number)
-                    spec, sep, width, nulls = self.tsv, self.sep, self.tsv_width, self.nulls
-                    continue
-                if first == 0x7B or (spec is None and self.json_specs):  # "{": JSON, or a broken JSON line
-                    saw_data = True
-                    try:
-                        obj = loads(line)
-                    except decode_error as exc:
-                        self.skips.bad("malformed JSON", number, str(exc)[:80])
-                        continue
-                    if type(obj) is not dict:
-                        self.skips.bad("not a JSON object", number)
-                        continue
-                    path = obj.get("_path")
-                    if type(path) is not str:  # a number, list or object names no log: the file's kind
-                        path = None
-                    json_spec = json_specs.get(path if path is not None else self.json_kind)  # type: ignore[arg-type]
-                    if json_spec is None:
-                        json_spec = self._json_spec(obj, path)
-                    stats.records += 1
-                    out = json_spec.json(obj, number)  # type: ignore[misc]
-                elif spec is None:
-                    if not saw_data and line.startswith(b"ts\t"):
-                        self._fields(line.split(b"\t"), number)  # headerless TSV (tsv=T): a row of names
-                        spec, width = self.tsv, self.tsv_width
-                    else:
-                        self.skips.bad("data line before a #fields header", number)
-                    continue
-                else:
-                    saw_data = True
-                    count = line.count(sep) + 1  # before splitting: a hostile line is no list
-                    if count != width:
-                        self.skips.bad("wrong number of fields", number, f"{count}, the header has {width}")
-                        continue
-                    row: list = line.split(sep)
-                    row.append(None)  # what absent columns point at
-                    getter = spec.getter
-                    if getter is not None:
-                        values = getter(row)
-                    else:
-                        values = [None if (v := row[i]) in nulls else v for i in spec.index]  # type: ignore[union-attr]
-                    stats.records += 1
-                    out = spec.handler(values, number)
+        for first, batch in raw_line_batches(handle, self.skips, MAX_LOG_LINE):
+            i, n = 0, len(batch)
+            while i < n:
+                fast = self.fast
+                if fast is not None:
+                    i = yield from fast(batch, i, first)
+                    if i >= n:
+                        break
+                out = self._line(strip_line(batch[i]), first + i)
+                i += 1
                 if out:
                     yield from out
         for table in self.tables:
             yield from table.drain()
+
+    def _line(self, line: bytes, number: int) -> Iterable | None:
+        """Any one line: a header, a JSON object, a TSV row, or a line that is none of these."""
+        if not line:
+            return None
+        first = line[0]
+        if first == 0x23:  # "#": a header line
+            self._header(line, number)
+            return None
+        spec = self.tsv
+        if first == 0x7B or (spec is None and self.json_specs):  # "{": JSON, or a broken JSON line
+            self.saw_data = True
+            try:
+                obj = orjson.loads(line)
+            except orjson.JSONDecodeError as exc:
+                self.skips.bad("malformed JSON", number, str(exc)[:80])
+                return None
+            if type(obj) is not dict:
+                self.skips.bad("not a JSON object", number)
+                return None
+            path = obj.get("_path")
+            if type(path) is not str:  # a number, list or object names no log: the file's kind
+                path = None
+            json_spec = self.json_specs.get(path if path is not None else self.json_kind)  # type: ignore[arg-type]
+            if json_spec is None:
+                json_spec = self._json_spec(obj, path)
+            self.stats.records += 1
+            return json_spec.json(obj, number)  # type: ignore[misc]
+        if spec is None:
+            if not self.saw_data and line.startswith(b"ts\t"):
+                self._fields(line.split(b"\t"), number)  # headerless TSV (tsv=T): a row of names
+            else:
+                self.skips.bad("data line before a #fields header", number)
+            return None
+        self.saw_data = True
+        row = self._split(line, number)
+        if row is None:
+            return None
+        self.stats.records += 1
+        return spec.handler(self._values(spec, row), number)
+
+    def _split(self, line: bytes, number: int) -> list | None:
+        """A TSV row split into the header's number of fields (at most that many + 1 pieces are
+        made, so a hostile line of separators is no list of a million), else None (counted)."""
+        width = self.tsv_width
+        row = line.split(self.sep, width)
+        if len(row) != width:
+            count = line.count(self.sep) + 1
+            self.skips.bad("wrong number of fields", number, f"{count}, the header has {width}")
+            return None
+        return row
+
+    def _values(self, spec: _Spec, row: list) -> Iterable:
+        """The columns a handler reads: raw for the traffic logs, unset and empty as None else."""
+        row.append(None)  # what absent columns point at
+        if spec.getter is not None:
+            return spec.getter(row)  # type: ignore[no-any-return]
+        nulls = self.nulls
+        return [None if (v := row[i]) in nulls else v for i in spec.index]  # type: ignore[union-attr]
+
+    def _choose_fast(self) -> None:
+        """The batch loop for the file's current state (after a header or the first JSON line)."""
+        spec = self.tsv
+        if spec is None:
+            self.fast = self._json_rows if self.json_specs else None
+            return
+        loop = {"conn": self._conn_rows, "dns": self._dns_rows, "http": self._http_rows}.get(spec.kind)
+        optional = _OPTIONAL.get(spec.kind, frozenset())
+        width = self.tsv_width
+        columns = zip(spec.index or (), spec.names, strict=True)
+        absent = any(i >= width for i, name in columns if name not in optional)
+        self.fast = self._tsv_rows if loop is None or self.certs_only or absent else loop
+
+    def _tsv_rows(self, batch: list[bytes], i: int, first: int) -> Generator[Any, None, int]:
+        """TSV rows of any kind, through the kind's handler."""
+        spec, split, stats = self.tsv, self._split, self.stats
+        handler, values_of = spec.handler, self._values  # type: ignore[union-attr]
+        n = len(batch)
+        while i < n:
+            line = strip_line(batch[i])
+            if not line:
+                i += 1
+                continue
+            if line[0] == 0x23 or line[0] == 0x7B:  # a header or a JSON line: not for this loop
+                break
+            self.saw_data = True
+            number = first + i
+            i += 1
+            row = split(line, number)
+            if row is None:
+                continue
+            stats.records += 1
+            out = handler(values_of(spec, row), number)
+            if out:
+                yield from out
+        return i
+
+    # The loops of the traffic logs. Each does what the generic path (_values, the kind's handler,
+    # _add) does for a row, spelled out: a contact key of raw column values, one dict look-up, and
+    # for a known key (the common case) its counts, bytes and times updated in place. TSV keys are
+    # the raw values joined with "\n", which no value can hold (lines are split on it): one bytes
+    # object hashes and compares faster than a tuple of them, and the builders split it again.
+
+    def _conn_rows(self, batch: list[bytes], i: int, first: int) -> Generator[Any, None, int]:
+        """conn.log TSV rows: the flow table."""
+        sep, width = self.sep, self.tsv_width
+        its, ioh, irh, irp, ipr, iob, irb, ilo, ilr = self.tsv.index  # type: ignore[union-attr]
+        strip = max(its, ioh, irh, irp, ipr, iob, irb, ilo, ilr) == width - 1  # the end of line in it
+        key_of, join = itemgetter(ioh, irh, irp, ipr, ilo, ilr), b"\n".join
+        table = self.flows
+        entries = table.entries
+        n, records, saw = len(batch), 0, self.saw_data
+        try:
+            while i < n:
+                line = batch[i]
+                c = line[0]
+                if c == 0x23 or c == 0x7B or c == 0x0A or c == 0x0D:  # a header, JSON, an empty line
+                    break
+                if not saw:
+                    self.saw_data = saw = True
+                if strip:
+                    line = strip_line(line)
+                row = line.split(sep, width)
+                if len(row) != width:
+                    self._split(strip_line(line), first + i)  # counts it
+                    i += 1
+                    continue
+                records += 1
+                ts, sent, received = row[its], row[iob], row[irb]
+                try:
+                    when = float(ts)
+                except ValueError:
+                    when = _time(ts)
+                try:
+                    a, b = int(sent), int(received)
+                except ValueError:
+                    a, b = _int(sent), _int(received)
+                key = join(key_of(row))
+                entry = entries.get(key)
+                if entry is None:
+                    flushed = self._insert(table, key, when, a, b, first + i)
+                    if flushed is not None:
+                        self.stats.records += records
+                        records = 0
+                        yield from flushed
+                        entries = table.entries
+                elif when is not None:
+                    if entry[0] is None or when < entry[0]:
+                        entry[0] = when
+                    if entry[1] is None or when > entry[1]:
+                        entry[1] = when
+                    entry[2] += 1
+                    entry[3] += a
+                    entry[4] += b
+                else:
+                    entry[2] += 1
+                    entry[3] += a
+                    entry[4] += b
+                i += 1
+        finally:
+            self.stats.records += records
+        return i
+
+    def _dns_rows(self, batch: list[bytes], i: int, first: int) -> Generator[Any, None, int]:
+        """dns.log TSV rows: the name table (a row without a query name is counted)."""
+        sep, width, skips, nulls = self.sep, self.tsv_width, self.skips, self.nulls
+        its, ioh, irh, iq, ian = self.tsv.index  # type: ignore[union-attr]
+        strip = max(its, ioh, irh, iq, ian) == width - 1
+        key_of, join = itemgetter(ioh, irh, iq, ian), b"\n".join
+        table = self.dns_table
+        entries = table.entries
+        n, records, saw = len(batch), 0, self.saw_data
+        try:
+            while i < n:
+                line = batch[i]
+                c = line[0]
+                if c == 0x23 or c == 0x7B or c == 0x0A or c == 0x0D:  # a header, JSON, an empty line
+                    break
+                if not saw:
+                    self.saw_data = saw = True
+                if strip:
+                    line = strip_line(line)
+                row = line.split(sep, width)
+                if len(row) != width:
+                    self._split(strip_line(line), first + i)  # counts it
+                    i += 1
+                    continue
+                records += 1
+                if row[iq] in nulls:
+                    skips.note("DNS entry without a query name")
+                    i += 1
+                    continue
+                ts = row[its]
+                try:
+                    when = float(ts)
+                except ValueError:
+                    when = _time(ts)
+                key = join(key_of(row))
+                entry = entries.get(key)
+                if entry is None:
+                    flushed = self._insert(table, key, when, 0, 0, first + i)
+                    if flushed is not None:
+                        self.stats.records += records
+                        records = 0
+                        yield from flushed
+                        entries = table.entries
+                else:
+                    if when is not None:
+                        if entry[0] is None or when < entry[0]:
+                            entry[0] = when
+                        if entry[1] is None or when > entry[1]:
+                            entry[1] = when
+                    entry[2] += 1
+                i += 1
+        finally:
+            self.stats.records += records
+        return i
+
+    def _http_rows(self, batch: list[bytes], i: int, first: int) -> Generator[Any, None, int]:
+        """http.log TSV rows: the Host table, and once per raw value the server's Server header
+        (a `server` column, if a script logs one) and the client's User-Agent."""
+        sep, width, nulls = self.sep, self.tsv_width, self.nulls
+        its, ioh, irh, irp, ihost, iagent, iserver, isent, ireceived = self.tsv.index  # type: ignore[union-attr]
+        has_server = iserver < width
+        strip = (
+            max(i for i in (its, ioh, irh, irp, ihost, iagent, iserver, isent, ireceived) if i < width)
+            == width - 1
+        )
+        has_agent = USER_AGENT is not None and iagent < width
+        key_of, join = itemgetter(ioh, irh, irp, ihost), b"\n".join
+        table = self.http_table
+        entries = table.entries
+        seen, max_seen = self.raw_seen, logs.MAX_SEEN
+        n, records, saw = len(batch), 0, self.saw_data
+        try:
+            while i < n:
+                line = batch[i]
+                c = line[0]
+                if c == 0x23 or c == 0x7B or c == 0x0A or c == 0x0D:  # a header, JSON, an empty line
+                    break
+                if not saw:
+                    self.saw_data = saw = True
+                if strip:
+                    line = strip_line(line)
+                row = line.split(sep, width)
+                if len(row) != width:
+                    self._split(strip_line(line), first + i)  # counts it
+                    i += 1
+                    continue
+                records += 1
+                ts, sent, received = row[its], row[isent], row[ireceived]
+                try:
+                    when = float(ts)
+                except ValueError:
+                    when = _time(ts)
+                try:
+                    a, b = int(sent), int(received)
+                except ValueError:
+                    a, b = _int(sent), _int(received)
+                key = join(key_of(row))
+                entry = entries.get(key)
+                if entry is None:
+                    flushed = self._insert(table, key, when, a, b, first + i)
+                    if flushed is not None:
+                        self.stats.records += records
+                        records = 0
+                        yield from flushed
+                        entries = table.entries
+                else:
+                    if when is not None:
+                        if entry[0] is None or when < entry[0]:
+                            entry[0] = when
+                        if entry[1] is None or when > entry[1]:
+                            entry[1] = when
+                    entry[2] += 1
+                    entry[3] += a
+                    entry[4] += b
+                if has_server:
+                    server = row[iserver]
+                    if server not in nulls:
+                        digest = hash((row[irh], row[irp], server))
+                        if digest not in seen:
+                            if len(seen) >= max_seen:
+                                seen.clear()
+                            seen.add(digest)
+                            self.stats.records += records
+                            records = 0
+                            yield from self._server_seen(row[irh], row[irp], server, first + i)
+                if has_agent:
+                    agent = row[iagent]
+                    if agent not in nulls:
+                        digest = hash((row[ioh], agent))
+                        if digest not in seen:
+                            if len(seen) >= max_seen:
+                                seen.clear()
+                            seen.add(digest)
+                            self.stats.records += records
+                            records = 0
+                            yield from self._agent_seen(row[ioh], agent, first + i)
+                i += 1
+        finally:
+            self.stats.records += records
+        return i
+
+    def _json_rows(self, batch: list[bytes], i: int, first: int) -> Generator[Any, None, int]:
+        """JSON lines of any kind: conn, dns and http objects read in place (decoded by msgspec
+        into their columns when it can, else by orjson), others (and traffic logs with a nested
+        "id" record) through the kind's reader."""
+        loads, decode_error = orjson.loads, orjson.JSONDecodeError
+        specs, skips = self.json_specs, self.skips
+        once_seen, max_seen = self.raw_seen, logs.MAX_SEEN
+        conn_table, dns_table, http_table = self.flows, self.dns_table, self.http_table
+        kind, decode = self._line_decoder()
+        n, records, saw = len(batch), 0, self.saw_data
+        try:
+            while i < n:
+                line = batch[i]
+                if line[0] != 0x7B:  # a header, a TSV row, an empty or broken line: not for this loop
+                    break
+                if not saw:
+                    self.saw_data = saw = True
+                number = first + i
+                i += 1
+                row = None
+                if decode is not None and line.isascii():
+                    try:
+                        row = decode(line)
+                    except _DECODE_ERRORS:
+                        pass
+                    else:
+                        if row.path is not None and row.path != kind and kind is not None:
+                            row = None  # another log than the file's: the general way
+                if row is not None:
+                    records += 1
+                    code, orig, ts = row.code, row.orig, row.ts
+                    if code == _CONN:
+                        table = conn_table
+                        key: tuple = (orig, row.resp, row.resp_p, row.proto, row.local_orig, row.local_resp)
+                        sent, received = row.sent, row.received
+                    elif code == _DNS:
+                        query = row.query
+                        if query is None:
+                            skips.note("DNS entry without a query name")
+                            continue
+                        answers = row.answers
+                        if answers is not None:
+                            answers = tuple(answers[:MAX_ANSWERS])
+                        table = dns_table
+                        key = (orig, row.resp, query, answers)
+                        sent = received = 0
+                    else:
+                        table = http_table
+                        key = (orig, row.resp, row.resp_p, row.host)
+                        sent, received = row.sent, row.received
+                        server, agent = row.server, row.user_agent
+                else:
+                    try:
+                        obj = loads(line)
+                    except decode_error:
+                        skips.bad("malformed JSON", number, _json_error(strip_line(line)))
+                        continue
+                    if type(obj) is not dict:
+                        skips.bad("not a JSON object", number)
+                        continue
+                    get = obj.get
+                    path = get("_path")
+                    if type(path) is not str:
+                        path = None
+                    spec = specs.get(path if path is not None else self.json_kind)  # type: ignore[arg-type]
+                    if spec is None:
+                        spec = self._json_spec(obj, path)
+                        kind, decode = self._line_decoder()
+                    records += 1
+                    code = spec.inline
+                    orig = get("id.orig_h")
+                    if code == 0 or orig is None:  # another kind, or a nested "id" record
+                        out = spec.json(obj, number)  # type: ignore[misc]
+                        if out:
+                            self.stats.records += records
+                            records = 0
+                            yield from out
+                        continue
+                    ts = get("ts")
+                    if code == _CONN:
+                        table = conn_table
+                        key = (orig, get("id.resp_h"), get("id.resp_p"), get("proto"),
+                               get("local_orig"), get("local_resp"))  # fmt: skip
+                        sent, received = get("orig_bytes"), get("resp_bytes")
+                    elif code == _DNS:
+                        query = get("query")
+                        if query is None:
+                            skips.note("DNS entry without a query name")
+                            continue
+                        answers = get("answers")
+                        if isinstance(answers, list):
+                            answers = tuple(answers[:MAX_ANSWERS])
+                        table = dns_table
+                        key = (orig, get("id.resp_h"), query, answers)
+                        sent = received = 0
+                    else:
+                        table = http_table
+                        key = (orig, get("id.resp_h"), get("id.resp_p"), get("host"))
+                        sent, received = get("request_body_len"), get("response_body_len")
+                        server, agent = get("server"), get("user_agent")
+                # what _add does, in place
+                try:
+                    when = float(ts)
+                except (TypeError, ValueError):
+                    when = _time(ts)
+                try:
+                    a = int(sent) if sent is not None else 0
+                    b = int(received) if received is not None else 0
+                except (TypeError, ValueError):
+                    a, b = _int(sent), _int(received)
+                try:
+                    entry = table.entries.get(key)
+                except TypeError:  # a JSON list or object where a value belongs: unhashable
+                    skips.bad("malformed values", number)
+                    entry = False
+                if entry is None:
+                    flushed = self._insert(table, key, when, a, b, number)
+                    if flushed is not None:
+                        self.stats.records += records
+                        records = 0
+                        yield from flushed
+                elif entry:
+                    if when is not None:
+                        if entry[0] is None or when < entry[0]:
+                            entry[0] = when
+                        if entry[1] is None or when > entry[1]:
+                            entry[1] = when
+                    entry[2] += 1
+                    entry[3] += a
+                    entry[4] += b
+                if code == _HTTP:  # what _http does after _add: Server and User-Agent, once each
+                    if server is not None:
+                        rh, rp = key[1], key[2]
+                        try:
+                            digest = hash((rh, rp, server))
+                        except TypeError:
+                            digest = None
+                        if digest is not None and digest not in once_seen:
+                            if len(once_seen) >= max_seen:
+                                once_seen.clear()
+                            once_seen.add(digest)
+                            self.stats.records += records
+                            records = 0
+                            yield from self._server_seen(rh, rp, server, number)
+                    if agent is not None and USER_AGENT:
+                        try:
+                            digest = hash((orig, agent))
+                        except TypeError:
+                            digest = None
+                        if digest is not None and digest not in once_seen:
+                            if len(once_seen) >= max_seen:
+                                once_seen.clear()
+                            once_seen.add(digest)
+                            self.stats.records += records
+                            records = 0
+                            yield from self._agent_seen(orig, agent, number)
+        finally:
+            self.stats.records += records
+        return i
+
+    def _line_decoder(self) -> tuple[str | None, Callable[[bytes], Any] | None]:
+        """(the kind of the file's objects without "_path", the msgspec decoder for them) for
+        _json_rows: the kind's own decoder if it is a traffic log, the "_path" stream decoder if
+        the file has no kind yet; None where no object can be read in place."""
+        if self.certs_only:
+            return None, None
+        kind = self.json_kind
+        if kind is None:
+            return None, _STREAM_DECODER.decode if _STREAM_DECODER is not None else None
+        decoder = _LINE_DECODERS.get(kind)
+        return kind, decoder.decode if decoder is not None else None
+
+    def _insert(
+        self, table: ContactTable, key: Hashable, when: float | None, a: int, b: int, number: int
+    ) -> Iterator[Contact] | None:
+        """A key new to its table: the table's contacts if it was full (then emptied)."""
+        try:
+            return table.add(key, when, when, a, b, number)
+        except ValueError:
+            self.skips.bad("value too long", number)
+        return None
+
+    def _server_seen(self, rh: object, rp: object, server: object, number: int) -> list[Observation]:
+        """http.server for a (server, port, Server header) seen for the first time."""
+        out: list = []
+        address = _ip(rh)
+        if address is not None:
+            self.emit.make(
+                out, Subject(address), "http.server", _text(server), self._place(number), _port(rp, "tcp")
+            )
+        return out
+
+    def _agent_seen(self, oh: object, agent: object, number: int) -> list[Observation]:
+        """The User-Agent of a (client, User-Agent) seen for the first time."""
+        out: list = []
+        address = _ip(oh)
+        if address is not None:
+            self.emit.make(out, Subject(address), USER_AGENT, _text(agent), self._place(number))  # type: ignore[arg-type]
+        return out
 
     def _header(self, line: bytes, number: int) -> None:
         if line.startswith(b"#separator"):
@@ -492,6 +1040,7 @@ class _ZeekFile:
         if len(raw) > MAX_COLUMNS:
             self.skips.bad("bad Zeek header", number, f"{len(raw):,} columns")
             self.tsv, self.tsv_width = None, 0
+            self._choose_fast()
             return
         names = [n.decode("utf-8", "replace")[:256] for n in raw]
         kind = self.tsv_kind or self.name_kind or kind_from_columns(set(names))
@@ -499,6 +1048,7 @@ class _ZeekFile:
         position = {name: i for i, name in enumerate(names)}
         self.tsv = self._spec(kind, lambda wanted: [position.get(n, len(names)) for n in wanted])
         self.tsv_kind = None  # a later header block names its own path
+        self._choose_fast()
 
     def _spec(self, kind: str | None, index_of: Callable[[tuple[str, ...]], list[int]] | None) -> _Spec:
         if self.certs_only and kind != "x509":
@@ -518,7 +1068,10 @@ class _ZeekFile:
             def fast(obj: dict, number: int) -> Iterable | None:
                 return handler(self._json_values(names, obj), number)
 
-        return _Spec(kind or "?", handler, names, None, fast)
+        spec = _Spec(kind or "?", handler, names, None, fast)
+        if not self.certs_only:
+            spec.inline = _INLINE.get(kind, 0)  # type: ignore[arg-type]
+        return spec
 
     def _json_spec(self, obj: dict, path: object) -> _Spec:
         """The spec for a JSON line's log kind: its "_path", else the file's kind (from the file
@@ -532,6 +1085,7 @@ class _ZeekFile:
             if len(self.json_specs) > 64:
                 self.json_specs.clear()
             spec = self.json_specs[path] = self._spec(path, None)  # type: ignore[index,arg-type]
+            self._choose_fast()
         return spec
 
     @staticmethod
@@ -631,7 +1185,7 @@ class _ZeekFile:
 
     def _conn(self, v: list, number: int) -> Iterable | None:
         ts, oh, rh, rp, proto, ob, rb, lo, lr = v
-        return self._add(self.flows, (oh, rh, rp, proto, lo, lr), ts, ob, rb, number)
+        return self._add(self.flows, _key((oh, rh, rp, proto, lo, lr)), ts, ob, rb, number)
 
     def _dns(self, v: list, number: int) -> Iterable | None:
         ts, oh, rh, query, answers = v
@@ -640,12 +1194,12 @@ class _ZeekFile:
             return None
         if isinstance(answers, list):
             answers = tuple(answers[:MAX_ANSWERS])
-        return self._add(self.dns_table, (oh, rh, query, answers), ts, 0, 0, number)
+        return self._add(self.dns_table, _key((oh, rh, query, answers)), ts, 0, 0, number)
 
     def _http(self, v: list, number: int) -> Iterable | None:
         ts, oh, rh, rp, host, agent, server, sent, received = v
         nulls = self.nulls
-        out = self._add(self.http_table, (oh, rh, rp, host), ts, sent, received, number)
+        out = self._add(self.http_table, _key((oh, rh, rp, host)), ts, sent, received, number)
         if (
             server is not None
             and not (type(server) is bytes and server in nulls)
@@ -675,7 +1229,7 @@ class _ZeekFile:
         sni, subject, issuer, fps, fuids = (
             None if type(x) is bytes and x in nulls else x for x in (sni, subject, issuer, fps, fuids)
         )
-        out = self._add(self.tls_table, (oh, rh, rp, sni), ts, 0, 0, number) if sni is not None else []
+        out = self._add(self.tls_table, _key((oh, rh, rp, sni)), ts, 0, 0, number) if sni is not None else []
         chain_key = fps if fps is not None else fuids
         if (subject is None and issuer is None and chain_key is None) or not self._once(
             (rh, rp, subject, issuer, chain_key if not isinstance(chain_key, list) else tuple(chain_key[:1]))
@@ -902,7 +1456,7 @@ class _ZeekFile:
         return first, second
 
     def _flow_contact(self, key: Hashable, entry: Entry) -> list[Contact]:
-        oh, rh, rp, proto, lo, lr = key  # type: ignore[misc]
+        oh, rh, rp, proto, lo, lr = _unkey(key)
         pair = self._pair(oh, rh, entry)
         if pair is None:
             return []
@@ -927,7 +1481,7 @@ class _ZeekFile:
         ]
 
     def _dns_contacts(self, key: Hashable, entry: Entry) -> list[Contact]:
-        oh, rh, query, answers = key  # type: ignore[misc]
+        oh, rh, query, answers = _unkey(key)
         pair = self._pair(oh, rh, entry)
         if pair is None:
             return []
@@ -962,7 +1516,7 @@ class _ZeekFile:
         ]
 
     def _named_contact(self, kind: str, key: Hashable, entry: Entry) -> list[Contact]:
-        oh, rh, rp, host = key  # type: ignore[misc]
+        oh, rh, rp, host = _unkey(key)
         pair = self._pair(oh, rh, entry)
         if pair is None:
             return []
