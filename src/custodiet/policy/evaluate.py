@@ -122,6 +122,7 @@ class Policy:
                 return []
             return list(kev_findings(device.id, identity, vendor.id, kev, CONFIDENT))
         results: list[Finding] = []
+        said: dict[str, str] = {}  # the device's reason, the same for every entry naming its maker
         for list_id, severity in self.profile.lists.items():
             lst = self.lists[list_id]
             naming, category = self._entries(list_id, vendor.id if vendor else None, identity.device_type)
@@ -131,13 +132,15 @@ class Policy:
                     f
                     for entry in lst.entries
                     if (
-                        f := _vendor_finding(device, vendor, lst, entry, severity)
+                        f := _vendor_finding(device, vendor, lst, entry, severity, said)
                         or _relabel_finding(device, self.catalog, lst, entry)
                     )
                 ]
             else:
                 named = [
-                    f for entry in naming if (f := _vendor_finding(device, vendor, lst, entry, severity))
+                    f
+                    for entry in naming
+                    if (f := _vendor_finding(device, vendor, lst, entry, severity, said))
                 ]
             results.extend(named)
             if not named:  # a category entry adds nothing where the maker itself is listed
@@ -196,8 +199,15 @@ def _describe(identity: Identity) -> str:
 
 
 def _vendor_finding(
-    device: Device, vendor: Vendor | None, lst: RegulatoryList, entry: ListEntry, severity: str
+    device: Device,
+    vendor: Vendor | None,
+    lst: RegulatoryList,
+    entry: ListEntry,
+    severity: str,
+    said: dict[str, str] | None = None,
 ) -> Finding | None:
+    """said: where the device's reason is kept between the entries of one findings() call (it
+    does not depend on the entry)."""
     if vendor is None or vendor.id not in entry.vendors:
         return None
     identity = device.identity
@@ -209,27 +219,34 @@ def _vendor_finding(
             checks.append(f"device type unknown; the entry covers {', '.join(entry.covers)}")
     if identity.confidence < CONFIDENT:
         checks.append(f"identity confidence {identity.confidence:.2f} is below {CONFIDENT}")
-    evidence = "; ".join(
-        f"{e.field} {_excerpt(e.text)!r} ({e.signature}, {e.strength:.2f})"
-        for e in _strongest(identity.evidence, identity.manufacturer)
-    )
-    reason = f"{_describe(identity)} is made by {vendor.name}, named by this entry; confidence {identity.confidence:.2f}"
-    if evidence:
-        reason += f"; evidence: {evidence}"
+    reason = said.get(vendor.id) if said is not None else None
+    if reason is None:
+        evidence = "; ".join(
+            f"{e.field} {_excerpt(e.text)!r} ({e.signature}, {e.strength:.2f})"
+            for e in _strongest(identity.evidence, identity.manufacturer)
+        )
+        reason = (
+            f"{_describe(identity)} is made by {vendor.name}, named by this entry; "
+            f"confidence {identity.confidence:.2f}"
+        )
+        if evidence:
+            reason += f"; evidence: {evidence}"
+        if said is not None:
+            said[vendor.id] = reason
     if checks:
         reason += "; verify: " + "; ".join(checks)
     scope = entry.scope
     if entry.purpose_limited:
         scope = "Purpose-limited entry. " + scope
     return Finding(
-        device=device.id,
-        rule=f"{lst.id}:{entry.id}",
-        list=lst.id,
-        entity=entry.entity,
-        reason=reason,
-        scope=scope,
-        severity="verify" if checks else severity,
-        sources=entry.sources,
+        device.id,
+        f"{lst.id}:{entry.id}",
+        lst.id,
+        entry.entity,
+        reason,
+        scope,
+        "verify" if checks else severity,
+        entry.sources,
     )
 
 
