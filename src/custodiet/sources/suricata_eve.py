@@ -44,6 +44,7 @@ except ImportError:  # pragma: no cover - without it, every event goes through o
 
 from custodiet.model import Contact, Observation, Provenance, Subject
 from custodiet.model.fields import ALL_FIELDS
+from custodiet.sources import logs
 from custodiet.sources.base import ReadStats, SourceOptions
 from custodiet.sources.logs import (
     MAX_LOG_LINE,
@@ -205,6 +206,29 @@ def eve_iso(value: object) -> str | None:
     return iso_utc(eve_time(value))
 
 
+def _decoded_answers(dns: Any) -> list[str]:
+    """_EveFile._answers for a dns section decoded by msgspec (answers are objects there)."""
+    found: list[str] = []
+    rdata = dns.rdata
+    if isinstance(rdata, str) and dns.rrtype in ("A", "AAAA"):
+        found.append(rdata)
+    answers = dns.answers
+    if answers:
+        for item in answers[:MAX_ANSWERS]:
+            if item.rrtype in ("A", "AAAA"):
+                data = item.rdata
+                if isinstance(data, str):
+                    found.append(data)
+    if not found:
+        return _EveFile._answers(None, None, None, dns.grouped)
+    out: list[str] = []
+    for text in found:
+        address = _ip_text(text)
+        if address is not None and address not in out:
+            out.append(address)
+    return out[:MAX_ANSWERS]
+
+
 def _json_error(line: bytes) -> str:
     """orjson's message for a line without its end of line (it counts the end as a line)."""
     try:
@@ -242,12 +266,11 @@ def _event_decoder() -> tuple[Any, tuple[type[Exception], ...], Any]:
     flow = msgspec.defstruct(
         "Flow", [("start", str), ("end", str), ("bytes_toserver", i64), ("bytes_toclient", i64)]
     )
+    answer = msgspec.defstruct("Answer", [("rrtype", Any, None), ("rdata", Any, None)])
     dns = msgspec.defstruct(
         "Dns",
-        [
-            (name, Any, None)
-            for name in ("type", "rrname", "queries", "rrtype", "rdata", "answers", "grouped")
-        ],
+        [(name, Any, None) for name in ("type", "rrname", "queries", "rrtype", "rdata", "grouped")]
+        + [("answers", list[answer] | None, None)],  # objects (as _answers reads them), or no event
     )
     # present in an event, the headers and custom fields take the general handler
     http = msgspec.defstruct(
@@ -322,6 +345,9 @@ class _EveFile:
         decode, errors, unset = _DECODE, _DECODE_ERRORS, _UNSET
         flows, named, dns_ports, stamp_length = self.flows, self.named, DNS_PORTS, _STAMP_LENGTH
         agent_field = USER_AGENT
+        # a key is text of its line (and an address of at most 45 characters, a kind): a line
+        # this short makes no key longer than MAX_KEY_BYTES, which then needs no measuring
+        short, max_keys = logs.MAX_KEY_BYTES - 64, logs.MAX_CONTACT_KEYS
         number, records = first - 1, 0
         try:
             for line in batch:
@@ -348,8 +374,19 @@ class _EveFile:
                         if received < 0:
                             received = 0
                         key: tuple = (event.src_ip, event.dest_ip, event.dest_port, event.proto)
-                        entry = flows.entries.get(key)
+                        entries = flows.entries
+                        entry = entries.get(key)
                         if entry is None:
+                            if len(line) <= short and len(entries) < max_keys:
+                                entries[key] = [
+                                    start,
+                                    end if end is not None else start,
+                                    1,
+                                    sent,
+                                    received,
+                                    number,
+                                ]
+                                continue
                             try:
                                 out = flows.add(key, start, end, sent, received, number)
                             except ValueError:
@@ -409,9 +446,7 @@ class _EveFile:
                             continue
                         if when is None:
                             when = self._when(stamp)
-                        remotes = (
-                            self._answers(dns.rdata, dns.rrtype, dns.answers, dns.grouped) if answer else ()
-                        )
+                        remotes = _decoded_answers(dns) if answer else ()
                         keys = [("dns", client, server, None, name, remote) for remote in remotes or (None,)]
                     elif code == _HTTP:
                         if when is None:
@@ -436,8 +471,12 @@ class _EveFile:
                             observe = self._tls_names
                     out = None  # a full table's contacts: as the general handlers hand them on
                     for key in keys:
-                        entry = named.entries.get(key)
+                        entries = named.entries
+                        entry = entries.get(key)
                         if entry is None:
+                            if len(line) <= short and len(entries) < max_keys:
+                                entries[key] = [when, when, 1, 0, length, number]
+                                continue
                             flushed = self._add(named, key, when, 0, length, number)
                             if flushed is not None:  # _dns_fields collects them as it goes
                                 out = [*(out or ()), *flushed] if code == _DNS else flushed

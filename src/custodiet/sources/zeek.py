@@ -623,6 +623,7 @@ class _ZeekFile:
         table = self.flows
         entries = table.entries
         n, records, saw = len(batch), 0, self.saw_data
+        max_key, max_keys = logs.MAX_KEY_BYTES, logs.MAX_CONTACT_KEYS
         try:
             while i < n:
                 line = batch[i]
@@ -651,6 +652,10 @@ class _ZeekFile:
                 key = join(key_of(row))
                 entry = entries.get(key)
                 if entry is None:
+                    if len(line) <= max_key and len(entries) < max_keys:  # (no key is longer than its line)
+                        entries[key] = [when, when, 1, a, b, first + i]
+                        i += 1
+                        continue
                     flushed = self._insert(table, key, when, a, b, first + i)
                     if flushed is not None:
                         self.stats.records += records
@@ -683,6 +688,7 @@ class _ZeekFile:
         table = self.dns_table
         entries = table.entries
         n, records, saw = len(batch), 0, self.saw_data
+        max_key, max_keys = logs.MAX_KEY_BYTES, logs.MAX_CONTACT_KEYS
         try:
             while i < n:
                 line = batch[i]
@@ -711,6 +717,10 @@ class _ZeekFile:
                 key = join(key_of(row))
                 entry = entries.get(key)
                 if entry is None:
+                    if len(line) <= max_key and len(entries) < max_keys:  # (no key is longer than its line)
+                        entries[key] = [when, when, 1, 0, 0, first + i]
+                        i += 1
+                        continue
                     flushed = self._insert(table, key, when, 0, 0, first + i)
                     if flushed is not None:
                         self.stats.records += records
@@ -745,6 +755,7 @@ class _ZeekFile:
         entries = table.entries
         seen, max_seen = self.raw_seen, logs.MAX_SEEN
         n, records, saw = len(batch), 0, self.saw_data
+        max_key, max_keys = logs.MAX_KEY_BYTES, logs.MAX_CONTACT_KEYS
         try:
             while i < n:
                 line = batch[i]
@@ -773,7 +784,11 @@ class _ZeekFile:
                 key = join(key_of(row))
                 entry = entries.get(key)
                 if entry is None:
-                    flushed = self._insert(table, key, when, a, b, first + i)
+                    if len(line) <= max_key and len(entries) < max_keys:  # (no key is longer than its line)
+                        entries[key] = [when, when, 1, a, b, first + i]
+                        flushed = None
+                    else:
+                        flushed = self._insert(table, key, when, a, b, first + i)
                     if flushed is not None:
                         self.stats.records += records
                         records = 0
@@ -825,6 +840,7 @@ class _ZeekFile:
         conn_table, dns_table, http_table = self.flows, self.dns_table, self.http_table
         kind, decode = self._line_decoder()
         n, records, saw = len(batch), 0, self.saw_data
+        max_key, max_keys = logs.MAX_KEY_BYTES, logs.MAX_CONTACT_KEYS
         try:
             while i < n:
                 line = batch[i]
@@ -931,7 +947,12 @@ class _ZeekFile:
                     skips.bad("malformed values", number)
                     entry = False
                 if entry is None:
-                    flushed = self._insert(table, key, when, a, b, number)
+                    entries = table.entries
+                    if len(line) <= max_key and len(entries) < max_keys:  # (no key is longer than its line)
+                        entries[key] = [when, when, 1, a, b, number]
+                        flushed = None
+                    else:
+                        flushed = self._insert(table, key, when, a, b, number)
                     if flushed is not None:
                         self.stats.records += records
                         records = 0
