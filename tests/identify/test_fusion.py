@@ -130,3 +130,130 @@ def test_fast_single_text_fusion_agrees_with_fuse() -> None:
             identity.device_type,
             identity.brand,
         )
+
+
+def _reference_fuse(evidence):  # type: ignore[no-untyped-def]
+    """fuse() as first written (plain, before it was made faster): the specification that the
+    faster one is held to, value for value."""
+    from custodiet.catalog import fold
+    from custodiet.identify.fusion import CONTRADICTION_FLOOR, OTHER_ATTRIBUTES
+    from custodiet.model import Conflict, Identity
+
+    by_maker: dict = {}
+    names: dict = {}
+    for item in evidence:
+        maker = item.sets.get("manufacturer")
+        if not maker:
+            continue
+        key = fold(maker)
+        names.setdefault(key, maker)
+        chans = by_maker.setdefault(key, {})
+        chan = channel(item.field)
+        if chan not in chans or item.strength > chans[chan].strength:
+            chans[chan] = item
+    claims = []
+    for key, chans in by_maker.items():
+        remaining = 1.0
+        for item in chans.values():
+            remaining *= 1.0 - item.strength
+        claims.append((names[key], 1.0 - remaining, chans))
+    claims.sort(key=lambda c: (-c[1], c[0]))
+    explanation, conflicts, manufacturer, confidence = [], [], None, 0.0
+    if claims:
+        manufacturer, best, chans = claims[0]
+        confidence = best
+        parts = [f"{chan} {e.signature} {e.strength:.2f}" for chan, e in sorted(chans.items())]
+        explanation.append(f"{manufacturer}: " + "; ".join(parts) + f" -> 1 - prod(1 - s) = {best:.3f}")
+        rivals = [c for c in claims[1:] if c[1] >= CONTRADICTION_FLOOR]
+        if rivals:
+            confidence = best * (1.0 - rivals[0][1] / 2.0)
+            explanation.append(
+                f"contradicted by {rivals[0][0]} ({rivals[0][1]:.3f}): "
+                f"{best:.3f} x (1 - {rivals[0][1]:.3f}/2) = {confidence:.3f}"
+            )
+            conflicts.append(
+                Conflict("manufacturer", tuple((c[0], round(c[1], 3)) for c in [claims[0], *rivals]))
+            )
+    agreeing = [
+        e
+        for e in evidence
+        if not e.sets.get("manufacturer") or fold(e.sets["manufacturer"]) == fold(manufacturer or "")
+    ]
+    values = {}
+    for attribute in OTHER_ATTRIBUTES:
+        scores: dict = {}
+        for item in agreeing:
+            value = item.sets.get(attribute)
+            if not value:
+                continue
+            key = fold(value) or value
+            if key not in scores or item.strength > scores[key][0]:
+                scores[key] = (item.strength, value)
+        values[attribute] = None
+        if scores:
+            ranked = sorted(scores.values(), key=lambda sv: (-sv[0], sv[1]))
+            values[attribute] = ranked[0][1]
+            if len(ranked) > 1 and attribute != "device_type":
+                conflicts.append(Conflict(attribute, tuple((v, round(s, 3)) for s, v in ranked)))
+    for item in evidence:
+        if item.relabel and item.sets.get("brand"):
+            explanation.append(
+                f"brand {item.sets['brand']} may be made by {item.relabel} (weak link, see relabels.yaml): verify"
+            )
+    for item in agreeing:
+        if item.sets.get("brand") and item.sets.get("manufacturer") and item.relabel is None:
+            explanation.append(
+                f"brand {item.sets['brand']} -> maker {item.sets['manufacturer']} ({item.signature})"
+            )
+            break
+    seen: set = set()
+    return Identity(
+        manufacturer=manufacturer,
+        brand=values["brand"],
+        product=values["product"],
+        model=values["model"],
+        firmware=values["version"],
+        device_type=values["device_type"],
+        confidence=round(confidence, 3),
+        evidence=tuple(evidence),
+        conflicts=tuple(conflicts),
+        explanation=tuple(x for x in explanation if not (x in seen or seen.add(x))),
+    )
+
+
+def test_fuse_agrees_with_its_plain_reference_on_random_evidence() -> None:
+    import random
+
+    rng = random.Random(11)
+    fields = [
+        "http.server",
+        "http.headers",
+        "mac",
+        "mac.vendor",
+        "snmp.sysdescr",
+        "inventory.vendor",
+        "os.match",
+    ]
+    makers = ["Hikvision", "HIKVISION", "Dahua", "Axis", "Hik-Vision", None]
+    values = ["A", "a", "B", "DS-2CD", "ds 2cd", "camera", "recorder", ""]
+    for _ in range(3000):
+        evidence = []
+        for i in range(rng.randint(0, 7)):
+            sets = {}
+            if maker := rng.choice(makers):
+                sets["manufacturer"] = maker
+            for attribute in ("brand", "product", "model", "version", "device_type"):
+                if rng.random() < 0.3:
+                    sets[attribute] = rng.choice(values)
+            evidence.append(
+                Evidence(
+                    field=rng.choice(fields),
+                    text=f"t{i}",
+                    provenance=HERE,
+                    signature=f"sig/{rng.randint(0, 4)}",
+                    sets=sets,
+                    strength=rng.choice([0.15, 0.3, 0.5, 0.51, 0.6, 0.7, 0.85, 0.95]),
+                    relabel=rng.choice([None, None, None, "Dahua"]),
+                )
+            )
+        assert fuse(evidence) == _reference_fuse(evidence), evidence
