@@ -220,3 +220,22 @@ def test_hosts_the_store_must_group_come_out_the_same(
     assert rows[0] == rows[1]
     assert {r[0] for r in rows[0]["device_state order"]} == devices
     assert rows[0]["finding"]
+
+
+def test_identities_reused_by_shape_are_what_fusion_gives(mixed: list[Path], context) -> None:
+    """build_device reuses an identity for hosts whose evidence has the same shape (pipeline/
+    devices._FUSED): each device's identity must still be fuse() of its own evidence."""
+    from custodiet.identify.fusion import fuse
+    from custodiet.pipeline.devices import _FUSED, build_device
+    from custodiet.sources.base import ReadStats, SourceOptions
+    from custodiet.sources.nmap_xml import read
+
+    _FUSED.clear()
+    hosts: dict[Subject, list] = {}
+    for path in mixed[:2]:
+        for obs in read(path, str(path), ReadStats(), SourceOptions()):
+            hosts.setdefault(obs.subject, []).append((obs, context.identifier.match(obs.field, obs.text)))
+    devices = [build_device(rows, context.identifier, context.policy.is_covered) for rows in hosts.values()]
+    assert 0 < len(_FUSED) < len(devices) / 3  # most hosts share a shape with another
+    for device in devices:
+        assert device.identity == fuse(list(device.identity.evidence)), device.id

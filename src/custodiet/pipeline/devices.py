@@ -8,7 +8,7 @@ from typing import Any
 
 from custodiet.identify.engine import Identifier
 from custodiet.identify.fusion import REPORT_FLOOR, fuse
-from custodiet.model import Device, Evidence, Match, Observation, Service
+from custodiet.model import Device, Evidence, Identity, Match, Observation, Service
 
 MAX_HOSTNAMES = 16
 MAX_SERVICES = 256
@@ -75,6 +75,7 @@ def build_device(
     ports: dict[str, str] = {}  # port -> service name, first seen
     products: dict[str, str] = {}
     evidence: list[Evidence] = []
+    shape: list[object] = []  # (field, Match) of each piece of evidence: all that fusion reads
     seen: set[tuple[str, str, str | None]] = set()
     excerpt = identifier.excerpt
     last_subject = None
@@ -112,6 +113,8 @@ def build_device(
                 if key in seen:
                     continue
                 seen.add(key)
+                shape.append(field)
+                shape.append(match)
                 evidence.append(
                     _evidence(
                         field, shown, provenance, signature, match.sets, match.strength, port, match.relabel
@@ -121,7 +124,7 @@ def build_device(
         _service(port, name, products.get(port, ""))
         for port, name in sorted(ports.items(), key=_port_item_key)
     )
-    identity = fuse(evidence)
+    identity = _fuse(evidence, shape)
     if len(addresses) > 1:
         addresses.sort(key=_address_key)
     if device_id is None:
@@ -134,6 +137,54 @@ def build_device(
         services,
         identity,
         bool(covered(identity.manufacturer)) and identity.confidence >= REPORT_FLOOR,
+    )
+
+
+# fuse() reads of each piece of evidence only what its Match and field say (maker, attributes,
+# strength, signature, relabel; channel); the text, place and port are carried, not read. Hosts
+# of one kind (a camera model, a printer line) give the same matches in the same order, so the
+# identity computed for the first is reused for the others, with their own evidence. Keyed by
+# the Match objects' identity, which the entry keeps alive (an id cannot be reused meanwhile).
+_FUSED: dict[tuple[object, ...], tuple[list[object], tuple[object, ...]]] = {}
+_FUSED_LIMIT = 4096
+
+
+def _fuse(evidence: list[Evidence], shape: list[object]) -> Identity:
+    """fuse(evidence), remembered by the evidence's shape (see _FUSED)."""
+    key = tuple(id(x) if type(x) is not str else x for x in shape)
+    found = _FUSED.get(key)
+    if found is None:
+        identity = fuse(evidence)
+        if len(_FUSED) >= _FUSED_LIMIT:
+            _FUSED.clear()
+        _FUSED[key] = (shape, _identity_parts(identity))
+        return identity
+    manufacturer, brand, product, model, firmware, device_type, confidence, conflicts, explanation = found[1]
+    return Identity(
+        manufacturer,
+        brand,
+        product,
+        model,
+        firmware,
+        device_type,
+        confidence,
+        tuple(evidence),
+        conflicts,
+        explanation,
+    )  # type: ignore[arg-type]
+
+
+def _identity_parts(identity: Identity) -> tuple[object, ...]:
+    return (
+        identity.manufacturer,
+        identity.brand,
+        identity.product,
+        identity.model,
+        identity.firmware,
+        identity.device_type,
+        identity.confidence,
+        identity.conflicts,
+        identity.explanation,
     )
 
 
