@@ -25,6 +25,10 @@ logs in the flow's direction):
   logging in Suricata 7+); the address when a reply assigned one.
 - anomaly: counted, not read. Other event types (alert, fileinfo, stats, ...) are counted.
 Ethernet addresses ("ether") are not used as MACs: behind a router they are the router's.
+
+Speed (an EVE file has millions of lines): events of the usual shape are decoded by msgspec, when
+it is installed, into just the fields read, and handled in place by _EveFile._rows; any other line
+goes through orjson and the general handlers, which give the same results (see _event_decoder).
 """
 
 from __future__ import annotations
@@ -672,14 +676,6 @@ class _EveFile:
             (get("rdata"), get("rrtype"), get("answers"), get("grouped")), number,
         )  # fmt: skip
 
-    def _dns_event(self, event: Any, number: int) -> Iterable | None:
-        """A dns event decoded by msgspec (see _event_decoder)."""
-        dns = event.dns
-        return self._dns_fields(
-            event.src_ip, event.dest_ip, event.src_port, event.dest_port, event.timestamp, dns.type,
-            dns.rrname, dns.queries, (dns.rdata, dns.rrtype, dns.answers, dns.grouped), number,
-        )  # fmt: skip
-
     def _dns_fields(
         self, src: object, dest: object, src_port: object, dest_port: object, stamp: object,
         kind: object, name: object, queries: object, answers: tuple, number: int,
@@ -748,14 +744,6 @@ class _EveFile:
             get("hostname"), get("length"), get("response_headers"), get("http_user_agent"), custom, number,
         )  # fmt: skip
 
-    def _http_event(self, event: Any, number: int) -> Iterable | None:
-        """An http event decoded by msgspec, without response headers or custom fields."""
-        http = event.http
-        return self._http_fields(
-            event.src_ip, event.dest_ip, event.dest_port, event.timestamp, http.hostname, http.length,
-            None, http.http_user_agent, [], number,
-        )  # fmt: skip
-
     def _http_fields(
         self, client: object, server: object, dest_port: object, stamp: object, hostname: object,
         length: object, headers: object, agent: object, custom: list[tuple[str, str, object]], number: int,
@@ -806,14 +794,6 @@ class _EveFile:
         return self._tls_fields(
             event.get("src_ip"), event.get("dest_ip"), event.get("dest_port"), event.get("timestamp"),
             get("sni"), get("subject"), get("issuerdn") or get("issuer"), number,
-        )  # fmt: skip
-
-    def _tls_event(self, event: Any, number: int) -> Iterable | None:
-        """A tls event decoded by msgspec."""
-        tls = event.tls
-        return self._tls_fields(
-            event.src_ip, event.dest_ip, event.dest_port, event.timestamp, tls.sni, tls.subject,
-            tls.issuerdn or tls.issuer, number,
         )  # fmt: skip
 
     def _tls_fields(
