@@ -24,6 +24,7 @@ from custodiet.model import Contact, InputSummary, Match, Observation, PhoneHome
 from custodiet.pipeline import phonehome
 from custodiet.pipeline.context import Context
 from custodiet.pipeline.devices import build_device
+from custodiet.sources import nmap_xml
 from custodiet.sources.base import ReadStats, SourceOptions
 from custodiet.sources.detect import detect_format
 from custodiet.sources.registry import READERS
@@ -192,8 +193,13 @@ def _ingest(
     stats = ReadStats()
     reader = READERS[fmt]
     error: str | None = None
-    match = context.identifier.match
-    matched = context.identifier.fields  # other fields match nothing: no lookup for them
+    identifier = context.identifier
+    # Fields whose texts are one host's own (its MAC, its name) are matched without the answer
+    # cache, which they would only fill; fields outside identifier.fields match nothing.
+    how = dict.fromkeys(identifier.fields, identifier.match)
+    for unique in _HOST_OWN_FIELDS & how.keys():
+        how[unique] = identifier.match_uncached
+    nothing = _nothing
     conclude = _concluder(context) if FAST_PATH else None
     add_host = writer.add_host
     record: list[tuple[Observation, tuple[Match, ...]]] = []  # consecutive observations of one subject
@@ -205,7 +211,22 @@ def _ingest(
     stored = 0
     reported = 0
     try:
-        for obs in reader(path, label, stats, options):
+        by_host = _HOST_READERS.get(reader)
+        if by_host is not None:
+            # A reader that hands over each host whole: no record to assemble observation by
+            # observation (what the loop below does for the others).
+            for host in by_host(path, label, stats, options):
+                rows = [(obs, how.get(obs.field, nothing)(obs.field, obs.text)) for obs in host]
+                if len(rows) <= MAX_HOST_ROWS:
+                    add_host(rows, conclude)
+                else:
+                    for start in range(0, len(rows), MAX_HOST_ROWS):
+                        add_host(rows[start : start + MAX_HOST_ROWS], None)
+                stored += len(rows)
+                if progress and stored - reported >= BATCH:
+                    reported = stored
+                    progress(label, stats.records, False)
+        for obs in () if by_host is not None else reader(path, label, stats, options):
             if type(obs) is not Observation and isinstance(obs, Contact):
                 # Traffic: staged for phone-home; a name it reached is also evidence of the maker.
                 # A host's traffic is scattered over the input: the store groups it.
@@ -230,7 +251,7 @@ def _ingest(
                 stored += len(record)
                 record = []
                 whole = False  # nor is the rest of this host identified alone
-            record.append((obs, match(obs.field, obs.text) if obs.field in matched else ()))
+            record.append((obs, how.get(obs.field, nothing)(obs.field, obs.text)))
             if progress and stored - reported >= BATCH:
                 reported = stored
                 progress(label, stats.records, False)
@@ -257,6 +278,16 @@ def _ingest(
         error=error,
         contacts=max(stats.contacts, contact_count),
     )
+
+
+_HOST_OWN_FIELDS = frozenset({"mac", "hostname"})
+
+# Readers with a form that yields a host's observations as one list (the same observations).
+_HOST_READERS = {nmap_xml.read: nmap_xml.read_hosts}
+
+
+def _nothing(field: str, text: str) -> tuple[Match, ...]:
+    return ()
 
 
 def _concluder(context: Context):  # type: ignore[no-untyped-def]

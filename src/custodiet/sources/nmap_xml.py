@@ -69,16 +69,32 @@ _MAX_FP_RESPONSES = 64
 
 def read(path: Path, label: str, stats: ReadStats, options: SourceOptions) -> Iterator[Observation]:
     """Observations from one nmap XML file (see the module docstring)."""
+    for host in read_hosts(path, label, stats, options):
+        yield from host
+
+
+def read_hosts(
+    path: Path, label: str, stats: ReadStats, options: SourceOptions
+) -> Iterator[list[Observation]]:
+    """read(), a host at a time: the observations of each <host> in one list (all with one
+    Subject), and those of each pre- or post-scan script block in another. For callers that
+    handle a host as a whole (the audit pipeline); the observations are those of read()."""
     try:
         handle = path.open("rb")
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror or exc}", file=label) from exc
     with handle:
-        yield from read_stream(handle, label, stats)
+        yield from _hosts(handle, label, stats)
 
 
 def read_stream(handle: BinaryIO, label: str, stats: ReadStats) -> Iterator[Observation]:
     """Observations from an open binary stream of nmap XML."""
+    for host in _hosts(handle, label, stats):
+        yield from host
+
+
+def _hosts(handle: BinaryIO, label: str, stats: ReadStats) -> Iterator[list[Observation]]:
+    """The observations of a stream of nmap XML, a host (or script block) at a time."""
     guard = _PrologGuard(label)
     builder = ElementTree.TreeBuilder()
     # The document root (<nmaprun>) becomes the child of this holder, so that hosts can be
@@ -117,9 +133,13 @@ def read_stream(handle: BinaryIO, label: str, stats: ReadStats) -> Iterator[Obse
                         )
                     continue
                 if tag == "host":
-                    yield from _read_host(elem, label, stats)  # a list: one generator level less
+                    host = _read_host(elem, label, stats)
+                    if host:
+                        yield host
                 elif tag in ("prescript", "postscript"):
-                    yield from _read_broadcast(elem, label, stats)
+                    broadcast = list(_read_broadcast(elem, label, stats))
+                    if broadcast:
+                        yield broadcast
                 del root[:]
                 pending = 0
             ended.clear()

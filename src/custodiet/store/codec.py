@@ -138,9 +138,30 @@ def device_values(device: Device) -> tuple[Any, ...]:
         int(device.covered),
         float(ident.confidence),
         dumps(_evidence(ident.evidence)),
-        dumps([(c.attribute, c.values) for c in ident.conflicts]) if ident.conflicts else "[]",
-        dumps(ident.explanation),
+        _shared(ident.conflicts, _conflicts_json),
+        _shared(ident.explanation, dumps),
     )
+
+
+def _conflicts_json(conflicts: tuple[Conflict, ...]) -> str:
+    return dumps([(c.attribute, c.values) for c in conflicts]) if conflicts else "[]"
+
+
+# JSON of values that many devices share: hosts of one kind get one fused identity, whose
+# conflicts and explanation are the same (immutable) tuples. Remembered by identity; each entry
+# keeps its value alive, so an id cannot be reused meanwhile.
+_SHARED: dict[int, tuple[object, str]] = {}
+
+
+def _shared(value: Any, encode: Any) -> str:
+    found = _SHARED.get(id(value))
+    if found is not None and found[0] is value:
+        return found[1]
+    text = encode(value)
+    if len(_SHARED) >= 4096:
+        _SHARED.clear()
+    _SHARED[id(value)] = (value, text)
+    return text
 
 
 def device_row(run_id: int, device: Device, observation_key: str | None) -> tuple[Any, ...]:
