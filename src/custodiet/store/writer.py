@@ -63,7 +63,7 @@ Row = tuple[Observation, tuple[Match, ...]]
 # conclude(rows, key) -> the device with id `key` built from exactly these rows, and its findings.
 Conclude = Callable[[Sequence[Row], str], tuple[Device, Sequence[Finding]]]
 
-# Rows per executemany; one SAVEPOINT each so that a batch can be retried after a bad string.
+# Rows per executemany; a batch that meets a bad string is undone and retried escaped.
 _CHUNK = 5000
 
 # decode_observations() reads these columns; file is a source_file id (paths() maps them). Within
@@ -610,23 +610,34 @@ class RunWriter:
 
     def _insert_batch(self, batch: list[tuple[Any, ...]]) -> bool:
         """Insert observation rows; True when some string had to be escaped (see codec.clean)."""
+        return self._append_all(self._insert_sql, batch, "observation", "id", batch[0][0])
+
+    def _append_all(self, sql: str, batch: list[tuple[Any, ...]], table: str, key: str, first: int) -> bool:
+        """executemany of rows that all get `key` >= first (the table's last rows), all or none;
+        True when some string had to be escaped (see codec.clean).
+
+        Instead of a savepoint (which copies every page the batch touches to a journal first),
+        a failed batch is undone by deleting what it appended."""
         conn = self._conn
-        conn.execute("SAVEPOINT batch")
-        cleaned = False
         try:
             try:
-                conn.executemany(self._insert_sql, batch)
+                conn.executemany(sql, batch)
             except UnicodeEncodeError:
                 # A string SQLite cannot take (lone surrogate): redo the batch with escaped strings.
-                conn.execute("ROLLBACK TO batch")
-                conn.executemany(self._insert_sql, [codec.clean(row) for row in batch])
-                cleaned = True
+                conn.execute(f"DELETE FROM {table} WHERE {key} >= ?", (first,))
+                conn.executemany(sql, [codec.clean(row) for row in batch])
+                return True
         except BaseException:
-            conn.execute("ROLLBACK TO batch")
-            conn.execute("RELEASE batch")
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute(f"DELETE FROM {table} WHERE {key} >= ?", (first,))
             raise
-        conn.execute("RELEASE batch")
-        return cleaned
+        return False
+
+    def _append_temp(self, sql: str, batch: list[tuple[Any, ...]], table: str) -> None:
+        """_append_all for a staging table (rowids allocated in order)."""
+        if batch:
+            first = self._conn.execute(f"SELECT coalesce(max(rowid), 0) + 1 FROM {table}").fetchone()[0]
+            self._append_all(sql, batch, table, "rowid", first)
 
     def device_groups(self) -> Iterator[DeviceGroup]:
         """Yield the observations of one device at a time, in device-key order.
@@ -841,14 +852,14 @@ class RunWriter:
                 self._tainted.append((rows[0][0], rows[-1][0]))
         if self._ranges:
             ranges, self._ranges = self._ranges, []
-            self._insert_rows(self._range_sql, ranges)
+            self._append_all(self._range_sql, ranges, "temp.subject_range", "first", ranges[0][0])
         if self._staged:
             staged, self._staged = self._staged, []
-            self._insert_rows(self._stage_sql, staged)
+            self._append_temp(self._stage_sql, staged, "temp.device_stage")
         self._staged_keys.clear()
         if self._staged_findings:
             findings, self._staged_findings = self._staged_findings, []
-            self._insert_rows(self._stage_finding_sql, findings)
+            self._append_temp(self._stage_finding_sql, findings, "temp.finding_stage")
 
     def _seen_before(self, key: str) -> bool:
         """Whether add_host() met this key before (and mark it): a host scanned twice or listed
