@@ -1,8 +1,8 @@
-"""Build corpus/public.jsonl and SOURCES.md from public_records.py.
+"""Build corpus/public.jsonl and SOURCES.md from the tables of public_records*.py.
 
-Why generated: the records and their source addresses live together in one reviewed Python file
-(public_records.py); the corpus and the source list are derived from it, so a record can never
-lose its source.
+Why generated: the records and their source addresses live together in reviewed Python tables
+(each Source carries its records); the corpus and the source list are derived from them, so a
+record can never lose its source.
 
 Run: .venv/bin/python tests/accuracy/build/public.py
 """
@@ -16,11 +16,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import public_records_dhcp  # noqa: F401  (each module adds its records to RECORDS/SOURCES)
-import public_records_onvif  # noqa: F401
-import public_records_snmp  # noqa: F401
+import public_records
+import public_records_dhcp
+import public_records_onvif
+import public_records_snmp
 from common import COVERED
-from public_records import RECORDS, SOURCES
+from public_records import Source
+
+# The tables in the order of the corpus and of SOURCES.md.
+TABLES = (public_records, public_records_dhcp, public_records_onvif, public_records_snmp)
 
 HERE = Path(__file__).resolve().parent.parent
 
@@ -40,25 +44,31 @@ Every record of `corpus/*.jsonl` names its origin. This file lists them.
 """
 
 
-def build() -> list[dict]:
+def all_sources() -> list[Source]:
+    """Every source of every table; an id used twice would give two sources the same record ids."""
+    sources = [source for table in TABLES for source in table.SOURCES]
+    twice = sorted(sid for sid, n in Counter(s.sid for s in sources).items() if n > 1)
+    if twice:
+        raise SystemExit(f"source ids used twice: {twice}")
+    return sources
+
+
+def build(sources: list[Source]) -> list[dict]:
     records = []
-    seen: Counter[str] = Counter()
-    for sid, field, text, maker, note, device in RECORDS:
-        if sid not in SOURCES:
-            raise SystemExit(f"record of unknown source {sid}")
-        seen[sid] += 1
-        record = {
-            "id": f"{sid}-{seen[sid]:02d}",
-            "field": field,
-            "text": text,
-            "label": {"manufacturer": maker, "covered": maker in COVERED},
-            "origin": sid,
-        }
-        if note:
-            record["note"] = note
-        if device:
-            record["device"] = device
-        records.append(record)
+    for source in sources:
+        for n, (field, text, maker, note, device) in enumerate(source.records, start=1):
+            record = {
+                "id": f"{source.sid}-{n:02d}",
+                "field": field,
+                "text": text,
+                "label": {"manufacturer": maker, "covered": maker in COVERED},
+                "origin": source.sid,
+            }
+            if note:
+                record["note"] = note
+            if device:
+                record["device"] = device
+            records.append(record)
     return records
 
 
@@ -67,7 +77,8 @@ def _count(path: Path) -> int:
 
 
 def main() -> None:
-    records = build()
+    sources = all_sources()
+    records = build(sources)
     with (HERE / "corpus" / "public.jsonl").open("w", encoding="utf-8") as out:
         for record in records:
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
@@ -78,10 +89,10 @@ def main() -> None:
             mac=_count(HERE / "corpus" / "mac-oui.jsonl"),
         )
     ]
-    for sid, (url, title) in SOURCES.items():
-        lines.append(f"| `{sid}` | [{title}]({url}) | {per_source[sid]} |\n")
+    for source in sources:
+        lines.append(f"| `{source.sid}` | [{source.title}]({source.url}) | {per_source[source.sid]} |\n")
     (HERE / "SOURCES.md").write_text("".join(lines), encoding="utf-8")
-    print(f"{len(records)} public records from {len(SOURCES)} sources")
+    print(f"{len(records)} public records from {len(sources)} sources")
 
 
 if __name__ == "__main__":

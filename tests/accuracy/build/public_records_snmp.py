@@ -13,146 +13,150 @@ default sysObjectID of every lwIP agent, whose default sysDescr is "lwIP") and n
 
 from __future__ import annotations
 
-from public_records import rec, src
+from public_records import Rec, Source, each
 
 _LNMS = "https://github.com/librenms/librenms/blob/master/tests/snmpsim/"
 
 
-def lnms(name: str, what: str) -> str:
+def lnms(name: str, what: str, *records: Rec) -> Source:
     """A LibreNMS snmpsim fixture as a source."""
-    return src(
+    return Source(
         f"lnms-{name.lower().replace('_', '-')}",
         _LNMS + name + ".snmprec",
         f"LibreNMS test fixture tests/snmpsim/{name}.snmprec ({what})",
+        *records,
     )
 
 
-s = lnms("XMG1915-10EP", "Zyxel XMG1915-10EP switch")
-rec(s, "snmp.sysdescr", "XMG1915-10EP", "Zyxel", "Zyxel XMG1915 switch model number alone")
-rec(s, "snmp.sysobjectid", "1.3.6.1.4.1.890.1.15", "Zyxel", "PEN 890 ZyXEL Communications")
-s = lnms("AOS-10_10.7.1.0-10.7.1.0", "Aruba AP-635 on AOS-10")
-rec(
-    s,
-    "snmp.sysdescr",
-    "AOS-10 (MODEL: 635), Version 10.7.1.0-10.7.1.0 SSR",
-    "Hewlett Packard Enterprise",
-    "Aruba (an HPE company) AOS-10 access point",
-)
-rec(
-    s,
-    "snmp.sysobjectid",
-    "1.3.6.1.4.1.14823.1.2.125",
-    "Hewlett Packard Enterprise",
-    "PEN 14823 Aruba Networks (HPE)",
-)
-s = lnms("Cisco_sfe2000", "Cisco SFE2000 switch")
-rec(
-    s,
-    "snmp.sysdescr",
-    "24-port 10/100 Ethernet Switch",
-    None,
-    "generic description of a Cisco SFE2000: names no maker",
-)
-rec(s, "snmp.sysobjectid", "1.3.6.1.4.1.9.6.1.70.2000.1", "Cisco", "PEN 9 Cisco")
-
-s = src(
-    "lwip-snmp-opts",
-    "https://github.com/lwip-tcpip/lwip/blob/master/src/include/lwip/apps/snmp_opts.h",
-    "lwIP src/include/lwip/apps/snmp_opts.h (default sysDescr and enterprise OID of the lwIP SNMP agent)",
-)
-rec(
-    s,
-    "snmp.sysdescr",
-    "lwIP",
-    None,
-    "lwIP default SNMP_LWIP_MIB2_SYSDESC: an embedded TCP/IP stack on anybody's hardware",
-)
-rec(
-    s,
-    "snmp.sysobjectid",
-    "1.3.6.1.4.1.26381",
-    None,
-    "lwIP default SNMP_DEVICE_ENTERPRISE_OID (IANA PEN 26381 = lwIP)",
-)
-rec(
-    s,
-    "snmp.sysobjectid",
-    ".1.3.6.1.4.1.26381",
-    None,
-    "the same lwIP default OID in net-snmp's leading-dot notation",
-)
-
-s = src(
-    "gh-librenms-8126",
-    "https://github.com/librenms/librenms/issues/8126",
-    "LibreNMS #8126: Dahua DH-NVR - New Device (snmpwalk of the system group)",
-)
-rec(s, "snmp.sysdescr", "NVR", None, "a Dahua NVR, but the bare word names no maker")
-rec(
-    s,
-    "snmp.sysobjectid",
-    "SNMPv2-SMI::enterprises.1004849.3.2.10",
-    "Dahua",
-    "Dahua's private arc 1004849 as net-snmp prints it with MIBs loaded",
-)
-
-s = src(
-    "fi-epson-tests",
-    "https://github.com/fusioninventory/fusioninventory-agent/blob/master/t/agent/tools/hardware/epson.t",
-    "FusionInventory agent test t/agent/tools/hardware/epson.t (sysDescr of recorded Epson printer walks)",
-)
-for text in ("AL-C4200", "EPSON AL-C3900", "AL-C1100", "AL-M2400"):
-    rec(s, "snmp.sysdescr", text, "Epson", "Epson AcuLaser printer model")
-
-s = src(
-    "fi-kyocera-tests",
-    "https://github.com/fusioninventory/fusioninventory-agent/blob/master/t/agent/tools/hardware/kyocera.t",
-    "FusionInventory agent test t/agent/tools/hardware/kyocera.t (sysDescr of recorded Kyocera printer walks)",
-)
-for text in ("TASKalfa 820", "TASKalfa 181", "FS-2000D"):
-    rec(s, "snmp.sysdescr", text, "Kyocera", "Kyocera TASKalfa / FS printer model")
-
-s = src(
-    "gh-librenms-2090",
-    "https://github.com/librenms/librenms/issues/2090",
-    "LibreNMS #2090: Recognize HP1920 switches as Comware (sysDescr, sysObjectID)",
-)
-rec(
-    s,
-    "snmp.sysdescr",
-    "1920-16G Switch Software Version 5.20.99, Release 1108\nCopyright(c)2010-2015 Hewlett-Packard Development Company, L.P.",
-    "Hewlett Packard Enterprise",
-    "HP OfficeConnect 1920 switch (HP networking, HPE since 2015)",
-)
-rec(
-    s,
-    "snmp.sysobjectid",
-    ".1.3.6.1.4.1.25506.11.1.165",
-    "H3C",
-    "hard negative for Huawei: PEN 25506 is H3C's; HP's Comware switches, built by H3C, report under it",
-)
-s = src(
-    "gh-nav-1214",
-    "https://github.com/Uninett/nav/issues/1214",
-    "Uninett/nav #1214: Retrieve software version for HP 1810 switch (sysDescr)",
-)
-rec(
-    s,
-    "snmp.sysdescr",
-    "HP 1810-8G, PL.2.04, eCos-3.0, 1_12_8-customized-h",
-    "Hewlett Packard Enterprise",
-    "HP ProCurve 1810 switch",
-)
-s = src(
-    "gh-snmpinfo-233",
-    "https://github.com/netdisco/snmp-info/pull/233",
-    "netdisco/snmp-info #233: Update HP.pm (J9774A sysDescr)",
-)
-rec(
-    s,
-    "snmp.sysdescr",
-    "HP J9774A 2530-8G-PoEP Switch, revision YA.16.03.0004, ROM YA.15.19 "
-    "(/ws/swbuildm/rel_tacoma_qaoff/code/build/lakes(swbuildm_rel_tacoma_qaoff_rel_tacoma))",
-    "Hewlett Packard Enterprise",
-    "HP/Aruba 2530 switch",
-)
+SOURCES: list[Source] = [
+    lnms(
+        "XMG1915-10EP",
+        "Zyxel XMG1915-10EP switch",
+        Rec("snmp.sysdescr", "XMG1915-10EP", "Zyxel", "Zyxel XMG1915 switch model number alone"),
+        Rec("snmp.sysobjectid", "1.3.6.1.4.1.890.1.15", "Zyxel", "PEN 890 ZyXEL Communications"),
+    ),
+    lnms(
+        "AOS-10_10.7.1.0-10.7.1.0",
+        "Aruba AP-635 on AOS-10",
+        Rec(
+            "snmp.sysdescr",
+            "AOS-10 (MODEL: 635), Version 10.7.1.0-10.7.1.0 SSR",
+            "Hewlett Packard Enterprise",
+            "Aruba (an HPE company) AOS-10 access point",
+        ),
+        Rec(
+            "snmp.sysobjectid",
+            "1.3.6.1.4.1.14823.1.2.125",
+            "Hewlett Packard Enterprise",
+            "PEN 14823 Aruba Networks (HPE)",
+        ),
+    ),
+    lnms(
+        "Cisco_sfe2000",
+        "Cisco SFE2000 switch",
+        Rec(
+            "snmp.sysdescr",
+            "24-port 10/100 Ethernet Switch",
+            None,
+            "generic description of a Cisco SFE2000: names no maker",
+        ),
+        Rec("snmp.sysobjectid", "1.3.6.1.4.1.9.6.1.70.2000.1", "Cisco", "PEN 9 Cisco"),
+    ),
+    Source(
+        "lwip-snmp-opts",
+        "https://github.com/lwip-tcpip/lwip/blob/master/src/include/lwip/apps/snmp_opts.h",
+        "lwIP src/include/lwip/apps/snmp_opts.h (default sysDescr and enterprise OID of the lwIP SNMP agent)",
+        Rec(
+            "snmp.sysdescr",
+            "lwIP",
+            None,
+            "lwIP default SNMP_LWIP_MIB2_SYSDESC: an embedded TCP/IP stack on anybody's hardware",
+        ),
+        Rec(
+            "snmp.sysobjectid",
+            "1.3.6.1.4.1.26381",
+            None,
+            "lwIP default SNMP_DEVICE_ENTERPRISE_OID (IANA PEN 26381 = lwIP)",
+        ),
+        Rec(
+            "snmp.sysobjectid",
+            ".1.3.6.1.4.1.26381",
+            None,
+            "the same lwIP default OID in net-snmp's leading-dot notation",
+        ),
+    ),
+    Source(
+        "gh-librenms-8126",
+        "https://github.com/librenms/librenms/issues/8126",
+        "LibreNMS #8126: Dahua DH-NVR - New Device (snmpwalk of the system group)",
+        Rec("snmp.sysdescr", "NVR", None, "a Dahua NVR, but the bare word names no maker"),
+        Rec(
+            "snmp.sysobjectid",
+            "SNMPv2-SMI::enterprises.1004849.3.2.10",
+            "Dahua",
+            "Dahua's private arc 1004849 as net-snmp prints it with MIBs loaded",
+        ),
+    ),
+    Source(
+        "fi-epson-tests",
+        "https://github.com/fusioninventory/fusioninventory-agent/blob/master/t/agent/tools/hardware/epson.t",
+        "FusionInventory agent test t/agent/tools/hardware/epson.t (sysDescr of recorded Epson printer walks)",
+        *each(
+            "snmp.sysdescr",
+            ("AL-C4200", "EPSON AL-C3900", "AL-C1100", "AL-M2400"),
+            "Epson",
+            "Epson AcuLaser printer model",
+        ),
+    ),
+    Source(
+        "fi-kyocera-tests",
+        "https://github.com/fusioninventory/fusioninventory-agent/blob/master/t/agent/tools/hardware/kyocera.t",
+        "FusionInventory agent test t/agent/tools/hardware/kyocera.t (sysDescr of recorded Kyocera printer walks)",
+        *each(
+            "snmp.sysdescr",
+            ("TASKalfa 820", "TASKalfa 181", "FS-2000D"),
+            "Kyocera",
+            "Kyocera TASKalfa / FS printer model",
+        ),
+    ),
+    Source(
+        "gh-librenms-2090",
+        "https://github.com/librenms/librenms/issues/2090",
+        "LibreNMS #2090: Recognize HP1920 switches as Comware (sysDescr, sysObjectID)",
+        Rec(
+            "snmp.sysdescr",
+            "1920-16G Switch Software Version 5.20.99, Release 1108\nCopyright(c)2010-2015 Hewlett-Packard Development Company, L.P.",
+            "Hewlett Packard Enterprise",
+            "HP OfficeConnect 1920 switch (HP networking, HPE since 2015)",
+        ),
+        Rec(
+            "snmp.sysobjectid",
+            ".1.3.6.1.4.1.25506.11.1.165",
+            "H3C",
+            "hard negative for Huawei: PEN 25506 is H3C's; HP's Comware switches, built by H3C, report under it",
+        ),
+    ),
+    Source(
+        "gh-nav-1214",
+        "https://github.com/Uninett/nav/issues/1214",
+        "Uninett/nav #1214: Retrieve software version for HP 1810 switch (sysDescr)",
+        Rec(
+            "snmp.sysdescr",
+            "HP 1810-8G, PL.2.04, eCos-3.0, 1_12_8-customized-h",
+            "Hewlett Packard Enterprise",
+            "HP ProCurve 1810 switch",
+        ),
+    ),
+    Source(
+        "gh-snmpinfo-233",
+        "https://github.com/netdisco/snmp-info/pull/233",
+        "netdisco/snmp-info #233: Update HP.pm (J9774A sysDescr)",
+        Rec(
+            "snmp.sysdescr",
+            "HP J9774A 2530-8G-PoEP Switch, revision YA.16.03.0004, ROM YA.15.19 "
+            "(/ws/swbuildm/rel_tacoma_qaoff/code/build/lakes(swbuildm_rel_tacoma_qaoff_rel_tacoma))",
+            "Hewlett Packard Enterprise",
+            "HP/Aruba 2530 switch",
+        ),
+    ),
+]
