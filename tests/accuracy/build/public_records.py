@@ -53,6 +53,19 @@ def kentik(issue: int, title: str, oid: str, maker: str | None) -> Source:
     )
 
 
+_LNMS = "https://github.com/librenms/librenms/blob/master/tests/snmpsim/"
+
+
+def lnms(name: str, what: str | None, *records: Rec) -> Source:
+    """A LibreNMS snmpsim fixture (tests/snmpsim/<name>.snmprec) as a source; `what` the device, if said."""
+    return Source(
+        f"lnms-{name.lower().replace('_', '-')}",
+        _LNMS + name + ".snmprec",
+        f"LibreNMS test fixture tests/snmpsim/{name}.snmprec" + (f" ({what})" if what else ""),
+        *records,
+    )
+
+
 def upnp_xml(
     device_type: str, friendly: str, manufacturer: str, url: str, descr: str, model: str, number: str
 ) -> str:
@@ -262,10 +275,9 @@ SOURCES: list[Source] = [
         "kentik/snmp-profiles #346: Huawei AR651-X8",
         Rec("snmp.sysobjectid", "1.3.6.1.4.1.2011.2.224.279", "Huawei"),
     ),
-    Source(
-        "lnms-vrp",
-        "https://github.com/librenms/librenms/blob/master/tests/snmpsim/vrp.snmprec",
-        "LibreNMS test fixture tests/snmpsim/vrp.snmprec",
+    lnms(
+        "vrp",
+        None,
         Rec(
             "snmp.sysdescr",
             "Huawei AR1220 Huawei Versatile Routing Platform Software  VRP (R) software,Version 5.120 "
@@ -274,30 +286,26 @@ SOURCES: list[Source] = [
         ),
         Rec("snmp.sysobjectid", "1.3.6.1.4.1.2011.2.224.1", "Huawei"),
     ),
-    Source(
-        "lnms-zxr10",
-        "https://github.com/librenms/librenms/blob/master/tests/snmpsim/zxr10.snmprec",
-        "LibreNMS test fixture tests/snmpsim/zxr10.snmprec",
+    lnms(
+        "zxr10",
+        None,
         Rec("snmp.sysdescr", "ZTE Ethernet Switch  ZXR10 5250-52TM-H, Version: V2.05.11B23", "ZTE"),
     ),
-    Source(
-        "lnms-zxdsl",
-        "https://github.com/librenms/librenms/blob/master/tests/snmpsim/zxdsl.snmprec",
-        "LibreNMS test fixture tests/snmpsim/zxdsl.snmprec",
+    lnms(
+        "zxdsl",
+        None,
         Rec("snmp.sysdescr", "ZTE ACCESS NODE AGENT", "ZTE"),
         Rec("snmp.sysobjectid", "1.3.6.1.4.1.3902.1004.9806.22.1.1.1", "ZTE", "ZTE enterprise number 3902"),
     ),
-    Source(
-        "lnms-dahua-nvr",
-        "https://github.com/librenms/librenms/blob/master/tests/snmpsim/dahua-nvr.snmprec",
-        "LibreNMS test fixture tests/snmpsim/dahua-nvr.snmprec",
+    lnms(
+        "dahua-nvr",
+        None,
         Rec("snmp.sysdescr", "DH-NVR4108HS-8P-4KS2", "Dahua", "Dahua NVR model (DH- prefix)"),
         Rec("snmp.sysobjectid", "1.3.6.1.4.1.1004849.3.2.10", "Dahua", "Dahua's private OID arc 1004849"),
     ),
-    Source(
-        "lnms-hytera",
-        "https://github.com/librenms/librenms/blob/master/tests/snmpsim/hytera.snmprec",
-        "LibreNMS test fixture tests/snmpsim/hytera.snmprec",
+    lnms(
+        "hytera",
+        None,
         Rec(
             "snmp.sysobjectid",
             "1.3.6.1.4.1.26381",

@@ -13,6 +13,12 @@ from public_records import Rec, Source, each
 
 _CISCO_VCI = "Cisco AP: the VCI string Cisco documents for this access point series"
 
+
+def cisco_vci(sid: str, url: str, title: str, *vcis: str) -> Source:
+    """A Cisco access point guide and the option-60 VCI strings it documents for its series."""
+    return Source(sid, url, title, *each("dhcp.vendor_class", vcis, "Cisco", _CISCO_VCI))
+
+
 SOURCES: list[Source] = [
     # ---------------------------------------------------------------- vendor manuals: Cisco lightweight APs
     Source(
@@ -39,42 +45,42 @@ SOURCES: list[Source] = [
             _CISCO_VCI,
         ),
     ),
-    Source(
+    cisco_vci(
         "manual-cisco-ap1300-vci",
         "http://office.manualsonline.com/manuals/mfg/cisco_systems/1300_1.html?p=106",
         "Cisco Aironet 1300 Series outdoor AP/bridge installation guide, Appendix G (VCI strings)",
-        Rec("dhcp.vendor_class", "Cisco AP c1310", "Cisco", _CISCO_VCI),
+        "Cisco AP c1310",
     ),
-    Source(
+    cisco_vci(
         "manual-cisco-ap3700-vci",
         "http://videogame.manualsonline.com/manuals/mfg/cisco_systems/3700_8.html?p=41",
         "Cisco Aironet 3700 Series getting started guide (VCI string, ServiceProvider option)",
-        Rec("dhcp.vendor_class", "Cisco AP c3700", "Cisco", _CISCO_VCI),
-        Rec("dhcp.vendor_class", "Cisco AP c3700-ServiceProvider", "Cisco", _CISCO_VCI),
+        "Cisco AP c3700",
+        "Cisco AP c3700-ServiceProvider",
     ),
-    Source(
+    cisco_vci(
         "manual-cisco-ap1260-vci",
         "http://office.manualsonline.com/manuals/mfg/cisco_systems/1260.html?p=32",
         "Cisco Aironet 1260 Series getting started guide (VCI string)",
-        Rec("dhcp.vendor_class", "Cisco AP c1260", "Cisco", _CISCO_VCI),
+        "Cisco AP c1260",
     ),
-    Source(
+    cisco_vci(
         "manual-cisco-ap2700-vci",
         "https://manualsdump.com/en/manuals/cisco_systems-ol-31386-01/249995/40",
         "Cisco Aironet 2700 Series getting started guide OL-31386-01 (VCI string)",
-        Rec("dhcp.vendor_class", "Cisco AP c2700", "Cisco", _CISCO_VCI),
+        "Cisco AP c2700",
     ),
-    Source(
+    cisco_vci(
         "manual-cisco-ap3502-vci",
         "https://www.manualshelf.com/manual/cisco-systems/102073p/user-s-manual-english/page-31.html",
         "Cisco Aironet 3502P getting started guide (VCI string)",
-        Rec("dhcp.vendor_class", "Cisco AP c3502", "Cisco", _CISCO_VCI),
+        "Cisco AP c3502",
     ),
-    Source(
+    cisco_vci(
         "manual-cisco-ap520-vci",
         "http://www.manualowl.com/m/Cisco/AIR-AP521G-A-K9/Manual/290844?page=127",
         "Cisco 500 Series Wireless Express configuration guide, Table A-1 (VCI string of LAP521)",
-        Rec("dhcp.vendor_class", "Cisco AP c520", "Cisco", _CISCO_VCI),
+        "Cisco AP c520",
     ),
     # ---------------------------------------------------------------- generic DHCP clients
     Source(

@@ -13,20 +13,7 @@ default sysObjectID of every lwIP agent, whose default sysDescr is "lwIP") and n
 
 from __future__ import annotations
 
-from public_records import Rec, Source, each
-
-_LNMS = "https://github.com/librenms/librenms/blob/master/tests/snmpsim/"
-
-
-def lnms(name: str, what: str, *records: Rec) -> Source:
-    """A LibreNMS snmpsim fixture as a source."""
-    return Source(
-        f"lnms-{name.lower().replace('_', '-')}",
-        _LNMS + name + ".snmprec",
-        f"LibreNMS test fixture tests/snmpsim/{name}.snmprec ({what})",
-        *records,
-    )
-
+from public_records import Rec, Source, each, lnms
 
 SOURCES: list[Source] = [
     lnms(
