@@ -1,6 +1,6 @@
 """Traffic facts: who talked to whom. Sources that read traffic (pcap, Zeek, Suricata) emit
-Contacts beside Observations; policy turns those that reach vendor infrastructure or foreign
-networks into PhoneHome findings."""
+Contacts beside Observations; the store sums them per device into ContactSummary values; policy
+turns those that reach vendor infrastructure or foreign networks into PhoneHome findings."""
 
 from __future__ import annotations
 
@@ -30,6 +30,30 @@ class Contact:
     count: int = 1
     bytes_out: int = 0
     bytes_in: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ContactSummary:
+    """A device's contacts with one (kind, name, remote, port), summed: what phone-home reads.
+
+    The store sums a whole run's contacts this way in SQL (with the device's address and mac);
+    policy.phonehome.group_contacts does the same in memory. evidence holds the first places
+    that show it (file and packet or line); evidence_count how many places there were in all.
+    """
+
+    kind: str
+    name: str | None
+    remote: str | None
+    port: str | None
+    first_seen: str | None
+    last_seen: str | None
+    count: int
+    bytes_out: int
+    bytes_in: int
+    evidence: tuple[Provenance, ...]
+    evidence_count: int
+    address: str | None = None
+    mac: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

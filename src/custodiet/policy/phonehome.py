@@ -21,12 +21,13 @@ import ipaddress
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from custodiet.catalog import Catalog
 from custodiet.datafile import line_of, load_yaml
 from custodiet.errors import ContentError
 from custodiet.model import Contact, PhoneHome, Provenance
+from custodiet.model.contact import ContactSummary
 
 SIDES = ("device", "app")
 ROLES = (
@@ -311,40 +312,7 @@ def _owner(
 # Contacts, aggregated ---------------------------------------------------------------------------
 
 
-class ContactLike(Protocol):
-    """What phone-home needs of a contact: model.Contact's facts, with the places it was seen."""
-
-    kind: str
-    remote: str | None
-    name: str | None
-    port: str | None
-    first_seen: str | None
-    last_seen: str | None
-    count: int
-    bytes_out: int
-    bytes_in: int
-    evidence: tuple[Provenance, ...]
-    evidence_count: int
-
-
-@dataclass(frozen=True, slots=True)
-class ContactGroup:
-    """Contacts of one device with one (kind, name, remote, port), summed; see group_contacts."""
-
-    kind: str
-    remote: str | None
-    name: str | None
-    port: str | None
-    first_seen: str | None
-    last_seen: str | None
-    count: int
-    bytes_out: int
-    bytes_in: int
-    evidence: tuple[Provenance, ...]
-    evidence_count: int
-
-
-def group_contacts(contacts: Iterable[Contact]) -> list[ContactGroup]:
+def group_contacts(contacts: Iterable[Contact]) -> list[ContactSummary]:
     """Sum contacts of one device by (kind, name, remote, port), keeping MAX_EVIDENCE places.
 
     The store does the same in SQL for a whole run; this is the in-memory form (tests, tools)."""
@@ -354,23 +322,15 @@ def group_contacts(contacts: Iterable[Contact]) -> list[ContactGroup]:
         acc = groups.get(key)
         if acc is None:
             acc = groups[key] = _Acc()
-        acc.add(
-            contact.first_seen,
-            contact.last_seen,
-            contact.count,
-            contact.bytes_out,
-            contact.bytes_in,
-            (contact.provenance,),
-            1,
-        )
+        acc.add(contact, (contact.provenance,), 1)
     return [
-        ContactGroup(
+        ContactSummary(
             kind=kind,
             name=name,
             remote=remote,
             port=port,
-            first_seen=acc.first,
-            last_seen=acc.last,
+            first_seen=acc.first_seen,
+            last_seen=acc.last_seen,
             count=acc.count,
             bytes_out=acc.bytes_out,
             bytes_in=acc.bytes_in,
@@ -383,8 +343,10 @@ def group_contacts(contacts: Iterable[Contact]) -> list[ContactGroup]:
 
 @dataclass
 class _Acc:
-    first: str | None = None
-    last: str | None = None
+    """Running totals of contacts (or of other totals): the same five facts as theirs."""
+
+    first_seen: str | None = None
+    last_seen: str | None = None
     count: int = 0
     bytes_out: int = 0
     bytes_in: int = 0
@@ -392,23 +354,17 @@ class _Acc:
     evidence_count: int = 0
     seen: set[Provenance] = field(default_factory=set)
 
-    def add(
-        self,
-        first: str | None,
-        last: str | None,
-        count: int,
-        bytes_out: int,
-        bytes_in: int,
-        evidence: Iterable[Provenance],
-        evidence_count: int,
-    ) -> None:
-        if first and (self.first is None or first < self.first):
-            self.first = first
-        if last and (self.last is None or last > self.last):
-            self.last = last
-        self.count += max(int(count or 0), 0)
-        self.bytes_out += max(int(bytes_out or 0), 0)
-        self.bytes_in += max(int(bytes_in or 0), 0)
+    def add(self, totals: _Totals, evidence: Iterable[Provenance], evidence_count: int) -> None:
+        """Add totals' times, count and bytes, and the places that show it (evidence_count: how
+        many there were in all, when more than listed)."""
+        first, last = totals.first_seen, totals.last_seen
+        if first and (self.first_seen is None or first < self.first_seen):
+            self.first_seen = first
+        if last and (self.last_seen is None or last > self.last_seen):
+            self.last_seen = last
+        self.count += max(int(totals.count or 0), 0)
+        self.bytes_out += max(int(totals.bytes_out or 0), 0)
+        self.bytes_in += max(int(totals.bytes_in or 0), 0)
         listed = repeated = 0
         for place in evidence:
             listed += 1
@@ -422,6 +378,10 @@ class _Acc:
     def places(self) -> tuple[Provenance, ...]:
         left_out = self.evidence_count - len(self.evidence)
         return (*self.evidence, more_evidence(left_out)) if left_out > 0 else tuple(self.evidence)
+
+
+# What _Acc.add sums: a contact, a contact summary, or another accumulator (all name the facts alike).
+_Totals = Contact | ContactSummary | _Acc
 
 
 # Names resolved in the same data ---------------------------------------------------------------
@@ -475,7 +435,7 @@ class _Fact:
 
 def device_phone_home(
     device: str,
-    contacts: Iterable[ContactLike],
+    contacts: Iterable[ContactSummary],
     endpoints: EndpointSet,
     geo: Geo,
     *,
@@ -535,7 +495,7 @@ def device_phone_home(
 
 
 def _endpoint_hits(
-    contact: ContactLike, endpoints: EndpointSet, resolved: Mapping[str, Sequence[Resolution]]
+    contact: ContactSummary, endpoints: EndpointSet, resolved: Mapping[str, Sequence[Resolution]]
 ) -> list[tuple[str, Endpoint, tuple[Provenance, ...]]]:
     """(name or address reached, endpoint, extra evidence) for each endpoint the contact reached."""
     hits: list[tuple[str, Endpoint, tuple[Provenance, ...]]] = []
@@ -555,17 +515,9 @@ def _endpoint_hits(
     return hits
 
 
-def _add(acc: _Acc, contact: ContactLike, extra: tuple[Provenance, ...]) -> None:
+def _add(acc: _Acc, contact: ContactSummary, extra: tuple[Provenance, ...]) -> None:
     evidence = tuple(contact.evidence) + extra
-    acc.add(
-        contact.first_seen,
-        contact.last_seen,
-        contact.count,
-        contact.bytes_out,
-        contact.bytes_in,
-        evidence,
-        max(int(contact.evidence_count or 0), len(contact.evidence)) + len(extra),
-    )
+    acc.add(contact, evidence, max(int(contact.evidence_count or 0), len(contact.evidence)) + len(extra))
 
 
 def _geo(geo: Geo, address: str) -> tuple[str | None, int | None, str | None]:
@@ -596,8 +548,8 @@ def _phone_home(device: str, fact: _Fact) -> PhoneHome:
         owner=fact.owner,
         role=fact.role,
         confidence=fact.confidence,
-        first_seen=acc.first,
-        last_seen=acc.last,
+        first_seen=acc.first_seen,
+        last_seen=acc.last_seen,
         count=acc.count,
         bytes_out=acc.bytes_out,
         bytes_in=acc.bytes_in,
@@ -626,10 +578,7 @@ def _foreign(device: str, facts: list[_Fact]) -> list[PhoneHome]:
             ),
             0,
         )
-        acc = fact.acc
-        summary.acc.add(
-            acc.first, acc.last, acc.count, acc.bytes_out, acc.bytes_in, acc.evidence, acc.evidence_count
-        )
+        summary.acc.add(fact.acc, fact.acc.evidence, fact.acc.evidence_count)
         rest[country] = (summary, addresses + 1)
     for country, (summary, addresses) in sorted(rest.items()):
         summary.endpoint = f"{addresses:,} more addresses in {country}"

@@ -9,7 +9,6 @@ called after a fast path failed, so ordinary data pays nothing.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 import orjson
@@ -26,6 +25,7 @@ from custodiet.model import (
     Provenance,
     Service,
 )
+from custodiet.model.contact import ContactSummary
 
 
 def clean(value: Any) -> Any:
@@ -287,29 +287,6 @@ def load_finding(row: tuple[Any, ...]) -> Finding:
 
 
 # Contacts and phone-home ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class ContactSummary:
-    """A device's contacts with one (kind, name, remote, port), summed over the run.
-
-    evidence holds the first places that show it (file and packet or line); evidence_count how
-    many places there were in all. (Same facts as policy.phonehome.ContactGroup.)
-    """
-
-    kind: str
-    name: str | None
-    remote: str | None
-    port: str | None
-    first_seen: str | None
-    last_seen: str | None
-    count: int
-    bytes_out: int
-    bytes_in: int
-    evidence: tuple[Provenance, ...]
-    evidence_count: int
-    address: str | None = None
-    mac: str | None = None
 
 
 CONTACT_SELECT = (
