@@ -6,7 +6,6 @@ custodiet.sources.banners_jsonl); values are made up (no real vendor)."""
 from __future__ import annotations
 
 import base64
-import gzip
 import shutil
 import subprocess
 from pathlib import Path
@@ -16,21 +15,13 @@ import pytest
 from custodiet.errors import InputError
 from custodiet.model import Observation
 from custodiet.sources import banners_jsonl as bj
-from custodiet.sources.base import ReadStats, SourceOptions
-from custodiet.sources.detect import detect_format
+from custodiet.sources.base import SourceOptions
 from custodiet.sources.registry import READERS
 
 from .helpers import DATA
+from .reading import assert_detected_plain_and_gzipped, read_checked
 
 LOGS = DATA / "logs"
-
-
-def read_all(reader, path: Path, options: SourceOptions | None = None):  # type: ignore[no-untyped-def]
-    stats = ReadStats()
-    observations = list(reader(path, path.name, stats, options or SourceOptions()))
-    assert all(isinstance(o, Observation) for o in observations)
-    assert stats.observations == len(observations)
-    return observations, stats
 
 
 def facts(observations: list[Observation]) -> set[tuple]:
@@ -48,17 +39,14 @@ def facts(observations: list[Observation]) -> set[tuple]:
     ],
 )
 def test_detected(name: str, fmt: str, tmp_path: Path) -> None:
-    assert detect_format(LOGS / name, name) == fmt
-    packed = tmp_path / f"{name}.gz"
-    packed.write_bytes(gzip.compress((LOGS / name).read_bytes()))
-    assert detect_format(packed, packed.name) == fmt
-    plain, _ = read_all(READERS[fmt], LOGS / name)
-    unpacked, _ = read_all(READERS[fmt], packed)
+    packed = assert_detected_plain_and_gzipped(LOGS / name, fmt, tmp_path)
+    plain, _ = read_checked(READERS[fmt], LOGS / name)
+    unpacked, _ = read_checked(READERS[fmt], packed)
     assert facts(plain) == facts(unpacked)
 
 
 def test_masscan_json() -> None:
-    observations, stats = read_all(bj.read_masscan, LOGS / "masscan.json")
+    observations, stats = read_checked(bj.read_masscan, LOGS / "masscan.json")
     got = facts(observations)
     ip = "192.0.2.10"
     assert {
@@ -88,7 +76,7 @@ def test_masscan_json() -> None:
 
 
 def test_masscan_ndjson_and_old_trailing_commas(tmp_path: Path) -> None:
-    observations, _ = read_all(bj.read_masscan, LOGS / "masscan.ndjson")
+    observations, _ = read_checked(bj.read_masscan, LOGS / "masscan.ndjson")
     assert facts(observations) == {
         ("192.0.2.11", "port", "554/tcp", "554/tcp"),
         ("192.0.2.11", "port", "22/tcp", "22/tcp ssh"),
@@ -99,7 +87,7 @@ def test_masscan_ndjson_and_old_trailing_commas(tmp_path: Path) -> None:
         '[\n{ "ip": "192.0.2.12", "ports": [ {"port": 23, "proto": "tcp", "service": {"name": "telnet", '
         '"banner": "login:"} } ] },\n]\n'
     )
-    observations, stats = read_all(bj.read_masscan, old)
+    observations, stats = read_checked(bj.read_masscan, old)
     assert ("192.0.2.12", "telnet.banner", "23/tcp", "login:") in facts(observations)
     assert not stats.skipped
 
@@ -127,14 +115,14 @@ def test_x509_banner_names(tmp_path: Path) -> None:
         '[\n{   "ip": "192.0.2.13",   "timestamp": "1", "ports": [ {"port": 443, "proto": "tcp", "service": '
         f'{{"name": "X509", "banner": "{base64.b64encode(der).decode()}"}} }} ] }}\n]\n'
     )
-    observations, _ = read_all(bj.read_masscan, record)
+    observations, _ = read_checked(bj.read_masscan, record)
     assert ("192.0.2.13", "tls.subject", "443/tcp", subject) in facts(observations)
     assert bj.certificate_names(der[:40]) == (None, None)
     assert bj.certificate_names(b"\x30\x84\xff\xff\xff\xff") == (None, None)
 
 
 def test_zgrab2() -> None:
-    observations, stats = read_all(bj.read_zgrab2, LOGS / "zgrab2.json")
+    observations, stats = read_checked(bj.read_zgrab2, LOGS / "zgrab2.json")
     ip = "192.0.2.20"
     got = facts(observations)
     assert {
@@ -167,7 +155,7 @@ def test_zgrab2() -> None:
 
 
 def test_shodan() -> None:
-    observations, stats = read_all(bj.read_shodan, LOGS / "shodan.json")
+    observations, stats = read_checked(bj.read_shodan, LOGS / "shodan.json")
     ip = "192.0.2.30"
     got = facts(observations)
     assert {
@@ -212,7 +200,7 @@ def test_shodan() -> None:
 
 
 def test_censys() -> None:
-    observations, stats = read_all(bj.read_censys, LOGS / "censys.json")
+    observations, stats = read_checked(bj.read_censys, LOGS / "censys.json")
     got = facts(observations)
     ip = "192.0.2.40"
     assert {
@@ -254,11 +242,11 @@ def test_bad_lines_and_strict(tmp_path: Path) -> None:
     path = tmp_path / "shodan.json"
     path.write_text('{"ip_str": "192.0.2.1", "port": 22, "transport": "tcp", "data": "SSH-2.0-x",'
                     ' "_shodan": {"module": "ssh"}}\n\n{broken\n[1]\n')  # fmt: skip
-    observations, stats = read_all(bj.read_shodan, path)
+    observations, stats = read_checked(bj.read_shodan, path)
     assert ("192.0.2.1", "ssh.banner", "22/tcp", "SSH-2.0-x") in facts(observations)
     assert stats.skipped == {"malformed JSON": 1, "not a JSON object": 1}
     with pytest.raises(InputError) as caught:
-        read_all(bj.read_shodan, path, SourceOptions(strict=True))
+        read_checked(bj.read_shodan, path, SourceOptions(strict=True))
     assert (caught.value.file, caught.value.place) == ("shodan.json", "line 3")
 
 
@@ -271,7 +259,7 @@ def test_hostile_sizes(tmp_path: Path) -> None:
         f'{{"ip": "192.0.2.9", "ports": [ {{"port": 22, "proto": "tcp", "service": {{"name": "ssh", '
         f'"banner": "{banner}"}}}}, {ports} ]}}\n'
     )
-    observations, _ = read_all(bj.read_masscan, path)
+    observations, _ = read_checked(bj.read_masscan, path)
     assert max(len(o.text) for o in observations) == 65536
     assert len(observations) <= bj.MAX_ITEMS * 2
 

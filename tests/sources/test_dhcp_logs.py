@@ -5,7 +5,6 @@ documentation and locally administered values."""
 
 from __future__ import annotations
 
-import gzip
 from pathlib import Path
 
 import pytest
@@ -13,20 +12,13 @@ import pytest
 from custodiet.errors import InputError
 from custodiet.model import Observation, Subject
 from custodiet.sources import dhcp_logs
-from custodiet.sources.base import ReadStats, SourceOptions
+from custodiet.sources.base import SourceOptions
 from custodiet.sources.detect import detect_format
 
 from .helpers import DATA
+from .reading import assert_detected_plain_and_gzipped, read_checked
 
 LOGS = DATA / "logs"
-
-
-def read_all(reader, path: Path, options: SourceOptions | None = None):  # type: ignore[no-untyped-def]
-    stats = ReadStats()
-    observations = list(reader(path, path.name, stats, options or SourceOptions()))
-    assert all(isinstance(o, Observation) for o in observations)
-    assert stats.observations == len(observations)
-    return observations, stats
 
 
 def by_subject(observations: list[Observation]) -> dict[Subject, dict[str, str]]:
@@ -49,24 +41,21 @@ def by_subject(observations: list[Observation]) -> dict[Subject, dict[str, str]]
     ],
 )
 def test_detected(name: str, fmt: str, tmp_path: Path) -> None:
-    assert detect_format(LOGS / name, name) == fmt
-    packed = tmp_path / f"{name}.gz"
-    packed.write_bytes(gzip.compress((LOGS / name).read_bytes()))
-    assert detect_format(packed, packed.name) == fmt
+    assert_detected_plain_and_gzipped(LOGS / name, fmt, tmp_path)
 
 
 def test_dhcpd_leases_without_header_comment(tmp_path: Path) -> None:
     path = tmp_path / "leases"
     path.write_text('lease 10.0.0.9 {\n  hardware ethernet 02:00:5e:00:53:09;\n  client-hostname "x";\n}\n')
     assert detect_format(path, "leases") == "dhcpd-leases"
-    observations, _ = read_all(dhcp_logs.read_dhcpd_leases, path)
+    observations, _ = read_checked(dhcp_logs.read_dhcpd_leases, path)
     assert by_subject(observations) == {
         Subject("10.0.0.9", "02:00:5E:00:53:09"): {"mac": "02:00:5E:00:53:09", "hostname": "x"}
     }
 
 
 def test_dhcpd_leases() -> None:
-    observations, stats = read_all(dhcp_logs.read_dhcpd_leases, LOGS / "dhcpd.leases")
+    observations, stats = read_checked(dhcp_logs.read_dhcpd_leases, LOGS / "dhcpd.leases")
     assert by_subject(observations) == {
         Subject("192.168.50.10", "02:00:5E:00:53:10"): {
             "mac": "02:00:5E:00:53:10",
@@ -95,16 +84,16 @@ def test_dhcpd_leases() -> None:
 def test_dhcpd_leases_broken(tmp_path: Path) -> None:
     path = tmp_path / "dhcpd.leases"
     path.write_text("}\nlease 10.0.0.1 {\n  hardware ethernet 02:00:5e:00:53:01;\n")
-    observations, stats = read_all(dhcp_logs.read_dhcpd_leases, path)
+    observations, stats = read_checked(dhcp_logs.read_dhcpd_leases, path)
     assert observations == []  # the block never closed
     assert stats.skipped == {"unbalanced '}'": 1, "file ends inside a block": 1}
     with pytest.raises(InputError) as caught:
-        read_all(dhcp_logs.read_dhcpd_leases, path, SourceOptions(strict=True))
+        read_checked(dhcp_logs.read_dhcpd_leases, path, SourceOptions(strict=True))
     assert (caught.value.file, caught.value.place) == ("dhcpd.leases", "line 1")
 
 
 def test_dnsmasq_leases() -> None:
-    observations, stats = read_all(dhcp_logs.read_dnsmasq, LOGS / "dnsmasq.leases")
+    observations, stats = read_checked(dhcp_logs.read_dnsmasq, LOGS / "dnsmasq.leases")
     assert by_subject(observations) == {
         Subject("192.168.60.30", "02:00:5E:00:53:30"): {"mac": "02:00:5E:00:53:30", "hostname": "cam-garden"},
         Subject("192.168.60.31", "02:00:5E:00:53:31"): {"mac": "02:00:5E:00:53:31"},
@@ -114,7 +103,7 @@ def test_dnsmasq_leases() -> None:
 
 
 def test_dnsmasq_syslog() -> None:
-    observations, stats = read_all(dhcp_logs.read_dnsmasq, LOGS / "dnsmasq-syslog.log")
+    observations, stats = read_checked(dhcp_logs.read_dnsmasq, LOGS / "dnsmasq-syslog.log")
     mac = "02:00:5E:00:53:40"
     assert by_subject(observations) == {
         Subject("192.168.60.140", mac): {
@@ -142,13 +131,13 @@ def test_dnsmasq_pending_transactions_are_bounded(tmp_path: Path, monkeypatch: p
         lines.append(f"Jan 1 00:00:0{i} gw dnsmasq-dhcp[1]: {100 + i} DHCPDISCOVER(eth0) {mac}")
     path = tmp_path / "syslog"
     path.write_text("\n".join(lines) + "\n")
-    observations, _ = read_all(dhcp_logs.read_dnsmasq, path)
+    observations, _ = read_checked(dhcp_logs.read_dnsmasq, path)
     vendors = {(o.subject.mac, o.text) for o in observations if o.field == "dhcp.vendor_class"}
     assert vendors == {(f"02:00:5E:00:54:{i:02X}", f"V{i}") for i in range(5)}
 
 
 def test_kea_leases() -> None:
-    observations, stats = read_all(dhcp_logs.read_kea_leases, LOGS / "kea-leases4.csv")
+    observations, stats = read_checked(dhcp_logs.read_kea_leases, LOGS / "kea-leases4.csv")
     assert by_subject(observations) == {
         Subject("192.168.70.10", "02:00:5E:00:53:70"): {"mac": "02:00:5E:00:53:70", "hostname": "cam-dock"},
         Subject("192.168.70.11", "02:00:5E:00:53:72"): {
@@ -159,12 +148,12 @@ def test_kea_leases() -> None:
     }
     assert stats.records == 7
     assert stats.skipped == {"wrong number of fields": 1, "bad address": 1}
-    observations, _ = read_all(dhcp_logs.read_kea_leases, LOGS / "kea-leases6.csv")
+    observations, _ = read_checked(dhcp_logs.read_kea_leases, LOGS / "kea-leases6.csv")
     assert by_subject(observations) == {
         Subject("2001:db8:70::10", "02:00:5E:00:53:80"): {"mac": "02:00:5E:00:53:80", "hostname": "nas-70"}
     }
     with pytest.raises(InputError) as caught:
-        read_all(dhcp_logs.read_kea_leases, LOGS / "kea-leases4.csv", SourceOptions(strict=True))
+        read_checked(dhcp_logs.read_kea_leases, LOGS / "kea-leases4.csv", SourceOptions(strict=True))
     assert caught.value.place == "line 8"
 
 
@@ -173,4 +162,4 @@ def test_kea_needs_its_header(tmp_path: Path) -> None:
     path.write_text("ip,mac\n10.0.0.1,02:00:5e:00:53:01\n")
     assert detect_format(path, "leases.csv") == "csv"  # an inventory stays an inventory
     with pytest.raises(InputError, match="not a Kea lease file"):
-        read_all(dhcp_logs.read_kea_leases, path)
+        read_checked(dhcp_logs.read_kea_leases, path)
