@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from custodiet.identify.fusion import channel, fuse
@@ -101,24 +103,35 @@ def test_channels(field: str, expected: str) -> None:
     assert channel(field) == expected
 
 
+def _random_sets(
+    rng: random.Random,
+    makers: list[str | None],
+    attributes: tuple[str, ...],
+    chance: float,
+    values: list[str],
+) -> dict[str, str]:
+    """A hit's attributes: a maker drawn from makers (None: no maker), each attribute with `chance`."""
+    sets = {}
+    if maker := rng.choice(makers):
+        sets["manufacturer"] = maker
+    for attribute in attributes:
+        if rng.random() < chance:
+            sets[attribute] = rng.choice(values)
+    return sets
+
+
 def test_fast_single_text_fusion_agrees_with_fuse() -> None:
     """fuse_one_text() is fuse() for the matches of one text (one channel): check on many mixes."""
-    import random
-
     from custodiet.identify.fusion import fuse_one_text
     from custodiet.model import Match
 
     rng = random.Random(5)
     makers = ["Hikvision", "Dahua", "Axis", None]
+    texts = ["A", "B", "camera", "recorder"]
     for _ in range(2000):
         matches = []
         for i in range(rng.randint(1, 5)):
-            sets = {}
-            if maker := rng.choice(makers):
-                sets["manufacturer"] = maker
-            for attribute in ("model", "version", "device_type", "brand"):
-                if rng.random() < 0.4:
-                    sets[attribute] = rng.choice(["A", "B", "camera", "recorder"])
+            sets = _random_sets(rng, makers, ("model", "version", "device_type", "brand"), 0.4, texts)
             matches.append(Match(f"f/s{i}", "http.server", sets, rng.choice([0.3, 0.6, 0.85, 0.95, 0.51])))
         identity = fuse([ev("http.server", m.strength, m.signature, **m.sets) for m in matches])
         values, confidence, _signature = fuse_one_text(matches)
@@ -222,8 +235,6 @@ def _reference_fuse(evidence):  # type: ignore[no-untyped-def]
 
 
 def test_fuse_agrees_with_its_plain_reference_on_random_evidence() -> None:
-    import random
-
     rng = random.Random(11)
     fields = [
         "http.server",
@@ -239,12 +250,9 @@ def test_fuse_agrees_with_its_plain_reference_on_random_evidence() -> None:
     for _ in range(3000):
         evidence = []
         for i in range(rng.randint(0, 7)):
-            sets = {}
-            if maker := rng.choice(makers):
-                sets["manufacturer"] = maker
-            for attribute in ("brand", "product", "model", "version", "device_type"):
-                if rng.random() < 0.3:
-                    sets[attribute] = rng.choice(values)
+            sets = _random_sets(
+                rng, makers, ("brand", "product", "model", "version", "device_type"), 0.3, values
+            )
             evidence.append(
                 Evidence(
                     field=rng.choice(fields),

@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from custodiet.model import Contact, Provenance, Subject
+from custodiet.model import Contact, PhoneHome, Provenance, Subject
 from custodiet.policy.phonehome import Endpoint, EndpointSet
 
 CAMERA = Subject("10.0.0.9", "00:11:22:33:44:55")
@@ -31,6 +31,28 @@ def contact(
         port=port,
         **extra,
     )
+
+
+def phone_home_fact(**over) -> PhoneHome:  # type: ignore[no-untyped-def]
+    """A Dahua P2P fact of CAMERA's device, with `over` replacing any of its values."""
+    values = {
+        "device": "mac:00:11:22:33:44:55",
+        "endpoint": "www.easy4ipcloud.com",
+        "owner": "Dahua",
+        "role": "P2P (device-side)",
+        "confidence": "high",
+        "first_seen": "2026-01-01T00:00:00Z",
+        "last_seen": "2026-01-01T01:00:00Z",
+        "count": 61,
+        "bytes_out": 3000,
+        "bytes_in": 1500,
+        "evidence": (Provenance("cap.pcap", "packet 1"),),
+        "country": "CN",
+        "asn": "AS45102",
+        "sources": ("gh-dh-p2p",),
+    }
+    values.update(over)
+    return PhoneHome(**values)
 
 
 def endpoint(host: str | None = None, network: str | None = None, **over) -> Endpoint:  # type: ignore[no-untyped-def]

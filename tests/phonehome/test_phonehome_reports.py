@@ -7,10 +7,10 @@ import csv
 import io
 
 import orjson
-from phonehome_builders import HOSTILE
+from phonehome_builders import HOSTILE, phone_home_fact
 from rich.console import Console
 
-from custodiet.model import Device, Identity, InputSummary, PhoneHome, Provenance, RunReport
+from custodiet.model import Device, Identity, InputSummary, Provenance, RunReport
 from custodiet.report.csv_report import HEADER, write_csv
 from custodiet.report.html import render_html
 from custodiet.report.json_report import write_json
@@ -26,28 +26,7 @@ DEVICE = Device(
 )
 
 
-def _fact(**over) -> PhoneHome:  # type: ignore[no-untyped-def]
-    values = dict(
-        device=DEVICE.id,
-        endpoint="www.easy4ipcloud.com",
-        owner="Dahua",
-        role="P2P (device-side)",
-        confidence="high",
-        first_seen="2026-01-01T00:00:00Z",
-        last_seen="2026-01-01T01:00:00Z",
-        count=61,
-        bytes_out=3000,
-        bytes_in=1500,
-        evidence=(Provenance("cap.pcap", "packet 1"),),
-        country="CN",
-        asn="AS45102",
-        sources=("gh-dh-p2p",),
-    )
-    values.update(over)
-    return PhoneHome(**values)
-
-
-HOSTILE_FACT = _fact(
+HOSTILE_FACT = phone_home_fact(
     endpoint="=cmd|' /C calc'!A0" + HOSTILE,
     owner=HOSTILE,
     role="foreign network",
@@ -67,7 +46,7 @@ def run() -> RunReport:
         inputs=(InputSummary("cap.pcap", "pcap", "ab", 1, 1, contacts=3),),
         devices=(DEVICE,),
         findings=(),
-        phone_home=(_fact(), HOSTILE_FACT),
+        phone_home=(phone_home_fact(), HOSTILE_FACT),
     )
 
 
@@ -117,7 +96,7 @@ def test_csv_has_a_phone_home_column_without_formulas() -> None:
 
 
 def test_csv_phone_home_cell_never_starts_a_formula() -> None:
-    only = RunReport(1, "a", "b", "v", (), (DEVICE,), (), (_fact(owner="=1+1"),))
+    only = RunReport(1, "a", "b", "v", (), (DEVICE,), (), (phone_home_fact(owner="=1+1"),))
     out = io.StringIO()
     write_csv(only, out)
     (row,) = csv.DictReader(io.StringIO(out.getvalue()))

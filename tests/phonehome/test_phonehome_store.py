@@ -6,28 +6,13 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from phonehome_builders import CAMERA, HOSTILE, contact
+from phonehome_builders import CAMERA, HOSTILE, contact, phone_home_fact
 
-from custodiet.model import Device, Identity, InputSummary, Observation, PhoneHome, Provenance, Subject
+from custodiet.model import Device, Identity, InputSummary, Observation, Provenance, Subject
 from custodiet.store import Store, migrations
 from custodiet.store.writer import MAX_CONTACT_EVIDENCE
 
-FACT = PhoneHome(
-    device="mac:00:11:22:33:44:55",
-    endpoint="www.easy4ipcloud.com",
-    owner="Dahua",
-    role="P2P (device-side)",
-    confidence="high",
-    first_seen="2026-01-01T00:00:00Z",
-    last_seen="2026-01-01T01:00:00Z",
-    count=61,
-    bytes_out=3000,
-    bytes_in=1500,
-    evidence=(Provenance("cap.pcap", "packet 1"), Provenance(HOSTILE, HOSTILE)),
-    country="CN",
-    asn="AS45102",
-    sources=("gh-dh-p2p",),
-)
+FACT = phone_home_fact(evidence=(Provenance("cap.pcap", "packet 1"), Provenance(HOSTILE, HOSTILE)))
 
 
 def _device(device_id: str, address: str, mac: str | None = None) -> Device:
