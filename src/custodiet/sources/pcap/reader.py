@@ -91,20 +91,15 @@ class Framer:
         linktype &= 0x03FFFFFF  # the upper bits carry FCS information, not the type
         header = struct.Struct(order + "IIII")
         unpack = header.unpack_from
-        read = self.handle.read
         buf = b""
         pos = 0
         size = 0
         while True:
             if size - pos < 16:
-                more = read(CHUNK)
-                if not more:
-                    if size - pos:
-                        self.problem = "truncated capture"
+                grown = self._refill(buf, pos, CHUNK, size > pos)
+                if grown is None:
                     return
-                buf = buf[pos:] + more
-                pos = 0
-                size = len(buf)
+                buf, pos, size = grown, 0, len(grown)
                 continue
             sec, frac, caplen, wirelen = unpack(buf, pos)
             end = pos + 16 + caplen
@@ -112,17 +107,25 @@ class Framer:
                 self.problem = "corrupt record header"
                 return
             if end > size:
-                more = read(max(CHUNK, end - size))
-                if not more:
-                    self.problem = "truncated capture"
+                grown = self._refill(buf, pos, max(CHUNK, end - size), True)
+                if grown is None:
                     return
-                buf = buf[pos:] + more
-                pos = 0
-                size = len(buf)
+                buf, pos, size = grown, 0, len(grown)
                 continue
             self.frames += 1
             yield linktype, sec + frac * scale, buf, pos + 16, end, wirelen
             pos = end
+
+    def _refill(self, buf: bytes, pos: int, want: int, cut: bool) -> bytes | None:
+        """The unread rest of buf with the next read appended; None at the end of the file, where
+        `cut` (a record or block begun and not finished) makes the capture truncated. Called once
+        per chunk, not per packet."""
+        more = self.handle.read(want)
+        if more:
+            return buf[pos:] + more
+        if cut:
+            self.problem = "truncated capture"
+        return None
 
     # ----------------------------------------------------------------------------- pcapng
 
@@ -130,7 +133,6 @@ class Framer:
         if len(self.head) < 12:
             self.problem = "truncated capture"
             return
-        read = self.handle.read
         buf = self.head
         pos = 0
         size = len(buf)
@@ -140,14 +142,10 @@ class Framer:
         epb = struct.Struct("<IIIII")
         while True:
             if size - pos < 12:
-                more = read(CHUNK)
-                if not more:
-                    if size - pos:
-                        self.problem = "truncated capture"
+                grown = self._refill(buf, pos, CHUNK, size > pos)
+                if grown is None:
                     return
-                buf = buf[pos:] + more
-                pos = 0
-                size = len(buf)
+                buf, pos, size = grown, 0, len(grown)
                 continue
             block = buf[pos : pos + 4]
             if block == PCAPNG_MAGIC:
@@ -166,13 +164,10 @@ class Framer:
                 return
             end = pos + blen
             if end > size:
-                more = read(max(CHUNK, end - size))
-                if not more:
-                    self.problem = "truncated capture"
+                grown = self._refill(buf, pos, max(CHUNK, end - size), True)
+                if grown is None:
                     return
-                buf = buf[pos:] + more
-                pos = 0
-                size = len(buf)
+                buf, pos, size = grown, 0, len(grown)
                 continue
             if btype == 6 or btype == 2:  # enhanced packet block, obsolete packet block
                 if blen < 32:
