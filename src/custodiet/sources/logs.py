@@ -30,7 +30,14 @@ from collections.abc import Callable, Hashable, Iterator
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import BinaryIO
+from typing import Annotated, Any, BinaryIO
+
+import orjson
+
+try:  # an accelerator of the JSON traffic logs (Zeek, EVE): lines decoded into the fields read
+    import msgspec
+except ImportError:  # pragma: no cover - without it, every JSON line goes through orjson
+    msgspec = None
 
 from custodiet.errors import InputError
 from custodiet.model import Contact, Observation, Provenance, Subject
@@ -92,42 +99,7 @@ def line_batches(
     than MAX_LINE is dropped through to its newline and counted as a bad line; its number is
     skipped in the numbering of the batches.
     """
-    limit = max_line or MAX_LINE
-    pending = b""
-    number = 0  # lines handed out or dropped so far
-    discarding = False
-    read = handle.read
-    while True:
-        try:
-            chunk = read(_CHUNK)
-        except (OSError, EOFError, zlib.error) as exc:  # gzip: truncated or corrupt stream
-            raise InputError(f"read failed after line {number}: {exc}", file=skips.label) from None
-        if not chunk:
-            break
-        if discarding:
-            cut = chunk.find(b"\n")
-            if cut < 0:
-                continue
-            number += 1
-            skips.bad("line too long", number, f"longer than {limit:,} bytes")
-            discarding = False
-            chunk = chunk[cut + 1 :]
-        elif pending:
-            chunk = pending + chunk
-        parts = chunk.split(b"\n")
-        pending = parts.pop()
-        if b"\r" in chunk:
-            parts = [p[:-1] if p[-1:] == b"\r" else p for p in parts]
-        if parts:
-            yield number + 1, parts
-            number += len(parts)
-        if len(pending) > limit:
-            pending = b""
-            discarding = True
-    if discarding:
-        skips.bad("line too long", number + 1, f"longer than {limit:,} bytes")
-    elif pending:
-        yield number + 1, [pending[:-1] if pending[-1:] == b"\r" else pending]
+    return _batches(handle, skips, max_line or MAX_LINE, _split_chunk, strip_line)
 
 
 def raw_line_batches(
@@ -140,7 +112,35 @@ def raw_line_batches(
     line with memchr; on the long lines of JSON logs that is a few thousand instructions a line,
     and the JSON parsers take the end of line as whitespace, so the lines need no second copy.
     Lines longer than MAX_LINE are dropped and counted as in line_batches."""
-    limit = max_line or MAX_LINE
+    return _batches(handle, skips, max_line or MAX_LINE, _split_chunk_raw, bytes)
+
+
+def _split_chunk(chunk: bytes) -> tuple[list[bytes], bytes]:
+    """(the whole lines of a chunk without their ends of line, the unfinished rest)."""
+    parts = chunk.split(b"\n")
+    pending = parts.pop()
+    if b"\r" in chunk:
+        parts = [p[:-1] if p[-1:] == b"\r" else p for p in parts]
+    return parts, pending
+
+
+def _split_chunk_raw(chunk: bytes) -> tuple[list[bytes], bytes]:
+    """(the whole lines of a chunk with their ends of line, the unfinished rest)."""
+    parts = list(io.BytesIO(chunk))
+    pending = parts.pop() if parts and parts[-1][-1:] != b"\n" else b""
+    return parts, pending
+
+
+def _batches(
+    handle: BinaryIO,
+    skips: Skips,
+    limit: int,
+    split: Callable[[bytes], tuple[list[bytes], bytes]],
+    last: Callable[[bytes], bytes],
+) -> Iterator[tuple[int, list[bytes]]]:
+    """The chunk loop of line_batches and raw_line_batches: `split` cuts a chunk into its whole
+    lines and the rest (called once per chunk, never per line), `last` finishes a last line
+    that has no end of line."""
     pending = b""
     number = 0  # lines handed out or dropped so far
     discarding = False
@@ -162,8 +162,7 @@ def raw_line_batches(
             chunk = chunk[cut + 1 :]
         elif pending:
             chunk = pending + chunk
-        parts = list(io.BytesIO(chunk))
-        pending = parts.pop() if parts and parts[-1][-1:] != b"\n" else b""
+        parts, pending = split(chunk)
         if parts:
             yield number + 1, parts
             number += len(parts)
@@ -173,7 +172,7 @@ def raw_line_batches(
     if discarding:
         skips.bad("line too long", number + 1, f"longer than {limit:,} bytes")
     elif pending:
-        yield number + 1, [pending]
+        yield number + 1, [last(pending)]
 
 
 def strip_line(line: bytes) -> bytes:
@@ -309,6 +308,26 @@ class ContactTable:
         self.entries[key] = [first, last if last is not None else first, 1, bytes_a, bytes_b, number]
         return flushed
 
+    def add_line(
+        self,
+        key: Hashable,
+        first: object,
+        last: object,
+        bytes_a: int,
+        bytes_b: int,
+        number: int,
+        skips: Skips,
+    ) -> Iterator[Contact] | None:
+        """add, for the line `number` of a reader: a key it cannot hold (a JSON list or object
+        where a value belongs, a value too long) is counted as a bad line instead of raising."""
+        try:
+            return self.add(key, first, last, bytes_a, bytes_b, number)
+        except TypeError:  # unhashable
+            skips.bad("malformed values", number)
+        except ValueError:
+            skips.bad("value too long", number)
+        return None
+
     def drain(self) -> Iterator[Contact]:
         """Every aggregated contact, built one at a time as the table is emptied (so that neither
         the table nor a list of contacts holds them all at once)."""
@@ -349,6 +368,29 @@ def once(seen: set[int], key: tuple) -> bool:
         seen.clear()
     seen.add(digest)
     return True
+
+
+# --------------------------------------------------------------------------- JSON traffic logs
+
+# What msgspec decoders (Zeek and EVE lines of the usual shape) raise on any other line.
+MSGSPEC_ERRORS: tuple[type[Exception], ...] = (
+    (msgspec.DecodeError, ValueError, RecursionError) if msgspec is not None else ()
+)
+
+
+def int64() -> Any:
+    """The msgspec type of an integer within 64 bits (orjson makes floats of larger ones, so
+    the msgspec path must refuse them for both paths to read a line alike)."""
+    return Annotated[int, msgspec.Meta(ge=-(2**63), le=2**63 - 1)]
+
+
+def json_error(line: bytes) -> str:
+    """orjson's message for a line without its end of line (it counts the end as a line)."""
+    try:
+        orjson.loads(line)
+    except orjson.JSONDecodeError as exc:
+        return str(exc)[:80]
+    return "malformed"  # pragma: no cover - a line is malformed with and without its end
 
 
 # --------------------------------------------------------------------------- times
@@ -469,6 +511,59 @@ def normalise_name(text: str | None) -> str | None:
     if not name or len(name) > 253 or normalise_ip(name) is not None:
         return None
     return name
+
+
+def ip_of(value: object) -> str | None:
+    """A TSV (bytes) or JSON address value, normalised; None for anything else (a JSON list or
+    object included: only texts reach the cache, which would fail on an unhashable value)."""
+    return ip_text(value) if isinstance(value, (str, bytes)) else None
+
+
+@lru_cache(maxsize=1 << 17)
+def ip_text(value: str | bytes) -> str | None:
+    """normalise_ip of a text or of ASCII bytes, cached (traffic logs repeat their addresses)."""
+    if isinstance(value, bytes):
+        value = value.decode("ascii", "replace")
+    return normalise_ip(value)
+
+
+def line_address(skips: Skips, value: object, number: int) -> str | None:
+    """The address of a line's value, normalised; a bad one counted as a bad line."""
+    address = ip_of(value)
+    if address is None:
+        skips.bad("bad address", number, repr(value)[:60])
+    return address
+
+
+def line_addresses(skips: Skips, a: object, b: object, number: int) -> tuple[str, str] | None:
+    """Both addresses of a line (client and server), normalised; a bad one skips the line."""
+    first, second = ip_of(a), ip_of(b)
+    if first is None or second is None:
+        skips.bad("bad address", number, repr(a if first is None else b)[:60])
+        return None
+    return first, second
+
+
+def entry_addresses(skips: Skips, a: object, b: object, entry: Entry) -> tuple[str, str] | None:
+    """Both addresses of a contact key, normalised; a bad one skips all the key's lines."""
+    first, second = ip_of(a), ip_of(b)
+    if first is None or second is None:
+        skips.bad("bad address", entry[5], repr(a if first is None else b)[:60], count=entry[2])
+        return None
+    return first, second
+
+
+def port_of(port: object, proto: object) -> str | None:
+    """port_text, cached; a JSON list or object (unhashable) is converted uncached."""
+    try:
+        return _port_cached(port, proto)
+    except TypeError:
+        return port_text(port, proto)
+
+
+@lru_cache(maxsize=4096)
+def _port_cached(port: object, proto: object) -> str | None:
+    return port_text(port, proto)
 
 
 def port_text(port: object, proto: object) -> str | None:

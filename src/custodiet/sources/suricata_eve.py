@@ -37,14 +37,9 @@ from collections.abc import Generator, Hashable, Iterable, Iterator
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any, Union
+from typing import Any, Union
 
 import orjson
-
-try:  # an accelerator: events decoded into the few fields read (see _event_decoder); optional
-    import msgspec
-except ImportError:  # pragma: no cover - without it, every event goes through orjson
-    msgspec = None
 
 from custodiet.model import Contact, Observation, Provenance, Subject
 from custodiet.model.fields import ALL_FIELDS
@@ -52,23 +47,33 @@ from custodiet.sources import logs
 from custodiet.sources.base import ReadStats, SourceOptions
 from custodiet.sources.logs import (
     MAX_LOG_LINE,
+    MSGSPEC_ERRORS,
     ContactTable,
     Emitter,
     Entry,
     Skips,
     address_subject,
+    entry_addresses,
     epoch,
+    int64,
+    ip_of,
+    ip_text,
     iso_utc,
+    json_error,
+    line_address,
+    line_addresses,
+    msgspec,
     normalise_name,
     once,
     open_binary,
     orient,
+    port_of,
     port_text,
     raw_line_batches,
     strip_line,
     text_of,
 )
-from custodiet.sources.text import normalise_ip, normalise_mac
+from custodiet.sources.text import normalise_mac
 
 USER_AGENT = "http.user_agent" if "http.user_agent" in ALL_FIELDS else None
 
@@ -131,30 +136,6 @@ def read(path: Path, label: str, stats: ReadStats, options: SourceOptions) -> It
     eve = _EveFile(label, stats, options)
     with open_binary(path, label) as handle:
         yield from eve.run(handle)
-
-
-def _ip(value: object) -> str | None:
-    """An address value, normalised; None for anything but text (a JSON list or object
-    included: only texts reach the cache, which would fail on an unhashable value)."""
-    return _ip_text(value) if isinstance(value, str) else None
-
-
-@lru_cache(maxsize=1 << 17)
-def _ip_text(value: str) -> str | None:
-    return normalise_ip(value)
-
-
-def _port(port: object, proto: object) -> str | None:
-    """port_text, cached; a JSON list or object (unhashable) is converted uncached."""
-    try:
-        return _port_cached(port, proto)
-    except TypeError:
-        return port_text(port, proto)
-
-
-@lru_cache(maxsize=4096)
-def _port_cached(port: object, proto: object) -> str | None:
-    return port_text(port, proto)
 
 
 def _dns_port(port: object) -> bool:
@@ -227,19 +208,10 @@ def _decoded_answers(dns: Any) -> list[str]:
         return _EveFile._answers(None, None, None, dns.grouped)
     out: list[str] = []
     for text in found:
-        address = _ip_text(text)
+        address = ip_text(text)
         if address is not None and address not in out:
             out.append(address)
     return out[:MAX_ANSWERS]
-
-
-def _json_error(line: bytes) -> str:
-    """orjson's message for a line without its end of line (it counts the end as a line)."""
-    try:
-        orjson.loads(line)
-    except orjson.JSONDecodeError as exc:
-        return str(exc)[:80]
-    return "malformed"  # pragma: no cover - a line is malformed with and without its end
 
 
 def _int(value: object) -> int:
@@ -265,7 +237,7 @@ def _event_decoder() -> tuple[Any, tuple[type[Exception], ...], Any]:
     if msgspec is None:
         return None, (), None
     unset = msgspec.UNSET
-    i64 = Annotated[int, msgspec.Meta(ge=-(2**63), le=2**63 - 1)]
+    i64 = int64()
 
     flow = msgspec.defstruct(
         "Flow", [("start", str), ("end", str), ("bytes_toserver", i64), ("bytes_toclient", i64)]
@@ -304,8 +276,7 @@ def _event_decoder() -> tuple[Any, tuple[type[Exception], ...], Any]:
         note = f"{kind} event (not read)"
         types.append(msgspec.defstruct(f"Skipped_{kind.replace('-', '_')}", [], namespace={"code": _SKIPPED, "note": note},
                                        tag=kind, **tagged))  # fmt: skip
-    errors = (msgspec.DecodeError, ValueError, RecursionError)
-    return msgspec.json.Decoder(Union[tuple(types)]).decode, errors, unset  # noqa: UP007
+    return msgspec.json.Decoder(Union[tuple(types)]).decode, MSGSPEC_ERRORS, unset  # noqa: UP007
 
 
 _DECODE, _DECODE_ERRORS, _UNSET = _event_decoder()
@@ -481,7 +452,7 @@ class _EveFile:
                             if len(line) <= short and len(entries) < max_keys:
                                 entries[key] = [when, when, 1, 0, length, number]
                                 continue
-                            flushed = self._add(named, key, when, 0, length, number)
+                            flushed = named.add_line(key, when, when, 0, length, number, skips)
                             if flushed is not None:  # _dns_fields collects them as it goes
                                 out = [*(out or ()), *flushed] if code == _DNS else flushed
                         else:
@@ -503,7 +474,7 @@ class _EveFile:
                     parsed = loads(line)
                 except decode_error:
                     if line.strip():
-                        skips.bad("malformed JSON", number, _json_error(strip_line(line)))
+                        skips.bad("malformed JSON", number, json_error(strip_line(line)))
                     continue
                 try:
                     handler = handlers[parsed["event_type"]]
@@ -523,7 +494,7 @@ class _EveFile:
         """The User-Agent of a decoded http event, after `out` (the contacts of a full table), as
         _http_fields does it."""
         client = event.src_ip
-        ends = self._ends(client, event.dest_ip, number)
+        ends = line_addresses(self.skips, client, event.dest_ip, number)
         if ends is None:
             return out
         out = list(out or ())
@@ -535,18 +506,10 @@ class _EveFile:
     def _tls_names(self, event: Any, number: int, out: Iterable | None) -> Iterable | None:
         """The certificate names of a decoded tls event, after `out` (the contacts of a full
         table), as _tls_fields does it."""
-        tls, server, dest_port = event.tls, event.dest_ip, event.dest_port
-        subject, issuer = tls.subject, tls.issuerdn or tls.issuer
-        if self._once((server, dest_port, subject, issuer)):
-            address = _ip(server)
-            if address is None:
-                self.skips.bad("bad address", number, repr(server)[:60])
-                return out
-            out = list(out or ())
-            port, place = _port(dest_port, "tcp"), f"line {number}"
-            self.emit.make(out, address_subject(address), "tls.subject", text_of(subject), place, port)
-            self.emit.make(out, address_subject(address), "tls.issuer", text_of(issuer), place, port)
-        return out
+        tls = event.tls
+        return self._cert_names(
+            event.dest_ip, event.dest_port, tls.subject, tls.issuerdn or tls.issuer, number, out
+        )
 
     def _unhandled(self, event: object, number: int) -> None:
         """Count a line without a handler: not an object, no event type, or a type not read."""
@@ -584,13 +547,6 @@ class _EveFile:
 
     # ----------------------------------------------------------------- helpers
 
-    def _ends(self, src_raw: object, dest_raw: object, number: int) -> tuple[str, str] | None:
-        src, dest = _ip(src_raw), _ip(dest_raw)
-        if src is None or dest is None:
-            self.skips.bad("bad address", number, repr(src_raw if src is None else dest_raw)[:60])
-            return None
-        return src, dest
-
     def _section(self, event: dict, name: str, number: int) -> dict | None:
         section = event.get(name)
         if not isinstance(section, dict):
@@ -603,17 +559,6 @@ class _EveFile:
     # flow, dns, http and tls events come by the million: their handlers key the contact tables
     # on the raw JSON values and leave checking and normalising to the builders, which run once
     # per distinct key; observations are de-duplicated on raw values before any decoding.
-
-    def _add(
-        self, table: ContactTable, key: tuple, when: str | None, a: int, b: int, number: int
-    ) -> Iterable | None:
-        try:
-            return table.add(key, when, when, a, b, number)
-        except TypeError:  # a list or object where a value belongs: unhashable
-            self.skips.bad("malformed values", number)
-        except ValueError:
-            self.skips.bad("value too long", number)
-        return None
 
     def _once(self, key: tuple) -> bool:
         return once(self.raw_seen, key)
@@ -635,25 +580,8 @@ class _EveFile:
             sent = 0
         if type(received) is not int or received < 0:
             received = 0
-        try:
-            entry = self.flows.entries.get(key)
-            if entry is None:
-                return self.flows.add(key, start, end, sent, received, number)
-        except TypeError:  # a list or object where a value belongs: unhashable
-            self.skips.bad("malformed values", number)
-            return None
-        except ValueError:
-            self.skips.bad("value too long", number)
-            return None
-        # a known flow key (the common case): updated here rather than through the table
-        if start is not None and (entry[0] is None or start < entry[0]):
-            entry[0] = start
-        if end is not None and (entry[1] is None or end > entry[1]):
-            entry[1] = end
-        entry[2] += 1
-        entry[3] += sent
-        entry[4] += received
-        return None
+        # the table updates a known key; _rows does it in place for the events msgspec decodes
+        return self.flows.add_line(key, start, end, sent, received, number, self.skips)
 
     def _flow_slow(self, event: dict, number: int) -> Iterable | None:
         """A flow event missing some of the usual fields."""
@@ -703,7 +631,8 @@ class _EveFile:
         remotes = self._answers(*answers) if answer else []
         out: list = []
         for remote in remotes or [None]:
-            flushed = self._add(self.named, ("dns", client, server, None, name, remote), when, 0, 0, number)
+            key = ("dns", client, server, None, name, remote)
+            flushed = self.named.add_line(key, when, when, 0, 0, number, self.skips)
             if flushed:
                 out.extend(flushed)
         return out
@@ -728,7 +657,7 @@ class _EveFile:
                     found.extend(i for i in items[:MAX_ANSWERS] if isinstance(i, str))
         out: list[str] = []
         for text in found:
-            address = _ip(text)
+            address = ip_of(text)
             if address is not None and address not in out:
                 out.append(address)
         return out[:MAX_ANSWERS]
@@ -751,16 +680,17 @@ class _EveFile:
         """An http event: the Host contact; the server's headers (response_headers, or the
         custom fields present, as (field name, observation field, value)); the User-Agent."""
         key = ("http", client, server, dest_port, hostname, None)
-        out = self._add(self.named, key, self._when(stamp), 0, _int(length), number)
+        when = self._when(stamp)
+        out = self.named.add_line(key, when, when, 0, _int(length), number, self.skips)
         if not USER_AGENT:
             agent = None
         if not headers and not agent and not custom:
             return out
-        ends = self._ends(client, server, number)
+        ends = line_addresses(self.skips, client, server, number)
         if ends is None:
             return out
         out = list(out or ())
-        port = _port(dest_port, "tcp")
+        port = port_of(dest_port, "tcp")
         place = f"line {number}"
         emit = self.emit
         subject = address_subject(ends[1])
@@ -804,21 +734,35 @@ class _EveFile:
         out: Iterable | None = []
         if sni:
             key = ("tls", client, server, dest_port, sni, None)
-            out = self._add(self.named, key, self._when(stamp), 0, 0, number)
-        if (subject or issuer) and self._once((server, dest_port, subject, issuer)):
-            address = _ip(server)
+            when = self._when(stamp)
+            out = self.named.add_line(key, when, when, 0, 0, number, self.skips)
+        if subject or issuer:
+            return self._cert_names(server, dest_port, subject, issuer, number, out)
+        return out
+
+    def _cert_names(
+        self,
+        server: object,
+        dest_port: object,
+        subject: object,
+        issuer: object,
+        number: int,
+        out: Iterable | None,
+    ) -> Iterable | None:
+        """The certificate's subject and issuer for the server of a tls event (once per raw
+        value), after `out`."""
+        if self._once((server, dest_port, subject, issuer)):
+            address = line_address(self.skips, server, number)
             if address is None:
-                self.skips.bad("bad address", number, repr(server)[:60])
                 return out
             out = list(out or ())
-            port = _port(dest_port, "tcp")
-            place = f"line {number}"
+            port, place = port_of(dest_port, "tcp"), f"line {number}"
             self.emit.make(out, address_subject(address), "tls.subject", text_of(subject), place, port)
             self.emit.make(out, address_subject(address), "tls.issuer", text_of(issuer), place, port)
         return out
 
     def _ssh(self, event: dict, number: int) -> Iterable | None:
-        ends = self._ends(event.get("src_ip"), event.get("dest_ip"), number)
+        ends = line_addresses(self.skips, event.get("src_ip"), event.get("dest_ip"), number)
         ssh = self._section(event, "ssh", number)
         if ends is None or ssh is None:
             return None
@@ -846,12 +790,12 @@ class _EveFile:
         address = None
         if dhcp.get("type") == "reply":
             for key in ("assigned_ip", "client_ip"):
-                candidate = _ip(dhcp.get(key))
+                candidate = ip_of(dhcp.get(key))
                 if candidate not in (None, "0.0.0.0", "255.255.255.255"):
                     address = candidate
                     break
-        elif _ip(dhcp.get("client_ip")) not in (None, "0.0.0.0"):
-            address = _ip(dhcp.get("client_ip"))  # a client renewing from its own address
+        elif ip_of(dhcp.get("client_ip")) not in (None, "0.0.0.0"):
+            address = ip_of(dhcp.get("client_ip"))  # a client renewing from its own address
         if mac is None and address is None:
             self.skips.note("DHCP event without address or MAC")
             return None
@@ -872,18 +816,9 @@ class _EveFile:
 
     # ----------------------------------------------------------------- contact builders
 
-    def _pair(self, a: object, b: object, entry: Entry) -> tuple[str, str] | None:
-        """Both addresses of a contact key, normalised; a bad one skips the key's lines."""
-        first, second = _ip(a), _ip(b)
-        if first is None or second is None:
-            shown = repr(a if first is None else b)[:60]
-            self.skips.bad("bad address", entry[5], shown, count=entry[2])
-            return None
-        return first, second
-
     def _flow_contact(self, key: Hashable, entry: Entry) -> list[Contact]:
         src_raw, dest_raw, dest_port, proto = key  # type: ignore[misc]
-        pair = self._pair(src_raw, dest_raw, entry)
+        pair = entry_addresses(self.skips, src_raw, dest_raw, entry)
         if pair is None:
             return []
         src, dest = pair
@@ -897,7 +832,7 @@ class _EveFile:
                 "flow",
                 Provenance(self.label, f"line {entry[5]}"),
                 remote=remote,
-                port=_port(dest_port, proto),
+                port=port_of(dest_port, proto),
                 first_seen=eve_iso(entry[0]),
                 last_seen=eve_iso(entry[1]),
                 count=entry[2],
@@ -908,7 +843,7 @@ class _EveFile:
 
     def _named_contact(self, key: Hashable, entry: Entry) -> list[Contact]:
         kind, client_raw, server_raw, dest_port, name, answer = key  # type: ignore[misc]
-        pair = self._pair(client_raw, server_raw, entry)
+        pair = entry_addresses(self.skips, client_raw, server_raw, entry)
         if pair is None:
             return []
         client, server = pair
@@ -924,7 +859,7 @@ class _EveFile:
                 Provenance(self.label, f"line {entry[5]}"),
                 remote=answer if kind == "dns" else server,
                 name=normal,
-                port=None if kind == "dns" else _port(dest_port, "tcp"),
+                port=None if kind == "dns" else port_of(dest_port, "tcp"),
                 first_seen=eve_iso(entry[0]),
                 last_seen=eve_iso(entry[1]),
                 count=entry[2],

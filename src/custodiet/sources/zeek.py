@@ -42,17 +42,11 @@ through the general path (_line, the kind's handler), which gives the same resul
 from __future__ import annotations
 
 from collections.abc import Callable, Generator, Hashable, Iterable, Iterator
-from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
-from typing import Annotated, Any, Union
+from typing import Any, Union
 
 import orjson
-
-try:  # an accelerator of the JSON loop (objects decoded into the few columns read); optional
-    import msgspec
-except ImportError:  # pragma: no cover - without it, every object goes through orjson
-    msgspec = None
 
 from custodiet.errors import InputError
 from custodiet.model import Contact, Observation, Provenance, Subject
@@ -61,22 +55,30 @@ from custodiet.sources import logs
 from custodiet.sources.base import ReadStats, SourceOptions
 from custodiet.sources.logs import (
     MAX_LOG_LINE,
+    MSGSPEC_ERRORS,
     ContactTable,
     Emitter,
     Entry,
     Skips,
     address_subject,
+    entry_addresses,
     epoch,
+    int64,
+    ip_of,
     iso_utc,
+    json_error,
+    line_address,
+    line_addresses,
+    msgspec,
     normalise_name,
     once,
     open_binary,
     orient,
-    port_text,
+    port_of,
     raw_line_batches,
     strip_line,
 )
-from custodiet.sources.text import decode, normalise_ip, normalise_mac
+from custodiet.sources.text import decode, normalise_mac
 
 # The model may not (yet) have a field for HTTP client User-Agents; emit only if it does.
 USER_AGENT = "http.user_agent" if "http.user_agent" in ALL_FIELDS else None
@@ -250,19 +252,6 @@ def _text(value: object) -> str | None:
     return None
 
 
-def _ip(value: object) -> str | None:
-    """A TSV or JSON address value, normalised; None for anything else (a JSON list or object
-    included: only texts reach the cache, which would fail on an unhashable value)."""
-    return _ip_text(value) if isinstance(value, (str, bytes)) else None
-
-
-@lru_cache(maxsize=1 << 17)
-def _ip_text(value: str | bytes) -> str | None:
-    if isinstance(value, bytes):
-        value = value.decode("ascii", "replace")
-    return normalise_ip(value)
-
-
 def _int(value: object) -> int:
     """A count (bytes, lengths); 0 when unset or not a number."""
     if isinstance(value, int) and not isinstance(value, bool):
@@ -292,19 +281,6 @@ def _time(value: object) -> float | None:
         except ValueError:
             return None
     return epoch(value)
-
-
-def _port(port: object, proto: object) -> str | None:
-    """port_text, cached; a JSON list or object (unhashable) is converted uncached."""
-    try:
-        return _port_cached(port, proto)
-    except TypeError:
-        return port_text(port, proto)
-
-
-@lru_cache(maxsize=4096)
-def _port_cached(port: object, proto: object) -> str | None:
-    return port_text(port, proto)
 
 
 # --------------------------------------------------------------------------- the reader
@@ -364,7 +340,7 @@ _INLINE = {"conn": _CONN, "dns": _DNS, "http": _HTTP}
 _OPTIONAL = {"http": frozenset({"user_agent", "server"})}
 
 
-def _line_decoders() -> tuple[dict[str, Any], Any, tuple[type[Exception], ...]]:
+def _line_decoders() -> tuple[dict[str, Any], Any]:
     """msgspec decoders of conn, dns and http JSON objects into the columns read in place, by
     kind (objects of that kind: no "_path", or their own), and one for streams that name each
     object's log in "_path". A decoder accepts only the usual shape: text where text belongs,
@@ -373,8 +349,8 @@ def _line_decoders() -> tuple[dict[str, Any], Any, tuple[type[Exception], ...]]:
     so both paths give the same contacts. Lines with bytes beyond ASCII always go through
     orjson: msgspec does not check the UTF-8 of the values it skips."""
     if msgspec is None:
-        return {}, None, ()
-    i64 = Annotated[int, msgspec.Meta(ge=-(2**63), le=2**63 - 1)]
+        return {}, None
+    i64 = int64()
     time = float | str | None
     fields: dict[str, list[tuple[str, Any, str]]] = {
         "conn": [("resp_p", i64 | None, "id.resp_p"), ("proto", str | None, "proto"),
@@ -396,20 +372,10 @@ def _line_decoders() -> tuple[dict[str, Any], Any, tuple[type[Exception], ...]]:
         by_kind[kind] = msgspec.json.Decoder(plain)
         tagged.append(msgspec.defstruct(f"_{kind}_tagged", spec, kw_only=True, rename=names, tag_field="_path",
                                         tag=kind, namespace={"code": _INLINE[kind], "path": kind}))  # fmt: skip
-    errors = (msgspec.DecodeError, ValueError, RecursionError)
-    return by_kind, msgspec.json.Decoder(Union[tuple(tagged)]), errors  # noqa: UP007
+    return by_kind, msgspec.json.Decoder(Union[tuple(tagged)])  # noqa: UP007
 
 
-_LINE_DECODERS, _STREAM_DECODER, _DECODE_ERRORS = _line_decoders()
-
-
-def _json_error(line: bytes) -> str:
-    """orjson's message for a line without its end of line (it counts the end as a line)."""
-    try:
-        orjson.loads(line)
-    except orjson.JSONDecodeError as exc:
-        return str(exc)[:80]
-    return "malformed"  # pragma: no cover - a line is malformed with and without its end
+_LINE_DECODERS, _STREAM_DECODER = _line_decoders()
 
 
 def _key(parts: tuple) -> Hashable:
@@ -621,12 +587,46 @@ class _ZeekFile:
 
     def _conn_rows(self, batch: list[bytes], i: int, first: int) -> Generator[Any, None, int]:
         """conn.log TSV rows: the flow table."""
-        sep, width = self.sep, self.tsv_width
         its, ioh, irh, irp, ipr, iob, irb, ilo, ilr = self.tsv.index  # type: ignore[union-attr]
-        strip = max(its, ioh, irh, irp, ipr, iob, irb, ilo, ilr) == width - 1  # the end of line in it
-        key_of, join = itemgetter(ioh, irh, irp, ipr, ilo, ilr), b"\n".join
-        table = self.flows
+        return self._counted_rows(batch, i, first, self.flows, its, (ioh, irh, irp, ipr, ilo, ilr), iob, irb)
+
+    def _http_rows(self, batch: list[bytes], i: int, first: int) -> Generator[Any, None, int]:
+        """http.log TSV rows: the Host table, and once per raw value the server's Server header
+        (a `server` column, if a script logs one) and the client's User-Agent."""
+        its, ioh, irh, irp, ihost, iagent, iserver, isent, ireceived = self.tsv.index  # type: ignore[union-attr]
+        width = self.tsv_width
+        server = (irh, irp, iserver) if iserver < width else None
+        agent = (ioh, iagent) if USER_AGENT is not None and iagent < width else None
+        key_columns = (ioh, irh, irp, ihost)
+        return self._counted_rows(
+            batch, i, first, self.http_table, its, key_columns, isent, ireceived, server, agent
+        )
+
+    def _counted_rows(
+        self,
+        batch: list[bytes],
+        i: int,
+        first: int,
+        table: ContactTable,
+        its: int,
+        key_columns: tuple[int, ...],
+        isent: int,
+        ireceived: int,
+        server: tuple[int, int, int] | None = None,
+        agent: tuple[int, int] | None = None,
+    ) -> Generator[Any, None, int]:
+        """The loop of conn.log and http.log TSV rows: `table` keyed on the `key_columns`, with
+        the time (`its`) and the two byte counts; for http.log also once per raw value the
+        Server header (`server`: the columns of the server address, port and header) and the
+        User-Agent (`agent`: the columns of the client address and the header)."""
+        sep, width, nulls, skips = self.sep, self.tsv_width, self.nulls, self.skips
+        strip = max(c for c in self.tsv.index if c < width) == width - 1  # type: ignore[union-attr]
+        key_of, join = itemgetter(*key_columns), b"\n".join
+        has_server, has_agent = server is not None, agent is not None
+        irh, irp, iserver = server or (0, 0, 0)
+        ioh, iagent = agent or (0, 0)
         entries = table.entries
+        seen, max_seen = self.raw_seen, logs.MAX_SEEN
         n, records, saw = len(batch), 0, self.saw_data
         max_key, max_keys = logs.MAX_KEY_BYTES, logs.MAX_CONTACT_KEYS
         try:
@@ -645,7 +645,7 @@ class _ZeekFile:
                     i += 1
                     continue
                 records += 1
-                ts, sent, received = row[its], row[iob], row[irb]
+                ts, sent, received = row[its], row[isent], row[ireceived]
                 try:
                     when = float(ts)
                 except ValueError:
@@ -659,14 +659,13 @@ class _ZeekFile:
                 if entry is None:
                     if len(line) <= max_key and len(entries) < max_keys:  # (no key is longer than its line)
                         entries[key] = [when, when, 1, a, b, first + i]
-                        i += 1
-                        continue
-                    flushed = self._insert(table, key, when, a, b, first + i)
-                    if flushed is not None:
-                        self.stats.records += records
-                        records = 0
-                        yield from flushed
-                        entries = table.entries
+                    else:
+                        flushed = table.add_line(key, when, when, a, b, first + i, skips)
+                        if flushed is not None:
+                            self.stats.records += records
+                            records = 0
+                            yield from flushed
+                            entries = table.entries
                 elif when is not None:
                     if entry[0] is None or when < entry[0]:
                         entry[0] = when
@@ -679,13 +678,41 @@ class _ZeekFile:
                     entry[2] += 1
                     entry[3] += a
                     entry[4] += b
+                # the Server and User-Agent of http.log rows: once.once spelled out, as it runs
+                # on every row (here and in _json_rows: the price of no call per row)
+                if has_server:
+                    value = row[iserver]
+                    if value not in nulls:
+                        digest = hash((row[irh], row[irp], value))
+                        if digest not in seen:
+                            if len(seen) >= max_seen:
+                                seen.clear()
+                            seen.add(digest)
+                            self.stats.records += records
+                            records = 0
+                            yield from self._server_seen(row[irh], row[irp], value, first + i)
+                if has_agent:
+                    value = row[iagent]
+                    if value not in nulls:
+                        digest = hash((row[ioh], value))
+                        if digest not in seen:
+                            if len(seen) >= max_seen:
+                                seen.clear()
+                            seen.add(digest)
+                            self.stats.records += records
+                            records = 0
+                            yield from self._agent_seen(row[ioh], value, first + i)
                 i += 1
         finally:
             self.stats.records += records
         return i
 
     def _dns_rows(self, batch: list[bytes], i: int, first: int) -> Generator[Any, None, int]:
-        """dns.log TSV rows: the name table (a row without a query name is counted)."""
+        """dns.log TSV rows: the name table (a row without a query name is counted).
+
+        The per-row lines it shares with _counted_rows (the split, the time, the table update)
+        are repeated on purpose: a row here has a query to check and no byte counts, and one
+        loop for both would test for these on every row, or call a function per row."""
         sep, width, skips, nulls = self.sep, self.tsv_width, self.skips, self.nulls
         its, ioh, irh, iq, ian = self.tsv.index  # type: ignore[union-attr]
         strip = max(its, ioh, irh, iq, ian) == width - 1
@@ -726,7 +753,7 @@ class _ZeekFile:
                         entries[key] = [when, when, 1, 0, 0, first + i]
                         i += 1
                         continue
-                    flushed = self._insert(table, key, when, 0, 0, first + i)
+                    flushed = table.add_line(key, when, when, 0, 0, first + i, skips)
                     if flushed is not None:
                         self.stats.records += records
                         records = 0
@@ -739,97 +766,6 @@ class _ZeekFile:
                         if entry[1] is None or when > entry[1]:
                             entry[1] = when
                     entry[2] += 1
-                i += 1
-        finally:
-            self.stats.records += records
-        return i
-
-    def _http_rows(self, batch: list[bytes], i: int, first: int) -> Generator[Any, None, int]:
-        """http.log TSV rows: the Host table, and once per raw value the server's Server header
-        (a `server` column, if a script logs one) and the client's User-Agent."""
-        sep, width, nulls = self.sep, self.tsv_width, self.nulls
-        its, ioh, irh, irp, ihost, iagent, iserver, isent, ireceived = self.tsv.index  # type: ignore[union-attr]
-        has_server = iserver < width
-        strip = (
-            max(i for i in (its, ioh, irh, irp, ihost, iagent, iserver, isent, ireceived) if i < width)
-            == width - 1
-        )
-        has_agent = USER_AGENT is not None and iagent < width
-        key_of, join = itemgetter(ioh, irh, irp, ihost), b"\n".join
-        table = self.http_table
-        entries = table.entries
-        seen, max_seen = self.raw_seen, logs.MAX_SEEN
-        n, records, saw = len(batch), 0, self.saw_data
-        max_key, max_keys = logs.MAX_KEY_BYTES, logs.MAX_CONTACT_KEYS
-        try:
-            while i < n:
-                line = batch[i]
-                c = line[0]
-                if c == 0x23 or c == 0x7B or c == 0x0A or c == 0x0D:  # a header, JSON, an empty line
-                    break
-                if not saw:
-                    self.saw_data = saw = True
-                if strip:
-                    line = strip_line(line)
-                row = line.split(sep, width)
-                if len(row) != width:
-                    self._split(strip_line(line), first + i)  # counts it
-                    i += 1
-                    continue
-                records += 1
-                ts, sent, received = row[its], row[isent], row[ireceived]
-                try:
-                    when = float(ts)
-                except ValueError:
-                    when = _time(ts)
-                try:
-                    a, b = int(sent), int(received)
-                except ValueError:
-                    a, b = _int(sent), _int(received)
-                key = join(key_of(row))
-                entry = entries.get(key)
-                if entry is None:
-                    if len(line) <= max_key and len(entries) < max_keys:  # (no key is longer than its line)
-                        entries[key] = [when, when, 1, a, b, first + i]
-                        flushed = None
-                    else:
-                        flushed = self._insert(table, key, when, a, b, first + i)
-                    if flushed is not None:
-                        self.stats.records += records
-                        records = 0
-                        yield from flushed
-                        entries = table.entries
-                else:
-                    if when is not None:
-                        if entry[0] is None or when < entry[0]:
-                            entry[0] = when
-                        if entry[1] is None or when > entry[1]:
-                            entry[1] = when
-                    entry[2] += 1
-                    entry[3] += a
-                    entry[4] += b
-                if has_server:
-                    server = row[iserver]
-                    if server not in nulls:
-                        digest = hash((row[irh], row[irp], server))
-                        if digest not in seen:
-                            if len(seen) >= max_seen:
-                                seen.clear()
-                            seen.add(digest)
-                            self.stats.records += records
-                            records = 0
-                            yield from self._server_seen(row[irh], row[irp], server, first + i)
-                if has_agent:
-                    agent = row[iagent]
-                    if agent not in nulls:
-                        digest = hash((row[ioh], agent))
-                        if digest not in seen:
-                            if len(seen) >= max_seen:
-                                seen.clear()
-                            seen.add(digest)
-                            self.stats.records += records
-                            records = 0
-                            yield from self._agent_seen(row[ioh], agent, first + i)
                 i += 1
         finally:
             self.stats.records += records
@@ -859,7 +795,7 @@ class _ZeekFile:
                 if decode is not None and line.isascii():
                     try:
                         row = decode(line)
-                    except _DECODE_ERRORS:
+                    except MSGSPEC_ERRORS:
                         pass
                     else:
                         if row.path is not None and row.path != kind and kind is not None:
@@ -891,7 +827,7 @@ class _ZeekFile:
                     try:
                         obj = loads(line)
                     except decode_error:
-                        skips.bad("malformed JSON", number, _json_error(strip_line(line)))
+                        skips.bad("malformed JSON", number, json_error(strip_line(line)))
                         continue
                     if type(obj) is not dict:
                         skips.bad("not a JSON object", number)
@@ -957,7 +893,7 @@ class _ZeekFile:
                         entries[key] = [when, when, 1, a, b, number]
                         flushed = None
                     else:
-                        flushed = self._insert(table, key, when, a, b, number)
+                        flushed = table.add_line(key, when, when, a, b, number, skips)
                     if flushed is not None:
                         self.stats.records += records
                         records = 0
@@ -1013,30 +949,20 @@ class _ZeekFile:
         decoder = _LINE_DECODERS.get(kind)
         return kind, decoder.decode if decoder is not None else None
 
-    def _insert(
-        self, table: ContactTable, key: Hashable, when: float | None, a: int, b: int, number: int
-    ) -> Iterator[Contact] | None:
-        """A key new to its table: the table's contacts if it was full (then emptied)."""
-        try:
-            return table.add(key, when, when, a, b, number)
-        except ValueError:
-            self.skips.bad("value too long", number)
-        return None
-
     def _server_seen(self, rh: object, rp: object, server: object, number: int) -> list[Observation]:
         """http.server for a (server, port, Server header) seen for the first time."""
         out: list = []
-        address = _ip(rh)
+        address = ip_of(rh)
         if address is not None:
             self.emit.make(
-                out, Subject(address), "http.server", _text(server), self._place(number), _port(rp, "tcp")
+                out, Subject(address), "http.server", _text(server), self._place(number), port_of(rp, "tcp")
             )
         return out
 
     def _agent_seen(self, oh: object, agent: object, number: int) -> list[Observation]:
         """The User-Agent of a (client, User-Agent) seen for the first time."""
         out: list = []
-        address = _ip(oh)
+        address = ip_of(oh)
         if address is not None:
             self.emit.make(out, Subject(address), USER_AGENT, _text(agent), self._place(number))  # type: ignore[arg-type]
         return out
@@ -1161,13 +1087,6 @@ class _ZeekFile:
     def _place(self, number: int) -> str:
         return f"line {number}"
 
-    def _addresses(self, orig: object, resp: object, number: int) -> tuple[str, str] | None:
-        a, b = _ip(orig), _ip(resp)
-        if a is None or b is None:
-            self.skips.bad("bad address", number, repr(orig if a is None else resp)[:60])
-            return None
-        return a, b
-
     # The traffic logs (conn, dns, http, ssl) have millions of rows: their handlers key the
     # contact table on the raw column values and leave decoding and checking to the builders,
     # which run once per distinct key.
@@ -1188,14 +1107,13 @@ class _ZeekFile:
             a, b = _int(sent), _int(received)
         try:
             entry = table.entries.get(key)
-            if entry is None:
-                return table.add(key, when, when, a, b, number)
         except TypeError:  # a JSON list or object where a value belongs: unhashable
             self.skips.bad("malformed values", number)
             return None
-        except ValueError:
-            self.skips.bad("value too long", number)
-            return None
+        if entry is None:
+            return table.add_line(key, when, when, a, b, number, self.skips)
+        # a known key: what table.add does, spelled out (ssl.log rows, and the rows of traffic
+        # logs the batch loops do not take, come here one by one)
         if when is not None:
             if entry[0] is None or when < entry[0]:
                 entry[0] = when
@@ -1231,22 +1149,14 @@ class _ZeekFile:
             and not (type(server) is bytes and server in nulls)
             and self._once((rh, rp, server))
         ):
-            address = _ip(rh)
-            if address is not None:
-                out = list(out or ())
-                self.emit.make(
-                    out, Subject(address), "http.server", _text(server), self._place(number), _port(rp, "tcp")
-                )
+            out = [*(out or ()), *self._server_seen(rh, rp, server, number)]
         if (
             agent is not None
             and USER_AGENT
             and not (type(agent) is bytes and agent in nulls)
             and self._once((oh, agent))
         ):
-            address = _ip(oh)
-            if address is not None:
-                out = list(out or ())
-                self.emit.make(out, Subject(address), USER_AGENT, _text(agent), self._place(number))
+            out = [*(out or ()), *self._agent_seen(oh, agent, number)]
         return out
 
     def _ssl(self, v: list, number: int) -> Iterable | None:
@@ -1261,12 +1171,11 @@ class _ZeekFile:
             (rh, rp, subject, issuer, chain_key if not isinstance(chain_key, list) else tuple(chain_key[:1]))
         ):
             return out
-        address = _ip(rh)
+        address = line_address(self.skips, rh, number)
         if address is None:
-            self.skips.bad("bad address", number, repr(rh)[:60])
             return out
         out = list(out or ())
-        port = _port(rp, "tcp")
+        port = port_of(rp, "tcp")
         server = Subject(address)
         subject_text, issuer_text = _text(subject), _text(issuer)
         if subject_text or issuer_text:
@@ -1334,7 +1243,7 @@ class _ZeekFile:
 
     def _dhcp(self, v: list, number: int) -> Iterable | None:
         client, assigned, mac, host_name, fqdn, software = v
-        address = _ip(assigned) or _ip(client)
+        address = ip_of(assigned) or ip_of(client)
         if address in ("0.0.0.0", "255.255.255.255"):
             address = None
         mac_text = _text(mac)
@@ -1357,9 +1266,8 @@ class _ZeekFile:
         if target is None:
             self.skips.note("software.log type not identity-bearing")
             return None
-        address = _ip(host)
+        address = line_address(self.skips, host, number)
         if address is None:
-            self.skips.bad("bad address", number, repr(host)[:60])
             return None
         text = _text(unparsed)
         if not text:
@@ -1368,26 +1276,25 @@ class _ZeekFile:
             text = " ".join(p for p in parts if p)
         field, proto = target
         out: list = []
-        port = _port(host_p, proto) if proto else None
+        port = port_of(host_p, proto) if proto else None
         self.emit.make(out, Subject(address), field, text, self._place(number), port)
         return out
 
     def _ssh(self, v: list, number: int) -> Iterable | None:
         oh, rh, rp, client, server = v
-        pair = self._addresses(oh, rh, number)
+        pair = line_addresses(self.skips, oh, rh, number)
         if pair is None:
             return None
         out: list = []
         place = self._place(number)
-        self.emit.make(out, Subject(pair[1]), "ssh.banner", _text(server), place, _port(rp, "tcp"))
+        self.emit.make(out, Subject(pair[1]), "ssh.banner", _text(server), place, port_of(rp, "tcp"))
         self.emit.make(out, Subject(pair[0]), "ssh.banner", _text(client), place)
         return out
 
     def _sip(self, v: list, number: int) -> Iterable | None:
         oh, agent = v
-        address = _ip(oh)
+        address = line_address(self.skips, oh, number)
         if address is None:
-            self.skips.bad("bad address", number, repr(oh)[:60])
             return None
         out: list = []
         self.emit.make(out, Subject(address), "sip.user_agent", _text(agent), self._place(number))
@@ -1395,24 +1302,22 @@ class _ZeekFile:
 
     def _snmp(self, v: list, number: int) -> Iterable | None:
         rh, rp, descr = v
-        address = _ip(rh)
+        address = line_address(self.skips, rh, number)
         if address is None:
-            self.skips.bad("bad address", number, repr(rh)[:60])
             return None
         out: list = []
         self.emit.make(
-            out, Subject(address), "snmp.sysdescr", _text(descr), self._place(number), _port(rp, "udp")
+            out, Subject(address), "snmp.sysdescr", _text(descr), self._place(number), port_of(rp, "udp")
         )
         return out
 
     def _known_certs(self, v: list, number: int) -> Iterable | None:
         host, port_num, subject, issuer = v
-        address = _ip(host)
+        address = line_address(self.skips, host, number)
         if address is None:
-            self.skips.bad("bad address", number, repr(host)[:60])
             return None
         out: list = []
-        port = _port(port_num, "tcp")
+        port = port_of(port_num, "tcp")
         place = self._place(number)
         self.emit.make(out, Subject(address), "tls.subject", _text(subject), place, port)
         self.emit.make(out, Subject(address), "tls.issuer", _text(issuer), place, port)
@@ -1420,8 +1325,8 @@ class _ZeekFile:
 
     def _known_services(self, v: list, number: int) -> Iterable | None:
         host, port_num, proto, services = v
-        address = _ip(host)
-        port = _port(port_num, proto)
+        address = ip_of(host)
+        port = port_of(port_num, proto)
         if address is None or port is None:
             self.skips.bad("bad address or port", number)
             return None
@@ -1472,18 +1377,9 @@ class _ZeekFile:
     def _provenance(self, entry: Entry) -> Provenance:
         return Provenance(self.label, f"line {entry[5]}")
 
-    def _pair(self, a: object, b: object, entry: Entry) -> tuple[str, str] | None:
-        """Both addresses of a contact key, normalised; a bad one skips the key's lines."""
-        first, second = _ip(a), _ip(b)
-        if first is None or second is None:
-            shown = repr(a if first is None else b)[:60]
-            self.skips.bad("bad address", entry[5], shown, count=entry[2])
-            return None
-        return first, second
-
     def _flow_contact(self, key: Hashable, entry: Entry) -> list[Contact]:
         oh, rh, rp, proto, lo, lr = _unkey(key)
-        pair = self._pair(oh, rh, entry)
+        pair = entry_addresses(self.skips, oh, rh, entry)
         if pair is None:
             return []
         orig, resp = pair
@@ -1497,7 +1393,7 @@ class _ZeekFile:
                 "flow",
                 self._provenance(entry),
                 remote=remote,
-                port=_port(rp, proto),
+                port=port_of(rp, proto),
                 first_seen=iso_utc(entry[0]),
                 last_seen=iso_utc(entry[1]),
                 count=entry[2],
@@ -1508,7 +1404,7 @@ class _ZeekFile:
 
     def _dns_contacts(self, key: Hashable, entry: Entry) -> list[Contact]:
         oh, rh, query, answers = _unkey(key)
-        pair = self._pair(oh, rh, entry)
+        pair = entry_addresses(self.skips, oh, rh, entry)
         if pair is None:
             return []
         client, server = pair
@@ -1523,7 +1419,7 @@ class _ZeekFile:
             parts = answers if isinstance(answers, tuple) else ()
         remotes: list[str | None] = []
         for answer in parts[:MAX_ANSWERS]:
-            address = _ip(answer)  # cached; names (CNAME answers) give None
+            address = ip_of(answer)  # cached; names (CNAME answers) give None
             if address is not None and address not in remotes:
                 remotes.append(address)
         first, last = iso_utc(entry[0]), iso_utc(entry[1])
@@ -1543,7 +1439,7 @@ class _ZeekFile:
 
     def _named_contact(self, kind: str, key: Hashable, entry: Entry) -> list[Contact]:
         oh, rh, rp, host = _unkey(key)
-        pair = self._pair(oh, rh, entry)
+        pair = entry_addresses(self.skips, oh, rh, entry)
         if pair is None:
             return []
         client, server = pair
@@ -1558,7 +1454,7 @@ class _ZeekFile:
                 name=normalise_name(_text(host))
                 if not (type(host) is bytes and host in self.nulls)
                 else None,
-                port=_port(rp, "tcp"),
+                port=port_of(rp, "tcp"),
                 first_seen=iso_utc(entry[0]),
                 last_seen=iso_utc(entry[1]),
                 count=entry[2],
