@@ -6,12 +6,15 @@ Out: one line per input line, in order:
       "lists", "signature", "confidence"}  or  {"id", "error": "line N: ..."}.
 
 Built for throughput: the answer for a (field, text) pair is computed once and kept as the
-ready-made JSON tail of the output line, so a repeated banner costs one dict lookup.
+ready-made JSON tail of the output line, so a repeated banner costs one dict lookup, and a
+batch of lines is answered by passes that iterate in C.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import repeat
+from operator import itemgetter, methodcaller
 from typing import BinaryIO
 
 import orjson
@@ -137,55 +140,102 @@ def _diagnose(line: object, number: int) -> bytes:
 def identify_lines(source: BinaryIO, out: BinaryIO, context: Context) -> tuple[int, int]:
     """Answer every line of `source` on `out`; returns (lines, errors).
 
-    The loop is the hot path of a 1,000,000-line run: per line one orjson parse, two dict
-    lookups and one bytes concatenation when the text was seen before."""
+    A batch of lines (1,024 lines) is answered in a handful of passes that iterate in C (map, zip,
+    join), with Python code only for texts not seen before: that is what a 1,000,000-line run
+    spends its time on. A batch holding any line the fast passes cannot take (bad JSON, a
+    missing key, an unknown field, a text that is not a string) is answered line by line
+    instead, which finds and explains each bad line."""
     answerer = _Answerer(context)
-    caches: dict[str, dict[str, bytes]] = {name: {} for name in ALL_FIELDS}
-    loads = orjson.loads
-    dumps = orjson.dumps
-    compute_many = answerer.compute_many
+    cache: dict[tuple[str, str], bytes] = {}
     errors = 0
     number = 0
-    for batch in _batches(source):
-        parts: list[bytes] = []
-        append = parts.append
-        pending: dict[str, dict[str, list[int]]] = {}  # field -> new text -> slots waiting for it
-        for line in batch:
-            number += 1
-            try:
-                record = loads(line)
-                field = record["field"]
-                text = record["text"]
-                tail = caches[field].get(text)
-            except (orjson.JSONDecodeError, KeyError, TypeError):
-                append(_diagnose(line, number))
-                errors += 1
-                continue
-            if tail is not None:
-                append(b'{"id":%b,%b' % (dumps(record.get("id")), tail))
-                continue
-            if type(text) is not str:
-                append(_diagnose(line, number))
-                errors += 1
-                continue
-            waiting = pending.get(field)
-            if waiting is None:
-                waiting = pending[field] = {}
-            slots = waiting.get(text)
-            if slots is None:
-                waiting[text] = [len(parts)]
-            else:
-                slots.append(len(parts))
-            append(b'{"id":%b,' % dumps(record.get("id")))
-        for field, waiting in pending.items():
-            texts = list(waiting)
-            cache = caches[field]
-            if len(cache) + len(texts) >= _CACHE_LIMIT:
-                cache.clear()
-            for text, tail in zip(texts, compute_many(field, texts), strict=True):
-                cache[text] = tail
-                for slot in waiting[text]:
-                    parts[slot] += tail
-        out.write(b"\n".join(parts) + b"\n")
+    for lines in _batches(source):
+        answers = []
+        for start in range(0, len(lines), _PASS):
+            batch = lines[start : start + _PASS]
+            answered = _answer_batch(batch, cache, answerer)
+            if answered is None:
+                answered, bad = _answer_lines(batch, number, cache, answerer)
+                errors += bad
+            number += len(batch)
+            answers.append(answered)
+        out.write(b"".join(answers))
     out.flush()
     return number, errors
+
+
+# Lines per pass: the records of a pass stay in the CPU's cache between the passes over them
+# (measured: 1,024 lines take half the time of 40,000).
+_PASS = 1024
+_field_of = itemgetter("field")
+_text_of = itemgetter("text")
+_id_of = methodcaller("get", "id")
+_line_of = b'{"id":%b,%b'.__mod__
+
+
+def _answer_batch(batch: list, cache: dict[tuple[str, str], bytes], answerer: _Answerer) -> bytes | None:
+    """The answer lines of a batch of good lines (newline-terminated); None when some line is bad."""
+    try:
+        records = list(map(orjson.loads, batch))
+        keys = list(zip(map(_field_of, records), map(_text_of, records), strict=True))
+        tails = list(map(cache.get, keys))
+    except (orjson.JSONDecodeError, KeyError, TypeError):
+        return None
+    if None in tails:
+        if not _learn(keys, tails, cache, answerer):
+            return None
+        tails = list(map(cache.__getitem__, keys))
+    ids = map(orjson.dumps, map(_id_of, records))
+    return b"\n".join(map(_line_of, zip(ids, tails, strict=True))) + b"\n"
+
+
+def _learn(
+    keys: list[tuple[str, str]], tails: list, cache: dict[tuple[str, str], bytes], answerer: _Answerer
+) -> bool:
+    """Answer the keys of a batch the cache lacks and add them to it; False (nothing learnt)
+    when one of them is not a known field with a string text."""
+    if len(cache) + len(keys) >= _CACHE_LIMIT:
+        cache.clear()  # flat memory: the batch's own keys are all learnt again
+        tails = [None] * len(keys)
+    new: dict[str, dict[str, None]] = {}
+    for key, tail in zip(keys, tails, strict=True):
+        if tail is None:
+            field, text = key
+            if type(text) is not str or field not in ALL_FIELDS:
+                return False
+            texts = new.get(field)
+            if texts is None:
+                texts = new[field] = {}
+            texts[text] = None
+    for field, texts in new.items():
+        cache.update(zip(zip(repeat(field), texts), answerer.compute_many(field, list(texts)), strict=True))
+    return True
+
+
+def _answer_lines(
+    batch: list, number: int, cache: dict[tuple[str, str], bytes], answerer: _Answerer
+) -> tuple[bytes, int]:
+    """The answer lines of a batch one line at a time (line numbers after `number`), and how
+    many of them were errors."""
+    parts: list[bytes] = []
+    errors = 0
+    for line in batch:
+        number += 1
+        try:
+            record = orjson.loads(line)
+            field, text = key = record["field"], record["text"]
+            tail = cache.get(key)
+        except (orjson.JSONDecodeError, KeyError, TypeError):
+            parts.append(_diagnose(line, number))
+            errors += 1
+            continue
+        if tail is None:
+            if type(text) is not str or field not in ALL_FIELDS:
+                parts.append(_diagnose(line, number))
+                errors += 1
+                continue
+            if len(cache) >= _CACHE_LIMIT:
+                cache.clear()
+            tail = cache[key] = answerer.compute(field, text)
+        parts.append(_line_of((orjson.dumps(record.get("id")), tail)))
+    return b"\n".join(parts) + b"\n", errors
