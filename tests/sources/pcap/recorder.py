@@ -26,6 +26,8 @@ def _command(kind: str, interface: str, out: Path, bpf: str) -> tuple[list[str],
         return [
             tool("tshark"),
             "-q",
+            "-B",
+            "16",  # MiB of kernel buffer: a loaded machine must not drop the test's packets
             "-i",
             interface,
             "-F",
@@ -35,12 +37,39 @@ def _command(kind: str, interface: str, out: Path, bpf: str) -> tuple[list[str],
             "-f",
             bpf,
         ], b"Capturing on"
-    command = [tool("tcpdump"), "--immediate-mode", "-U", "-n", "-s", "0", "-i", interface, "-w", str(out)]
+    command = [
+        tool("tcpdump"),
+        "--immediate-mode",
+        "-U",
+        "-n",
+        "-s",
+        "0",
+        "-B",
+        "16384",
+        "-i",
+        interface,
+        "-w",
+        str(out),
+    ]
     if kind == "pcap-nano":
         command[1:1] = ["--time-stamp-precision", "nano"]
     elif kind == "sll":  # Linux cooked v1 (tcpdump -i any writes v2 by default)
         command[1:1] = ["-y", "LINUX_SLL"]
     return [*command, bpf], b"listening on"
+
+
+def _settle(out: Path, quiet: float = 0.8, limit: float = 15.0) -> None:
+    """Wait until the recorder has written what the kernel handed it: on a loaded machine it
+    lags behind the traffic, and the packets still queued when it is interrupted are lost."""
+    deadline = time.monotonic() + limit
+    size, since = -1, time.monotonic()
+    while time.monotonic() < deadline:
+        now = out.stat().st_size if out.exists() else 0
+        if now != size:
+            size, since = now, time.monotonic()
+        elif time.monotonic() - since >= quiet:
+            return
+        time.sleep(0.1)
 
 
 @contextmanager
@@ -61,7 +90,7 @@ def recording(out: Path, interface: str, bpf: str, kind: str = "pcap") -> Iterat
                 pytest.skip("capture tool did not start")
         time.sleep(0.3)
         yield out
-        time.sleep(0.5)  # let the last packets reach the file
+        _settle(out)
     finally:
         if proc.poll() is None:
             proc.send_signal(signal.SIGINT)
