@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 OUT    ?= out
 
-.PHONY: demo test lint bench install dev system-deps clean
+.PHONY: demo test lint bench bench-pcap install dev system-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,14 @@ lint: $(VENV)/.dev-installed
 bench: $(VENV)/.dev-installed
 	$(BIN)/python bench/identify_throughput.py
 	$(BIN)/python bench/audit_scale.py
+	$(BIN)/python bench/logs_throughput.py --repeat 3
+	$(BIN)/python bench/bench_store.py
+	$(BIN)/python bench/accuracy.py
+	$(BIN)/python bench/accuracy.py --hosts
+
+# Writes a capture of over 1 GB to a temporary folder and runs tshark on it too: minutes.
+bench-pcap: $(VENV)/.dev-installed system-deps
+	$(BIN)/python bench/pcap_vs_tshark.py
 
 clean:
 	rm -rf $(OUT) build dist src/*.egg-info .pytest_cache .ruff_cache
