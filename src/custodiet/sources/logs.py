@@ -370,6 +370,61 @@ def once(seen: set[int], key: tuple) -> bool:
     return True
 
 
+# --------------------------------------------------------------------------- traffic logs
+
+
+class TrafficFile:
+    """What a traffic-log reader (Zeek, EVE) keeps for one file: its label, stats and skips,
+    the emitter of its observations and the raw values already observed (see once)."""
+
+    def __init__(self, label: str, stats: ReadStats, options: SourceOptions) -> None:
+        self.label = label
+        self.stats = stats
+        self.skips = Skips(stats, label, options)
+        self.emit = Emitter(label, stats)
+        self.raw_seen: set[int] = set()
+
+    def _once(self, key: tuple) -> bool:
+        return once(self.raw_seen, key)
+
+    def _flow_contact_of(
+        self,
+        entry: Entry,
+        a: object,
+        b: object,
+        port: str | None,
+        time_text: Callable[[Any], str | None],
+        local_a: bool | None = None,
+        local_b: bool | None = None,
+    ) -> list[Contact]:
+        """The "flow" Contact of an aggregated key between the addresses `a` and `b` (raw), its
+        byte counts in the a -> b orientation, oriented to the local side (see orient); no
+        contact, and the key's lines skipped, when an address is bad. `time_text` writes the
+        entry's times as Contact times."""
+        pair = entry_addresses(self.skips, a, b, entry)
+        if pair is None:
+            return []
+        first, second = pair
+        if orient(first, second, local_a, local_b):
+            local, remote, sent, received = first, second, entry[3], entry[4]
+        else:
+            local, remote, sent, received = second, first, entry[4], entry[3]
+        return [
+            Contact(
+                address_subject(local),
+                "flow",
+                Provenance(self.label, f"line {entry[5]}"),
+                remote=remote,
+                port=port,
+                first_seen=time_text(entry[0]),
+                last_seen=time_text(entry[1]),
+                count=entry[2],
+                bytes_out=max(sent, 0),
+                bytes_in=max(received, 0),
+            )
+        ]
+
+
 # --------------------------------------------------------------------------- JSON traffic logs
 
 # What msgspec decoders (Zeek and EVE lines of the usual shape) raise on any other line.

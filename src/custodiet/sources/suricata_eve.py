@@ -49,9 +49,8 @@ from custodiet.sources.logs import (
     MAX_LOG_LINE,
     MSGSPEC_ERRORS,
     ContactTable,
-    Emitter,
     Entry,
-    Skips,
+    TrafficFile,
     address_subject,
     entry_addresses,
     epoch,
@@ -64,7 +63,6 @@ from custodiet.sources.logs import (
     line_addresses,
     msgspec,
     normalise_name,
-    once,
     open_binary,
     orient,
     port_of,
@@ -282,15 +280,11 @@ def _event_decoder() -> tuple[Any, tuple[type[Exception], ...], Any]:
 _DECODE, _DECODE_ERRORS, _UNSET = _event_decoder()
 
 
-class _EveFile:
+class _EveFile(TrafficFile):
     """State of one EVE file while it is read."""
 
     def __init__(self, label: str, stats: ReadStats, options: SourceOptions) -> None:
-        self.label = label
-        self.stats = stats
-        self.skips = Skips(stats, label, options)
-        self.emit = Emitter(label, stats)
-        self.raw_seen: set[int] = set()
+        super().__init__(label, stats, options)
         self.zone = "?"  # the UTC offset of the file's first time stamp, once seen
         self.flows = ContactTable(self._flow_contact, stats)
         self.named = ContactTable(self._named_contact, stats)
@@ -362,16 +356,13 @@ class _EveFile:
                                     number,
                                 ]
                                 continue
-                            try:
-                                out = flows.add(key, start, end, sent, received, number)
-                            except ValueError:
-                                skips.bad("value too long", number)
-                                continue
+                            out = flows.add_line(key, start, end, sent, received, number, skips)
                             if out:
                                 stats.records += records
                                 records = 0
                                 yield from out
                             continue
+                        # a known key: ContactTable.add spelled out (no call per line)
                         if start is not None and (entry[0] is None or start < entry[0]):
                             entry[0] = start
                         if end is not None and (entry[1] is None or end > entry[1]):
@@ -559,9 +550,6 @@ class _EveFile:
     # flow, dns, http and tls events come by the million: their handlers key the contact tables
     # on the raw JSON values and leave checking and normalising to the builders, which run once
     # per distinct key; observations are de-duplicated on raw values before any decoding.
-
-    def _once(self, key: tuple) -> bool:
-        return once(self.raw_seen, key)
 
     def _flow(self, event: dict, number: int) -> Iterable | None:
         try:  # subscripts for what every flow event has; anything missing takes the slow path
@@ -817,29 +805,8 @@ class _EveFile:
     # ----------------------------------------------------------------- contact builders
 
     def _flow_contact(self, key: Hashable, entry: Entry) -> list[Contact]:
-        src_raw, dest_raw, dest_port, proto = key  # type: ignore[misc]
-        pair = entry_addresses(self.skips, src_raw, dest_raw, entry)
-        if pair is None:
-            return []
-        src, dest = pair
-        if orient(src, dest):
-            local, remote, sent, received = src, dest, entry[3], entry[4]
-        else:
-            local, remote, sent, received = dest, src, entry[4], entry[3]
-        return [
-            Contact(
-                address_subject(local),
-                "flow",
-                Provenance(self.label, f"line {entry[5]}"),
-                remote=remote,
-                port=port_of(dest_port, proto),
-                first_seen=eve_iso(entry[0]),
-                last_seen=eve_iso(entry[1]),
-                count=entry[2],
-                bytes_out=sent,
-                bytes_in=received,
-            )
-        ]
+        src, dest, dest_port, proto = key  # type: ignore[misc]
+        return self._flow_contact_of(entry, src, dest, port_of(dest_port, proto), eve_iso)
 
     def _named_contact(self, key: Hashable, entry: Entry) -> list[Contact]:
         kind, client_raw, server_raw, dest_port, name, answer = key  # type: ignore[misc]

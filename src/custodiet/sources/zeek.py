@@ -57,9 +57,8 @@ from custodiet.sources.logs import (
     MAX_LOG_LINE,
     MSGSPEC_ERRORS,
     ContactTable,
-    Emitter,
     Entry,
-    Skips,
+    TrafficFile,
     address_subject,
     entry_addresses,
     epoch,
@@ -71,7 +70,6 @@ from custodiet.sources.logs import (
     line_addresses,
     msgspec,
     normalise_name,
-    once,
     open_binary,
     orient,
     port_of,
@@ -423,17 +421,14 @@ class _Spec:
         self.inline = 0  # _CONN, _DNS or _HTTP: JSON objects the batch loop reads in place
 
 
-class _ZeekFile:
+class _ZeekFile(TrafficFile):
     """State of one Zeek log file while it is read."""
 
     def __init__(
         self, path: Path, label: str, stats: ReadStats, options: SourceOptions, certs_only: bool = False
     ) -> None:
+        super().__init__(label, stats, options)
         self.path = path
-        self.label = label
-        self.stats = stats
-        self.skips = Skips(stats, label, options)
-        self.emit = Emitter(label, stats)
         self.certs_only = certs_only
         self.name_kind = kind_from_name(Path(label).name)
         # TSV state
@@ -449,7 +444,6 @@ class _ZeekFile:
         # certificates and contacts
         self.certs: dict[str, tuple[str | None, str | None, Provenance]] = {}
         self.sibling_read = False
-        self.raw_seen: set[int] = set()
         self.flows = ContactTable(self._flow_contact, stats)
         self.dns_table = ContactTable(self._dns_contacts, stats)
         self.http_table = ContactTable(self._http_contact, stats)
@@ -1124,9 +1118,6 @@ class _ZeekFile:
         entry[4] += b
         return None
 
-    def _once(self, key: tuple) -> bool:
-        return once(self.raw_seen, key)
-
     def _conn(self, v: list, number: int) -> Iterable | None:
         ts, oh, rh, rp, proto, ob, rb, lo, lr = v
         return self._add(self.flows, _key((oh, rh, rp, proto, lo, lr)), ts, ob, rb, number)
@@ -1379,28 +1370,7 @@ class _ZeekFile:
 
     def _flow_contact(self, key: Hashable, entry: Entry) -> list[Contact]:
         oh, rh, rp, proto, lo, lr = _unkey(key)
-        pair = entry_addresses(self.skips, oh, rh, entry)
-        if pair is None:
-            return []
-        orig, resp = pair
-        if orient(orig, resp, _bool(lo), _bool(lr)):
-            local, remote, sent, received = orig, resp, entry[3], entry[4]
-        else:
-            local, remote, sent, received = resp, orig, entry[4], entry[3]
-        return [
-            Contact(
-                address_subject(local),
-                "flow",
-                self._provenance(entry),
-                remote=remote,
-                port=port_of(rp, proto),
-                first_seen=iso_utc(entry[0]),
-                last_seen=iso_utc(entry[1]),
-                count=entry[2],
-                bytes_out=max(sent, 0),
-                bytes_in=max(received, 0),
-            )
-        ]
+        return self._flow_contact_of(entry, oh, rh, port_of(rp, proto), iso_utc, _bool(lo), _bool(lr))
 
     def _dns_contacts(self, key: Hashable, entry: Entry) -> list[Contact]:
         oh, rh, query, answers = _unkey(key)
