@@ -1,6 +1,6 @@
 """Frozen values passed between stages. No I/O here, and no imports of other stages."""
 
-from custodiet.model.contact import Contact, PhoneHome
+from custodiet.model.contact import Contact, ContactSummary, PhoneHome
 from custodiet.model.device import Device, Service
 from custodiet.model.fields import DESCRIPTIVE_FIELDS, IDENTIFY_FIELDS, IDENTITY_ATTRIBUTES
 from custodiet.model.finding import Finding
@@ -14,6 +14,7 @@ __all__ = [
     "IDENTITY_ATTRIBUTES",
     "Conflict",
     "Contact",
+    "ContactSummary",
     "Device",
     "Evidence",
     "Finding",

@@ -26,8 +26,7 @@ from typing import Any
 from custodiet.catalog import Catalog
 from custodiet.datafile import line_of, load_yaml
 from custodiet.errors import ContentError
-from custodiet.model import Contact, PhoneHome, Provenance
-from custodiet.model.contact import ContactSummary
+from custodiet.model import Contact, ContactSummary, PhoneHome, Provenance
 
 SIDES = ("device", "app")
 ROLES = (

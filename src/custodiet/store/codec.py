@@ -15,6 +15,7 @@ import orjson
 
 from custodiet.model import (
     Conflict,
+    ContactSummary,
     Device,
     Evidence,
     Finding,
@@ -25,7 +26,6 @@ from custodiet.model import (
     Provenance,
     Service,
 )
-from custodiet.model.contact import ContactSummary
 
 
 def clean(value: Any) -> Any:
