@@ -22,7 +22,7 @@ from custodiet.identify.linepattern import single_line
 from custodiet.identify.oui import load_registry, registry_path
 from custodiet.identify.signatures import Signature, SignatureFile, load_signature_files
 
-ENGINE_VERSION = "2"
+ENGINE_VERSION = "4"  # bumped whenever compiled databases change shape (cache key)
 HS_FLAGS = hyperscan.HS_FLAG_SINGLEMATCH | hyperscan.HS_FLAG_MULTILINE
 
 # Free-text fields where a vendor or brand name, as a whole word, is itself evidence; the
@@ -100,7 +100,7 @@ def compile_batch(entries: list[SigEntry]) -> bytes | None:
     """The field's patterns rewritten never to match a newline (linepattern.single_line), for
     scanning many newline-free texts joined by newlines in one call; None if any pattern cannot
     be rewritten or compiled that way (the engine then scans texts one at a time)."""
-    rewritten = [single_line(e.pattern) for e in entries]
+    rewritten = [single_line(e.pattern, to_line_end=True) for e in entries]
     if any(p is None for p in rewritten):
         return None
     database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)

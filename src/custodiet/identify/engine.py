@@ -17,7 +17,7 @@ from typing import Any
 import hyperscan
 import re2
 
-from custodiet.catalog import Catalog, clean_display, fold, resolve_name
+from custodiet.catalog import Catalog, Resolution, clean_display, fold, resolve_name
 from custodiet.identify.compile import NAME_FIELDS, CompiledContent, SigEntry
 from custodiet.identify.oui import mac_prefix
 from custodiet.identify.signatures import STRENGTHS
@@ -68,6 +68,7 @@ class Identifier:
         self._oui_cache: dict[int, tuple[Match, ...]] = {}
         self._resolved: dict[tuple, Match | None] = {}  # captured values -> resolved match
         self._regex: dict[str, Any] = {}
+        self._resolutions: dict[str, Resolution] = {}  # name on a device -> catalogue resolution
         self._cache: dict[tuple[str, str], tuple[Match, ...]] = {}
         self._batch_databases: dict[str, Any] = {
             name: _load_database(data.batch_database)
@@ -260,7 +261,11 @@ class Identifier:
         possible = None
         name = values.get("manufacturer") or values.get("brand")
         if name:
-            resolution = resolve_name(self.catalog, name)
+            resolution = self._resolutions.get(name)
+            if resolution is None:
+                if len(self._resolutions) >= _CACHE_LIMIT:
+                    self._resolutions.clear()
+                resolution = self._resolutions[name] = resolve_name(self.catalog, name)
             if resolution.manufacturer:
                 values["manufacturer"] = resolution.manufacturer
             else:

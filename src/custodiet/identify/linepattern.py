@@ -171,8 +171,15 @@ def _emit(items: list, dotall: bool, icase: bool) -> str:
     return "".join(out)
 
 
-def single_line(pattern: str) -> str | None:
-    """The newline-free rewrite of a pattern, or None if it uses something not handled here."""
+def single_line(pattern: str, to_line_end: bool = False) -> str | None:
+    """The newline-free rewrite of a pattern, or None if it uses something not handled here.
+
+    to_line_end: the rewrite also runs on to the end of the line ((?:P)[^\\n]*$), so that
+    Hyperscan, which reports every end offset of every match, reports a hit once per text
+    (at its end) rather than once per character a trailing `+` or `*` can take. The texts it
+    hits are the same: the rewrite never matches a newline, so whatever follows P up to the
+    end of its text is newline-free. A pattern with an end anchor of its own is left as it is
+    (Hyperscan takes no anchor inside a pattern; such a pattern has few ends anyway)."""
     try:
         parsed = P.parse(pattern)
         flags = parsed.state.flags
@@ -181,4 +188,6 @@ def single_line(pattern: str) -> str | None:
         body = _emit(list(parsed), bool(flags & C.SRE_FLAG_DOTALL), bool(flags & C.SRE_FLAG_IGNORECASE))
     except (_Unsupported, Exception):
         return None
+    if to_line_end and "$" not in body:  # (an end anchor, never a literal: literals print as \\x24)
+        body = f"(?:{body})[^\\n]*$"
     return ("(?i)" if flags & C.SRE_FLAG_IGNORECASE else "") + body
