@@ -5,7 +5,7 @@ The lines mix every contract field with realistic variable parts (serials, versi
 addresses, MACs), so most texts are distinct and the answer cache is not what is measured:
 the printed figure says how many distinct (field, text) pairs the run had.
 
-Run: .venv/bin/python bench/identify_throughput.py [--lines N] [--cli]
+Run: .venv/bin/python bench/identify_throughput.py [--lines N] [--cli] [--repeats 0.9]
 """
 
 from __future__ import annotations
@@ -37,11 +37,23 @@ TEMPLATES: list[tuple[str, str]] = [
     ("http.www_authenticate", 'Basic realm="Login to {hex}"'),
     ("http.title", "Index of /files/{n}"),
     ("http.title", "Login - {hex}"),
-    ("http.headers", "HTTP/1.1 200 OK\r\nDate: Mon, {d} Nov 2026 10:{v}:00 GMT\r\nServer: Apache\r\nContent-Length: {n}\r\n"),
-    ("http.headers", "HTTP/1.1 401 Unauthorized\r\nServer: Hikvision-Webs\r\nWWW-Authenticate: Basic realm=\"{hex}\"\r\n"),
-    ("http.body", "<html><head><title>Welcome {n}</title></head><body><script src=\"/js/app.{hex}.js\"></script></body></html>"),
+    (
+        "http.headers",
+        "HTTP/1.1 200 OK\r\nDate: Mon, {d} Nov 2026 10:{v}:00 GMT\r\nServer: Apache\r\nContent-Length: {n}\r\n",
+    ),
+    (
+        "http.headers",
+        'HTTP/1.1 401 Unauthorized\r\nServer: Hikvision-Webs\r\nWWW-Authenticate: Basic realm="{hex}"\r\n',
+    ),
+    (
+        "http.body",
+        '<html><head><title>Welcome {n}</title></head><body><script src="/js/app.{hex}.js"></script></body></html>',
+    ),
     ("rtsp.server", "Dahua Rtsp Server"),
-    ("rtsp.response", "RTSP/1.0 401 Unauthorized\r\nCSeq: {v}\r\nWWW-Authenticate: Digest realm=\"{hex}\", nonce=\"{hex}\"\r\n"),
+    (
+        "rtsp.response",
+        'RTSP/1.0 401 Unauthorized\r\nCSeq: {v}\r\nWWW-Authenticate: Digest realm="{hex}", nonce="{hex}"\r\n',
+    ),
     ("ssh.banner", "SSH-2.0-OpenSSH_8.{v}p1 Debian-{v}"),
     ("ssh.banner", "SSH-2.0-HUAWEI-1.5"),
     ("ssh.banner", "SSH-2.0-dropbear_20{v}.{v}"),
@@ -56,14 +68,24 @@ TEMPLATES: list[tuple[str, str]] = [
     ("tls.issuer", "CN=R{v},O=Let's Encrypt,C=US"),
     ("dhcp.vendor_class", "MSFT 5.0"),
     ("dhcp.vendor_class", "udhcp 1.{v}.{v}"),
-    ("onvif.device_information", "<tds:Manufacturer>Vendor{v}</tds:Manufacturer><tds:Model>M-{n}</tds:Model>"),
+    (
+        "onvif.device_information",
+        "<tds:Manufacturer>Vendor{v}</tds:Manufacturer><tds:Model>M-{n}</tds:Model>",
+    ),
 ]
 
 
-def generate(count: int, seed: int = 7) -> bytes:
+def generate(count: int, seed: int = 7, repeats: float = 0.0) -> bytes:
+    """`count` lines; with `repeats` > 0, that share of the lines repeat the field and text of an
+    earlier line (a network's devices of one model send the same banners)."""
     rng = random.Random(seed)
     lines = []
+    earlier: list[tuple[str, str]] = []
     for i in range(count):
+        if earlier and rng.random() < repeats:
+            field, text = earlier[rng.randrange(len(earlier))]
+            lines.append(orjson.dumps({"id": i, "field": field, "text": text}))
+            continue
         field, template = TEMPLATES[rng.randrange(len(TEMPLATES))]
         text = template.format(
             mac=":".join(f"{rng.randrange(256):02X}" for _ in range(6)),
@@ -74,6 +96,8 @@ def generate(count: int, seed: int = 7) -> bytes:
             d=rng.randrange(1, 29),
             ip=f"10.{rng.randrange(256)}.{rng.randrange(256)}.{rng.randrange(256)}",
         )
+        if repeats and len(earlier) < 10_000:
+            earlier.append((field, text))
         lines.append(orjson.dumps({"id": i, "field": field, "text": text}))
     return b"\n".join(lines) + b"\n"
 
@@ -82,6 +106,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--lines", type=int, default=1_000_000)
     parser.add_argument("--cli", action="store_true", help="also time the real command through a pipe")
+    parser.add_argument(
+        "--repeats",
+        type=float,
+        default=0.0,
+        help="share of lines repeating an earlier line's field and text (0..1)",
+    )
     args = parser.parse_args()
 
     from custodiet.identify.compile import build, load_compiled
@@ -97,9 +127,11 @@ def main() -> None:
         started = time.perf_counter()
         load_context()
         warm = time.perf_counter() - started
-        print(f"content: compile from YAML {cold:.2f} s; load from cache (incl. catalog and policy) {warm:.3f} s")
+        print(
+            f"content: compile from YAML {cold:.2f} s; load from cache (incl. catalog and policy) {warm:.3f} s"
+        )
 
-        data = generate(args.lines)
+        data = generate(args.lines, repeats=args.repeats)
         distinct = len({line.split(b',"field":', 1)[1] for line in data.splitlines()})
         context = load_context()
         out = io.BytesIO()
@@ -121,7 +153,9 @@ def main() -> None:
                 started = time.perf_counter()
                 subprocess.run(
                     [sys.executable, "-m", "custodiet.cli.main", "identify", handle.name],
-                    stdout=subprocess.DEVNULL, check=True, env={**os.environ, "CUSTODIET_CACHE": cache},
+                    stdout=subprocess.DEVNULL,
+                    check=True,
+                    env={**os.environ, "CUSTODIET_CACHE": cache},
                 )
                 elapsed = time.perf_counter() - started
                 print(f"identify (command, incl. start-up): {lines / elapsed:,.0f} lines/s ({elapsed:.2f} s)")

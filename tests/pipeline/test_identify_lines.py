@@ -102,6 +102,47 @@ def test_the_real_command_reads_stdin(tmp_path) -> None:
 
 def test_a_weak_claim_is_withheld_as_a_hint(context: Context) -> None:
     """A single weak token (strength 0.3) is below the reporting floor: no manufacturer, not covered."""
-    (answer,) = run(context, [orjson.dumps({"id": 1, "field": "mac", "text": "90:6A:94:00:00:01"})])  # low-confidence Imou block
+    (answer,) = run(
+        context, [orjson.dumps({"id": 1, "field": "mac", "text": "90:6A:94:00:00:01"})]
+    )  # low-confidence Imou block
     assert answer["manufacturer"] is None and answer["covered"] is False
     assert answer["signature"] == "oui/dahua" and answer["confidence"] == 0.3
+
+
+GOOD = [
+    b'{"id":1.50,"field":"mac","text":"BC:AD:28:01:02:03"}',
+    b'  {"text":"App-webs/", "id": {"a": [1, 2]}, "field":"http.server"}\r',
+    b'{"field":"hostname","text":"x","id":"caf\xc3\xa9"}',
+    b'{"id":123456789012345678901234567890,"field":"snmp.sysobjectid","text":"1.3.6.1.4.1.2011.2.23.398"}',
+]
+BAD = [
+    (b"", "bad JSON"),
+    (b'{"id":"\xff","field":"mac","text":"x"}', "bad JSON"),  # not UTF-8, in the part echoed back
+    (b'{"id":' + b"[" * 3000 + b"]" * 3000 + b',"field":"mac","text":"x"}', "bad JSON"),
+    (b'{"id":1,"field":"mac","text":"x"} trailing', "bad JSON"),
+    (b'{"id":7,"field":"mac"}', "'text' must be a string"),
+    (b'{"id":7,"text":"x"}', "missing 'field'"),
+]
+
+
+def test_ids_are_echoed_as_sent_and_good_lines_answered_alike_beside_bad_ones(context: Context) -> None:
+    alone = io.BytesIO()
+    identify_lines(io.BytesIO(b"\n".join(GOOD) + b"\n"), alone, context)
+    answers = alone.getvalue().splitlines()
+    assert [a.split(b',"manufacturer"')[0] for a in answers] == [
+        b'{"id":1.50',
+        b'{"id":{"a": [1, 2]}',
+        b'{"id":"caf\xc3\xa9"',
+        b'{"id":123456789012345678901234567890',
+    ]
+    assert [orjson.loads(a)["manufacturer"] for a in answers] == ["Hikvision", "Hikvision", None, "Huawei"]
+    for bad, reason in BAD:  # a bad line sends its batch down the line-by-line path
+        mixed = io.BytesIO()
+        lines, errors = identify_lines(
+            io.BytesIO(b"\n".join([*GOOD[:2], bad, *GOOD[2:]]) + b"\n"), mixed, context
+        )
+        got = mixed.getvalue().splitlines()
+        assert (lines, errors) == (5, 1)
+        assert got[:2] + got[3:] == answers
+        error = orjson.loads(got[2])["error"]
+        assert error.startswith("line 3: ") and reason in error, error
