@@ -33,7 +33,7 @@ from custodiet.errors import InputError
 from custodiet.model import Observation, Provenance, Subject
 from custodiet.model.observation import MAX_TEXT
 from custodiet.sources.base import ReadStats, SourceOptions
-from custodiet.sources.text import decode, normalise_ip, normalise_mac
+from custodiet.sources.text import decode, hex_unescape, normalise_ip, normalise_mac
 
 # Children of <nmaprun>. At the end of one of them every element read so far is complete,
 # so the tree can be emptied.
@@ -502,7 +502,6 @@ def _read_service(em: _Emitter, service: ElementTree.Element, ctx: _Port, stats:
 _FP_SIMPLE = {"r": "\r", "n": "\n", "t": "\t", "0": "\0"}
 # "x41" (the text after a backslash) -> "A"; both hex cases, as hostile files may use either.
 _FP_HEX = {f"x{i:02x}": chr(i) for i in range(256)} | {f"x{i:02X}": chr(i) for i in range(256)}
-_HEXDIGITS = frozenset(b"0123456789abcdefABCDEF")
 
 
 def fp_segments(fingerprint: str) -> list[tuple[str, str]]:
@@ -878,25 +877,6 @@ def _snmp_sysdescr(em: _Emitter, script: ElementTree.Element, ctx: _Port, place:
     return bool(text)
 
 
-def _hex_unescape(raw: bytes) -> bytes:
-    """Bytes with every \\xHH escape replaced by the byte it stands for."""
-    out = bytearray()
-    pos = 0
-    while True:
-        slash = raw.find(b"\\x", pos)
-        if slash < 0:
-            out += raw[pos:]
-            return bytes(out)
-        digits = raw[slash + 2 : slash + 4]
-        out += raw[pos:slash]
-        if len(digits) == 2 and digits[0] in _HEXDIGITS and digits[1] in _HEXDIGITS:
-            out.append(int(digits, 16))
-            pos = slash + 4
-        else:
-            out += b"\\x"
-            pos = slash + 2
-
-
 def nmap_text(text: str) -> str:
     """Text as nmap's XML writer stored it, back to what the device sent.
 
@@ -906,13 +886,13 @@ def nmap_text(text: str) -> str:
     """
     if "\\x" not in text:
         return text
-    return decode(_hex_unescape(text.encode("utf-8", "surrogateescape")))
+    return decode(hex_unescape(text.encode("utf-8", "surrogateescape")))
 
 
 def unescape_banner(output: str) -> bytes:
     """The bytes behind banner.nse's output: it hex-escapes every non-printable byte as \\xHH
     and breaks the text into lines of the terminal width, so newlines are layout, not data."""
-    return _hex_unescape(output.replace("\n", "").encode("utf-8", "surrogateescape"))
+    return hex_unescape(output.replace("\n", "").encode("utf-8", "surrogateescape"))
 
 
 _BANNER_FIELDS = {"ssh": "ssh.banner", "ftp": "ftp.banner", "telnet": "telnet.banner"}

@@ -18,6 +18,7 @@ from custodiet.model.observation import MAX_TEXT
 _MAX_BYTES = 4 * MAX_TEXT
 
 _HEX = frozenset("0123456789abcdefABCDEF")
+_HEX_BYTES = frozenset(b"0123456789abcdefABCDEF")
 
 
 def bound(text: str) -> str:
@@ -88,3 +89,23 @@ def normalise_ip(text: str) -> str | None:
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
         return str(address.ipv4_mapped)
     return str(address)
+
+
+def hex_unescape(raw: bytes) -> bytes:
+    """Bytes with every \\xHH escape replaced by the byte it stands for (nmap's XML writer and
+    Zeek's logs both write undisplayable bytes so); a \\x without two hex digits stays as it is."""
+    out = bytearray()
+    pos = 0
+    while True:
+        slash = raw.find(b"\\x", pos)
+        if slash < 0:
+            out += raw[pos:]
+            return bytes(out)
+        digits = raw[slash + 2 : slash + 4]
+        out += raw[pos:slash]
+        if len(digits) == 2 and digits[0] in _HEX_BYTES and digits[1] in _HEX_BYTES:
+            out.append(int(digits, 16))
+            pos = slash + 4
+        else:
+            out += b"\\x"
+            pos = slash + 2

@@ -76,7 +76,7 @@ from custodiet.sources.logs import (
     raw_line_batches,
     strip_line,
 )
-from custodiet.sources.text import decode, normalise_mac
+from custodiet.sources.text import decode, hex_unescape, normalise_mac
 
 # The model may not (yet) have a field for HTTP client User-Agents; emit only if it does.
 USER_AGENT = "http.user_agent" if "http.user_agent" in ALL_FIELDS else None
@@ -214,36 +214,15 @@ def read(path: Path, label: str, stats: ReadStats, options: SourceOptions) -> It
 # --------------------------------------------------------------------------- value conversion
 
 
-def unescape(data: bytes) -> bytes:
-    """Zeek's \\xHH escapes back to the bytes they stand for."""
-    out = bytearray()
-    pos = 0
-    while True:
-        slash = data.find(b"\\x", pos)
-        if slash < 0:
-            out += data[pos:]
-            return bytes(out)
-        digits = data[slash + 2 : slash + 4]
-        out += data[pos:slash]
-        try:
-            if len(digits) != 2:
-                raise ValueError
-            out.append(int(digits, 16))
-            pos = slash + 4
-        except ValueError:
-            out += b"\\x"
-            pos = slash + 2
-
-
 def _text(value: object) -> str | None:
     """A device text: TSV bytes or a JSON string, Zeek's \\xHH escapes undone, bounded."""
     if value is None:
         return None
     if isinstance(value, bytes):
-        return decode(unescape(value)) if b"\\x" in value else decode(value)
+        return decode(hex_unescape(value)) if b"\\x" in value else decode(value)
     if isinstance(value, str):
         if "\\x" in value:
-            return decode(unescape(value.encode("utf-8", "surrogateescape")))
+            return decode(hex_unescape(value.encode("utf-8", "surrogateescape")))
         return decode(value.encode("utf-8", "surrogateescape")) if len(value) > 65536 else value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return str(value)
@@ -963,7 +942,7 @@ class _ZeekFile(TrafficFile):
 
     def _header(self, line: bytes, number: int) -> None:
         if line.startswith(b"#separator"):
-            value = unescape(line[len(b"#separator") :].strip(b" "))
+            value = hex_unescape(line[len(b"#separator") :].strip(b" "))
             if not value:
                 self.skips.bad("bad Zeek header", number, "empty #separator")
                 return
@@ -975,7 +954,7 @@ class _ZeekFile(TrafficFile):
         elif key == b"path":
             self.tsv_kind = rest.decode("ascii", "replace").strip() or None
         elif key == b"set_separator":
-            self.set_sep = unescape(rest) or b","
+            self.set_sep = hex_unescape(rest) or b","
         elif key == b"unset_field":
             self.nulls = {rest, *(n for n in self.nulls if n != b"-")}
         elif key == b"empty_field":
