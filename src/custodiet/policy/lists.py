@@ -39,7 +39,8 @@ class RegulatoryList:
     effect: str
     entries: tuple[ListEntry, ...]
     sources: tuple[str, ...]
-    kind: str = "regulatory"  # "regulatory" (a rule or government measure) or "watch" (vendors worth watching)
+    # "regulatory" (a rule or government measure) or "watch" (vendors worth watching)
+    kind: str = "regulatory"
 
 
 @dataclass(frozen=True, slots=True)
