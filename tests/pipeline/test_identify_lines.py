@@ -146,3 +146,32 @@ def test_ids_are_echoed_as_sent_and_good_lines_answered_alike_beside_bad_ones(co
         assert got[:2] + got[3:] == answers
         error = orjson.loads(got[2])["error"]
         assert error.startswith("line 3: ") and reason in error, error
+
+
+CHARS = 4 * 1024 * 1024
+
+
+def test_the_answer_cache_holds_a_bounded_amount_of_text(
+    context: Context, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tracemalloc
+
+    from custodiet.pipeline import identify_lines as module
+
+    monkeypatch.setattr(module, "_CACHE_CHARS", CHARS)
+    page = "<html><title>Login</title>" + "x" * 256 * 1024
+    lines = [orjson.dumps({"id": i, "field": "http.body", "text": f"{i}{page}"}) for i in range(120)]
+    lines.append(orjson.dumps({"id": "again", "field": "http.body", "text": f"119{page}"}))
+    data = io.BytesIO(b"\n".join(lines) + b"\n")  # 31 MB of distinct pages
+    out = io.BytesIO()
+    tracemalloc.start()
+    try:
+        assert identify_lines(data, out, context) == (121, 0)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    # reading and matching hold a few 4 MiB chunks (~25 MB here); keeping every page took 50 MB
+    assert peak < 36 * 1024 * 1024, peak
+    answers = [orjson.loads(line) for line in out.getvalue().splitlines()]
+    assert len(answers) == 121 and answers[-1]["id"] == "again"
+    assert {a["signature"] for a in answers[:-1]} == {answers[-1]["signature"]}

@@ -26,6 +26,26 @@ from custodiet.pipeline.context import Context
 
 MAX_LINE = 16 * 1024 * 1024
 _CACHE_LIMIT = 100_000
+# Characters of text the answer cache may hold (its keys): texts may be megabyte pages, and
+# memory must stay flat whatever the input.
+_CACHE_CHARS = 32 * 1024 * 1024
+
+
+class _AnswerCache(dict):  # type: ignore[type-arg]
+    """(field, text) -> JSON tail of the answer, emptied before it holds _CACHE_LIMIT answers
+    or _CACHE_CHARS characters of text. A dict subclass: lookups stay dict's own C methods."""
+
+    chars = 0
+
+    def room_for(self, entries: int, chars: int) -> bool:
+        """Make room for this many more entries and characters (by emptying the cache if they
+        would not fit); False when it had to be emptied."""
+        if len(self) + entries < _CACHE_LIMIT and self.chars + chars < _CACHE_CHARS:
+            self.chars += chars
+            return True
+        self.clear()
+        self.chars = chars
+        return False
 
 
 class _Answerer:
@@ -147,7 +167,7 @@ def identify_lines(source: BinaryIO, out: BinaryIO, context: Context) -> tuple[i
     missing key, an unknown field, a text that is not a string) is answered line by line
     instead, which finds and explains each bad line."""
     answerer = _Answerer(context)
-    cache: dict[tuple[str, str], bytes] = {}
+    cache = _AnswerCache()
     errors = 0
     number = 0
     for lines in _batches(source):
@@ -198,7 +218,7 @@ def _utf8(data: bytes) -> bool:
     return True
 
 
-def _answer_batch(batch: list, cache: dict[tuple[str, str], bytes], answerer: _Answerer) -> bytes | None:
+def _answer_batch(batch: list, cache: _AnswerCache, answerer: _Answerer) -> bytes | None:
     """The answer lines of a batch of good lines (newline-terminated); None when some line is bad."""
     try:
         buffer = b"\n".join(batch)
@@ -216,32 +236,42 @@ def _answer_batch(batch: list, cache: dict[tuple[str, str], bytes], answerer: _A
     return b"\n".join(map(_line_of, zip(map(_id_of, records), tails, strict=True))) + b"\n"
 
 
-def _learn(
-    keys: list[tuple[str, str]], tails: list, cache: dict[tuple[str, str], bytes], answerer: _Answerer
-) -> bool:
+def _learn(keys: list[tuple[str, str]], tails: list, cache: _AnswerCache, answerer: _Answerer) -> bool:
     """Answer the keys of a batch the cache lacks and add them to it; False (nothing learnt)
     when one of them is not a known field with a string text."""
-    if len(cache) + len(keys) >= _CACHE_LIMIT:
-        cache.clear()  # flat memory: the batch's own keys are all learnt again
-        tails = [None] * len(keys)
+    new = _new_texts(keys, tails)
+    if new is None:
+        return False
+    if not cache.room_for(*_size(new)):  # emptied: the batch's own keys are all learnt again
+        new = _new_texts(keys, [None] * len(keys))
+        cache.room_for(*_size(new))  # type: ignore[arg-type]
+    for field, texts in new.items():  # type: ignore[union-attr]
+        cache.update(zip(zip(repeat(field), texts), answerer.compute_many(field, list(texts)), strict=True))
+    return True
+
+
+def _new_texts(keys: list[tuple[str, str]], tails: list) -> dict[str, dict[str, None]] | None:
+    """field -> the distinct texts of the keys whose tail is None; None if one is not a known
+    field with a string text."""
     new: dict[str, dict[str, None]] = {}
     for key, tail in zip(keys, tails, strict=True):
         if tail is None:
             field, text = key
             if type(text) is not str or field not in ALL_FIELDS:
-                return False
+                return None
             texts = new.get(field)
             if texts is None:
                 texts = new[field] = {}
             texts[text] = None
-    for field, texts in new.items():
-        cache.update(zip(zip(repeat(field), texts), answerer.compute_many(field, list(texts)), strict=True))
-    return True
+    return new
 
 
-def _answer_lines(
-    batch: list, number: int, cache: dict[tuple[str, str], bytes], answerer: _Answerer
-) -> tuple[bytes, int]:
+def _size(new: dict[str, dict[str, None]]) -> tuple[int, int]:
+    """(entries, characters of text) of _new_texts' answer."""
+    return sum(map(len, new.values())), sum(sum(map(len, texts)) for texts in new.values())
+
+
+def _answer_lines(batch: list, number: int, cache: _AnswerCache, answerer: _Answerer) -> tuple[bytes, int]:
     """The answer lines of a batch one line at a time (line numbers after `number`), and how
     many of them were errors."""
     parts: list[bytes] = []
@@ -263,8 +293,7 @@ def _answer_lines(
                 parts.append(_diagnose(line, number))
                 errors += 1
                 continue
-            if len(cache) >= _CACHE_LIMIT:
-                cache.clear()
+            cache.room_for(1, len(text))
             tail = cache[key] = answerer.compute(field, text)
         parts.append(_line_of((record.id, tail)))
     return b"\n".join(parts) + b"\n", errors
