@@ -13,8 +13,8 @@ batch of lines is answered by passes that iterate in C.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from itertools import repeat
-from operator import attrgetter
+from itertools import compress, repeat
+from operator import attrgetter, is_, itemgetter
 from typing import BinaryIO
 
 import msgspec
@@ -204,6 +204,7 @@ _BAD_LINE = (msgspec.DecodeError, msgspec.ValidationError, RecursionError)
 _field_of = attrgetter("field")
 _text_of = attrgetter("text")
 _id_of = attrgetter("id")
+_first, _second = itemgetter(0), itemgetter(1)
 _line_of = b'{"id":%b,%b'.__mod__
 
 
@@ -238,37 +239,23 @@ def _answer_batch(batch: list, cache: _AnswerCache, answerer: _Answerer) -> byte
 
 def _learn(keys: list[tuple[str, str]], tails: list, cache: _AnswerCache, answerer: _Answerer) -> bool:
     """Answer the keys of a batch the cache lacks and add them to it; False (nothing learnt)
-    when one of them is not a known field with a string text."""
-    new = _new_texts(keys, tails)
-    if new is None:
+    when one of them is not a known field."""
+    missing = dict.fromkeys(compress(keys, map(is_, tails, repeat(None))))  # distinct, in order
+    if not set(map(_first, missing)) <= ALL_FIELDS:
         return False
-    if not cache.room_for(*_size(new)):  # emptied: the batch's own keys are all learnt again
-        new = _new_texts(keys, [None] * len(keys))
-        cache.room_for(*_size(new))  # type: ignore[arg-type]
-    for field, texts in new.items():  # type: ignore[union-attr]
-        cache.update(zip(zip(repeat(field), texts), answerer.compute_many(field, list(texts)), strict=True))
+    if not cache.room_for(len(missing), sum(map(len, map(_second, missing)))):
+        missing = dict.fromkeys(keys)  # emptied: the batch's own keys are all learnt again
+        cache.room_for(len(missing), sum(map(len, map(_second, missing))))
+    new: dict[str, list[str]] = {}
+    for field, text in missing:
+        texts = new.get(field)
+        if texts is None:
+            new[field] = [text]
+        else:
+            texts.append(text)
+    for field, texts in new.items():
+        cache.update(zip(zip(repeat(field), texts), answerer.compute_many(field, texts), strict=True))
     return True
-
-
-def _new_texts(keys: list[tuple[str, str]], tails: list) -> dict[str, dict[str, None]] | None:
-    """field -> the distinct texts of the keys whose tail is None; None if one is not a known
-    field with a string text."""
-    new: dict[str, dict[str, None]] = {}
-    for key, tail in zip(keys, tails, strict=True):
-        if tail is None:
-            field, text = key
-            if type(text) is not str or field not in ALL_FIELDS:
-                return None
-            texts = new.get(field)
-            if texts is None:
-                texts = new[field] = {}
-            texts[text] = None
-    return new
-
-
-def _size(new: dict[str, dict[str, None]]) -> tuple[int, int]:
-    """(entries, characters of text) of _new_texts' answer."""
-    return sum(map(len, new.values())), sum(sum(map(len, texts)) for texts in new.values())
 
 
 def _answer_lines(batch: list, number: int, cache: _AnswerCache, answerer: _Answerer) -> tuple[bytes, int]:
