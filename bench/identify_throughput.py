@@ -3,9 +3,10 @@
 Targets (issues 2 and 3): >= 400,000 lines/s on one core; content loads in < 0.5 s from cache.
 The lines mix every contract field with realistic variable parts (serials, versions, dates,
 addresses, MACs), so most texts are distinct and the answer cache is not what is measured:
-the printed figure says how many distinct (field, text) pairs the run had.
+the printed figure says how many distinct (field, text) pairs the run had. On a shared machine
+CPU seconds vary by 20% and more from run to run: the fastest of --repeat runs is printed.
 
-Run: .venv/bin/python bench/identify_throughput.py [--lines N] [--cli] [--repeats 0.9]
+Run: .venv/bin/python bench/identify_throughput.py [--lines N] [--cli] [--repeats 0.9] [--repeat 3]
 """
 
 from __future__ import annotations
@@ -105,6 +106,9 @@ def generate(count: int, seed: int = 7, repeats: float = 0.0) -> bytes:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--lines", type=int, default=1_000_000)
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="runs on the same lines; the fastest is printed"
+    )
     parser.add_argument("--cli", action="store_true", help="also time the real command through a pipe")
     parser.add_argument(
         "--repeats",
@@ -133,13 +137,18 @@ def main() -> None:
 
         data = generate(args.lines, repeats=args.repeats)
         distinct = len({line.split(b',"field":', 1)[1] for line in data.splitlines()})
-        context = load_context()
-        out = io.BytesIO()
-        started = time.perf_counter()
-        cpu_started = time.process_time()
-        lines, errors = identify_lines(io.BytesIO(data), out, context)
-        elapsed = time.perf_counter() - started
-        cpu = time.process_time() - cpu_started
+        best = None
+        for _ in range(args.repeat):  # a fresh context (empty caches) each time; the fastest is kept
+            context = load_context()
+            out = io.BytesIO()
+            started = time.perf_counter()
+            cpu_started = time.process_time()
+            lines, errors = identify_lines(io.BytesIO(data), out, context)
+            elapsed = time.perf_counter() - started
+            cpu = time.process_time() - cpu_started
+            if best is None or cpu < best[1]:
+                best = (elapsed, cpu)
+        elapsed, cpu = best  # type: ignore[misc]
         answered = out.getvalue().count(b"\n")
         covered = out.getvalue().count(b'"covered":true')
         print(
