@@ -19,6 +19,7 @@ import re2
 
 from custodiet.catalog import Catalog, Resolution, clean_display, fold, resolve_name
 from custodiet.identify.compile import NAME_FIELDS, CompiledContent, SigEntry
+from custodiet.identify.components import COMPOSITE_FIELDS, parts
 from custodiet.identify.oui import mac_prefix
 from custodiet.identify.signatures import STRENGTHS
 from custodiet.model import Match
@@ -100,7 +101,23 @@ class Identifier:
 
     def match_uncached(self, field: str, text: str) -> tuple[Match, ...]:
         """As match(), for callers that keep their own cache."""
-        return self._match_mac(text) if field == "mac" else self._match_text(field, text)
+        if field == "mac":
+            return self._match_mac(text)
+        found = self._match_text(field, text)
+        if field in COMPOSITE_FIELDS:
+            found = self._with_parts(field, text, found)
+        return found
+
+    def _with_parts(self, field: str, text: str, found: tuple[Match, ...]) -> tuple[Match, ...]:
+        """A composite text's own matches, then those of its parts under their own fields'
+        signatures (components.py): a Server line of a header block is matched as http.server.
+        A part's Match keeps its field and signature id, so the evidence says which it was."""
+        extra: list[Match] = []
+        for part_field, value in parts(field, text):
+            for match in self.match(part_field, value):
+                if match not in found and match not in extra:
+                    extra.append(match)
+        return (*found, *extra) if extra else found
 
     def match_many(self, field: str, texts: list[str]) -> list[tuple[Match, ...]]:
         """match_uncached() for many texts of one field, with one Hyperscan call for all texts that
@@ -110,7 +127,7 @@ class Identifier:
         call per text (the test suite checks this on every example of the content); the saving
         is the per-call overhead, which dominates for short banners."""
         batch_db = self._batch_databases.get(field)
-        if field == "mac" or batch_db is None or len(texts) < 2:
+        if field == "mac" or batch_db is None or len(texts) < 2 or field in COMPOSITE_FIELDS:
             return [self.match_uncached(field, t) for t in texts]
         joined_text = "\n".join(texts)
         if joined_text.count("\n") != len(texts) - 1 or "\x00" in joined_text:
@@ -340,7 +357,9 @@ class Identifier:
         """The part of a long text that a signature matched, with some context, for display."""
         if len(text) <= width:
             return text
-        entry = next((e for e in self._entries.get(field, ()) if e.id == signature), None)
+        own_field = signature.split("/", 1)[0]  # a part's signature belongs to the part's field
+        entries = self._entries.get(own_field) or self._entries.get(field, ())
+        entry = next((e for e in entries if e.id == signature), None)
         if entry is None:
             return text[:width] + "..."
         regex = re2.compile(b"(?m)" + entry.pattern.encode("utf-8"))

@@ -1,0 +1,80 @@
+"""The parts of a composite text that other fields' signatures are written for.
+
+A header block holds a Server line, WWW-Authenticate challenges and Set-Cookie lines; an RTSP
+reply holds Server and WWW-Authenticate; a page holds its <title>. Their signatures are written
+once, for the field that carries the part alone (http.server, http.www_authenticate,
+http.cookie, rtsp.server, http.title), and the matcher applies them to the parts of the
+composite too, so that a user who sends a whole header block, reply or page (as a scanner or a
+capture gives it) gets every signature that its parts would get.
+
+Plain string operations only (device text is untrusted): the parts are found by splitting lines
+and comparing header names, with bounds on how many lines and how much of each is read.
+"""
+
+from __future__ import annotations
+
+# composite field -> {header name (lower case): field of the value}
+HEADER_PARTS: dict[str, dict[str, str]] = {
+    "http.headers": {
+        "server": "http.server",
+        "www-authenticate": "http.www_authenticate",
+        "set-cookie": "http.cookie",
+    },
+    "rtsp.response": {
+        "server": "rtsp.server",
+        "www-authenticate": "http.www_authenticate",
+    },
+}
+TITLE_PARTS: dict[str, str] = {"http.body": "http.title"}
+COMPOSITE_FIELDS = frozenset(HEADER_PARTS) | frozenset(TITLE_PARTS)
+
+MAX_LINES = 64  # header lines read; a longer block is a body or an attack
+MAX_PARTS = 16
+MAX_VALUE = 1024  # characters of one part
+MAX_TITLE_SEARCH = 16 * 1024  # characters of a page searched for its title
+
+
+def parts(field: str, text: str) -> list[tuple[str, str]]:
+    """[(field, value)] of the parts of a composite text, in order, without repeats."""
+    names = HEADER_PARTS.get(field)
+    if names is not None:
+        return _header_parts(text, names)
+    title_field = TITLE_PARTS.get(field)
+    if title_field is not None:
+        title = page_title(text)
+        return [(title_field, title)] if title else []
+    return []
+
+
+def _header_parts(text: str, names: dict[str, str]) -> list[tuple[str, str]]:
+    found: list[tuple[str, str]] = []
+    for line in text.split("\n", MAX_LINES)[:MAX_LINES]:
+        name, colon, value = line.partition(":")
+        if not colon or len(name) > 32:
+            continue
+        part_field = names.get(name.strip().lower())
+        if part_field is None:
+            continue
+        item = (part_field, value.strip()[:MAX_VALUE])
+        if item[1] and item not in found:
+            found.append(item)
+            if len(found) >= MAX_PARTS:
+                break
+    return found
+
+
+def page_title(text: str) -> str:
+    """The text of a page's first <title> element, whitespace collapsed ('' when none)."""
+    head = text[:MAX_TITLE_SEARCH].encode("utf-8", "surrogatepass")
+    lower = head.lower()  # bytes.lower changes ASCII letters only: offsets stay those of head
+    start = lower.find(b"<title")
+    if start < 0:
+        return ""
+    open_end = lower.find(b">", start)
+    if open_end < 0:
+        return ""
+    close = lower.find(b"</title", open_end)
+    if close < 0:
+        return ""
+    title = head[open_end + 1 : close].decode("utf-8", "surrogatepass")
+    return " ".join(title.split())[:MAX_VALUE]

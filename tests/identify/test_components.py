@@ -1,0 +1,90 @@
+"""Parts of composite texts (header blocks, RTSP replies, pages) matched by their own fields'
+signatures: what a user gets when sending a whole header block instead of its Server line."""
+
+from __future__ import annotations
+
+import pytest
+
+from custodiet.identify.components import MAX_LINES, page_title, parts
+from custodiet.identify.engine import Identifier
+from custodiet.pipeline.context import load_context
+
+
+@pytest.fixture(scope="module")
+def identifier() -> Identifier:
+    return load_context().identifier
+
+
+def test_header_block_parts_in_order_without_repeats() -> None:
+    block = (
+        'HTTP/1.1 401 Unauthorized\r\nserver: App-webs/\r\nWWW-Authenticate: Digest realm="x"\r\n'
+        'WWW-Authenticate: Digest realm="x"\r\nSET-COOKIE: a=1\r\nX-Server: no\r\nnot a header\r\n\r\n'
+    )
+    assert parts("http.headers", block) == [
+        ("http.server", "App-webs/"),
+        ("http.www_authenticate", 'Digest realm="x"'),
+        ("http.cookie", "a=1"),
+    ]
+    assert parts("rtsp.response", "RTSP/1.0 200 OK\r\nCSeq: 2\r\nServer: Rtsp Server/3.0\r\n") == [
+        ("rtsp.server", "Rtsp Server/3.0")
+    ]
+    assert parts("http.server", "App-webs/") == []
+
+
+def test_header_parts_are_bounded() -> None:
+    block = "X-Filler: 1\r\n" * MAX_LINES + "Server: App-webs/\r\n"
+    assert parts("http.headers", block) == []  # past the lines a header block may have
+    assert parts("http.headers", "Server: " + "A" * 100_000)[0][1] == "A" * 1024
+
+
+def test_page_title() -> None:
+    assert page_title("<html><HEAD><TITLE id=t>\n  Hikvision   Network\tCamera </TITLE>") == (
+        "Hikvision Network Camera"
+    )
+    # offsets stay right after characters whose lower case is longer ("İ" lowers to two)
+    assert page_title("İİİ <title>Web Viewer for Samsung DVR</title>") == "Web Viewer for Samsung DVR"
+    assert page_title("<title>no end") == ""
+    assert page_title("<body>no title</body>") == ""
+    assert parts("http.body", "<title>x</title>") == [("http.title", "x")]
+
+
+@pytest.mark.parametrize(
+    ("field", "text", "maker", "signature"),
+    [
+        (
+            "http.headers",
+            'HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm="MOBOTIX Camera User"\r\n\r\n',
+            "Mobotix",
+            "http.www_authenticate/mobotix-realm",
+        ),
+        (
+            "rtsp.response",
+            'RTSP/1.0 401 Unauthorized\r\nCSeq: 1\r\nWWW-Authenticate: Basic realm="DS-7608NI-K2"\r\n',
+            "Hikvision",
+            "http.www_authenticate/hikvision-realm-model",
+        ),
+        (
+            "http.body",
+            "<!DOCTYPE html><html><head><title>Hikvision Network Camera</title></head><body></body></html>",
+            "Hikvision",
+            "http.title/hikvision-network-video-title",
+        ),
+    ],
+)
+def test_a_composite_text_gets_the_signatures_of_its_parts(
+    identifier: Identifier, field: str, text: str, maker: str, signature: str
+) -> None:
+    matches = identifier.match_uncached(field, text)
+    hit = [m for m in matches if m.signature == signature]
+    assert hit and hit[0].sets.get("manufacturer") == maker
+    # the batch path answers the same, text for text
+    texts = [text, text.replace("Hikvision", "Nothing").replace("MOBOTIX", "NOTHING"), "x"]
+    assert identifier.match_many(field, texts) == [identifier.match_uncached(field, t) for t in texts]
+
+
+def test_the_excerpt_of_a_part_shows_the_line_it_came_from(identifier: Identifier) -> None:
+    block = "HTTP/1.1 200 OK\r\n" + "X-Padding: " + "p" * 400 + "\r\nServer: DNVRS-Webs\r\n\r\n"
+    signatures = {m.signature for m in identifier.match_uncached("http.headers", block)}
+    assert "http.server/hikvision-dnvrs-webs" in signatures
+    shown = identifier.excerpt("http.headers", "http.server/hikvision-dnvrs-webs", block)
+    assert "Server: DNVRS-Webs" in shown and len(shown) < len(block)
