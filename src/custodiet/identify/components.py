@@ -26,6 +26,11 @@ HEADER_PARTS: dict[str, dict[str, str]] = {
     },
 }
 TITLE_PARTS: dict[str, str] = {"http.body": "http.title"}
+# First letters of the header names read, both cases: other lines are passed over unsplit.
+_INITIALS = {
+    field: "".join({n[0] for n in names} | {n[0].upper() for n in names})
+    for field, names in HEADER_PARTS.items()
+}
 COMPOSITE_FIELDS = frozenset(HEADER_PARTS) | frozenset(TITLE_PARTS)
 
 MAX_LINES = 64  # header lines read; a longer block is a body or an attack
@@ -38,7 +43,7 @@ def parts(field: str, text: str) -> list[tuple[str, str]]:
     """[(field, value)] of the parts of a composite text, in order, without repeats."""
     names = HEADER_PARTS.get(field)
     if names is not None:
-        return _header_parts(text, names)
+        return _header_parts(text, names, _INITIALS[field])
     title_field = TITLE_PARTS.get(field)
     if title_field is not None:
         title = page_title(text)
@@ -46,9 +51,11 @@ def parts(field: str, text: str) -> list[tuple[str, str]]:
     return []
 
 
-def _header_parts(text: str, names: dict[str, str]) -> list[tuple[str, str]]:
+def _header_parts(text: str, names: dict[str, str], initials: str) -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
     for line in text.split("\n", MAX_LINES)[:MAX_LINES]:
+        if not line or line[0] not in initials:
+            continue
         name, colon, value = line.partition(":")
         if not colon or len(name) > 32:
             continue
