@@ -13,6 +13,8 @@ and comparing header names, with bounds on how many lines and how much of each i
 
 from __future__ import annotations
 
+from custodiet.markup import title_bytes
+
 # composite field -> {header name (lower case): field of the value}
 HEADER_PARTS: dict[str, dict[str, str]] = {
     "http.headers": {
@@ -72,16 +74,7 @@ def _header_parts(text: str, names: dict[str, str], initials: str) -> list[tuple
 
 def page_title(text: str) -> str:
     """The text of a page's first <title> element, whitespace collapsed ('' when none)."""
-    head = text[:MAX_TITLE_SEARCH].encode("utf-8", "surrogatepass")
-    lower = head.lower()  # bytes.lower changes ASCII letters only: offsets stay those of head
-    start = lower.find(b"<title")
-    if start < 0:
+    title = title_bytes(text[:MAX_TITLE_SEARCH].encode("utf-8", "surrogatepass"))
+    if not title:
         return ""
-    open_end = lower.find(b">", start)
-    if open_end < 0:
-        return ""
-    close = lower.find(b"</title", open_end)
-    if close < 0:
-        return ""
-    title = head[open_end + 1 : close].decode("utf-8", "surrogatepass")
-    return " ".join(title.split())[:MAX_VALUE]
+    return " ".join(title.decode("utf-8", "surrogatepass").split())[:MAX_VALUE]

@@ -30,6 +30,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
 
 from custodiet.errors import InputError
+from custodiet.markup import title_bytes
 from custodiet.model import Observation, Provenance, Subject
 from custodiet.model.observation import MAX_TEXT
 from custodiet.sources.base import ReadStats, SourceOptions
@@ -649,18 +650,9 @@ def _split_message(data: bytes) -> tuple[bytes, bytes]:
 
 
 def _html_title(body: bytes) -> str:
-    """The text of the first <title> element, found with plain string search."""
-    lower = body[:_RAW_LIMIT].lower()
-    start = lower.find(b"<title")
-    if start < 0:
-        return ""
-    start = lower.find(b">", start)
-    if start < 0:
-        return ""
-    end = lower.find(b"</title", start)
-    if end < 0:
-        return ""
-    return decode(body[start + 1 : end].strip())
+    """The text of the first <title> element."""
+    title = title_bytes(body[:_RAW_LIMIT])
+    return decode(title.strip()) if title else ""
 
 
 # Header name (lower case) -> field, per protocol.

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import zlib
 
+from custodiet.markup import title_bytes
 from custodiet.sources.text import decode
 
 MAX_HEAD = 16384
@@ -166,17 +167,9 @@ def _dechunk(raw: bytes) -> bytes:
 
 
 def _title(body: bytes) -> str:
-    """The text of the first <title> element, blanks trimmed."""
-    lower = body.lower()
-    start = lower.find(b"<title")
-    if start < 0:
-        return ""
-    gt = lower.find(b">", start)
-    if gt < 0:
-        return ""
-    close = lower.find(b"</title", gt)
-    text = body[gt + 1 : close if close >= 0 else gt + 1 + 512]
-    return " ".join(decode(text).split())
+    """The text of the first <title> element, blanks trimmed (an unclosed one: 512 bytes of it)."""
+    title = title_bytes(body, unclosed=512)
+    return " ".join(decode(title).split()) if title else ""
 
 
 _UPNP_ENDS = (b"<serviceList", b"<iconList", b"<deviceList", b"</device>")
