@@ -88,3 +88,11 @@ def test_the_excerpt_of_a_part_shows_the_line_it_came_from(identifier: Identifie
     assert "http.server/hikvision-dnvrs-webs" in signatures
     shown = identifier.excerpt("http.headers", "http.server/hikvision-dnvrs-webs", block)
     assert "Server: DNVRS-Webs" in shown and len(shown) < len(block)
+
+
+def test_the_excerpt_of_a_title_part_shows_the_title(identifier: Identifier) -> None:
+    page = "<!DOCTYPE html>\n<html><head>" + "<meta name=x content=y>\n" * 30 + "<title>WEB SERVICE</title>"
+    hits = [m.signature for m in identifier.match_uncached("http.body", page) if m.field == "http.title"]
+    assert hits, "the page's title is matched as http.title"
+    shown = identifier.excerpt("http.body", hits[0], page)
+    assert "<title>WEB SERVICE</title>" in shown and shown.startswith("...")

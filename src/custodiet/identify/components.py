@@ -78,3 +78,17 @@ def page_title(text: str) -> str:
     if not title:
         return ""
     return " ".join(title.decode("utf-8", "surrogatepass").split())[:MAX_VALUE]
+
+
+def part_offset(field: str, part_field: str, data: bytes) -> int | None:
+    """Where in a composite text (as UTF-8) its part of `part_field` begins, for display."""
+    lower = data.lower()  # ASCII letters only: offsets stay those of data
+    if TITLE_PARTS.get(field) == part_field:
+        found = lower.find(b"<title")
+        return found if found >= 0 else None
+    for name, named_field in HEADER_PARTS.get(field, {}).items():
+        if named_field == part_field:
+            found = lower.find(b"\n" + name.encode() + b":")
+            if found >= 0:
+                return found + 1
+    return None

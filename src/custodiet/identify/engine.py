@@ -19,7 +19,7 @@ import re2
 
 from custodiet.catalog import Catalog, Resolution, clean_display, fold, resolve_name
 from custodiet.identify.compile import NAME_FIELDS, CompiledContent, SigEntry
-from custodiet.identify.components import COMPOSITE_FIELDS, parts
+from custodiet.identify.components import COMPOSITE_FIELDS, part_offset, parts
 from custodiet.identify.oui import mac_prefix
 from custodiet.identify.signatures import STRENGTHS
 from custodiet.model import Match
@@ -362,13 +362,17 @@ class Identifier:
         entry = next((e for e in entries if e.id == signature), None)
         if entry is None:
             return text[:width] + "..."
-        regex = re2.compile(b"(?m)" + entry.pattern.encode("utf-8"))
         data = text.encode("utf-8", "surrogatepass")
-        found = regex.search(data)
-        if not found:
-            return text[:width] + "..."
-        start = max(0, found.start() - width // 3)
-        end = min(len(data), max(found.end(), start + width))
+        found = re2.compile(b"(?m)" + entry.pattern.encode("utf-8")).search(data)
+        if found:
+            first, last = found.start(), found.end()
+        else:  # a part's signature, written for the part alone: show where the part stands
+            first = part_offset(field, own_field, data)
+            if first is None:
+                return text[:width] + "..."
+            last = first
+        start = max(0, first - width // 3)
+        end = min(len(data), max(last, start + width))
         snippet = data[start:end].decode("utf-8", "backslashreplace")
         return ("..." if start else "") + snippet + ("..." if end < len(data) else "")
 
