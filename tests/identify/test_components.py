@@ -29,6 +29,8 @@ def test_header_block_parts_in_order_without_repeats() -> None:
         ("rtsp.server", "Rtsp Server/3.0")
     ]
     assert parts("http.server", "App-webs/") == []
+    nmap_output = "\n  Date: Mon, 02 Nov 2026 10:00:00 GMT\n  Server: App-webs/\n  \n  (Request type: HEAD)\n"
+    assert parts("http.headers", nmap_output) == [("http.server", "App-webs/")]
 
 
 def test_header_parts_are_bounded() -> None:

@@ -28,9 +28,10 @@ HEADER_PARTS: dict[str, dict[str, str]] = {
     },
 }
 TITLE_PARTS: dict[str, str] = {"http.body": "http.title"}
-# First letters of the header names read, both cases: other lines are passed over unsplit.
+# First letters of the header names read, both cases, and the blanks of an indented line: other
+# lines are passed over unsplit.
 _INITIALS = {
-    field: "".join({n[0] for n in names} | {n[0].upper() for n in names})
+    field: "".join({n[0] for n in names} | {n[0].upper() for n in names} | {" ", "\t"})
     for field, names in HEADER_PARTS.items()
 }
 COMPOSITE_FIELDS = frozenset(HEADER_PARTS) | frozenset(TITLE_PARTS)
@@ -58,6 +59,10 @@ def _header_parts(text: str, names: dict[str, str], initials: str) -> list[tuple
     for line in text.split("\n", MAX_LINES)[:MAX_LINES]:
         if not line or line[0] not in initials:
             continue
+        if line[0] == " " or line[0] == "\t":  # scanner output indents its header lines
+            line = line.lstrip(" \t")
+            if not line or line[0] not in initials:
+                continue
         name, colon, value = line.partition(":")
         if not colon or len(name) > 32:
             continue
