@@ -204,8 +204,13 @@ def _decoded_answers(dns: Any) -> list[str]:
                     found.append(data)
     if not found:
         return _EveFile._answers(None, None, None, dns.grouped)
+    return _addresses(found)
+
+
+def _addresses(texts: list[str]) -> list[str]:
+    """The distinct valid addresses among answer texts, in order, at most MAX_ANSWERS."""
     out: list[str] = []
-    for text in found:
+    for text in texts:
         address = ip_text(text)
         if address is not None and address not in out:
             out.append(address)
@@ -643,12 +648,7 @@ class _EveFile(TrafficFile):
                 items = grouped.get(rrtype)
                 if isinstance(items, list):
                     found.extend(i for i in items[:MAX_ANSWERS] if isinstance(i, str))
-        out: list[str] = []
-        for text in found:
-            address = ip_of(text)
-            if address is not None and address not in out:
-                out.append(address)
-        return out[:MAX_ANSWERS]
+        return _addresses(found)
 
     def _http(self, event: dict, number: int) -> Iterable | None:
         http = self._section(event, "http", number)
