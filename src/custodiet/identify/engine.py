@@ -68,7 +68,8 @@ class Identifier:
         self._static_names: dict[tuple[str, str], Match | None] = {}
         self._oui_cache: dict[int, tuple[Match, ...]] = {}
         self._resolved: dict[tuple, Match | None] = {}  # captured values -> resolved match
-        self._regex: dict[str, Any] = {}
+        self._regex: dict[str, Any] = {}  # signature id -> its pattern compiled by RE2
+        self._captures: dict[str, Any] = {}  # signature id -> _compile_captures of that regex
         self._resolutions: dict[str, Resolution] = {}  # name on a device -> catalogue resolution
         self._cache: dict[tuple[str, str], tuple[Match, ...]] = {}
         self._batch_databases: dict[str, Any] = {
@@ -256,9 +257,9 @@ class Identifier:
 
     def captures(self, entry: SigEntry, data: bytes) -> dict[str, str]:
         """Named-group values of a signature on a text (RE2, linear time)."""
-        compiled = self._regex.get(entry.id)
+        compiled = self._captures.get(entry.id)
         if compiled is None:
-            compiled = self._regex[entry.id] = _compile_captures(entry.pattern)
+            compiled = self._captures[entry.id] = _compile_captures(self._regex_of(entry))
         spans_of, names = compiled
         spans = spans_of(data)
         if spans is None:
@@ -272,6 +273,13 @@ class Identifier:
                 if value:
                     values[name] = value
         return values
+
+    def _regex_of(self, entry: SigEntry) -> Any:
+        """The signature's pattern compiled by RE2 (multi-line, as Hyperscan runs it), once."""
+        regex = self._regex.get(entry.id)
+        if regex is None:
+            regex = self._regex[entry.id] = re2.compile(b"(?m)" + entry.pattern.encode("utf-8"))
+        return regex
 
     def resolve(self, field: str, signature: str, values: dict[str, str], weight: float) -> Match | None:
         """Canonicalise the manufacturer and follow a brand to its maker."""
@@ -363,7 +371,7 @@ class Identifier:
         if entry is None:
             return text[:width] + "..."
         data = text.encode("utf-8", "surrogatepass")
-        found = re2.compile(b"(?m)" + entry.pattern.encode("utf-8")).search(data)
+        found = self._regex_of(entry).search(data)
         if found:
             first, last = found.start(), found.end()
         else:  # a part's signature, written for the part alone: show where the part stands
@@ -378,14 +386,14 @@ class Identifier:
 
 
 def _compile_captures(
-    pattern: str,
+    regex: Any,
 ) -> tuple[Callable[[bytes], Sequence[tuple[int, int]] | None], list[str | None]]:
-    """(data -> the spans of the groups of the first match or None, the groups' names).
+    """(data -> the spans of the groups of the first match or None, the groups' names) of a
+    compiled RE2 pattern.
 
     RE2's own Match call returns the spans directly; the google-re2 wrapper's search() and
     groups() cost three times as much per text, which shows on a run of distinct banners.
     The wrapper stays the way when the binding lacks the call."""
-    regex = re2.compile(b"(?m)" + pattern.encode("utf-8"))
     names: list[str | None] = [None] * regex.groups
     for name, group in regex.groupindex.items():
         names[group - 1] = name.decode() if isinstance(name, bytes) else name
