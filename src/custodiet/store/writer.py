@@ -617,7 +617,8 @@ class RunWriter:
         True when some string had to be escaped (see codec.clean).
 
         Instead of a savepoint (which copies every page the batch touches to a journal first),
-        a failed batch is undone by deleting what it appended."""
+        a failed batch is undone by deleting what it appended: only for tables a run appends to.
+        Upserts and inserts that may touch older rows go through _insert_rows."""
         conn = self._conn
         try:
             try:
