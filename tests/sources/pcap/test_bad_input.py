@@ -137,6 +137,10 @@ MALFORMED = [
         "malformed WS-Discovery XML",
         _frame_with(b'<!DOCTYPE x [<!ENTITY a "aaaa">]><Hello>&a;</Hello>', 3702, 3702),
     ),
+    (
+        "WS-Discovery XML in an unreadable encoding",
+        _frame_with(b'<?xml version="1.0" encoding="x-klingon"?><Hello><Types>x</Types></Hello>', 3702, 3702),
+    ),
 ]
 
 

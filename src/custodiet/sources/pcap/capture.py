@@ -580,6 +580,8 @@ class Capture:
                 facts = snmp.extract(payload)
             elif which == _SIP and http.is_sip(payload):
                 facts = http.sip_message(payload)
+        except wsd.WsdEncodingError:
+            self.skip("WS-Discovery XML in an unreadable encoding")
         except wsd.WsdError:
             self.skip("malformed WS-Discovery XML")
         except BerError:
