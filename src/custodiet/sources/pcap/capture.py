@@ -60,6 +60,9 @@ INFORMATIONAL = frozenset(
     }
 )
 
+# The start of the reason counted when a protocol parser fails in a way it should not (a bug).
+PARSER_FAILURE = "packet parser failure (a custodiet bug, please report it)"
+
 _TCP = 6
 _UDP = 17
 _IP4 = struct.Struct("!BBHHHBBH4s4s")
@@ -501,6 +504,10 @@ class Capture:
         self.frame = frame
         try:
             self.read_stream(kind, data, sender, receiver, sport, rport, conn.first)
+        except (StrictStop, MemoryError):
+            raise
+        except Exception as exc:  # finalize also runs outside the packet loop (eviction, the end)
+            self.parser_failed(conn, _TCP, exc)
         finally:
             self.frame = saved
 
@@ -636,6 +643,19 @@ class Capture:
             if len(self.leases) < MAX_HOSTS:
                 self.leases[msg.mac] = msg.leased
             self.learn(msg.leased, msg.mac, self.frame, sure=True)
+
+    def parser_failed(self, conn: Conn, proto: int, exc: Exception) -> None:
+        """A protocol parser raised what it should have turned into its own error: a bug, met on
+        one packet. The packet's connection is no longer read (its stream state may be half
+        updated); the reason names the exception type so that the fuzz tests, which require
+        that no such reason ever appears, and a user's bug report can point at it."""
+        if proto == _TCP:
+            conn.inspect = False
+            for stream in (conn.sa, conn.sb):
+                if stream is not None and stream is not _IGNORED and not stream.done:
+                    self.buffered -= stream.release()
+            conn.sa = conn.sb = _IGNORED
+        self.skip(f"{PARSER_FAILURE} ({'TCP' if proto == _TCP else 'UDP'}, {type(exc).__name__})")
 
     # ------------------------------------------------------------------------- the loop
 
@@ -774,19 +794,25 @@ class Capture:
             else:
                 conn.pb += 1
                 conn.bb += wirelen
-            # ---- payload
-            if proto == _TCP:
-                if conn.inspect:
-                    self.tcp(conn, fwd, flags, seq, buf, pstart, ipend, cut)
-            else:
-                which = udp_ports.get(dport)
-                if which is None:
-                    which = udp_ports.get(sport)
-                if which is not None and ipend > pstart:
-                    if cut:
-                        self.skip("UDP payload cut by snaplen")
-                    else:
-                        self.udp(which, src, dst, sport, dport, buf[pstart:ipend], ts)
+            # ---- payload (a parser's own errors are counted inside; anything else is a bug
+            # that one hostile packet must not turn into the loss of the whole capture)
+            try:
+                if proto == _TCP:
+                    if conn.inspect:
+                        self.tcp(conn, fwd, flags, seq, buf, pstart, ipend, cut)
+                else:
+                    which = udp_ports.get(dport)
+                    if which is None:
+                        which = udp_ports.get(sport)
+                    if which is not None and ipend > pstart:
+                        if cut:
+                            self.skip("UDP payload cut by snaplen")
+                        else:
+                            self.udp(which, src, dst, sport, dport, buf[pstart:ipend], ts)
+            except (StrictStop, MemoryError):
+                raise
+            except Exception as exc:
+                self.parser_failed(conn, proto, exc)
             if out:
                 yield from _counted(out, stats)
         stats.records = frame

@@ -147,6 +147,9 @@ def _body(raw: bytes, headers: list[tuple[str, str]]) -> bytes:
     return raw[:BODY_WANT]
 
 
+_HEX_DIGITS = frozenset(b"0123456789abcdefABCDEF")
+
+
 def _dechunk(raw: bytes) -> bytes:
     out = bytearray()
     pos = 0
@@ -155,10 +158,11 @@ def _dechunk(raw: bytes) -> bytes:
         if line_end < 0:
             break
         size_text = raw[pos:line_end].split(b";", 1)[0].strip()
-        try:
-            size = int(size_text, 16)
-        except ValueError:
+        # Hex digits only: int() also takes "-6", "+6", "0x6" and "6_0", and a negative size
+        # would send pos backwards (a hostile response made this loop forever).
+        if not size_text or len(size_text) > 16 or not _HEX_DIGITS.issuperset(size_text):
             break
+        size = int(size_text, 16)
         if size == 0:
             break
         out += raw[line_end + 2 : line_end + 2 + size]
