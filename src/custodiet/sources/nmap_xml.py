@@ -33,8 +33,10 @@ from custodiet.errors import InputError
 from custodiet.markup import title_bytes
 from custodiet.model import Observation, Provenance, Subject
 from custodiet.model.observation import MAX_TEXT
+from custodiet.sources import xml_encoding
 from custodiet.sources.base import ReadStats, SourceOptions
 from custodiet.sources.text import decode, hex_unescape, normalise_ip, normalise_mac
+from custodiet.sources.xml_feed import TokenFeeder, TokenRefused
 
 # Children of <nmaprun>. At the end of one of them every element read so far is complete,
 # so the tree can be emptied.
@@ -59,6 +61,12 @@ _TOP_LEVEL = frozenset(
 # A single <host> (or junk between hosts) may not hold more elements than this: a real host
 # with all 65,535 ports open has about 330,000. Beyond it the file is hostile or broken.
 MAX_ELEMENTS_PER_HOST = 1_000_000
+
+# Elements open at one time: nmap nests a dozen deep (script tables inside tables). Unclosed
+# elements cost memory as closed ones do, and are not counted by the cap above.
+MAX_OPEN_ELEMENTS = 10_000
+
+_CHUNK = 1 << 16  # bytes read at a time
 
 # Raw attribute text is cut before it is unescaped or parsed: decoding never needs more than
 # 4 bytes per character of MAX_TEXT.
@@ -96,58 +104,89 @@ def read_stream(handle: BinaryIO, label: str, stats: ReadStats) -> Iterator[Obse
 
 def _hosts(handle: BinaryIO, label: str, stats: ReadStats) -> Iterator[list[Observation]]:
     """The observations of a stream of nmap XML, a host (or script block) at a time."""
+    head = handle.read(_CHUNK)
+    encoding = xml_encoding.choose(head)
+    if encoding.refused is not None:
+        raise InputError(f"{encoding.refused} (nmap writes UTF-8)", file=label, place="line 1")
+    transcoder = xml_encoding.Transcoder(encoding.codec) if encoding.codec else None
     guard = _PrologGuard(label)
     builder = ElementTree.TreeBuilder()
     # The document root (<nmaprun>) becomes the child of this holder, so that hosts can be
     # detached from it without asking the parser for "start" events (20% slower).
     holder = builder.start("custodiet-holder", {})
-    parser = ElementTree.XMLParser(target=builder)
+    # The encoding is forced: bytes reach the parser as UTF-8 (transcoded if need be), and the
+    # declaration never makes expat look a codec up.
+    parser = ElementTree.XMLParser(target=builder, encoding="UTF-8")
     # The C parser appends ("end", element) here as it builds (what XMLPullParser and iterparse
     # read through two generators; a plain list is read at a fraction of the cost).
     ended: list[tuple[str, ElementTree.Element]] = []
     parser._setevents(ended, ("end",))  # type: ignore[attr-defined]
-    source = _GuardedReader(handle, guard)
+    feeder = TokenFeeder()
     root: ElementTree.Element | None = None
-    pending = 0
+    pending = 0  # elements ended in the current host (or between hosts)
+    opened = 0  # start tags fed, less elements ended: the elements open now
+    data = head
     try:
         while True:
-            data = source.read(1 << 16)
-            failure: ElementTree.ParseError | None = None
-            try:
-                if data:
-                    parser.feed(data)
-                else:
-                    parser.close()
-            except ElementTree.ParseError as exc:
-                failure = exc  # raised once the elements completed before it are read
-            for _event, elem in ended:
-                if root is None:
-                    root = _check_root(holder, label)
-                tag = elem.tag
-                if tag not in _TOP_LEVEL:
-                    pending += 1
-                    if pending > MAX_ELEMENTS_PER_HOST:
-                        raise InputError(
-                            f"more than {MAX_ELEMENTS_PER_HOST:,} elements in one host: refusing to buffer it",
-                            file=label,
-                            place=f"host {stats.records + 1}",
-                        )
-                    continue
-                if tag == "host":
-                    host = _read_host(elem, label, stats)
-                    if host:
-                        yield host
-                elif tag in ("prescript", "postscript"):
-                    broadcast = list(_read_broadcast(elem, label, stats))
-                    if broadcast:
-                        yield broadcast
-                del root[:]
-                pending = 0
-            ended.clear()
-            if failure is not None:
-                raise failure
+            if transcoder is not None:
+                data = transcoder.feed(data, final=not data)
+            segments = feeder.push(data) if data else feeder.finish()
+            if not data:
+                segments.append(b"")  # the parser's close
+            for segment in segments:
+                failure: ElementTree.ParseError | None = None
+                try:
+                    if segment:
+                        guard.feed(segment)
+                        parser.feed(segment)
+                    else:
+                        parser.close()
+                except ElementTree.ParseError as exc:
+                    failure = exc  # raised once the elements completed before it are read
+                opened += _start_tags(segment) - len(ended)
+                for _event, elem in ended:
+                    if root is None:
+                        root = _check_root(holder, label)
+                    tag = elem.tag
+                    if tag not in _TOP_LEVEL:
+                        pending += 1
+                        if pending > MAX_ELEMENTS_PER_HOST:
+                            raise InputError(
+                                f"more than {MAX_ELEMENTS_PER_HOST:,} elements in one host: refusing to buffer it",
+                                file=label,
+                                place=f"host {stats.records + 1}",
+                            )
+                        continue
+                    if tag == "host":
+                        host = _read_host(elem, label, stats)
+                        if host:
+                            yield host
+                    elif tag in ("prescript", "postscript"):
+                        broadcast = list(_read_broadcast(elem, label, stats))
+                        if broadcast:
+                            yield broadcast
+                    del root[:]
+                    pending = 0
+                ended.clear()
+                if opened > MAX_OPEN_ELEMENTS:
+                    raise InputError(
+                        f"more than {MAX_OPEN_ELEMENTS:,} elements open at once (unclosed nesting): "
+                        "refusing to buffer them",
+                        file=label,
+                        place=f"line {feeder.lines + 1}",
+                    )
+                if feeder.cuts:
+                    stats.skipped.update(feeder.cuts)
+                    feeder.cuts.clear()
+                if failure is not None:
+                    raise failure
             if not data:
                 break
+            data = handle.read(_CHUNK)
+    except TokenRefused as exc:
+        raise InputError(
+            f"refused: {exc.message} (nmap never writes one)", file=label, place=f"line {exc.line}"
+        ) from None
     except ElementTree.ParseError as exc:
         line, column = exc.position
         reason = expat.ErrorString(exc.code) if exc.code else str(exc)
@@ -163,6 +202,15 @@ def _hosts(handle: BinaryIO, label: str, stats: ReadStats) -> Iterator[list[Obse
         ) from None
     if root is None:
         raise InputError("no XML element found", file=label)
+
+
+def _start_tags(segment: bytes) -> int:
+    """Start tags in a segment: its "<" less end tags, declarations, comments and PIs (a
+    segment never splits one of these openers; a "<" inside a comment counts, which only
+    errs towards refusing a hostile file sooner)."""
+    if not segment:
+        return 0
+    return segment.count(b"<") - segment.count(b"</") - segment.count(b"<!") - segment.count(b"<?")
 
 
 # --------------------------------------------------------------------------- parsing plumbing
@@ -191,7 +239,7 @@ class _PrologGuard:
         self.label = label
         self.target = _GuardTarget()
         self.parser: DefusedXMLParser | None = DefusedXMLParser(
-            target=self.target, forbid_dtd=False, forbid_entities=True, forbid_external=True
+            target=self.target, encoding="UTF-8", forbid_dtd=False, forbid_entities=True, forbid_external=True
         )
 
     def feed(self, data: bytes) -> None:
@@ -211,19 +259,6 @@ class _PrologGuard:
             return None
         expat_parser = self.parser.parser
         return f"line {expat_parser.CurrentLineNumber}, column {expat_parser.CurrentColumnNumber + 1}"
-
-
-class _GuardedReader:
-    """A file object that shows every chunk to the prolog guard before the parser gets it."""
-
-    def __init__(self, handle: BinaryIO, guard: _PrologGuard) -> None:
-        self.handle = handle
-        self.guard = guard
-
-    def read(self, size: int = -1) -> bytes:
-        data = self.handle.read(max(size, 1 << 16))  # iterparse asks for 16 KiB; larger is faster
-        self.guard.feed(data)
-        return data
 
 
 def _check_root(holder: ElementTree.Element, label: str) -> ElementTree.Element:
