@@ -69,7 +69,9 @@ def build_device(
     The same signature on the same text seen twice (two scans of one host) is one fact: evidence
     is kept once per (signature, text shown, port), first seen first.
     """
-    addresses: list[str] = []
+    # An ordered set: many addresses may share one MAC (a gateway, a scan of a /16 behind a
+    # proxy-ARP router): a list's membership test made that quadratic (200,000 rows: minutes).
+    addresses: dict[str, None] = {}
     mac: str | None = None
     hostnames: list[str] = []
     ports: dict[str, str] = {}  # port -> service name, first seen
@@ -85,7 +87,7 @@ def build_device(
             last_subject = subject
             address = subject.address
             if address and address not in addresses:
-                addresses.append(address)
+                addresses[address] = None
             if mac is None and subject.mac:
                 mac = subject.mac
         field = obs.field
@@ -125,13 +127,14 @@ def build_device(
         for port, name in sorted(ports.items(), key=_port_item_key)
     )
     identity = _fuse(evidence, shape)
-    if len(addresses) > 1:
-        addresses.sort(key=_address_key)
+    ordered = list(addresses)
+    if len(ordered) > 1:
+        ordered.sort(key=_address_key)
     if device_id is None:
-        device_id = f"mac:{mac}" if mac else f"ip:{addresses[0]}" if addresses else "unknown"
+        device_id = f"mac:{mac}" if mac else f"ip:{ordered[0]}" if ordered else "unknown"
     return Device(
         device_id,
-        tuple(addresses),
+        tuple(ordered),
         mac,
         tuple(hostnames),
         services,
