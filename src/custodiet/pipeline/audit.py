@@ -27,6 +27,7 @@ from custodiet.pipeline.devices import build_device
 from custodiet.sources import nmap_xml
 from custodiet.sources.base import ReadStats, SourceOptions
 from custodiet.sources.detect import detect_format
+from custodiet.sources.paths import problem as path_problem
 from custodiet.sources.registry import READERS
 from custodiet.store import Store
 
@@ -82,7 +83,7 @@ def expand_paths(paths: tuple[Path, ...]) -> tuple[list[tuple[Path, str, bool]],
         elif path.is_file():
             files.append((path, str(path), True))
         else:
-            errors.append(str(InputError("no such file or folder", file=str(path))))
+            errors.append(str(InputError(path_problem(path) or "not a regular file", file=str(path))))
     return files, errors
 
 

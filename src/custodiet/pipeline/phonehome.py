@@ -26,6 +26,7 @@ from custodiet.policy.phonehome import (
     load_endpoints,
     resolve_names,
 )
+from custodiet.sources.paths import problem as path_problem
 
 CONTACT_FIELD = "contact.name"
 _SEEN_LIMIT = 200_000
@@ -65,8 +66,9 @@ def prepare(
     catalog = context.policy.catalog
     known = set(_sources(directory)) | set(catalog.sources)
     for path in endpoint_files:
-        if not path.is_file():
-            raise InputError("no such endpoints file", file=str(path))
+        reason = path_problem(path)
+        if reason is not None:
+            raise InputError(f"cannot be read as an endpoints file: {reason}", file=str(path))
     try:
         endpoints = load_endpoints(directory, (), catalog, known)
     except ContentError:

@@ -19,6 +19,7 @@ from custodiet.errors import InputError, UsageError
 from custodiet.model import Observation, Provenance, Subject
 from custodiet.sources.base import ReadStats, SourceOptions
 from custodiet.sources.detect import CSV_DELIMITERS
+from custodiet.sources.paths import open_input
 from custodiet.sources.text import bound, normalise_ip, normalise_mac
 
 # Longest physical line read; a longer one is an error rather than unbounded memory.
@@ -87,11 +88,7 @@ def normalise_header(header: str) -> str:
 
 def read(path: Path, label: str, stats: ReadStats, options: SourceOptions) -> Iterator[Observation]:
     """Observations from one delimited inventory file (see the module docstring)."""
-    try:
-        handle = path.open("rb")
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror or exc}", file=label) from exc
-    with handle:
+    with open_input(path, label) as handle:
         text = io.TextIOWrapper(handle, encoding="utf-8-sig", errors="backslashreplace", newline="")
         yield from _read_text(text, label, stats, options)
 

@@ -30,6 +30,7 @@ from custodiet.errors import InputError
 from custodiet.sources.banners_jsonl import unwrap_censys
 from custodiet.sources.dhcp_logs import is_dnsmasq_lease
 from custodiet.sources.logs import gunzip_head
+from custodiet.sources.paths import open_input
 from custodiet.sources.zeek import kind_from_columns
 
 # Enough for nmap's prolog even when its command-line comment is long.
@@ -314,7 +315,7 @@ GZIP_FORMATS = frozenset(
 def detect_format(path: Path, label: str) -> str:
     """The format name (a key of registry.READERS) of the file at path."""
     try:
-        with path.open("rb") as handle:
+        with open_input(path, label) as handle:
             head = handle.read(HEAD_BYTES)
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror or exc}", file=label) from exc

@@ -43,6 +43,7 @@ from custodiet.errors import InputError
 from custodiet.model import Contact, Observation, Provenance, Subject
 from custodiet.model.observation import MAX_TEXT
 from custodiet.sources.base import ReadStats, SourceOptions
+from custodiet.sources.paths import open_input
 from custodiet.sources.text import decode, normalise_ip
 
 # Longest line read. Shodan and Censys host records carry whole HTML pages and certificate
@@ -70,11 +71,12 @@ MAX_KEY_BYTES = 2048
 
 def open_binary(path: Path, label: str) -> BinaryIO:
     """The file as a binary stream, transparently decompressed when it is gzip."""
+    handle = open_input(path, label)
     try:
-        handle = path.open("rb")
         magic = handle.read(2)
         handle.seek(0)
     except OSError as exc:
+        handle.close()
         raise InputError(f"cannot read: {exc.strerror or exc}", file=label) from exc
     if magic == GZIP_MAGIC:
         return gzip.GzipFile(fileobj=handle, mode="rb")  # type: ignore[return-value]

@@ -35,6 +35,7 @@ from custodiet.model import Observation, Provenance, Subject
 from custodiet.model.observation import MAX_TEXT
 from custodiet.sources import xml_encoding
 from custodiet.sources.base import ReadStats, SourceOptions
+from custodiet.sources.paths import open_input
 from custodiet.sources.text import decode, hex_unescape, normalise_ip, normalise_mac
 from custodiet.sources.xml_feed import TokenFeeder, TokenRefused
 
@@ -88,11 +89,7 @@ def read_hosts(
     """read(), a host at a time: the observations of each <host> in one list (all with one
     Subject), and those of each pre- or post-scan script block in another. For callers that
     handle a host as a whole (the audit pipeline); the observations are those of read()."""
-    try:
-        handle = path.open("rb")
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror or exc}", file=label) from exc
-    with handle:
+    with open_input(path, label) as handle:
         yield from _hosts(handle, label, stats)
 
 

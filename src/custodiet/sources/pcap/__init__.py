@@ -14,9 +14,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from custodiet.errors import InputError
 from custodiet.model import Contact, Observation
 from custodiet.sources.base import ReadStats, SourceOptions
+from custodiet.sources.paths import open_input
 from custodiet.sources.pcap.capture import read_capture
 from custodiet.sources.pcap.reader import sniff as _sniff
 
@@ -31,9 +31,5 @@ def sniff(head: bytes) -> str | None:
 
 def read(path: Path, label: str, stats: ReadStats, options: SourceOptions) -> Iterator[Observation | Contact]:
     """Observations and contacts from one capture file (a sources.base.Reader)."""
-    try:
-        handle = path.open("rb")
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror or exc}", file=label) from exc
-    with handle:
+    with open_input(path, label) as handle:
         yield from read_capture(handle, label, stats, options)
