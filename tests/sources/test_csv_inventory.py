@@ -38,6 +38,7 @@ def test_synonym_headers_bom_quotes_and_line_numbers() -> None:
         "inventory.serial": "SN0001",
         "inventory.site": "HQ Lobby",
         "inventory.name": "Lobby camera",
+        "inventory.owner": "facilities",
     }
     assert {o.provenance.place for o in lobby} == {"line 2"}
     assert {o.provenance.file for o in obs} == {"inventory.csv"}
@@ -57,15 +58,18 @@ def test_synonym_headers_bom_quotes_and_line_numbers() -> None:
     assert uplink[0].subject.mac is None and texts(uplink, "mac") == []
 
 
-def test_semicolons_and_non_utf8_bytes_kept_as_escapes() -> None:
+def test_semicolons_and_latin1_cells_decoded() -> None:
+    """Latin-1 cells were kept as \\xNN escapes: a line that is not UTF-8 is read as Windows-1252
+    (issue 12, row 17), and the summary says so."""
     obs, stats = run_reader(read, DATA / "inventory_semicolon.csv")
     assert stats.records == 1
     assert {o.field: o.text for o in obs} == {
         "mac": "AA:BB:CC:00:11:22",
-        "inventory.vendor": "Caf\\xe9 Vision",
-        "inventory.model": "Cam\\xff 1",
+        "inventory.vendor": "Café Vision",
+        "inventory.model": "Camÿ 1",
         "inventory.site": "Annex",
     }
+    assert stats.notices == {"lines not in UTF-8, read as Windows-1252": 1}
 
 
 @pytest.mark.parametrize("delimiter", [",", ";", "\t", "|"])
@@ -145,18 +149,26 @@ def test_long_cells_are_bounded_or_refused(tmp_path: Path) -> None:
     cell = "V" * 100_000  # under csv's field limit, over MAX_TEXT
     obs, _ = run_reader(read, write(tmp_path, f"ip,vendor\n192.0.2.1,{cell}\n"))
     assert len(obs[0].text) == MAX_TEXT
-    # A 5 MB cell is refused with its line, not read into memory whole.
+    # A 5 MB line is skipped with its line, never read into memory whole, and reading goes on
+    # (issue 12, row 15: it used to stop the file there).
     huge = "W" * (5 * 1024 * 1024)
+    path = write(tmp_path, f"ip,vendor\n192.0.2.1,x\n192.0.2.2,{huge}\n192.0.2.3,after\n")
+    obs, stats = run_reader(read, path)
+    assert [(o.subject.address, o.text) for o in obs] == [("192.0.2.1", "x"), ("192.0.2.3", "after")]
+    assert stats.skipped == {"line over 1 MiB (skipped)": 1} and stats.first_bad == {
+        "line over 1 MiB (skipped)": "line 3"
+    }
     with pytest.raises(InputError) as caught:
-        run_reader(read, write(tmp_path, f"ip,vendor\n192.0.2.1,x\n192.0.2.2,{huge}\n"))
+        run_reader(read, path, SourceOptions(strict=True))
     assert caught.value.place == "line 3"
-    assert "longer than" in caught.value.message
 
 
-def test_quoted_field_over_the_field_limit_is_an_error(tmp_path: Path) -> None:
+def test_quoted_field_over_the_field_limit_is_skipped(tmp_path: Path) -> None:
     lines = "\n".join(["x" * 1000] * 200)  # 200 KB in one quoted field, lines short
-    with pytest.raises(InputError, match="malformed CSV: field larger than field limit"):
-        run_reader(read, write(tmp_path, f'ip,vendor\n192.0.2.1,"{lines}"\n'))
+    path = write(tmp_path, f'ip,vendor\n192.0.2.1,"{lines}"\n192.0.2.9,after\n')
+    obs, stats = run_reader(read, path)
+    assert stats.first_bad == {"malformed CSV record": "line 2"}
+    assert [(o.subject.address, o.text) for o in obs] == [("192.0.2.9", "after")]
 
 
 def test_header_normalisation_and_mapping() -> None:

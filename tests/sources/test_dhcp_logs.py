@@ -12,7 +12,7 @@ import pytest
 from custodiet.errors import InputError
 from custodiet.model import Observation, Subject
 from custodiet.sources import dhcp_logs
-from custodiet.sources.base import SourceOptions
+from custodiet.sources.base import ReadStats, SourceOptions
 from custodiet.sources.detect import detect_format
 
 from .helpers import DATA
@@ -84,8 +84,11 @@ def test_dhcpd_leases() -> None:
 def test_dhcpd_leases_broken(tmp_path: Path) -> None:
     path = tmp_path / "dhcpd.leases"
     path.write_text("}\nlease 10.0.0.1 {\n  hardware ethernet 02:00:5e:00:53:01;\n")
-    observations, stats = read_checked(dhcp_logs.read_dhcpd_leases, path)
-    assert observations == []  # the block never closed
+    # Nothing readable and only malformed lines: an error (issue 12, row 14), after the counts.
+    stats = ReadStats()
+    with pytest.raises(InputError, match=r"nothing could be read as an ISC dhcpd\.leases file") as caught:
+        list(dhcp_logs.read_dhcpd_leases(path, path.name, stats, SourceOptions()))
+    assert caught.value.place == "line 1"
     assert stats.skipped == {"unbalanced '}'": 1, "file ends inside a block": 1}
     with pytest.raises(InputError) as caught:
         read_checked(dhcp_logs.read_dhcpd_leases, path, SourceOptions(strict=True))

@@ -80,7 +80,7 @@ def test_no_reader_blocks_or_reads_forever(odd: dict[str, Path], name: str) -> N
         with pytest.raises(InputError) as caught:
             open_input(path, "x").close()
         assert EXPECTED[name] in caught.value.message
-        with pytest.raises(InputError, match="FIFO|character device|symlink loop|folder|no such file"):
+        with pytest.raises(InputError, match=r"FIFO|character device|symlink loop|folder|no such file"):
             detect_format(path, path.name)
         for fmt, reader in READERS.items():
             with pytest.raises(InputError) as caught:

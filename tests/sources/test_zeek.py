@@ -240,7 +240,11 @@ def test_headerless_tsv_and_data_before_header(tmp_path: Path) -> None:
     ]
     bad = tmp_path / "x.log"
     bad.write_text("1700000000.0\tC1\t10.0.0.5\n")
-    _, _, stats = read_all(bad)
+    # Only that line, nothing read: an error naming it (issue 12, row 14), after the count.
+    stats = ReadStats()
+    with pytest.raises(InputError, match="nothing could be read as a Zeek log") as caught:
+        list(zeek.read(bad, bad.name, stats, SourceOptions()))
+    assert caught.value.place == "line 1"
     assert stats.skipped == {"data line before a #fields header": 1}
 
 
@@ -346,7 +350,10 @@ def test_hostile_headers_and_rows(tmp_path: Path) -> None:
     path = tmp_path / "conn.log"
     header = "#separator \\x09\n#path\tconn\n#fields\t" + "\t".join(f"c{i}" for i in range(5000)) + "\n"
     path.write_text(header + "1.0\tx\n")
-    _, _, stats = read_all(path)
+    stats = ReadStats()
+    with pytest.raises(InputError, match="nothing could be read") as caught:  # nothing else in it
+        list(zeek.read(path, path.name, stats, SourceOptions()))
+    assert caught.value.place == "line 3"
     assert stats.skipped == {"bad Zeek header": 1, "data line before a #fields header": 1}
     rows = conn_rows([(1.0, "10.0.0.1", "203.0.113.1", 80, 1, 1, None)])
     good = write_tsv(tmp_path / "conn2.log", "conn", rows).read_text()

@@ -51,6 +51,7 @@ DESCRIPTIVE_FIELDS: tuple[str, ...] = (
     "inventory.serial",
     "inventory.site",
     "inventory.name",  # free-text asset name or description
+    "inventory.owner",  # the team or person an inventory says is responsible for the device
 )
 
 ALL_FIELDS: frozenset[str] = frozenset(IDENTIFY_FIELDS + DESCRIPTIVE_FIELDS)

@@ -275,7 +275,7 @@ def _ingest(
         records=stats.records,
         observations=stats.observations,
         skipped=sum(stats.skipped.values()),
-        skip_reasons=tuple(sorted(stats.skipped.items())),
+        skip_reasons=tuple(sorted(stats.skipped.items())) + tuple(sorted(stats.notices.items())),
         error=error,
         contacts=max(stats.contacts, contact_count),
     )

@@ -46,7 +46,7 @@ import orjson
 
 from custodiet.model import Observation, Subject
 from custodiet.model.observation import MAX_TEXT
-from custodiet.sources.base import ReadStats, SourceOptions
+from custodiet.sources.base import ReadStats, SourceOptions, check_something_read
 from custodiet.sources.logs import Emitter, Skips, byte_text, lines, open_binary, port_text, text_of
 from custodiet.sources.nmap_xml import render_dn
 from custodiet.sources.text import normalise_ip
@@ -120,6 +120,7 @@ def _read(
     options: SourceOptions,
     handler: Handler,
     array_lines: bool = False,
+    what: str = "JSON lines",
 ) -> Iterator[Observation]:
     ctx = _Context(label, stats, options)
     loads = orjson.loads
@@ -143,6 +144,7 @@ def _read(
             out = handler(record, number, ctx)
             if out:
                 yield from out
+    check_something_read(stats, label, what)
 
 
 def _address(value: object, number: int, ctx: _Context) -> str | None:
@@ -370,7 +372,7 @@ _MASSCAN_PORT_NAMES = {"http.server": "http", "title": "http", "html": "http", "
 
 def read_masscan(path: Path, label: str, stats: ReadStats, options: SourceOptions) -> Iterator[Observation]:
     """Observations from masscan -oJ or -oD output (see the module docstring)."""
-    return _read(path, label, stats, options, _masscan, array_lines=True)
+    return _read(path, label, stats, options, _masscan, array_lines=True, what="masscan JSON")
 
 
 def _masscan(record: dict, number: int, ctx: _Context) -> list[Observation]:
@@ -429,7 +431,7 @@ def _masscan(record: dict, number: int, ctx: _Context) -> list[Observation]:
 
 def read_zgrab2(path: Path, label: str, stats: ReadStats, options: SourceOptions) -> Iterator[Observation]:
     """Observations from zgrab2 output (see the module docstring)."""
-    return _read(path, label, stats, options, _zgrab2)
+    return _read(path, label, stats, options, _zgrab2, what="zgrab2 JSON")
 
 
 def _http_header_lines(headers: object) -> list[tuple[str, str]]:
@@ -539,7 +541,7 @@ def _zgrab2(record: dict, number: int, ctx: _Context) -> list[Observation]:
 
 def read_shodan(path: Path, label: str, stats: ReadStats, options: SourceOptions) -> Iterator[Observation]:
     """Observations from Shodan banners, one per line (see the module docstring)."""
-    return _read(path, label, stats, options, _shodan)
+    return _read(path, label, stats, options, _shodan, what="Shodan JSON")
 
 
 def _dn_of(value: object) -> str | None:
@@ -599,7 +601,7 @@ def _shodan(record: dict, number: int, ctx: _Context) -> list[Observation]:
 
 def read_censys(path: Path, label: str, stats: ReadStats, options: SourceOptions) -> Iterator[Observation]:
     """Observations from Censys host records, one per line (see the module docstring)."""
-    return _read(path, label, stats, options, _censys)
+    return _read(path, label, stats, options, _censys, what="Censys JSON")
 
 
 def unwrap_censys(record: dict) -> dict:

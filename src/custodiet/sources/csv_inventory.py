@@ -2,72 +2,109 @@
 
 Inventories come from spreadsheets, CMDBs and procurement systems, each with its own column
 names and conventions, so headers are matched loosely (case, spaces, underscores and
-punctuation ignored) against synonyms per role, and the user can name columns with
-`--map role=HEADER`. Every row needs a usable IP address: it is what ties the row to the
-hosts other sources see. The file is read line by line with a bound on line length.
+punctuation ignored) against the usual names of each role ("IP Address", "Ethernet Addr",
+"Vendor Name", "Part No.", "Site Code", ...), and the user can name columns with
+`--map role=HEADER`. Every column that is not read is listed in the file's summary, so that a
+header this reader does not know is never ignored silently. Every row needs a usable IP address:
+it is what ties the row to the hosts other sources see (a cell may hold several, as custodiet's
+own CSV report writes them: that report reads back as an inventory).
+
+Reading. Spreadsheets write UTF-8 (with or without a byte-order mark), UTF-16 ("Unicode text",
+with its mark) or a legacy code page. The byte-order mark decides; a line that is not UTF-8 is
+decoded as Shift_JIS when it reads as Japanese text, else as Windows-1252 (Latin-1 for the five
+bytes 1252 leaves undefined), and the summary says how many lines were. One bad record never
+stops the file: a line over MAX_LINE bytes, a quote that is never closed (a record may span at
+most MAX_SPAN lines and MAX_RECORD characters) or a malformed record is skipped and counted with
+the line it starts on, and reading goes on with the line after it.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
-import io
+from collections import deque
 from collections.abc import Iterator
-from itertools import chain
 from pathlib import Path
+from typing import BinaryIO
 
 from custodiet.errors import InputError, UsageError
 from custodiet.model import Observation, Provenance, Subject
-from custodiet.sources.base import ReadStats, SourceOptions
+from custodiet.sources.base import ReadStats, SourceOptions, check_something_read
 from custodiet.sources.detect import CSV_DELIMITERS
 from custodiet.sources.paths import open_input
 from custodiet.sources.text import bound, normalise_ip, normalise_mac
 
-# Longest physical line read; a longer one is an error rather than unbounded memory.
+# Longest physical line read (bytes); a longer one is skipped and counted.
 MAX_LINE = 1 << 20
+# A record (quoted fields may hold newlines) spans at most this many lines and characters;
+# beyond, its opening quote is taken as never closed.
+MAX_SPAN = 256
+MAX_RECORD = 1 << 20
+# Addresses and hostnames one cell may list.
+MAX_PER_CELL = 64
 
-ROLES: tuple[str, ...] = ("address", "mac", "hostname", "vendor", "model", "serial", "site", "name")
+_CHUNK = 1 << 20
+_HEAD = 1 << 16
+
+ROLES: tuple[str, ...] = ("address", "mac", "hostname", "vendor", "model", "serial", "site", "name", "owner")
+
+
+def _with_prefixes(bases: set[str], prefixes: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(prefix + base for base in bases for prefix in ("", *prefixes))
+
+
+_DEVICE = ("device", "asset", "host", "node", "system", "equipment", "primary", "main")
 
 # Header synonyms per role, in normalised form (see normalise_header).
+# fmt: off
 SYNONYMS: dict[str, frozenset[str]] = {
-    "address": frozenset(
-        {
-            "ip",
-            "ips",
-            "ipaddress",
-            "ipaddr",
-            "ipv4",
-            "ipv4address",
-            "ipv6",
-            "ipv6address",
-            "address",
-            "hostip",
-            "hostipaddress",
-            "deviceip",
-            "managementip",
-            "mgmtip",
-            "primaryip",
-        }
+    "address": _with_prefixes(
+        {"ip", "ips", "ipaddress", "ipaddresses", "ipaddr", "ipv4", "ipv4address", "ipv4addr", "ipv6",
+         "ipv6address", "ipv6addr", "address", "addresses", "ipadres", "adresseip", "direccionip"},
+        (*_DEVICE, "management", "mgmt", "lan", "network", "net", "client", "endpoint", "current", "last", "static"),
     ),
-    "mac": frozenset(
-        {
-            "mac",
-            "macaddress",
-            "macaddr",
-            "hwaddress",
-            "hwaddr",
-            "hardwareaddress",
-            "ethernetaddress",
-            "physicaladdress",
-            "ethernetmac",
-        }
+    "mac": _with_prefixes(
+        {"mac", "macs", "macaddress", "macaddresses", "macaddr", "macid", "hwaddress", "hwaddr", "hardwareaddress",
+         "hardwareaddr", "ethernetaddress", "ethernetaddr", "ethernet", "ethernetmac", "ethmac", "physicaladdress",
+         "physaddr", "physicaladdr", "nicmac", "lanmac", "wiredmac", "wifimac", "wlanmac", "burnedinaddress", "bia"},
+        (*_DEVICE, "lan", "nic", "eth0", "wired"),
     ),
-    "hostname": frozenset({"hostname", "host", "name", "dnsname", "fqdn", "computername", "devicehostname"}),
-    "vendor": frozenset({"vendor", "manufacturer", "make", "brand", "oem", "mfr", "mfg", "maker"}),
-    "model": frozenset({"model", "modelnumber", "modelno", "modelname", "product", "productname"}),
-    "serial": frozenset({"serial", "serialnumber", "serialno", "sn", "servicetag"}),
-    "site": frozenset({"site", "location", "building", "sitename", "facility", "campus"}),
-    "name": frozenset({"assetname", "description", "asset", "devicename", "assetdescription"}),
+    "hostname": _with_prefixes(
+        {"hostname", "hostnames", "dnsname", "dnsnames", "fqdn", "computername", "netbiosname", "nodename",
+         "machinename", "systemname"},
+        ("device", "asset", "primary"),
+    ) | {"host", "name", "dns"},
+    "vendor": _with_prefixes(
+        {"vendor", "vendorname", "manufacturer", "manufacturername", "manufacturedby", "make", "brand", "brandname",
+         "oem", "oemname", "mfr", "mfrname", "mfg", "mfgname", "maker", "producer", "fabricant", "hersteller"},
+        ("device", "asset", "hardware", "hw", "equipment", "product"),
+    ),
+    "model": _with_prefixes(
+        {"model", "models", "modelnumber", "modelno", "modelnum", "modelname", "modelid", "modelcode", "product",
+         "productname", "productmodel", "productnumber", "productno", "productcode", "partno", "partnumber",
+         "partnum", "pn", "sku", "typenumber", "modele", "modell"},
+        ("device", "asset", "hardware", "hw", "equipment"),
+    ),
+    "serial": _with_prefixes(
+        {"serial", "serialnumber", "serialno", "serialnum", "sn", "servicetag", "seriennummer", "numerodeserie"},
+        ("device", "asset", "hardware", "hw", "equipment", "chassis"),
+    ),
+    "site": _with_prefixes(
+        {"site", "sitecode", "siteid", "sitename", "location", "locationname", "locationcode", "building",
+         "buildingname", "facility", "facilityname", "campus", "branch", "office", "room", "standort", "ubicacion"},
+        ("device", "asset", "physical", "install", "installation"),
+    ),
+    "name": frozenset(
+        {"assetname", "description", "asset", "devicename", "assetdescription", "devicedescription", "displayname",
+         "friendlyname", "label", "assetlabel", "equipmentname", "systemdescription"}
+    ),
+    "owner": _with_prefixes(
+        {"owner", "ownername", "ownedby", "responsible", "responsibleteam", "custodian", "department", "team",
+         "businessunit", "costcenter", "costcentre", "assignedto"},
+        ("asset", "device", "business", "technical", "system"),
+    ),
 }
+# fmt: on
 
 # Role -> observation field (address has none: it is the subject).
 FIELDS: dict[str, str] = {
@@ -78,7 +115,21 @@ FIELDS: dict[str, str] = {
     "serial": "inventory.serial",
     "site": "inventory.site",
     "name": "inventory.name",
+    "owner": "inventory.owner",
 }
+
+# custodiet's own CSV report (report/csv_report.py): read back as an inventory. Its cells that
+# could start a spreadsheet formula were written with a leading "'": the mark is taken off.
+_REPORT_COLUMNS = ("id", "addresses", "mac", "hostnames", "manufacturer")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+_SPLIT = str.maketrans({",": " ", ";": " ", "|": " "})
+
+_WIDE_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+              (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))  # fmt: skip
+_LEGACY_NAMES = {"cp932": "Shift_JIS", "cp1252": "Windows-1252", "latin-1": "Latin-1"}
+
+SKIP_LONG_LINE = f"line over {MAX_LINE >> 20} MiB (skipped)"
+SKIP_UNCLOSED = "quote never closed (record skipped, reading goes on after its first line)"
 
 
 def normalise_header(header: str) -> str:
@@ -89,21 +140,8 @@ def normalise_header(header: str) -> str:
 def read(path: Path, label: str, stats: ReadStats, options: SourceOptions) -> Iterator[Observation]:
     """Observations from one delimited inventory file (see the module docstring)."""
     with open_input(path, label) as handle:
-        text = io.TextIOWrapper(handle, encoding="utf-8-sig", errors="backslashreplace", newline="")
-        yield from _read_text(text, label, stats, options)
-
-
-def _lines(text: io.TextIOBase, label: str) -> Iterator[str]:
-    """Physical lines, each at most MAX_LINE characters."""
-    number = 0
-    while True:
-        line = text.readline(MAX_LINE)
-        if not line:
-            return
-        number += 1
-        if len(line) >= MAX_LINE and not line.endswith(("\n", "\r")):
-            raise InputError(f"line longer than {MAX_LINE:,} characters", file=label, place=f"line {number}")
-        yield line
+        yield from _read_lines(_Lines(handle, label, stats, options), label, stats, options)
+    check_something_read(stats, label, "a CSV inventory")
 
 
 def sniff_delimiter(header_line: str) -> str:
@@ -113,37 +151,224 @@ def sniff_delimiter(header_line: str) -> str:
     return best[2] if best[0] > 0 else ","
 
 
-def _read_text(
-    text: io.TextIOBase, label: str, stats: ReadStats, options: SourceOptions
-) -> Iterator[Observation]:
-    lines = _lines(text, label)
-    skipped_lines = 0
-    first = ""
-    for line in lines:
-        if line.strip():
-            first = line
-            break
-        skipped_lines += 1
-    if not first:
-        raise InputError("empty file", file=label)
-    reader = csv.reader(chain([first], lines), delimiter=sniff_delimiter(first))
+# --------------------------------------------------------------------------- bytes to lines
+
+
+class _Utf8Stream:
+    """A UTF-16 or UTF-32 file as UTF-8 bytes (its byte-order mark consumed by the decoder)."""
+
+    def __init__(self, handle: BinaryIO, codec: str) -> None:
+        self.handle = handle
+        self.decoder = codecs.getincrementaldecoder(codec)("replace")
+        self.done = False
+
+    def read(self, size: int) -> bytes:
+        while not self.done:
+            data = self.handle.read(size)
+            self.done = not data
+            text = self.decoder.decode(data, final=self.done)
+            if text:
+                return text.encode("utf-8", "replace")
+        return b""
+
+
+def _legacy_codec(sample: bytes) -> str:
+    """Shift_JIS (cp932) when the bytes read as Japanese text, else Windows-1252. Latin-1 bytes
+    often decode as Shift_JIS too, but then mostly to half-width katakana or errors: only
+    full-width kana, kanji and punctuation count for it."""
     try:
-        headers = [h.strip() for h in next(reader)]
-        columns = map_columns(headers, options.column_map, label)
-        place_of = skipped_lines  # physical lines before the reader's first
-        previous = reader.line_num
-        for row in reader:
-            line_no = place_of + previous + 1
-            previous = reader.line_num
-            if not any(cell.strip() for cell in row):
+        text = sample.decode("cp932")
+    except UnicodeDecodeError:
+        return "cp1252"
+    wide = [ord(c) for c in text if ord(c) > 0x7F]
+    japanese = sum(1 for o in wide if 0x3000 <= o <= 0x9FFF or 0xFF01 <= o <= 0xFF5E)
+    return "cp932" if wide and japanese * 10 >= len(wide) * 8 else "cp1252"
+
+
+class _Lines:
+    """Numbered text lines of a file: bounded, decoded, with a push-back for re-reading the lines
+    of a record found bad (the csv module reads from this object)."""
+
+    def __init__(self, handle: BinaryIO, label: str, stats: ReadStats, options: SourceOptions) -> None:
+        self.label = label
+        self.stats = stats
+        self.strict = options.strict
+        head = handle.read(_HEAD)
+        self.stream: BinaryIO | _Utf8Stream = handle
+        self.encoding = "UTF-8"
+        for bom, codec in _WIDE_BOMS:
+            if head.startswith(bom):
+                self.stream = _Utf8Stream(handle, codec)
+                self.encoding = codec.upper()
+                head = self.stream.decoder.decode(head).encode("utf-8", "replace")
+                break
+        else:
+            if head.startswith(codecs.BOM_UTF8):
+                head = head[3:]
+        # Old Mac spreadsheets end lines with a lone CR.
+        self.newline = b"\r" if b"\n" not in head and b"\r" in head else b"\n"
+        self.pending = head
+        self.legacy: str | None = None
+        self.number = 0
+        self.source = self._physical()
+        self.pushback: deque[tuple[int, str]] = deque()
+        self.taken: list[tuple[int, str]] = []
+        self.size = 0
+        self.ended = False
+
+    def _physical(self) -> Iterator[tuple[int, str]]:
+        newline = self.newline
+        buf = self.pending
+        self.pending = b""
+        pos = 0
+        eof = False
+        skipping = False  # inside a line over MAX_LINE, already counted: dropped up to its end
+        while True:
+            end = buf.find(newline, pos)
+            if end < 0:
+                if skipping:
+                    buf, pos = b"", 0
+                elif len(buf) - pos > MAX_LINE:
+                    self.number += 1
+                    self._bad(SKIP_LONG_LINE, self.number, f"over {MAX_LINE:,} bytes")
+                    skipping = True
+                    buf, pos = b"", 0
+                if eof:
+                    if pos < len(buf):
+                        self.number += 1
+                        yield self.number, self._decode(buf[pos:])
+                    return
+                more = self.stream.read(_CHUNK)
+                eof = not more
+                buf = buf[pos:] + more
+                pos = 0
                 continue
-            yield from _read_row(row, columns, label, f"line {line_no}", stats, options)
-    except csv.Error as exc:
-        raise InputError(
-            f"malformed CSV: {exc}", file=label, place=f"line {place_of + reader.line_num}"
-        ) from None
-    except UnicodeError as exc:  # pragma: no cover - backslashreplace makes decoding total
-        raise InputError(f"cannot decode: {exc}", file=label) from None
+            if skipping:
+                skipping = False
+            else:
+                self.number += 1
+                if end - pos > MAX_LINE:
+                    self._bad(SKIP_LONG_LINE, self.number, f"{end - pos:,} bytes")
+                else:
+                    yield self.number, self._decode(buf[pos : end + 1])
+            pos = end + 1
+
+    def _decode(self, raw: bytes) -> str:
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        if self.legacy is None:
+            self.legacy = _legacy_codec(raw)
+        codec = self.legacy
+        try:
+            text = raw.decode(codec)
+        except UnicodeDecodeError:
+            codec = "latin-1"
+            text = raw.decode(codec)
+        self.stats.notices[f"lines not in UTF-8, read as {_LEGACY_NAMES[codec]}"] += 1
+        return text
+
+    def _bad(self, reason: str, number: int, detail: str | None = None) -> None:
+        if self.strict:
+            raise InputError(
+                f"{reason}: {detail}" if detail else reason, file=self.label, place=f"line {number}"
+            )
+        self.stats.skipped[reason] += 1
+        self.stats.first_bad.setdefault(reason, f"line {number}")
+
+    # The csv module's view: one text line at a time, counted into the record being read.
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        if self.pushback:
+            item = self.pushback.popleft()
+        else:
+            try:
+                item = next(self.source)
+            except StopIteration:
+                self.ended = True  # only a record still open (a quote not closed) asks again at the end
+                raise
+        self.taken.append(item)
+        self.size += len(item[1])
+        if len(self.taken) > MAX_SPAN or self.size > MAX_RECORD:
+            raise _Runaway
+        return item[1]
+
+    def start_record(self) -> None:
+        self.taken = []
+        self.size = 0
+        self.ended = False
+
+    def replay_after_first(self) -> None:
+        """The record's first line is bad: read again from its second line."""
+        self.pushback.extendleft(reversed(self.taken[1:]))
+        self.taken = []
+        self.size = 0
+
+
+class _Runaway(Exception):
+    """A record grew past MAX_SPAN lines or MAX_RECORD characters: a quote never closed."""
+
+
+# --------------------------------------------------------------------------- lines to rows
+
+
+def _read_lines(lines: _Lines, label: str, stats: ReadStats, options: SourceOptions) -> Iterator[Observation]:
+    header_line = ""
+    for _number, line in lines.source:
+        if line.strip():
+            header_line = line
+            break
+    if not header_line:
+        raise InputError("empty file", file=label)
+    delimiter = sniff_delimiter(header_line)
+    headers = [h.strip() for h in next(csv.reader([header_line], delimiter=delimiter), [])]
+    report = _is_report(headers)
+    columns = map_columns(headers, options.column_map, label)
+    unused = [h for i, h in enumerate(headers) if i not in columns.values() and h]
+    if unused:
+        stats.notices[f"columns not read: {_header_list(unused, 12)}"] += len(unused)
+    if report:
+        stats.notices["custodiet CSV report read as an inventory"] += 1
+    reader = csv.reader(lines, delimiter=delimiter)
+    while True:
+        lines.start_record()
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except (_Runaway, csv.Error) as exc:
+            first = lines.taken[0][0] if lines.taken else lines.number
+            if isinstance(exc, _Runaway):
+                lines._bad(SKIP_UNCLOSED, first, f"over {MAX_SPAN} lines or {MAX_RECORD:,} characters")
+            else:
+                lines._bad("malformed CSV record", first, str(exc))
+            lines.replay_after_first()
+            reader = csv.reader(lines, delimiter=delimiter)
+            continue
+        if not lines.taken:
+            continue
+        first = lines.taken[0][0]
+        if lines.ended:
+            # The csv module asked for a line past the end: the file ended inside a quoted field
+            # (its record reaches the end of the file).
+            lines._bad(SKIP_UNCLOSED, first, "the file ends inside it")
+            lines.replay_after_first()
+            reader = csv.reader(lines, delimiter=delimiter)
+            continue
+        if not any(cell.strip() for cell in row):
+            continue
+        yield from _read_row(row, columns, label, f"line {first}", stats, options, report)
+
+
+def _is_report(headers: list[str]) -> bool:
+    return (
+        tuple(h.casefold() for h in headers[: len(_REPORT_COLUMNS)]) == _REPORT_COLUMNS
+        and "covered" in headers
+    )
 
 
 def map_columns(headers: list[str], column_map: dict[str, str], label: str) -> dict[str, int]:
@@ -189,9 +414,14 @@ def _find_header(headers: list[str], wanted: str) -> int | None:
     return None
 
 
-def _header_list(headers: list[str]) -> str:
-    shown = ", ".join(repr(bound(h)[:40]) for h in headers[:20])
-    return shown + (", ..." if len(headers) > 20 else "") if headers else "(none)"
+def _header_list(headers: list[str], limit: int = 20) -> str:
+    shown = ", ".join(repr(bound(h)[:40]) for h in headers[:limit])
+    return shown + (", ..." if len(headers) > limit else "") if headers else "(none)"
+
+
+def _split(text: str) -> list[str]:
+    """The items of a cell listing several (spaces, commas, semicolons or bars between them)."""
+    return text.translate(_SPLIT).split(None, MAX_PER_CELL)[:MAX_PER_CELL]
 
 
 def _read_row(
@@ -201,16 +431,25 @@ def _read_row(
     place: str,
     stats: ReadStats,
     options: SourceOptions,
+    report: bool = False,
 ) -> list[Observation]:
     stats.records += 1
 
     def cell(role: str) -> str:
         index = columns.get(role)
-        return row[index].strip() if index is not None and index < len(row) else ""
+        if index is None or index >= len(row):
+            return ""
+        value = row[index].strip()
+        if report and value[:1] == "'" and value[1:2] in _FORMULA_START:
+            value = value[1:]
+        return value
 
     address_text = cell("address")
     address = normalise_ip(address_text)
-    if address is None:
+    addresses = [address] if address is not None else []
+    if address is None and address_text:
+        addresses = list(dict.fromkeys(a for a in map(normalise_ip, _split(address_text)) if a is not None))
+    if not addresses:
         if options.strict:
             shown = repr(address_text[:60]) if address_text else "missing"
             raise InputError(f"bad address: {shown}", file=label, place=place)
@@ -222,12 +461,24 @@ def _read_row(
         if options.strict:
             raise InputError(f"bad MAC address: {mac_text[:60]!r}", file=label, place=place)
         stats.skipped["bad MAC (cell ignored)"] += 1
-    subject = Subject(address=address, mac=mac)
     provenance = Provenance(label, place)
-    out = []
+    values: list[tuple[str, str]] = []
     for role, name in FIELDS.items():
-        value = mac if role == "mac" else cell(role)
-        if value:
-            out.append(Observation(subject, name, bound(value), provenance))
+        if role == "mac":
+            if mac:
+                values.append((name, mac))
+            continue
+        value = cell(role)
+        if not value:
+            continue
+        if role == "hostname" and (" " in value or "," in value or ";" in value):
+            values.extend((name, bound(h)) for h in _split(value))
+        else:
+            values.append((name, bound(value)))
+    out = [
+        Observation(Subject(address=a, mac=mac), name, value, provenance)
+        for a in addresses
+        for name, value in values
+    ]
     stats.observations += len(out)
     return out

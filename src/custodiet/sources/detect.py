@@ -18,6 +18,7 @@ decompressed head, and only for the formats whose readers decompress (GZIP_FORMA
 
 from __future__ import annotations
 
+import codecs
 import importlib
 from collections.abc import Callable
 from functools import cache
@@ -92,6 +93,23 @@ def is_nmap_xml(head: bytes) -> bool:
 
 
 CSV_DELIMITERS = (",", ";", "\t", "|")
+
+
+_WIDE_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def _wide_text(head: bytes) -> bytes | None:
+    """The head of a UTF-16 or UTF-32 file with a byte-order mark, as UTF-8; else None."""
+    for bom, codec in _WIDE_BOMS:
+        if head.startswith(bom):
+            text = codecs.getincrementaldecoder(codec)("replace").decode(head)  # a cut last unit waits
+            return text.encode("utf-8", "replace")
+    return None
 
 
 def is_csv(head: bytes) -> bool:
@@ -321,6 +339,13 @@ def detect_format(path: Path, label: str) -> str:
         raise InputError(f"cannot read: {exc.strerror or exc}", file=label) from exc
     if not head.strip():
         raise InputError("empty file", file=label)
+    wide = _wide_text(head)
+    if wide is not None:
+        # Spreadsheets save "Unicode text" as UTF-16 with its byte-order mark: only the CSV
+        # reader decodes it (the other text formats are written in UTF-8 by their tools).
+        if is_csv(wide):
+            return "csv"
+        raise InputError("UTF-16 or UTF-32 text that is no CSV table: not one custodiet reads", file=label)
     sniffers = SNIFFERS
     compressed = head.startswith(b"\x1f\x8b")
     if compressed:

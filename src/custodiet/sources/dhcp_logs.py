@@ -30,7 +30,7 @@ from pathlib import Path
 
 from custodiet.errors import InputError
 from custodiet.model import Observation, Subject
-from custodiet.sources.base import ReadStats, SourceOptions
+from custodiet.sources.base import ReadStats, SourceOptions, check_something_read
 from custodiet.sources.logs import Emitter, Skips, lines, open_binary
 from custodiet.sources.text import decode, normalise_ip, normalise_mac
 
@@ -83,12 +83,15 @@ def read_dhcpd_leases(
     leases: dict[str, dict] = {}
     with open_binary(path, label) as handle:
         statement: list[tuple[str, bool]] = []
+        statement_line = 0
         blocks: list[list[str]] = []  # headers of the open blocks
         lease: dict | None = None
         number = 0
         for number, line in lines(handle, skips):
             for token, quoted in _tokens(line):
                 if quoted or token not in ("{", "}", ";"):
+                    if not statement:
+                        statement_line = number
                     if len(statement) < 64:
                         statement.append((token, quoted))
                     continue
@@ -113,7 +116,10 @@ def read_dhcpd_leases(
                         skips.note("dhcpd.leases block other than a lease (not read)")
         if blocks:
             skips.bad("file ends inside a block", number)
+        elif statement:
+            skips.bad("text that is no dhcpd.leases statement (no ';' or '{')", statement_line)
     yield from _flush_leases(leases, emit)
+    check_something_read(stats, label, "an ISC dhcpd.leases file")
 
 
 def _lease_statement(lease: dict, words: list[str]) -> None:
@@ -242,6 +248,7 @@ def read_dnsmasq(path: Path, label: str, stats: ReadStats, options: SourceOption
                 if log.evicted:
                     yield from log.take_evicted()
     yield from log.finish()
+    check_something_read(stats, label, "a dnsmasq lease file or log")
 
 
 def is_dnsmasq_lease(line: bytes) -> bool:
@@ -295,7 +302,10 @@ class _DnsmasqLog:
             at = line.find(b"dnsmasq[")
         colon = line.find(b": ", at) if at >= 0 else -1
         if colon < 0:
-            self.skips.note("syslog line of another program")
+            if b": " in line:
+                self.skips.note("syslog line of another program")
+            else:  # no "program: message" at all: not a syslog line
+                self.skips.bad("not a syslog line", number)
             return []
         message = decode(line[colon + 2 :]).strip()
         xid = None
@@ -423,6 +433,7 @@ def read_kea_leases(
             leases[address] = (number, [c[:MAX_VALUE] for c in row])  # bounded per lease
     if columns is not None:
         yield from _kea_flush(leases, columns, emit)
+    check_something_read(stats, label, "a Kea lease file")
 
 
 def _kea_unescape(text: str) -> str:

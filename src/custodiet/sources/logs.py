@@ -54,6 +54,7 @@ MAX_LOG_LINE = 1 << 20
 
 _CHUNK = 1 << 20
 GZIP_MAGIC = b"\x1f\x8b"
+UTF8_BOM = b"\xef\xbb\xbf"
 
 # Distinct contact keys held before the table is emitted and emptied; bounds memory on logs
 # with millions of distinct flows (the same key may then be emitted twice, with its counts split).
@@ -147,6 +148,7 @@ def _batches(
     number = 0  # lines handed out or dropped so far
     discarding = False
     read = handle.read
+    start = True
     while True:
         try:
             chunk = read(_CHUNK)
@@ -154,6 +156,10 @@ def _batches(
             raise InputError(f"read failed after line {number}: {exc}", file=skips.label) from None
         if not chunk:
             break
+        if start:
+            start = False
+            if chunk.startswith(UTF8_BOM):  # an editor's byte-order mark is no part of line 1
+                chunk = chunk[3:]
         if discarding:
             cut = chunk.find(b"\n")
             if cut < 0:
@@ -196,10 +202,11 @@ def lines(handle: BinaryIO, skips: Skips, max_line: int | None = None) -> Iterat
 class Skips:
     """Counts what a reader skipped, per reason; bad lines raise under --strict."""
 
-    __slots__ = ("counts", "label", "strict")
+    __slots__ = ("counts", "first", "label", "strict")
 
     def __init__(self, stats: ReadStats, label: str, options: SourceOptions) -> None:
         self.counts: Counter[str] = stats.skipped
+        self.first = stats.first_bad
         self.label = label
         self.strict = options.strict
 
@@ -211,6 +218,8 @@ class Skips:
                 f"{reason}: {detail}" if detail else reason, file=self.label, place=f"line {number}"
             )
         self.counts[reason] += count
+        if reason not in self.first:
+            self.first[reason] = f"line {number}"
 
     def note(self, reason: str) -> None:
         """A well-formed line that carries nothing this reader uses (never an error)."""

@@ -44,7 +44,7 @@ import orjson
 from custodiet.model import Contact, Observation, Provenance, Subject
 from custodiet.model.fields import ALL_FIELDS
 from custodiet.sources import logs
-from custodiet.sources.base import ReadStats, SourceOptions
+from custodiet.sources.base import ReadStats, SourceOptions, check_something_read
 from custodiet.sources.logs import (
     MAX_LOG_LINE,
     MSGSPEC_ERRORS,
@@ -134,6 +134,7 @@ def read(path: Path, label: str, stats: ReadStats, options: SourceOptions) -> It
     eve = _EveFile(label, stats, options)
     with open_binary(path, label) as handle:
         yield from eve.run(handle)
+    check_something_read(stats, label, "Suricata EVE JSON")
 
 
 def _dns_port(port: object) -> bool:

@@ -52,7 +52,7 @@ from custodiet.errors import InputError
 from custodiet.model import Contact, Observation, Provenance, Subject
 from custodiet.model.fields import ALL_FIELDS
 from custodiet.sources import logs
-from custodiet.sources.base import ReadStats, SourceOptions
+from custodiet.sources.base import ReadStats, SourceOptions, check_something_read
 from custodiet.sources.logs import (
     MAX_LOG_LINE,
     MSGSPEC_ERRORS,
@@ -209,6 +209,7 @@ def read(path: Path, label: str, stats: ReadStats, options: SourceOptions) -> It
     zeek = _ZeekFile(path, label, stats, options)
     with open_binary(path, label) as handle:
         yield from zeek.run(handle)
+    check_something_read(stats, label, "a Zeek log")
 
 
 # --------------------------------------------------------------------------- value conversion

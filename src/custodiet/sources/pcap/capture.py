@@ -879,6 +879,14 @@ def read_capture(
         stats.skipped[framer.problem] += 1
         if options.strict:
             raise InputError(framer.problem, file=label, place=f"packet {framer.frames + 1}")
+        if framer.frames == 0 and framer.problem != "truncated capture":
+            # Corrupt from its first record: counting it would lose the whole file silently.
+            detail = f" ({framer.detail})" if framer.detail else ""
+            raise InputError(
+                f"{framer.problem}{detail}: no packet could be read",
+                file=label,
+                place=f"byte {framer.problem_at:,}",
+            )
     if options.strict and framer.problems:
         reason = next(iter(framer.problems))
         raise InputError(f"{reason} ({sum(framer.problems.values())} packets)", file=label)

@@ -59,6 +59,9 @@ class Framer:
         self.label = label
         self.frames = 0
         self.problem: str | None = None  # why the file ended early, if it did
+        self.problem_at = 0  # the byte offset in the file where that happened
+        self.detail: str | None = None  # what was found there
+        self.base = 0  # the file offset of the buffer being read
         self.problems: dict[str, int] = {}  # per-frame problems (frame skipped, file goes on)
         head = handle.read(24)
         kind = sniff(head)
@@ -87,6 +90,7 @@ class Framer:
         if len(self.head) < 24:
             self.problem = "truncated capture"
             return
+        self.base = 24  # records start after the file header
         (linktype,) = struct.unpack(order + "I", self.head[20:24])
         linktype &= 0x03FFFFFF  # the upper bits carry FCS information, not the type
         header = struct.Struct(order + "IIII")
@@ -104,7 +108,7 @@ class Framer:
             sec, frac, caplen, wirelen = unpack(buf, pos)
             end = pos + 16 + caplen
             if caplen > MAX_RECORD:
-                self.problem = "corrupt record header"
+                self._stop("corrupt record header", pos, f"record length {caplen:,}")
                 return
             if end > size:
                 grown = self._refill(buf, pos, max(CHUNK, end - size), True)
@@ -122,10 +126,17 @@ class Framer:
         per chunk, not per packet."""
         more = self.handle.read(want)
         if more:
+            self.base += pos
             return buf[pos:] + more
         if cut:
-            self.problem = "truncated capture"
+            self._stop("truncated capture", pos)
         return None
+
+    def _stop(self, problem: str, pos: int, detail: str | None = None) -> None:
+        """The file cannot be read past buffer offset pos."""
+        self.problem = problem
+        self.problem_at = self.base + pos
+        self.detail = detail
 
     # ----------------------------------------------------------------------------- pcapng
 
@@ -151,7 +162,7 @@ class Framer:
             if block == PCAPNG_MAGIC:
                 bom = buf[pos + 8 : pos + 12]
                 if bom not in _PCAPNG_BOM:
-                    self.problem = "corrupt block header"
+                    self._stop("corrupt block header", pos, "bad byte-order magic")
                     return
                 order = _PCAPNG_BOM[bom]
                 u32 = struct.Struct(order + "I")
@@ -160,7 +171,7 @@ class Framer:
             btype = u32.unpack_from(buf, pos)[0]
             blen = u32.unpack_from(buf, pos + 4)[0]
             if blen < 12 or blen % 4 or blen > MAX_RECORD:
-                self.problem = "corrupt block header"
+                self._stop("corrupt block header", pos, f"block length {blen:,}")
                 return
             end = pos + blen
             if end > size:
@@ -203,7 +214,7 @@ class Framer:
                 yield linktype, 0.0, buf, pos + 12, pos + 12 + caplen, wirelen
             elif btype == 1:  # interface description block
                 if blen < 20:
-                    self.problem = "corrupt block header"
+                    self._stop("corrupt block header", pos, f"interface block of {blen} bytes")
                     return
                 linktype = struct.unpack_from(order + "H", buf, pos + 8)[0]
                 snap = u32.unpack_from(buf, pos + 12)[0]
