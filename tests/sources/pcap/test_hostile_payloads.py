@@ -70,3 +70,23 @@ def test_a_parser_bug_costs_one_connection_not_the_capture(tmp_path: Path, monke
     observations, _contacts, stats = run(write_pcap(tmp_path / "bug.pcap", frames))
     assert stats.skipped == {f"{capture.PARSER_FAILURE} (TCP, KeyError)": 1}
     assert ("http.server", "App-webs/", "80/tcp") in facts(observations, CAMERA)
+
+
+def test_out_of_order_segments_past_the_queue_are_counted(tmp_path: Path) -> None:
+    """A sender (or an attacker) can hold back the first segment and send 70 later ones: the
+    queue keeps 64, the others were dropped without a trace; they are now counted."""
+    from custodiet.sources.pcap.capture import OUT_OF_ORDER_DROPPED
+    from custodiet.sources.pcap.flows import MAX_PENDING
+
+    from .craft import MAC_A, MAC_B, eth, ip, tcp
+
+    body = b"HTTP/1.1 200 OK\r\nServer: Late/1\r\nContent-Length: 200\r\n\r\n" + b"x" * 200
+    head, rest = body[:60], body[60:]
+    frames = http_exchange(CLIENT, CAMERA, REQUEST, b"")[:3]
+    server = 5001  # the server's first data byte (the handshake's ISN 5000 + 1)
+    later = [eth(ip(CAMERA, CLIENT, tcp(80, 40000, server + 60 + i, 0x18, rest[i : i + 1])), MAC_B, MAC_A)
+             for i in range(70)]  # fmt: skip
+    first = eth(ip(CAMERA, CLIENT, tcp(80, 40000, server, 0x18, head)), MAC_B, MAC_A)
+    observations, _contacts, stats = run(write_pcap(tmp_path / "ooo.pcap", [*frames, *later, first]))
+    assert stats.skipped == {OUT_OF_ORDER_DROPPED: 70 - MAX_PENDING}
+    assert ("http.server", "Late/1", "80/tcp") in facts(observations, CAMERA)

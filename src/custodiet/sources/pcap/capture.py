@@ -33,7 +33,7 @@ from custodiet.model import Contact, Observation, Provenance, Subject
 from custodiet.sources.base import ReadStats, SourceOptions
 from custodiet.sources.pcap import banners, dhcp, dns, http, snmp, ssdp, tls, wsd
 from custodiet.sources.pcap.ber import BerError
-from custodiet.sources.pcap.flows import Conn, Stream, responder_first
+from custodiet.sources.pcap.flows import MAX_PENDING, Conn, Stream, responder_first
 from custodiet.sources.pcap.linktypes import DECODERS, ETH_ARP, ETH_IPV4, ETH_IPV6, VLAN_TAGS
 from custodiet.sources.pcap.reader import Framer
 from custodiet.sources.text import normalise_ip
@@ -46,6 +46,9 @@ MAX_SOURCES = 262_144  # source-address -> MAC cache (cleared when full)
 MAX_DNS_PENDING = 50_000  # DNS queries waiting for their answer
 REASSEMBLY_BUDGET = 32 << 20  # bytes held in all stream buffers together
 
+# Early TCP segments that did not fit the reassembly queue (flows.MAX_PENDING segments).
+OUT_OF_ORDER_DROPPED = f"TCP segment out of order past the {MAX_PENDING}-segment queue (dropped)"
+
 # Reasons counted in stats.skipped that are not faults of the file: strict mode does not
 # turn them into errors.
 INFORMATIONAL = frozenset(
@@ -57,6 +60,7 @@ INFORMATIONAL = frozenset(
         "reassembly budget reached",
         "TCP stream cut by snaplen",
         "UDP payload cut by snaplen",
+        OUT_OF_ORDER_DROPPED,
     }
 )
 
@@ -449,8 +453,12 @@ class Capture:
                         stream.frame = self.frame  # the packet that carried the first byte
                     self.buffered += len(stream.data) - before
                     self.progress(conn, stream, fwd, cut)
-                elif cut:
-                    self.progress(conn, stream, fwd, cut)
+                else:
+                    if stream.dropped:
+                        self.stats.skipped[OUT_OF_ORDER_DROPPED] += stream.dropped
+                        stream.dropped = 0
+                    if cut:
+                        self.progress(conn, stream, fwd, cut)
         if flags & 0x05:  # FIN or RST: no more bytes this way (RST: either way)
             for stream, is_a in ((conn.sa, True), (conn.sb, False)):
                 if stream is not None and not stream.done and (flags & 0x04 or is_a == fwd):

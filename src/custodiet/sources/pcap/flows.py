@@ -22,7 +22,18 @@ _HALF = 0x80000000
 class Stream:
     """The start of one direction of a TCP connection, in order, bounded."""
 
-    __slots__ = ("cut", "data", "done", "frame", "kind", "next", "pending", "pending_bytes", "turned")
+    __slots__ = (
+        "cut",
+        "data",
+        "done",
+        "dropped",
+        "frame",
+        "kind",
+        "next",
+        "pending",
+        "pending_bytes",
+        "turned",
+    )
 
     def __init__(self, seq: int, frame: int) -> None:
         self.next = seq  # sequence number of the next byte expected
@@ -34,6 +45,7 @@ class Stream:
         self.done = False
         self.cut = False  # a hole (snaplen) ended the stream early
         self.turned = False  # the peer has spoken since this side started
+        self.dropped = 0  # early segments inside the window dropped because the queue was full
 
     def add(self, seq: int, payload: bytes) -> bool:
         """Take one segment; True when the in-order data grew."""
@@ -64,6 +76,8 @@ class Stream:
         if self.pending is None:
             self.pending = {}
         if len(self.pending) >= MAX_PENDING or self.pending_bytes + len(payload) > STREAM_LIMIT:
+            if seq not in self.pending:
+                self.dropped += 1  # counted by the capture: a hole the stream may never fill
             return
         old = self.pending.get(seq)
         if old is None or len(old) < len(payload):
