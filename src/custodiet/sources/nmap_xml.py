@@ -37,7 +37,7 @@ from custodiet.sources import xml_encoding
 from custodiet.sources.base import ReadStats, SourceOptions
 from custodiet.sources.paths import open_input
 from custodiet.sources.text import decode, hex_unescape, normalise_ip, normalise_mac
-from custodiet.sources.xml_feed import TokenFeeder, TokenRefused
+from custodiet.sources.xml_feed import TokenFeeder, TokenRefused, lt_in_markup
 
 # Children of <nmaprun>. At the end of one of them every element read so far is complete,
 # so the tree can be emptied.
@@ -202,12 +202,14 @@ def _hosts(handle: BinaryIO, label: str, stats: ReadStats) -> Iterator[list[Obse
 
 
 def _start_tags(segment: bytes) -> int:
-    """Start tags in a segment: its "<" less end tags, declarations, comments and PIs (a
-    segment never splits one of these openers; a "<" inside a comment counts, which only
-    errs towards refusing a hostile file sooner)."""
+    """Start tags in a segment: its "<" less end tags, declarations, comments and PIs, and less
+    the "<" inside comments, PIs and CDATA (a segment never splits one of these: see
+    TokenFeeder)."""
     if not segment:
         return 0
-    return segment.count(b"<") - segment.count(b"</") - segment.count(b"<!") - segment.count(b"<?")
+    tags = segment.count(b"<") - segment.count(b"</")
+    markup = segment.count(b"<!") + segment.count(b"<?")
+    return tags - markup - lt_in_markup(segment) if markup else tags
 
 
 # --------------------------------------------------------------------------- parsing plumbing

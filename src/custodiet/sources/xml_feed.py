@@ -24,6 +24,7 @@ Each cut is counted by reason in `cuts`, for the reader's per-file summary.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 
 MAX_TOKEN = 8 << 20
 KEEP = 2 << 20
@@ -247,12 +248,26 @@ class TokenFeeder:
 
 def _open_at_end(segment: bytes) -> tuple[int, int] | None:
     """(offset, mode) of a comment, PI or CDATA section that starts in segment and is not closed
-    in it, else None. Walks the openers in order with find() jumps, each pattern's next place
-    found once, so that the cost is linear in the segment whatever it holds."""
+    in it, else None."""
+    for start, end, mode in _constructs(segment):
+        if end < 0:
+            return start, mode
+    return None
+
+
+def lt_in_markup(segment: bytes) -> int:
+    """The "<" inside the comments, PIs and CDATA sections of a segment (which holds them whole:
+    TokenFeeder hands out no other kind), for a caller that counts start tags by their "<"."""
+    return sum(segment.count(b"<", start + 1, end) for start, end, _mode in _constructs(segment) if end >= 0)
+
+
+def _constructs(segment: bytes) -> Iterator[tuple[int, int, int]]:
+    """(start, end or -1 when not closed, mode) of each comment, PI and CDATA section, in order.
+    Walks the openers with find() jumps, each pattern's next place found once, so that the cost
+    is linear in the segment whatever it holds."""
     if b"<!" not in segment and b"<?" not in segment:
-        return None
+        return
     nexts = [segment.find(opener) for opener, _closer, _mode in _OPENERS]
-    pos = 0
     while True:
         best = -1
         which = -1
@@ -260,11 +275,13 @@ def _open_at_end(segment: bytes) -> tuple[int, int] | None:
             if at >= 0 and (best < 0 or at < best):
                 best, which = at, i
         if best < 0:
-            return None
+            return
         opener, closer, mode = _OPENERS[which]
         end = segment.find(closer, best + len(opener))
         if end < 0:
-            return best, mode
+            yield best, -1, mode
+            return
+        yield best, end, mode
         pos = end + len(closer)
         for i, at in enumerate(nexts):
             if 0 <= at < pos:
