@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 OUT    ?= out
 
-.PHONY: demo test lint bench bench-pcap install dev system-deps clean
+.PHONY: demo test lint bench bench-pcap fuzz install dev system-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,12 @@ bench: $(VENV)/.dev-installed
 # Writes a capture of over 1 GB to a temporary folder and runs tshark on it too: minutes.
 bench-pcap: $(VENV)/.dev-installed system-deps
 	$(BIN)/python bench/pcap_vs_tshark.py
+
+# The fuzz targets of every reader and parser (tests/fuzz, tests/sources/pcap/test_fuzz.py) with a
+# long budget: FUZZ_EXAMPLES examples per target (`make test` runs them with 60). Minutes.
+FUZZ_EXAMPLES ?= 5000
+fuzz: $(VENV)/.dev-installed
+	CUSTODIET_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -q -n 2 tests/fuzz tests/sources/pcap/test_fuzz.py
 
 clean:
 	rm -rf $(OUT) build dist src/*.egg-info .pytest_cache .ruff_cache

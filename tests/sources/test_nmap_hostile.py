@@ -73,7 +73,10 @@ def test_declared_encodings_are_read(tmp_path: Path, encoding: str, codec: str, 
     assert texts(obs, "hostname", "192.0.2.2") == ["two"]
 
 
-@pytest.mark.parametrize("encoding", ["x-klingon", "rot13", "base64", "idna", "undefined", "a\x1b]0;pwn\x07"])
+@pytest.mark.parametrize(
+    "encoding",
+    ["x-klingon", "rot13", "base64", "idna", "undefined", "a\x1b]0;pwn\x07", "UTF-16", "utf-32-le"],
+)
 def test_unknown_encodings_are_an_input_error_naming_the_place(tmp_path: Path, encoding: str) -> None:
     text = prolog(encoding) + host("192.0.2.1") + "</nmaprun>\n"
     obs, _stats, error = read_until_error(write(tmp_path / "scan.xml", text))

@@ -318,14 +318,18 @@ class _Runaway(Exception):
 
 def _read_lines(lines: _Lines, label: str, stats: ReadStats, options: SourceOptions) -> Iterator[Observation]:
     header_line = ""
-    for _number, line in lines.source:
+    header_number = 0
+    for number, line in lines.source:
         if line.strip():
-            header_line = line
+            header_line, header_number = line, number
             break
     if not header_line:
         raise InputError("empty file", file=label)
     delimiter = sniff_delimiter(header_line)
-    headers = [h.strip() for h in next(csv.reader([header_line], delimiter=delimiter), [])]
+    try:
+        headers = [h.strip() for h in next(csv.reader([header_line], delimiter=delimiter), [])]
+    except csv.Error as exc:
+        raise InputError(f"malformed CSV header: {exc}", file=label, place=f"line {header_number}") from None
     report = _is_report(headers)
     columns = map_columns(headers, options.column_map, label)
     unused = [h for i, h in enumerate(headers) if i not in columns.values() and h]

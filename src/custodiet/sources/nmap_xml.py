@@ -180,6 +180,8 @@ def _hosts(handle: BinaryIO, label: str, stats: ReadStats) -> Iterator[list[Obse
             if not data:
                 break
             data = handle.read(_CHUNK)
+    except xml_encoding.XmlEncodingError as exc:
+        raise InputError(str(exc), file=label, place=f"line {feeder.lines + 1}") from None
     except TokenRefused as exc:
         raise InputError(
             f"refused: {exc.message} (nmap never writes one)", file=label, place=f"line {exc.line}"

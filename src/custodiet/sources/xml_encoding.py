@@ -119,6 +119,13 @@ def choose(head: bytes) -> XmlEncoding:
     if name.lower().decode("ascii", "replace") in _UTF8_NAMES:
         return XmlEncoding(declared=name.decode("ascii"))
     codec = text_codec(name)
+    if codec is not None and codec.startswith(("utf-16", "utf-32")):
+        # The bytes are not wide (that was checked above): the declaration lies, and the
+        # decoder would want a byte-order mark that is not there.
+        return XmlEncoding(
+            declared=_shown(name),
+            refused=f"the XML declares the encoding '{_shown(name)}' but its bytes are not in it",
+        )
     if codec is None:
         return XmlEncoding(
             declared=_shown(name),
@@ -129,9 +136,16 @@ def choose(head: bytes) -> XmlEncoding:
     return XmlEncoding(codec=codec, declared=_shown(name))
 
 
+class XmlEncodingError(ValueError):
+    """Bytes the chosen codec cannot decode even with replacement (a codec's own refusal)."""
+
+
 def transcode(data: bytes, codec: str) -> bytes:
     """A whole piece of XML (a datagram) as UTF-8."""
-    return data.decode(codec, "replace").encode("utf-8", "replace")
+    try:
+        return data.decode(codec, "replace").encode("utf-8", "replace")
+    except UnicodeError as exc:
+        raise XmlEncodingError(f"cannot be decoded as {codec}: {exc}") from None
 
 
 class Transcoder:
@@ -139,7 +153,11 @@ class Transcoder:
     the incremental decoder)."""
 
     def __init__(self, codec: str) -> None:
+        self.codec = codec
         self.decoder = codecs.getincrementaldecoder(codec)("replace")
 
     def feed(self, data: bytes, final: bool = False) -> bytes:
-        return self.decoder.decode(data, final).encode("utf-8", "replace")
+        try:
+            return self.decoder.decode(data, final).encode("utf-8", "replace")
+        except UnicodeError as exc:
+            raise XmlEncodingError(f"cannot be decoded as {self.codec}: {exc}") from None

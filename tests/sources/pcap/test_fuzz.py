@@ -8,9 +8,10 @@ import contextlib
 import io
 import struct
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from tests.emulators import ber as enc
+from tests.fuzz.budget import budget
 
 from custodiet.errors import InputError
 from custodiet.sources.base import ReadStats, SourceOptions
@@ -20,7 +21,8 @@ from custodiet.sources.pcap.capture import PARSER_FAILURE, read_capture
 from .craft import REQUEST, RESPONSE, http_exchange, write_pcap
 from .test_extractors import client_hello, mdns_response, server_flight
 
-FAST = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# 300 examples per target in the suite; `make fuzz` (CUSTODIET_FUZZ_EXAMPLES) raises it.
+FAST = budget(5)
 
 SNMP = enc.encode_snmp(1, b"public", enc.GET_RESPONSE, 7, [("1.3.6.1.2.1.1.1.0", enc.enc_str(b"Huawei VRP"))])
 DHCP = (
@@ -121,7 +123,7 @@ def _capture() -> bytes:
     return CAPTURE
 
 
-@settings(max_examples=300, deadline=None)
+@budget(5)
 @given(st.data())
 def test_the_reader_never_raises_on_a_damaged_capture(data: st.DataObject) -> None:
     capture = bytearray(_capture())

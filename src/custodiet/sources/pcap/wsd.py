@@ -55,7 +55,10 @@ def extract(data: bytes) -> list[Fact]:
     if encoding.refused is not None:
         raise WsdEncodingError(encoding.refused)
     if encoding.codec is not None:
-        data = xml_encoding.transcode(data, encoding.codec)
+        try:
+            data = xml_encoding.transcode(data, encoding.codec)
+        except xml_encoding.XmlEncodingError as exc:
+            raise WsdEncodingError(str(exc)) from None
     # The encoding is forced: expat never looks the declared one up.
     parser = DefusedXMLParser(target=_TreeBuilder(), encoding="UTF-8", forbid_dtd=True)
     try:
