@@ -275,7 +275,8 @@ class Emitter:
 # --------------------------------------------------------------------------- contacts
 
 # One aggregated contact: [first time, last time, count, bytes a, bytes b, first line number].
-# first/last are None when unknown; a time of None never replaces a known one.
+# first/last are None when unknown; a time of None never replaces a known one. Only
+# ContactTable.count changes an entry; the readers' builders read it.
 Entry = list
 
 Builder = Callable[[Hashable, Entry], list[Contact]]
@@ -285,41 +286,55 @@ class ContactTable:
     """Contacts aggregated by a reader-chosen key; `builder` turns (key, entry) into a Contact
     when the table is emitted, so the hot loop never builds objects or decodes bytes.
 
-    The entry's times are epoch seconds (floats); its two byte counts are in the key's own
-    orientation (the builder decides which side is local).
+    The one place where a contact is counted: every reader's hot loop calls `count` (one time
+    per line: a Zeek row, an EVE dns/http/tls event) or `count_span` (a first and a last time:
+    an EVE flow), bound to a local name, once per line. A known key (the common case) costs one
+    dict lookup and the entry's update; both methods update alike (`count` is `count_span` with
+    first = last, kept apart because it runs millions of times and each argument costs). The
+    entry's times are epoch seconds (floats) or one reader's fixed-width strings; its two byte
+    counts are in the key's own orientation (the builder decides which side is local). A key that
+    cannot be held is counted on `skips` as a bad line: a JSON list or object where a value
+    belongs (unhashable), a value too long (over MAX_KEY_BYTES, unless the caller says the key's
+    text is at most `size` bytes: a key made of one line's values is never longer than the line).
+    Each returns the table's contacts only when it was full and is being emptied, else None.
     """
 
-    __slots__ = ("builder", "entries", "stats")
+    __slots__ = ("builder", "entries", "skips", "stats")
 
-    def __init__(self, builder: Builder, stats: ReadStats) -> None:
+    def __init__(self, builder: Builder, stats: ReadStats, skips: Skips) -> None:
         self.builder = builder
         self.entries: dict[Hashable, Entry] = {}
         self.stats = stats
+        self.skips = skips
 
-    def add(
-        self, key: Hashable, first: object, last: object, bytes_a: int, bytes_b: int, number: int
+    def count(
+        self,
+        key: Hashable,
+        when: object,
+        bytes_a: int,
+        bytes_b: int,
+        number: int,
+        size: int = MAX_KEY_BYTES + 1,
     ) -> Iterator[Contact] | None:
-        """Count one occurrence seen from `first` to `last` (comparable times: epoch floats, or
-        one reader's fixed-width strings). Returns the table's contacts only when it was full and
-        is being emptied, else None. A key that cannot be hashed raises TypeError; a new key
-        holding more than MAX_KEY_BYTES of text raises ValueError."""
-        entry = self.entries.get(key)
-        if entry is not None:
-            if first is not None and (entry[0] is None or first < entry[0]):
-                entry[0] = first
-            if last is not None and (entry[1] is None or last > entry[1]):
-                entry[1] = last
-            entry[2] += 1
-            entry[3] += bytes_a
-            entry[4] += bytes_b
+        """One occurrence of key at `when` (None: unknown), for the line `number`."""
+        try:
+            entry = self.entries.get(key)
+        except TypeError:  # unhashable
+            self.skips.bad("malformed values", number)
             return None
-        if key_size(key) > MAX_KEY_BYTES:
-            raise ValueError("value too long")
-        flushed = self.drain() if len(self.entries) >= MAX_CONTACT_KEYS else None
-        self.entries[key] = [first, last if last is not None else first, 1, bytes_a, bytes_b, number]
-        return flushed
+        if entry is None:
+            return self._new(key, when, when, bytes_a, bytes_b, number, size)
+        if when is not None:
+            if entry[0] is None or when < entry[0]:  # type: ignore[operator]
+                entry[0] = when
+            if entry[1] is None or when > entry[1]:  # type: ignore[operator]
+                entry[1] = when
+        entry[2] += 1
+        entry[3] += bytes_a
+        entry[4] += bytes_b
+        return None
 
-    def add_line(
+    def count_span(
         self,
         key: Hashable,
         first: object,
@@ -327,17 +342,34 @@ class ContactTable:
         bytes_a: int,
         bytes_b: int,
         number: int,
-        skips: Skips,
+        size: int = MAX_KEY_BYTES + 1,
     ) -> Iterator[Contact] | None:
-        """add, for the line `number` of a reader: a key it cannot hold (a JSON list or object
-        where a value belongs, a value too long) is counted as a bad line instead of raising."""
+        """One occurrence of key seen from `first` to `last` (either None: unknown)."""
         try:
-            return self.add(key, first, last, bytes_a, bytes_b, number)
+            entry = self.entries.get(key)
         except TypeError:  # unhashable
-            skips.bad("malformed values", number)
-        except ValueError:
-            skips.bad("value too long", number)
+            self.skips.bad("malformed values", number)
+            return None
+        if entry is None:
+            return self._new(key, first, last, bytes_a, bytes_b, number, size)
+        if first is not None and (entry[0] is None or first < entry[0]):  # type: ignore[operator]
+            entry[0] = first
+        if last is not None and (entry[1] is None or last > entry[1]):  # type: ignore[operator]
+            entry[1] = last
+        entry[2] += 1
+        entry[3] += bytes_a
+        entry[4] += bytes_b
         return None
+
+    def _new(
+        self, key: Hashable, first: object, last: object, bytes_a: int, bytes_b: int, number: int, size: int
+    ) -> Iterator[Contact] | None:
+        if size > MAX_KEY_BYTES and key_size(key) > MAX_KEY_BYTES:
+            self.skips.bad("value too long", number)
+            return None
+        flushed = self.drain() if len(self.entries) >= MAX_CONTACT_KEYS else None
+        self.entries[key] = [first, last if last is not None else first, 1, bytes_a, bytes_b, number]
+        return flushed
 
     def drain(self) -> Iterator[Contact]:
         """Every aggregated contact, built one at a time as the table is emptied (so that neither

@@ -43,7 +43,6 @@ import orjson
 
 from custodiet.model import Contact, Observation, Provenance, Subject
 from custodiet.model.fields import ALL_FIELDS
-from custodiet.sources import logs
 from custodiet.sources.base import ReadStats, SourceOptions, check_something_read
 from custodiet.sources.logs import (
     MAX_LOG_LINE,
@@ -292,8 +291,8 @@ class _EveFile(TrafficFile):
     def __init__(self, label: str, stats: ReadStats, options: SourceOptions) -> None:
         super().__init__(label, stats, options)
         self.zone = "?"  # the UTC offset of the file's first time stamp, once seen
-        self.flows = ContactTable(self._flow_contact, stats)
-        self.named = ContactTable(self._named_contact, stats)
+        self.flows = ContactTable(self._flow_contact, stats, self.skips)
+        self.named = ContactTable(self._named_contact, stats, self.skips)
         self.handlers = {
             "flow": self._flow,
             "dns": self._dns,
@@ -320,9 +319,9 @@ class _EveFile(TrafficFile):
         decode, errors, unset = _DECODE, _DECODE_ERRORS, _UNSET
         flows, named, dns_ports, stamp_length = self.flows, self.named, DNS_PORTS, _STAMP_LENGTH
         agent_field = USER_AGENT
-        # a key is text of its line (and an address of at most 45 characters, a kind): a line
-        # this short makes no key longer than MAX_KEY_BYTES, which then needs no measuring
-        short, max_keys = logs.MAX_KEY_BYTES - 64, logs.MAX_CONTACT_KEYS
+        # a key is text of its line (and an address of at most 45 characters, a kind): its size is
+        # at most the line's and 64, which ContactTable.count then needs not measure
+        count_flow, count_named = flows.count_span, named.count
         number, records = first - 1, 0
         try:
             for line in batch:
@@ -349,33 +348,11 @@ class _EveFile(TrafficFile):
                         if received < 0:
                             received = 0
                         key: tuple = (event.src_ip, event.dest_ip, event.dest_port, event.proto)
-                        entries = flows.entries
-                        entry = entries.get(key)
-                        if entry is None:
-                            if len(line) <= short and len(entries) < max_keys:
-                                entries[key] = [
-                                    start,
-                                    end if end is not None else start,
-                                    1,
-                                    sent,
-                                    received,
-                                    number,
-                                ]
-                                continue
-                            out = flows.add_line(key, start, end, sent, received, number, skips)
-                            if out:
-                                stats.records += records
-                                records = 0
-                                yield from out
-                            continue
-                        # a known key: ContactTable.add spelled out (no call per line)
-                        if start is not None and (entry[0] is None or start < entry[0]):
-                            entry[0] = start
-                        if end is not None and (entry[1] is None or end > entry[1]):
-                            entry[1] = end
-                        entry[2] += 1
-                        entry[3] += sent
-                        entry[4] += received
+                        out = count_flow(key, start, end, sent, received, number, len(line) + 64)
+                        if out:
+                            stats.records += records
+                            records = 0
+                            yield from out
                         continue
                     if code == _SKIPPED:
                         skips.note(event.note)
@@ -443,23 +420,9 @@ class _EveFile(TrafficFile):
                             observe = self._tls_names
                     out = None  # a full table's contacts: as the general handlers hand them on
                     for key in keys:
-                        entries = named.entries
-                        entry = entries.get(key)
-                        if entry is None:
-                            if len(line) <= short and len(entries) < max_keys:
-                                entries[key] = [when, when, 1, 0, length, number]
-                                continue
-                            flushed = named.add_line(key, when, when, 0, length, number, skips)
-                            if flushed is not None:  # _dns_fields collects them as it goes
-                                out = [*(out or ()), *flushed] if code == _DNS else flushed
-                        else:
-                            if when is not None:
-                                if entry[0] is None or when < entry[0]:
-                                    entry[0] = when
-                                if entry[1] is None or when > entry[1]:
-                                    entry[1] = when
-                            entry[2] += 1
-                            entry[4] += length
+                        flushed = count_named(key, when, 0, length, number, len(line) + 64)
+                        if flushed is not None:  # _dns_fields collects them as it goes
+                            out = [*(out or ()), *flushed] if code == _DNS else flushed
                     if observe is not None:
                         out = observe(event, number, out)
                     if out:
@@ -575,7 +538,7 @@ class _EveFile(TrafficFile):
         if type(received) is not int or received < 0:
             received = 0
         # the table updates a known key; _rows does it in place for the events msgspec decodes
-        return self.flows.add_line(key, start, end, sent, received, number, self.skips)
+        return self.flows.count_span(key, start, end, sent, received, number)
 
     def _flow_slow(self, event: dict, number: int) -> Iterable | None:
         """A flow event missing some of the usual fields."""
@@ -626,7 +589,7 @@ class _EveFile(TrafficFile):
         out: list = []
         for remote in remotes or [None]:
             key = ("dns", client, server, None, name, remote)
-            flushed = self.named.add_line(key, when, when, 0, 0, number, self.skips)
+            flushed = self.named.count(key, when, 0, 0, number)
             if flushed:
                 out.extend(flushed)
         return out
@@ -670,7 +633,7 @@ class _EveFile(TrafficFile):
         custom fields present, as (field name, observation field, value)); the User-Agent."""
         key = ("http", client, server, dest_port, hostname, None)
         when = self._when(stamp)
-        out = self.named.add_line(key, when, when, 0, _int(length), number, self.skips)
+        out = self.named.count(key, when, 0, _int(length), number)
         if not USER_AGENT:
             agent = None
         if not headers and not agent and not custom:
@@ -724,7 +687,7 @@ class _EveFile(TrafficFile):
         if sni:
             key = ("tls", client, server, dest_port, sni, None)
             when = self._when(stamp)
-            out = self.named.add_line(key, when, when, 0, 0, number, self.skips)
+            out = self.named.count(key, when, 0, 0, number)
         if subject or issuer:
             return self._cert_names(server, dest_port, subject, issuer, number, out)
         return out

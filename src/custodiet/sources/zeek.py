@@ -424,10 +424,10 @@ class _ZeekFile(TrafficFile):
         # certificates and contacts
         self.certs: dict[str, tuple[str | None, str | None, Provenance]] = {}
         self.sibling_read = False
-        self.flows = ContactTable(self._flow_contact, stats)
-        self.dns_table = ContactTable(self._dns_contacts, stats)
-        self.http_table = ContactTable(self._http_contact, stats)
-        self.tls_table = ContactTable(self._tls_contact, stats)
+        self.flows = ContactTable(self._flow_contact, stats, self.skips)
+        self.dns_table = ContactTable(self._dns_contacts, stats, self.skips)
+        self.http_table = ContactTable(self._http_contact, stats, self.skips)
+        self.tls_table = ContactTable(self._tls_contact, stats, self.skips)
         self.tables = (self.flows, self.dns_table, self.http_table, self.tls_table)
         self.saw_data = False  # a data line was read (a "ts" row is then no headerless header)
         self.fast: Callable[[list[bytes], int, int], Generator[Any, None, int]] | None = None
@@ -554,8 +554,8 @@ class _ZeekFile(TrafficFile):
         return i
 
     # The loops of the traffic logs. Each does what the generic path (_values, the kind's handler,
-    # _add) does for a row, spelled out: a contact key of raw column values, one dict look-up, and
-    # for a known key (the common case) its counts, bytes and times updated in place. TSV keys are
+    # _add) does for a row, spelled out up to the count: a contact key of raw column values, its
+    # time and byte counts, then ContactTable.count (the one place a contact is counted). TSV keys are
     # the raw values joined with "\n", which no value can hold (lines are split on it): one bytes
     # object hashes and compares faster than a tuple of them, and the builders split it again.
 
@@ -593,16 +593,15 @@ class _ZeekFile(TrafficFile):
         the time (`its`) and the two byte counts; for http.log also once per raw value the
         Server header (`server`: the columns of the server address, port and header) and the
         User-Agent (`agent`: the columns of the client address and the header)."""
-        sep, width, nulls, skips = self.sep, self.tsv_width, self.nulls, self.skips
+        sep, width, nulls = self.sep, self.tsv_width, self.nulls
         strip = max(c for c in self.tsv.index if c < width) == width - 1  # type: ignore[union-attr]
         key_of, join = itemgetter(*key_columns), b"\n".join
         has_server, has_agent = server is not None, agent is not None
         irh, irp, iserver = server or (0, 0, 0)
         ioh, iagent = agent or (0, 0)
-        entries = table.entries
+        count = table.count
         seen, max_seen = self.raw_seen, logs.MAX_SEEN
         n, records, saw = len(batch), 0, self.saw_data
-        max_key, max_keys = logs.MAX_KEY_BYTES, logs.MAX_CONTACT_KEYS
         try:
             while i < n:
                 line = batch[i]
@@ -628,30 +627,11 @@ class _ZeekFile(TrafficFile):
                     a, b = int(sent), int(received)
                 except ValueError:
                     a, b = _int(sent), _int(received)
-                key = join(key_of(row))
-                entry = entries.get(key)
-                if entry is None:
-                    if len(line) <= max_key and len(entries) < max_keys:  # (no key is longer than its line)
-                        entries[key] = [when, when, 1, a, b, first + i]
-                    else:
-                        flushed = table.add_line(key, when, when, a, b, first + i, skips)
-                        if flushed is not None:
-                            self.stats.records += records
-                            records = 0
-                            yield from flushed
-                            entries = table.entries
-                elif when is not None:
-                    if entry[0] is None or when < entry[0]:
-                        entry[0] = when
-                    if entry[1] is None or when > entry[1]:
-                        entry[1] = when
-                    entry[2] += 1
-                    entry[3] += a
-                    entry[4] += b
-                else:
-                    entry[2] += 1
-                    entry[3] += a
-                    entry[4] += b
+                flushed = count(join(key_of(row)), when, a, b, first + i, len(line))
+                if flushed is not None:
+                    self.stats.records += records
+                    records = 0
+                    yield from flushed
                 # the Server and User-Agent of http.log rows: once.once spelled out, as it runs
                 # on every row (here and in _json_rows: the price of no call per row)
                 if has_server:
@@ -691,10 +671,8 @@ class _ZeekFile(TrafficFile):
         its, ioh, irh, iq, ian = self.tsv.index  # type: ignore[union-attr]
         strip = max(its, ioh, irh, iq, ian) == width - 1
         key_of, join = itemgetter(ioh, irh, iq, ian), b"\n".join
-        table = self.dns_table
-        entries = table.entries
+        count = self.dns_table.count
         n, records, saw = len(batch), 0, self.saw_data
-        max_key, max_keys = logs.MAX_KEY_BYTES, logs.MAX_CONTACT_KEYS
         try:
             while i < n:
                 line = batch[i]
@@ -720,26 +698,11 @@ class _ZeekFile(TrafficFile):
                     when = float(ts)
                 except ValueError:
                     when = _time(ts)
-                key = join(key_of(row))
-                entry = entries.get(key)
-                if entry is None:
-                    if len(line) <= max_key and len(entries) < max_keys:  # (no key is longer than its line)
-                        entries[key] = [when, when, 1, 0, 0, first + i]
-                        i += 1
-                        continue
-                    flushed = table.add_line(key, when, when, 0, 0, first + i, skips)
-                    if flushed is not None:
-                        self.stats.records += records
-                        records = 0
-                        yield from flushed
-                        entries = table.entries
-                else:
-                    if when is not None:
-                        if entry[0] is None or when < entry[0]:
-                            entry[0] = when
-                        if entry[1] is None or when > entry[1]:
-                            entry[1] = when
-                    entry[2] += 1
+                flushed = count(join(key_of(row)), when, 0, 0, first + i, len(line))
+                if flushed is not None:
+                    self.stats.records += records
+                    records = 0
+                    yield from flushed
                 i += 1
         finally:
             self.stats.records += records
@@ -755,7 +718,6 @@ class _ZeekFile(TrafficFile):
         conn_table, dns_table, http_table = self.flows, self.dns_table, self.http_table
         kind, decode = self._line_decoder()
         n, records, saw = len(batch), 0, self.saw_data
-        max_key, max_keys = logs.MAX_KEY_BYTES, logs.MAX_CONTACT_KEYS
         try:
             while i < n:
                 line = batch[i]
@@ -856,31 +818,11 @@ class _ZeekFile(TrafficFile):
                     b = int(received) if received is not None else 0
                 except (TypeError, ValueError):
                     a, b = _int(sent), _int(received)
-                try:
-                    entry = table.entries.get(key)
-                except TypeError:  # a JSON list or object where a value belongs: unhashable
-                    skips.bad("malformed values", number)
-                    entry = False
-                if entry is None:
-                    entries = table.entries
-                    if len(line) <= max_key and len(entries) < max_keys:  # (no key is longer than its line)
-                        entries[key] = [when, when, 1, a, b, number]
-                        flushed = None
-                    else:
-                        flushed = table.add_line(key, when, when, a, b, number, skips)
-                    if flushed is not None:
-                        self.stats.records += records
-                        records = 0
-                        yield from flushed
-                elif entry:
-                    if when is not None:
-                        if entry[0] is None or when < entry[0]:
-                            entry[0] = when
-                        if entry[1] is None or when > entry[1]:
-                            entry[1] = when
-                    entry[2] += 1
-                    entry[3] += a
-                    entry[4] += b
+                flushed = table.count(key, when, a, b, number, len(line))
+                if flushed is not None:
+                    self.stats.records += records
+                    records = 0
+                    yield from flushed
                 if code == _HTTP:  # what _http does after _add: Server and User-Agent, once each
                     if server is not None:
                         rh, rp = key[1], key[2]
@@ -1068,8 +1010,8 @@ class _ZeekFile(TrafficFile):
     def _add(
         self, table: ContactTable, key: tuple, ts: object, sent: object, received: object, number: int
     ) -> Iterable | None:
-        """Count one row of a traffic log in its contact table (updated in place when the key is
-        known: the common case, so it is spelled out here rather than calling the table)."""
+        """Count one row of a traffic log in its contact table: its time and byte counts made
+        numbers, then ContactTable.count."""
         try:
             when = float(ts)  # type: ignore[arg-type]  # TSV bytes and JSON numbers
         except (TypeError, ValueError):
@@ -1079,24 +1021,7 @@ class _ZeekFile(TrafficFile):
             b = int(received) if received is not None else 0  # type: ignore[call-overload]
         except (TypeError, ValueError):
             a, b = _int(sent), _int(received)
-        try:
-            entry = table.entries.get(key)
-        except TypeError:  # a JSON list or object where a value belongs: unhashable
-            self.skips.bad("malformed values", number)
-            return None
-        if entry is None:
-            return table.add_line(key, when, when, a, b, number, self.skips)
-        # a known key: what table.add does, spelled out (ssl.log rows, and the rows of traffic
-        # logs the batch loops do not take, come here one by one)
-        if when is not None:
-            if entry[0] is None or when < entry[0]:
-                entry[0] = when
-            if entry[1] is None or when > entry[1]:
-                entry[1] = when
-        entry[2] += 1
-        entry[3] += a
-        entry[4] += b
-        return None
+        return table.count(key, when, a, b, number)
 
     def _conn(self, v: list, number: int) -> Iterable | None:
         ts, oh, rh, rp, proto, ob, rb, lo, lr = v
