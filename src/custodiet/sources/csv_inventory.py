@@ -195,11 +195,9 @@ class _Lines:
         self.strict = options.strict
         head = handle.read(_HEAD)
         self.stream: BinaryIO | _Utf8Stream = handle
-        self.encoding = "UTF-8"
         for bom, codec in _WIDE_BOMS:
             if head.startswith(bom):
                 self.stream = _Utf8Stream(handle, codec)
-                self.encoding = codec.upper()
                 head = self.stream.decoder.decode(head).encode("utf-8", "replace")
                 break
         else:
