@@ -294,9 +294,8 @@ class ContactTable:
     entry's times are epoch seconds (floats) or one reader's fixed-width strings; its two byte
     counts are in the key's own orientation (the builder decides which side is local). A key that
     cannot be held is counted on `skips` as a bad line: a JSON list or object where a value
-    belongs (unhashable), a value too long (over MAX_KEY_BYTES, unless the caller says the key's
-    text is at most `size` bytes: a key made of one line's values is never longer than the line).
-    Each returns the table's contacts only when it was full and is being emptied, else None.
+    belongs (unhashable), a value too long (its text over MAX_KEY_BYTES: measured once per new
+    key, a few percent of lines). Each returns the table's contacts only when it was full and is being emptied, else None.
     """
 
     __slots__ = ("builder", "entries", "skips", "stats")
@@ -323,7 +322,7 @@ class ContactTable:
             self.skips.bad("malformed values", number)
             return None
         if entry is None:
-            return self._new(key, when, when, bytes_a, bytes_b, number, size)
+            return self._new(key, when, when, bytes_a, bytes_b, number)
         if when is not None:
             if entry[0] is None or when < entry[0]:  # type: ignore[operator]
                 entry[0] = when
@@ -342,7 +341,6 @@ class ContactTable:
         bytes_a: int,
         bytes_b: int,
         number: int,
-        size: int = MAX_KEY_BYTES + 1,
     ) -> Iterator[Contact] | None:
         """One occurrence of key seen from `first` to `last` (either None: unknown)."""
         try:
@@ -351,7 +349,7 @@ class ContactTable:
             self.skips.bad("malformed values", number)
             return None
         if entry is None:
-            return self._new(key, first, last, bytes_a, bytes_b, number, size)
+            return self._new(key, first, last, bytes_a, bytes_b, number)
         if first is not None and (entry[0] is None or first < entry[0]):  # type: ignore[operator]
             entry[0] = first
         if last is not None and (entry[1] is None or last > entry[1]):  # type: ignore[operator]
@@ -362,9 +360,9 @@ class ContactTable:
         return None
 
     def _new(
-        self, key: Hashable, first: object, last: object, bytes_a: int, bytes_b: int, number: int, size: int
+        self, key: Hashable, first: object, last: object, bytes_a: int, bytes_b: int, number: int
     ) -> Iterator[Contact] | None:
-        if size > MAX_KEY_BYTES and key_size(key) > MAX_KEY_BYTES:
+        if key_size(key) > MAX_KEY_BYTES:
             self.skips.bad("value too long", number)
             return None
         flushed = self.drain() if len(self.entries) >= MAX_CONTACT_KEYS else None

@@ -319,8 +319,6 @@ class _EveFile(TrafficFile):
         decode, errors, unset = _DECODE, _DECODE_ERRORS, _UNSET
         flows, named, dns_ports, stamp_length = self.flows, self.named, DNS_PORTS, _STAMP_LENGTH
         agent_field = USER_AGENT
-        # a key is text of its line (and an address of at most 45 characters, a kind): its size is
-        # at most the line's and 64, which ContactTable.count then needs not measure
         count_flow, count_named = flows.count_span, named.count
         number, records = first - 1, 0
         try:
@@ -348,7 +346,7 @@ class _EveFile(TrafficFile):
                         if received < 0:
                             received = 0
                         key: tuple = (event.src_ip, event.dest_ip, event.dest_port, event.proto)
-                        out = count_flow(key, start, end, sent, received, number, len(line) + 64)
+                        out = count_flow(key, start, end, sent, received, number)
                         if out:
                             stats.records += records
                             records = 0
@@ -420,7 +418,7 @@ class _EveFile(TrafficFile):
                             observe = self._tls_names
                     out = None  # a full table's contacts: as the general handlers hand them on
                     for key in keys:
-                        flushed = count_named(key, when, 0, length, number, len(line) + 64)
+                        flushed = count_named(key, when, 0, length, number)
                         if flushed is not None:  # _dns_fields collects them as it goes
                             out = [*(out or ()), *flushed] if code == _DNS else flushed
                     if observe is not None:

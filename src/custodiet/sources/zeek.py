@@ -627,7 +627,7 @@ class _ZeekFile(TrafficFile):
                     a, b = int(sent), int(received)
                 except ValueError:
                     a, b = _int(sent), _int(received)
-                flushed = count(join(key_of(row)), when, a, b, first + i, len(line))
+                flushed = count(join(key_of(row)), when, a, b, first + i)
                 if flushed is not None:
                     self.stats.records += records
                     records = 0
@@ -698,7 +698,7 @@ class _ZeekFile(TrafficFile):
                     when = float(ts)
                 except ValueError:
                     when = _time(ts)
-                flushed = count(join(key_of(row)), when, 0, 0, first + i, len(line))
+                flushed = count(join(key_of(row)), when, 0, 0, first + i)
                 if flushed is not None:
                     self.stats.records += records
                     records = 0
@@ -818,7 +818,7 @@ class _ZeekFile(TrafficFile):
                     b = int(received) if received is not None else 0
                 except (TypeError, ValueError):
                     a, b = _int(sent), _int(received)
-                flushed = table.count(key, when, a, b, number, len(line))
+                flushed = table.count(key, when, a, b, number)
                 if flushed is not None:
                     self.stats.records += records
                     records = 0
