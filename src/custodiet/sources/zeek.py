@@ -715,7 +715,7 @@ class _ZeekFile(TrafficFile):
         loads, decode_error = orjson.loads, orjson.JSONDecodeError
         specs, skips = self.json_specs, self.skips
         once_seen, max_seen = self.raw_seen, logs.MAX_SEEN
-        conn_table, dns_table, http_table = self.flows, self.dns_table, self.http_table
+        count_conn, count_dns, count_http = self.flows.count, self.dns_table.count, self.http_table.count
         kind, decode = self._line_decoder()
         n, records, saw = len(batch), 0, self.saw_data
         try:
@@ -740,7 +740,7 @@ class _ZeekFile(TrafficFile):
                     records += 1
                     code, orig, ts = row.code, row.orig, row.ts
                     if code == _CONN:
-                        table = conn_table
+                        count = count_conn
                         key: tuple = (orig, row.resp, row.resp_p, row.proto, row.local_orig, row.local_resp)
                         sent, received = row.sent, row.received
                     elif code == _DNS:
@@ -751,11 +751,11 @@ class _ZeekFile(TrafficFile):
                         answers = row.answers
                         if answers is not None:
                             answers = tuple(answers[:MAX_ANSWERS])
-                        table = dns_table
+                        count = count_dns
                         key = (orig, row.resp, query, answers)
                         sent = received = 0
                     else:
-                        table = http_table
+                        count = count_http
                         key = (orig, row.resp, row.resp_p, row.host)
                         sent, received = row.sent, row.received
                         server, agent = row.server, row.user_agent
@@ -788,7 +788,7 @@ class _ZeekFile(TrafficFile):
                         continue
                     ts = get("ts")
                     if code == _CONN:
-                        table = conn_table
+                        count = count_conn
                         key = (orig, get("id.resp_h"), get("id.resp_p"), get("proto"),
                                get("local_orig"), get("local_resp"))  # fmt: skip
                         sent, received = get("orig_bytes"), get("resp_bytes")
@@ -800,11 +800,11 @@ class _ZeekFile(TrafficFile):
                         answers = get("answers")
                         if isinstance(answers, list):
                             answers = tuple(answers[:MAX_ANSWERS])
-                        table = dns_table
+                        count = count_dns
                         key = (orig, get("id.resp_h"), query, answers)
                         sent = received = 0
                     else:
-                        table = http_table
+                        count = count_http
                         key = (orig, get("id.resp_h"), get("id.resp_p"), get("host"))
                         sent, received = get("request_body_len"), get("response_body_len")
                         server, agent = get("server"), get("user_agent")
@@ -818,7 +818,7 @@ class _ZeekFile(TrafficFile):
                     b = int(received) if received is not None else 0
                 except (TypeError, ValueError):
                     a, b = _int(sent), _int(received)
-                flushed = table.count(key, when, a, b, number)
+                flushed = count(key, when, a, b, number)
                 if flushed is not None:
                     self.stats.records += records
                     records = 0
