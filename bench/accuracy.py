@@ -204,7 +204,7 @@ def content_citations(directory: Path = CONTENT) -> tuple[set[str], set[str]]:
 
 
 def origin_urls(path: Path = SOURCES_MD) -> dict[str, set[str]]:
-    """origin id -> the normalised addresses SOURCES.md gives for it (table rows `| \`id\` | ...`)."""
+    """origin id -> the normalised addresses SOURCES.md gives for it (its table rows)."""
     import re
 
     found: dict[str, set[str]] = {}
@@ -347,7 +347,7 @@ def format_split(report: Report) -> str:
     ]
     cells = sorted(
         (
-            (f"{v} / {f}"[:26], t)
+            (f"{v} / {f}", t)
             for (p, v, f), t in report.by_split_vendor_field.items()
             if p == ev and v != "no maker"
         ),
