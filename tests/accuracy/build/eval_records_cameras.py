@@ -216,4 +216,88 @@ SOURCES: list[Source] = [
             "Dahua's API document: the Dahua video product answers with a DH_<MAC> digest realm",
         ),
     ),
+    Source(
+        "ev-hikvision-next-196",
+        "https://github.com/maciej-or/hikvision_next/issues/196",
+        "hikvision_next #196: DS-KV8213-WME1(C) door station (ISAPI deviceInfo, MAC)",
+        Rec("mac", "bc:5e:33:59:25:2f", "Hikvision", "OUI BC:5E:33 registered to Hangzhou Hikvision"),
+    ),
+    Source(
+        "ev-hikvision-addons-84",
+        "https://github.com/pergolafabio/Hikvision-Addons/issues/84",
+        "pergolafabio/Hikvision-Addons #84: SDK log of a DS-KH8301-WT indoor station (ISAPI deviceInfo)",
+        Rec(
+            "http.body",
+            "<serialNumber>DS-KH8301-WT0120180118WRC04467924CLU</serialNumber>\n<macAddress>18:68:cb:f6:74:57</macAddress>\n"
+            "<firmwareVersion>V1.5.1</firmwareVersion>\n<firmwareReleasedDate>build 190613</firmwareReleasedDate>\n"
+            "<encoderVersion>V1.0</encoderVersion>\n<encoderReleasedDate>build 181126</encoderReleasedDate>\n"
+            "<deviceType>EmbeddedNetVIS</deviceType>\n<telecontrolID>255</telecontrolID>\n</DeviceInfo>",
+            "Hikvision",
+            "tail of an ISAPI DeviceInfo answer (the log excerpt starts at serialNumber): a DS-KH Hikvision indoor-station "
+            "serial, a Hikvision MAC",
+        ),
+        Rec("mac", "18:68:cb:f6:74:57", "Hikvision", "OUI 18:68:CB registered to Hangzhou Hikvision"),
+    ),
+    Source(
+        "ev-hikvision-addons-181",
+        "https://github.com/pergolafabio/Hikvision-Addons/issues/181",
+        "pergolafabio/Hikvision-Addons #181: Hikvision DS-KV9503-WBE1 (ISAPI deviceInfo in the SDK log)",
+        Rec(
+            "http.body",
+            "<bootVersion>33751053</bootVersion>\n<bootReleasedDate>1575172</bootReleasedDate>\n"
+            "<hardwareVersion>0x10101</hardwareVersion>\n<deviceType>VIS</deviceType>\n<subDeviceType>doorStation</subDeviceType>\n"
+            "<telecontrolID>88</telecontrolID>\n<supportBeep>true</supportBeep>\n<supportVideoLoss>true</supportVideoLoss>\n"
+            "<alarmOutNum>2</alarmOutNum>\n<RS485Num>1</RS485Num>\n<OEMCode>1</OEMCode>\n"
+            "<touchScreenVersionInfo>4</touchScreenVersionInfo>\n<alarmInNum>4</alarmInNum>\n"
+            "<encryptionModel>e255</encryptionModel>\n</DeviceInfo>",
+            None,
+            "tail of an ISAPI DeviceInfo answer (the excerpt starts after the model); names no maker; the device is a "
+            "Hikvision DS-KV9503 door station",
+            "Hikvision",
+        ),
+    ),
+    Source(
+        "ev-unifi-cam-proxy-145",
+        "https://github.com/keshavdv/unifi-cam-proxy/issues/145",
+        "unifi-cam-proxy #145: Hikvision / HiWatch motion support (ISAPI alertStream output)",
+        Rec(
+            "http.body",
+            '<EventNotificationAlert version="2.0" xmlns="http://www.std-cgi.com/ver20/XMLSchema">\n'
+            "<ipAddress>192.168.10.XXX</ipAddress>\n<portNo>80</portNo>\n<protocol>HTTP</protocol>\n"
+            "<macAddress>f8:4d:fc:XX:XX:XX</macAddress>\n<channelID>1</channelID>\n<dateTime>2022-01-13T02:28:28+03:00</dateTime>\n"
+            "<activePostCount>283</activePostCount>\n<eventType>VMD</eventType>\n<eventState>inactive</eventState>\n"
+            "<eventDescription>Motion alarm</eventDescription>\n<DetectionRegionList>\n</DetectionRegionList>\n"
+            "<channelName>Camera 01</channelName>\n</EventNotificationAlert>",
+            "Hikvision",
+            "ISAPI event in the std-cgi.com namespace with a Hikvision OUI (F8:4D:FC) MAC; HiWatch/Hikvision camera",
+        ),
+    ),
+    Source(
+        "ev-ha-82767",
+        "https://github.com/home-assistant/core/issues/82767",
+        "home-assistant #82767: Hikvision binary sensor misses events (ISAPI alertStream of a Hikvision NVR)",
+        Rec(
+            "http.body",
+            '<EventNotificationAlert version="2.0" xmlns="http://www.isapi.org/ver20/XMLSchema">\n'
+            "<ipAddress>192.168.20.88</ipAddress>\n<portNo>80</portNo>\n<protocolType>HTTP</protocolType>\n"
+            "<macAddress>c0:6d:ed:02:d3:d9</macAddress>\n<dynChannelID/>\n<channelID/>\n"
+            "<dateTime>2022-12-11T15:30:20+09:30</dateTime>\n<activePostCount>0</activePostCount>",
+            "Hikvision",
+            "ISAPI event (isapi.org namespace) with a Hikvision OUI (C0:6D:ED) MAC; cut where the issue's excerpt ends",
+        ),
+        Rec("mac", "c0:6d:ed:02:d3:d9", "Hikvision", "OUI C0:6D:ED registered to Hangzhou Hikvision"),
+    ),
+    Source(
+        "ev-ha-35947",
+        "https://github.com/home-assistant/core/issues/35947",
+        "home-assistant #35947: Unable to set up a Hikvision DS-HD1 doorbell camera (ONVIF entry name with MAC)",
+        Rec(
+            "mac",
+            "80:91:33:88:7c:49",
+            None,
+            "OUI 80:91:33 is AzureWave's (a Wi-Fi module maker): names the module, not the device; the doorbell is a "
+            "Hikvision DS-HD1",
+            "Hikvision",
+        ),
+    ),
 ]

@@ -90,4 +90,85 @@ SOURCES: list[Source] = [
         ),
         Rec("mac", "E0:62:90:5C:AF:37", "Jovision"),
     ),
+    Source(
+        "ev-nmap-3481",
+        "https://github.com/nmap/nmap/issues/3481",
+        "nmap #3481: nmap -A of an Allworx phone system behind a Windstream gateway",
+        Rec(
+            "tls.subject",
+            "commonName=Web Server/organizationName=Windstream/stateOrProvinceName=New York/countryName=US",
+            None,
+            "ISP-branded certificate; Windstream is an ISP, not a catalogue maker",
+        ),
+        Rec("http.title", "Allworx System Administration", None, "Allworx (not a catalogue maker)"),
+        Rec(
+            "http.www_authenticate",
+            'Digest realm="users@rpnp.allworx.inscitek.com", qop="auth", algorithm="MD5", '
+            'opaque="cnBucC5hbGx3b3J4Lmluc2NpdGVrLmNvbQ==", nonce="NTU0ZTAwZWUwMjFiYzYyYTRmMjVmNzAyZDdhYTFhMDc=", x-rpc="0,1,2"',
+            None,
+            "Allworx realm",
+        ),
+    ),
+    Source(
+        "ev-browserphone-301",
+        "https://github.com/InnovateAsterisk/Browser-Phone/issues/301",
+        "InnovateAsterisk/Browser-Phone #301: Asterisk log of a REGISTER from a Polycom phone",
+        Rec("sip.user_agent", "PolycomSoundPointIP SPIP_550 UA 3.3.2.0413", "Polycom"),
+    ),
+    Source(
+        "ev-freepbx-350",
+        "https://github.com/FreePBX/issue-tracker/issues/350",
+        "FreePBX issue-tracker #350: SIP REGISTER from an Aastra 6867i",
+        Rec("sip.user_agent", "Aastra 6867i/4.5.0.41", "Mitel", "Aastra phones (Aastra is part of Mitel)"),
+    ),
+    Source(
+        "ev-netkiller-h3c-snmp",
+        "https://raw.githubusercontent.com/netkiller/netkiller.github.io/master/h3c/switch/snmp.html",
+        "Netkiller H3C switch notes, 2.7 SNMP (snmpwalk of an H3C S3600)",
+        Rec(
+            "snmp.sysdescr",
+            "H3C Comware Platform Software\nComware software, Version 3.10, Release 1702P13\n"
+            "H3C S3600-28P-SI Product Version S3600-SI-1702P13\n\n"
+            "Copyright(c) 2004-2010 Hangzhou H3C Tech. Co.,Ltd. All rights reserved.",
+            "H3C",
+            "near-miss: H3C (ex Huawei-3Com joint venture) is not Huawei",
+        ),
+        Rec("snmp.sysobjectid", "SNMPv2-SMI::enterprises.25506.1.32", "H3C", "H3C enterprise number 25506"),
+    ),
+    Source(
+        "ev-librenms-1771",
+        "https://github.com/librenms/librenms/issues/1771",
+        "LibreNMS #1771: Cisco switch IE3000 wrongly detected as Zyxel DSLAM (sysDescr, sysObjectID)",
+        Rec(
+            "snmp.sysdescr",
+            "Cisco IOS Software, IES Software (IES-LANBASEK9-M), Version 12.2(52)SE, RELEASE SOFTWARE (fc3)\n"
+            "Copyright (c) 1986-2009 by Cisco Systems, Inc.\nCompiled Fri 25-Sep-09 11:10 by sasyamal",
+            "Cisco",
+        ),
+        Rec("snmp.sysobjectid", "SNMPv2-SMI::enterprises.9.1.958", "Cisco"),
+    ),
+    Source(
+        "ev-xcat-6693",
+        "https://github.com/xcat2/xcat-core/issues/6693",
+        "xcat-core #6693: switchdiscover with SNMP (sysDescr of a Dell and a Cumulus switch)",
+        Rec("snmp.sysdescr", "Dell Networking N1548, 6.3.3.10, Linux 3.6.5", "Dell"),
+        Rec(
+            "snmp.sysdescr",
+            "Cumulus Linux 3.5.3 (Linux Kernel 4.1.33-1+cl3u12)",
+            None,
+            "network OS on an Edgecore switch; names no catalogue maker",
+        ),
+    ),
+    Source(
+        "ev-ha-77779",
+        "https://github.com/home-assistant/core/issues/77779",
+        "home-assistant #77779: ONVIF invalid manufacturer identification (Reolink E1 Pro entry name with MAC)",
+        Rec(
+            "mac",
+            "3c:7a:aa:84:f9:56",
+            None,
+            "OUI 3C:7A:AA is China Dragon Technology's (a module maker); the camera is a Reolink E1 Pro",
+            "Reolink",
+        ),
+    ),
 ]
