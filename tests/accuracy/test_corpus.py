@@ -193,8 +193,10 @@ def test_evaluation_records_come_from_many_sources_and_publish_no_public_address
             except ValueError:
                 continue
             before = r["text"][: found.start(1)]
-            if re.search(r"(?:[Vv]ersion|[Rr]elease|[Ff]irmware|SWv?|V|v|/|_|-)\s*$", before[-12:]):
-                continue  # "Version 5.2.10.1", "V5.2.10.1", "Name/1.2.3.4": versions
+            if re.search(r"(?:[Vv]ersion|[Rr]elease|[Ff]irmware|WEBUI|SWv?|V|v|/|_|-)\s*$", before[-12:]) or re.search(
+                r"(?:ersion|evision)", before[-24:]
+            ):
+                continue  # "Version 5.2.10.1", "V5.2.10.1", "Name/1.2.3.4", "<SoftwareVersion>11.0.1.1": versions
             assert address.is_private or any(address in net for net in _DOC_NETS), f"{r['id']}: {address}"
 
 
