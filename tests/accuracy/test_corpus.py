@@ -56,6 +56,8 @@ def records() -> list[dict]:
 
 
 EVALUATION = "eval.jsonl"  # held-out records (build/evaluation.py): checked for form here, measured apart
+# dotted quads in evaluation texts that are version numbers, not addresses (read in their texts)
+EVALUATION_VERSIONS = {"6.3.3.10"}
 
 
 @pytest.fixture(scope="module")
@@ -197,6 +199,8 @@ def test_evaluation_records_come_from_many_sources_and_publish_no_public_address
                 r"(?:ersion|evision)", before[-24:]
             ):
                 continue  # "Version 5.2.10.1", "V5.2.10.1", "Name/1.2.3.4", "<SoftwareVersion>11.0.1.1": versions
+            if found.group(1) in EVALUATION_VERSIONS:
+                continue
             assert address.is_private or any(address in net for net in _DOC_NETS), f"{r['id']}: {address}"
 
 
