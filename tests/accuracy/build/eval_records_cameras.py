@@ -300,4 +300,40 @@ SOURCES: list[Source] = [
             "Hikvision",
         ),
     ),
+    Source(
+        "ev-go2rtc-903",
+        "https://github.com/AlexxIT/go2rtc/issues/903",
+        "go2rtc #903: Unable to use Hikvision ISAPI 2-way audio (RTSP trace of a Hikvision camera)",
+        Rec(
+            "rtsp.response",
+            lines(
+                "RTSP/1.0 401 Unauthorized",
+                "Cseq: 1",
+                'Www-Authenticate: Digest realm="IP Camera(K2195)", nonce="b5fd8c0e7ee914dd58645cb76332f2a2", stale="FALSE"',
+                "Date: Thu, Apr 08 1971 16:53:52 GMT",
+            ),
+            None,
+            "'IP Camera(<serial tail>)' realm names no maker; the camera is a Hikvision (Streaming/Channels/101, ISAPI)",
+            "Hikvision",
+        ),
+    ),
+    Source(
+        "ev-rroller-dahua-9",
+        "https://github.com/rroller/dahua/issues/9",
+        "rroller/dahua #9: NVR support (magicBox CGI answers of a Dahua NVR)",
+        Rec(
+            "http.body",
+            "deviceType=31\nprocessor=ST7108\nserialNumber=4F07335PAZEEA9B\nupdateSerial=NVR2X-4KS3\n",
+            "Dahua",
+            "answer of Dahua's magicBox.cgi getSystemInfo (key=value shape of Dahua's HTTP API, Dahua serial format)",
+        ),
+        Rec("http.body", "vendor=Dahua\n", "Dahua", "magicBox.cgi getVendor"),
+        Rec(
+            "http.body",
+            "version=4.001.0000005.0,build:2020-11-17\n",
+            None,
+            "magicBox.cgi getSoftwareVersion: a Dahua firmware number, names no maker itself",
+            "Dahua",
+        ),
+    ),
 ]

@@ -171,4 +171,72 @@ SOURCES: list[Source] = [
             "Reolink",
         ),
     ),
+    Source(
+        "ev-cameradar-181",
+        "https://github.com/Ullaakut/cameradar/issues/181",
+        "cameradar #181: nmap -A of an RTSP camera (ALi SDK streaming server)",
+        Rec("rtsp.server", "ALi feng/2.1.0_rc1", None, "ALi chipset SDK streaming server; names no device maker"),
+        Rec(
+            "rtsp.response",
+            "RTSP/1.0 400 Bad Request\r\nServer: ALi feng/2.1.0_rc1\r\nDate: Week 4, 1 Mon0 0070 22:12:06 GMT",
+            None,
+        ),
+    ),
+    Source(
+        "ev-cameradar-197",
+        "https://github.com/Ullaakut/cameradar/issues/197",
+        "cameradar #197: IP Webcam Android app (RTSP 401)",
+        Rec(
+            "rtsp.response",
+            'RTSP/1.0 401 Unauthorized\r\nCSeq: 1\r\nContent-Length: 0\r\nWWW-Authenticate: Digest realm="IP Webcam", '
+            'nonce="1558451085", qop="auth"',
+            None,
+            "an Android phone app serving RTSP; generic realm",
+        ),
+    ),
+    Source(
+        "ev-cameradar-142",
+        "https://github.com/Ullaakut/cameradar/issues/142",
+        "cameradar #142: Can't access camera with custom route (VLC RTSP log)",
+        Rec(
+            "rtsp.response",
+            'RTSP/1.0 401 Unauthorized\r\nCseq: 3\r\nWWW-Authenticate: Digest realm="RTSPD",nonce="xxxxxxxxxxxxxxx"',
+            None,
+            "unbranded camera (/tcp/av0_0 path); generic realm",
+        ),
+    ),
+    Source(
+        "ev-jetson-utils-27",
+        "https://github.com/dusty-nv/jetson-utils/issues/27",
+        "jetson-utils #27: Wireshark dialog between VLC and a home IP camera (Ethernet addresses)",
+        Rec(
+            "mac",
+            "00:95:69:ae:51:9f",
+            None,
+            "OUI 00:95:69 (LSD Science and Technology, a camera OEM outside the catalogue)",
+        ),
+    ),
+    Source(
+        "ev-drachtio-srf-17",
+        "https://github.com/drachtio/drachtio-srf/issues/17",
+        "drachtio-srf #17: SIP REGISTER answered by a Metaswitch softswitch (401 with Server header)",
+        Rec("sip.server", "DC-SIP/2.0", None, "Metaswitch softswitch (not a catalogue maker); names no maker itself"),
+    ),
+    Source(
+        "ev-glpi-13382",
+        "https://github.com/glpi-project/glpi/issues/13382",
+        "GLPI #13382: sysDescr of HPE OfficeConnect switches (inventory XML)",
+        Rec(
+            "snmp.sysdescr",
+            "HPE OfficeConnect Switch 1820 8G J9979A, PT.02.XY, Linux VERSION, U-Boot VERSION (DATE)",
+            "Hewlett Packard Enterprise",
+            "redactions (XY, VERSION, DATE) made by the source",
+        ),
+        Rec(
+            "snmp.sysdescr",
+            "HP 1810-24G, PL.2.XX, eCos-X.X, X_XX_X-customized-h",
+            "Hewlett Packard Enterprise",
+            "HP ProCurve 1810 switch (HPE networking); redactions made by the source",
+        ),
+    ),
 ]
