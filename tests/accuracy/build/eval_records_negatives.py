@@ -239,4 +239,32 @@ SOURCES: list[Source] = [
             "HP ProCurve 1810 switch (HPE networking); redactions made by the source",
         ),
     ),
+    Source(
+        "ev-ha-106951",
+        "https://github.com/home-assistant/core/issues/106951",
+        "home-assistant #106951: UPC Connect Box (Compal CH7465LG) SSDP answer",
+        Rec(
+            "upnp.server",
+            "Compal Broadband Networks, Inc/Linux/2.6.39.3 UPnP/1.1 MiniUPnPd/2.1",
+            None,
+            "Compal Broadband Networks cable gateway (not a catalogue maker)",
+        ),
+    ),
+    Source(
+        "ev-wemo-58",
+        "https://github.com/bwp91/homebridge-platform-wemo/issues/58",
+        "homebridge-platform-wemo #58: Belkin NetCam HD device description",
+        Rec(
+            "upnp.description",
+            '<root xmlns="urn:Belkin:device-1-0">\n<specVersion>\n<major>1</major>\n<minor>0</minor>\n</specVersion>\n<device>\n'
+            "<deviceType>urn:Belkin:device:NetCamSensor:1</deviceType>\n<friendlyName>Porch</friendlyName>\n"
+            "<manufacturer>Belkin International Inc.</manufacturer>\n<manufacturerURL>http://www.belkin.com</manufacturerURL>\n"
+            "<modelDescription>Belkin Plugin Socket 1.0</modelDescription>\n<modelName>NetCamHDv1</modelName>\n"
+            "<modelNumber>1.0</modelNumber>\n<modelURL>http://www.belkin.com/plugin/</modelURL>\n"
+            "<serialNumber>23A595V018F00C</serialNumber>\n<UDN>uuid:NetCamSensor-1_0-23A595V018F00C</UDN>\n<UPC>123456789</UPC>\n"
+            "<macAddress>EC1A5958F00C</macAddress>\n<firmwareVersion>WeMo_NetCam_WW_2.00.10684.PVT</firmwareVersion>\n",
+            None,
+            "Belkin NetCam (Belkin is not a catalogue maker); a consumer camera of another maker",
+        ),
+    ),
 ]
