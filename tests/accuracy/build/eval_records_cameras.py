@@ -336,4 +336,16 @@ SOURCES: list[Source] = [
             "Dahua",
         ),
     ),
+    Source(
+        "ev-pypi-hikvisionapi-011",
+        "https://www.pypi.org/project/hikvisionapi/0.1.1/",
+        "PyPI hikvisionapi 0.1.1 project page (System/deviceInfo answer of a Hikvision device as text)",
+        Rec(
+            "http.body",
+            '<?xml version="1.0" encoding="UTF-8" ?>\n<DeviceInfo version="1.0" xmlns="http://www.hikvision.com/ver20/XMLSchema">\n'
+            "<deviceName>HIKVISION</deviceName>\n</DeviceInfo>",
+            "Hikvision",
+            "ISAPI DeviceInfo in the hikvision.com namespace, default device name HIKVISION",
+        ),
+    ),
 ]

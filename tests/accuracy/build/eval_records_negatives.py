@@ -267,4 +267,55 @@ SOURCES: list[Source] = [
             "Belkin NetCam (Belkin is not a catalogue maker); a consumer camera of another maker",
         ),
     ),
+    Source(
+        "ev-2n-hapi-system-info",
+        "https://wiki.2n.com/hip/hapi/latest/en/5-prehled-funkci-http-api/5-1-api-system/5-1-1-api-system-info",
+        "2N IP intercom HTTP API manual, 5.1.1 api system info (example answer)",
+        Rec(
+            "http.body",
+            '{\n  "success" : true,\n  "result" : {\n    "devType" : "2-14-0-0",\n    "variant" : "2N IP Verso",\n'
+            '    "variantId" : 14,\n    "customerId" : 0,\n    "serialNumber" : "00-0000-0005",\n'
+            '    "macAddr" : "FC-1E-B3-00-00-05",\n    "hwVersion" : "570v1",',
+            "2N",
+            "hard negative: an intercom of a non-covered maker (2N); cut where the excerpt ends",
+        ),
+    ),
+    Source(
+        "ev-kentik-267",
+        "https://github.com/kentik/snmp-profiles/issues/267",
+        "kentik/snmp-profiles #267: Zebra print server (SysOID)",
+        Rec("snmp.sysobjectid", "1.3.6.1.4.1.10642.1.1", None, "Zebra Technologies enterprise (not a catalogue maker)"),
+    ),
+    Source(
+        "ev-kentik-268",
+        "https://github.com/kentik/snmp-profiles/issues/268",
+        "kentik/snmp-profiles #268: HP 5406zl (SysOID)",
+        Rec(
+            "snmp.sysobjectid",
+            ".1.3.6.1.4.1.11.2.3.7.11.50",
+            "Hewlett Packard Enterprise",
+            "HP enterprise 11, ProCurve 5406zl switch (HPE networking)",
+        ),
+    ),
+    Source(
+        "ev-kentik-665",
+        "https://github.com/kentik/snmp-profiles/issues/665",
+        "kentik/snmp-profiles #665: D-Link DGS-3130-30TS (SysOID)",
+        Rec("snmp.sysobjectid", ".1.3.6.1.4.1.171.10.154.1.2", "D-Link", "D-Link enterprise 171"),
+    ),
+    Source(
+        "ev-kentik-261",
+        "https://github.com/kentik/snmp-profiles/issues/261",
+        "kentik/snmp-profiles #261: multiple Cisco devices (SysOIDs)",
+        Rec("snmp.sysobjectid", ".1.3.6.1.4.1.9.1.1041", "Cisco", "Cisco enterprise 9"),
+        Rec("snmp.sysobjectid", ".1.3.6.1.4.1.9.1.963", "Cisco", "Cisco VG204"),
+        Rec("snmp.sysobjectid", ".1.3.6.1.4.1.9.1.558", "Cisco", "Cisco VG224 voice gateway"),
+        Rec("snmp.sysobjectid", ".1.3.6.1.4.1.9.12.3.1.3.1660", "Cisco", "Cisco MDS 9396 Fibre Channel switch"),
+    ),
+    Source(
+        "ev-reolink-rest-13",
+        "https://github.com/xannor/ha_reolink_rest/issues/13",
+        "ha_reolink_rest #13: openssl s_client against a Reolink camera",
+        Rec("tls.subject", "CN = camera1", None, "user-set device name; the camera is a Reolink", "Reolink"),
+    ),
 ]

@@ -99,4 +99,11 @@ SOURCES: list[Source] = [
         ),
         Rec("snmp.sysobjectid", "SNMPv2-SMI::enterprises.2011.2.224.193", "Huawei"),
     ),
+    Source(
+        "ev-kentik-326",
+        "https://github.com/kentik/snmp-profiles/issues/326",
+        "kentik/snmp-profiles #326: Huawei AR651-X8 and Huawei AC6605 (SysOIDs)",
+        Rec("snmp.sysobjectid", ".1.3.6.1.4.1.2011.2.224.279", "Huawei", "Huawei AR651-X8 router; enterprise 2011"),
+        Rec("snmp.sysobjectid", ".1.3.6.1.4.1.2011.2.240.6", "Huawei", "Huawei AC6605 wireless controller"),
+    ),
 ]
