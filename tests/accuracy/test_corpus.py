@@ -197,13 +197,29 @@ def test_evaluation_records_come_from_many_sources_and_publish_no_public_address
             except ValueError:
                 continue
             before = r["text"][: found.start(1)]
-            if re.search(r"(?:[Vv]ersion|[Rr]elease|[Ff]irmware|WEBUI|SWv?|V|v|/|_|-)\s*$", before[-12:]) or re.search(
-                r"(?:ersion|evision)", before[-24:]
-            ):
+            if re.search(
+                r"(?:[Vv]ersion|[Rr]elease|[Ff]irmware|WEBUI|SWv?|V|v|/|_|-)\s*$", before[-12:]
+            ) or re.search(r"(?:ersion|evision)", before[-24:]):
                 continue  # "Version 5.2.10.1", "V5.2.10.1", "Name/1.2.3.4", "<SoftwareVersion>11.0.1.1": versions
             if found.group(1) in EVALUATION_VERSIONS:
                 continue
             assert address.is_private or any(address in net for net in _DOC_NETS), f"{r['id']}: {address}"
+
+
+def test_no_evaluation_source_is_cited_by_the_content():
+    """An evaluation source must stay held out: no content file may cite its address (a signature
+    written from it would make its records development data)."""
+    text = (HERE / "SOURCES.md").read_text(encoding="utf-8")
+    section = text.split("## Evaluation sources", 1)[1]
+    urls = set(re.findall(r"\]\((https?://[^)\s]+)\)", section))
+    assert len(urls) >= 15
+    content = ROOT / "src" / "custodiet" / "content"
+    cited = set()
+    for path in content.rglob("*"):
+        if path.is_file():
+            data = path.read_text(encoding="utf-8", errors="replace")
+            cited |= {url for url in urls if url in data}
+    assert not cited, sorted(cited)
 
 
 def test_benchmark_counts_a_false_covered_call():

@@ -38,60 +38,6 @@ SOURCES: list[Source] = [
         ),
     ),
     Source(
-        "ev-homebridge-hikvision-2",
-        "https://github.com/eu-evops/homebridge-hikvision/issues/2",
-        "homebridge-hikvision #2: curl -v against a Hikvision NVR",
-        Rec("http.server", "DNVRS-Webs", "Hikvision", "Hikvision recorder web server name"),
-        Rec(
-            "http.headers",
-            lines(
-                "HTTP/1.1 404 Not Found",
-                "Date: Thu, 08 Apr 2021 22:08:25 GMT",
-                "Server: DNVRS-Webs",
-                "Cache-Control: no-cache",
-                "Content-Length: 20",
-                "Content-Type: text/html",
-                "Connection: keep-alive",
-                "Keep-Alive: timeout=60, max=99",
-            ),
-            "Hikvision",
-            "404 of GET /ISAPI; DNVRS-Webs server",
-        ),
-    ),
-    Source(
-        "ev-exoplayer-9800",
-        "https://github.com/google/ExoPlayer/issues/9800",
-        "ExoPlayer #9800: RTSP DESCRIBE 401 when both BASIC and DIGEST auth is offered (HikVision IP camera)",
-        Rec(
-            "rtsp.response",
-            lines(
-                "RTSP/1.0 401 Unauthorized",
-                "CSeq: 1",
-                'WWW-Authenticate: Digest realm="IP Camera(C1214)", nonce="0191a41d87c28cd52b3e9c8adc99291c", stale="FALSE"',
-                'WWW-Authenticate: Basic realm="IP Camera(C1214)"',
-            ),
-            None,
-            "'IP Camera(<serial tail>)' realm names no maker; the reporter's camera is a HikVision (log cut after the realms)",
-            "Hikvision",
-        ),
-    ),
-    Source(
-        "ev-camiocam-rtsp-123",
-        "https://github.com/CamioCam/rtsp/issues/123",
-        "CamioCam/rtsp #123: Get hard disk status from Hikvision NVR (ISAPI ContentMgmt/Storage answer)",
-        Rec(
-            "http.body",
-            '<storage xmlns="http://www.std-cgi.com/ver20/XMLSchema" version="1.0">\n<hddList>\n'
-            '<hdd xmlns="http://www.std-cgi.com/ver20/XMLSchema" version="1.0">\n<id>1</id>\n<hddName>hdda</hddName>\n'
-            "<hddPath/>\n<hddType>SATA</hddType>\n<status>ok</status>\n<capacity>3815447</capacity>\n"
-            "<freeSpace>0</freeSpace>\n<property>RW</property>\n</hdd>\n</hddList>\n<nasList></nasList>\n"
-            "<workMode>quota</workMode>\n</storage>",
-            None,
-            "ISAPI storage answer in the std-cgi.com namespace; names no maker; the issue files it under maker Hikvision",
-            "Hikvision",
-        ),
-    ),
-    Source(
         "ev-hikvision-next-154",
         "https://github.com/maciej-or/hikvision_next/issues/154",
         "hikvision_next #154: DS-7616NXI-K2 Invalid Operation (ISAPI answer in the browser)",
@@ -106,18 +52,6 @@ SOURCES: list[Source] = [
         ),
     ),
     # ------------------------------------------------------------------ Dahua
-    Source(
-        "ev-rroller-dahua-583",
-        "https://github.com/rroller/dahua/issues/583",
-        "rroller/dahua #583: Dahua IPC-HFW4300S-V2 CGI answers Basic only",
-        Rec(
-            "http.www_authenticate",
-            'Basic realm="Device_CGI"',
-            None,
-            "generic realm; the camera is a Dahua IPC-HFW4300S-V2 (firmware 2.420)",
-            "Dahua",
-        ),
-    ),
     Source(
         "ev-rroller-dahua-647",
         "https://github.com/rroller/dahua/issues/647",
@@ -134,53 +68,6 @@ SOURCES: list[Source] = [
             None,
             "subject is only the device address; the device is a Dahua camera",
             "Dahua",
-        ),
-    ),
-    Source(
-        "ev-rroller-dahua-101",
-        "https://github.com/rroller/dahua/issues/101",
-        "rroller/dahua #101: Dahua NVR configManager answer (curl -v)",
-        Rec(
-            "http.headers",
-            lines(
-                "HTTP/1.1 200 OK",
-                "X-XSS-Protection: 1;mode=block",
-                "X-Frame-Options: SAMEORIGIN",
-                "Content-Security-Policy: script-src 'self' 'unsafe-inline' 'unsafe-eval'",
-                "Strict-Transport-Security: max-age=604800; includeSubDomains",
-                "Content-type: text/plain;charset=utf-8",
-                "CONNECTION: close",
-                "Set-Cookie:secure; HttpOnly",
-                "CONTENT-LENGTH: 192",
-            ),
-            None,
-            "headers name no maker; the device is a Dahua NVR (v4 firmware)",
-            "Dahua",
-        ),
-        Rec(
-            "http.body",
-            "table.General.MachineName=NVR\ntable.General.LocalNo=8\ntable.General.MachineAddress=\n"
-            "table.General.LockLoginEnable=true\ntable.General.LockLoginTimes=5\ntable.General.LoginFailLockTime=300\n",
-            "Dahua",
-            "table.<Group>.<Key>=value is the answer format of Dahua's HTTP CGI API (configManager.cgi); Dahua NVR",
-        ),
-    ),
-    Source(
-        "ev-mediamtx-1631",
-        "https://github.com/bluenviron/mediamtx/issues/1631",
-        "mediamtx #1631: EZVIZ camera stream (RTSP client trace)",
-        Rec(
-            "rtsp.response",
-            lines(
-                "RTSP/1.0 401 Unauthorized",
-                "CSeq: 2",
-                "Date: Fri, Mar 31 2023 17:35:34 GMT",
-                'WWW-Authenticate: Digest realm="588fcf7a1dc6", nonce="f37a39304b09e7fd81c5f2bdf593897c", stale="FALSE"',
-                'WWW-Authenticate: Basic realm="588fcf7a1dc6"',
-            ),
-            None,
-            "realm is the camera's MAC address; names no maker; the issue is about an EZVIZ (Hikvision brand) camera",
-            "Hikvision",
         ),
     ),
     Source(
@@ -215,12 +102,6 @@ SOURCES: list[Source] = [
             "Dahua",
             "Dahua's API document: the Dahua video product answers with a DH_<MAC> digest realm",
         ),
-    ),
-    Source(
-        "ev-hikvision-next-196",
-        "https://github.com/maciej-or/hikvision_next/issues/196",
-        "hikvision_next #196: DS-KV8213-WME1(C) door station (ISAPI deviceInfo, MAC)",
-        Rec("mac", "bc:5e:33:59:25:2f", "Hikvision", "OUI BC:5E:33 registered to Hangzhou Hikvision"),
     ),
     Source(
         "ev-hikvision-addons-84",
@@ -315,25 +196,6 @@ SOURCES: list[Source] = [
             None,
             "'IP Camera(<serial tail>)' realm names no maker; the camera is a Hikvision (Streaming/Channels/101, ISAPI)",
             "Hikvision",
-        ),
-    ),
-    Source(
-        "ev-rroller-dahua-9",
-        "https://github.com/rroller/dahua/issues/9",
-        "rroller/dahua #9: NVR support (magicBox CGI answers of a Dahua NVR)",
-        Rec(
-            "http.body",
-            "deviceType=31\nprocessor=ST7108\nserialNumber=4F07335PAZEEA9B\nupdateSerial=NVR2X-4KS3\n",
-            "Dahua",
-            "answer of Dahua's magicBox.cgi getSystemInfo (key=value shape of Dahua's HTTP API, Dahua serial format)",
-        ),
-        Rec("http.body", "vendor=Dahua\n", "Dahua", "magicBox.cgi getVendor"),
-        Rec(
-            "http.body",
-            "version=4.001.0000005.0,build:2020-11-17\n",
-            None,
-            "magicBox.cgi getSoftwareVersion: a Dahua firmware number, names no maker itself",
-            "Dahua",
         ),
     ),
     Source(

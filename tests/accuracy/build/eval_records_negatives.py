@@ -175,7 +175,12 @@ SOURCES: list[Source] = [
         "ev-cameradar-181",
         "https://github.com/Ullaakut/cameradar/issues/181",
         "cameradar #181: nmap -A of an RTSP camera (ALi SDK streaming server)",
-        Rec("rtsp.server", "ALi feng/2.1.0_rc1", None, "ALi chipset SDK streaming server; names no device maker"),
+        Rec(
+            "rtsp.server",
+            "ALi feng/2.1.0_rc1",
+            None,
+            "ALi chipset SDK streaming server; names no device maker",
+        ),
         Rec(
             "rtsp.response",
             "RTSP/1.0 400 Bad Request\r\nServer: ALi feng/2.1.0_rc1\r\nDate: Week 4, 1 Mon0 0070 22:12:06 GMT",
@@ -220,7 +225,12 @@ SOURCES: list[Source] = [
         "ev-drachtio-srf-17",
         "https://github.com/drachtio/drachtio-srf/issues/17",
         "drachtio-srf #17: SIP REGISTER answered by a Metaswitch softswitch (401 with Server header)",
-        Rec("sip.server", "DC-SIP/2.0", None, "Metaswitch softswitch (not a catalogue maker); names no maker itself"),
+        Rec(
+            "sip.server",
+            "DC-SIP/2.0",
+            None,
+            "Metaswitch softswitch (not a catalogue maker); names no maker itself",
+        ),
     ),
     Source(
         "ev-glpi-13382",
@@ -284,7 +294,12 @@ SOURCES: list[Source] = [
         "ev-kentik-267",
         "https://github.com/kentik/snmp-profiles/issues/267",
         "kentik/snmp-profiles #267: Zebra print server (SysOID)",
-        Rec("snmp.sysobjectid", "1.3.6.1.4.1.10642.1.1", None, "Zebra Technologies enterprise (not a catalogue maker)"),
+        Rec(
+            "snmp.sysobjectid",
+            "1.3.6.1.4.1.10642.1.1",
+            None,
+            "Zebra Technologies enterprise (not a catalogue maker)",
+        ),
     ),
     Source(
         "ev-kentik-268",
@@ -310,7 +325,9 @@ SOURCES: list[Source] = [
         Rec("snmp.sysobjectid", ".1.3.6.1.4.1.9.1.1041", "Cisco", "Cisco enterprise 9"),
         Rec("snmp.sysobjectid", ".1.3.6.1.4.1.9.1.963", "Cisco", "Cisco VG204"),
         Rec("snmp.sysobjectid", ".1.3.6.1.4.1.9.1.558", "Cisco", "Cisco VG224 voice gateway"),
-        Rec("snmp.sysobjectid", ".1.3.6.1.4.1.9.12.3.1.3.1660", "Cisco", "Cisco MDS 9396 Fibre Channel switch"),
+        Rec(
+            "snmp.sysobjectid", ".1.3.6.1.4.1.9.12.3.1.3.1660", "Cisco", "Cisco MDS 9396 Fibre Channel switch"
+        ),
     ),
     Source(
         "ev-reolink-rest-13",

@@ -43,45 +43,6 @@ SOURCES: list[Source] = [
         ),
     ),
     Source(
-        "ev-tsos-vhf-3",
-        "https://github.com/trackIT-Systems/tsOS-vhf/issues/3",
-        "trackIT-Systems/tsOS-vhf #3: Query Huawei LTE information (api/device/information of an E3372h-320)",
-        Rec(
-            "http.body",
-            '<?xml version="1.0" encoding="UTF-8"?>\n<response>\n<DeviceName>E3372h-320</DeviceName>\n'
-            "<SerialNumber>VQNDW21311001538</SerialNumber>\n<Imei>12345678901234</Imei>\n<Imsi> 12345678901234 </Imsi>\n"
-            "<Iccid> 12345678901234 </Iccid>\n<Msisdn></Msisdn>\n<HardwareVersion>CL4E3372HM</HardwareVersion>\n"
-            "<SoftwareVersion>11.0.1.1&#40;H697SP1C983&#41;</SoftwareVersion>\n"
-            "<WebUIVersion>WEBUI 11.0.1.1&#40;W13SP1C7110&#41;</WebUIVersion>\n<MacAddress1>00:10:20:30:40:50</MacAddress1>\n"
-            "<MacAddress2></MacAddress2>\n<WanIPAddress>10.217.152.142</WanIPAddress>\n"
-            "<wan_dns_address>198.51.100.53,198.51.100.54</wan_dns_address>\n<WanIPv6Address></WanIPv6Address>\n"
-            "<wan_ipv6_dns_address></wan_ipv6_dns_address>\n<ProductFamily>LTE</ProductFamily>\n<Classify>hilink</Classify>\n"
-            "<supportmode>LTE|WCDMA|GSM</supportmode>\n<workmode>LTE</workmode>\n<submask>255.255.255.255</submask>\n"
-            "<Mccmnc>240075</Mccmnc>\n<iniversion>E3372h-320-CUST 10.0.3.2&#40;C1217&#41;</iniversion>\n<uptime>1801</uptime>\n"
-            "<ImeiSvn>07</ImeiSvn>\n<spreadname_en></spreadname_en>\n<spreadname_zh></spreadname_zh>\n</response>",
-            "Huawei",
-            "Huawei HiLink modem E3372h (model and HiLink API shape); public DNS addresses replaced by documentation ones",
-        ),
-    ),
-    Source(
-        "ev-huaweib525router-12",
-        "https://github.com/jinxo13/HuaweiB525Router/issues/12",
-        "jinxo13/HuaweiB525Router #12: api/device/information of a Huawei B525s-65a",
-        Rec(
-            "http.body",
-            '<?xml version="1.0"encoding="UTF-8"?> <response><DeviceName>B525s-65a</DeviceName><SerialNumber>YXFDW19725003874'
-            "</SerialNumber><Imei>XXXX</Imei><Imsi>XXXX</Imsi><Iccid>QISB525S-65A</Iccid><Msisdn/><HardwareVersion>WL2B520M"
-            "</HardwareVersion><SoftwareVersion>11.170.61.00.158</SoftwareVersion><WebUIVersion>21.100.34.00.03</WebUIVersion>"
-            "<MacAddress1>44:59:E3:2C:D7:AF</MacAddress1><MacAddress2/><WanIPAddress>203.0.113.34</WanIPAddress>"
-            "<wan_dns_address>192.168.254.254</wan_dns_address><WanIPv6Address/><wan_ipv6_dns_address/><ProductFamily>LTE"
-            "</ProductFamily><Classify>cpe</Classify><supportmode>LTE|WCDMA|GSM</supportmode><workmode>LTE</workmode>"
-            "<submask>255.255.255.0</submask></response>",
-            "Huawei",
-            "Huawei B525 LTE CPE; IMEI/IMSI redacted here (subscriber identifiers), carrier WAN address replaced",
-        ),
-        Rec("mac", "44:59:E3:2C:D7:AF", "Huawei", "OUI 44:59:E3 registered to Huawei Technologies"),
-    ),
-    Source(
         "ev-routersploit-588",
         "https://github.com/threat9/routersploit/issues/588",
         "routersploit #588: bug in ZTE ZXHN H108N (login page title)",
@@ -103,7 +64,12 @@ SOURCES: list[Source] = [
         "ev-kentik-326",
         "https://github.com/kentik/snmp-profiles/issues/326",
         "kentik/snmp-profiles #326: Huawei AR651-X8 and Huawei AC6605 (SysOIDs)",
-        Rec("snmp.sysobjectid", ".1.3.6.1.4.1.2011.2.224.279", "Huawei", "Huawei AR651-X8 router; enterprise 2011"),
+        Rec(
+            "snmp.sysobjectid",
+            ".1.3.6.1.4.1.2011.2.224.279",
+            "Huawei",
+            "Huawei AR651-X8 router; enterprise 2011",
+        ),
         Rec("snmp.sysobjectid", ".1.3.6.1.4.1.2011.2.240.6", "Huawei", "Huawei AC6605 wireless controller"),
     ),
 ]
