@@ -335,4 +335,44 @@ SOURCES: list[Source] = [
         "ha_reolink_rest #13: openssl s_client against a Reolink camera",
         Rec("tls.subject", "CN = camera1", None, "user-set device name; the camera is a Reolink", "Reolink"),
     ),
+    Source(
+        "ev-sysobjectids-59",
+        "https://github.com/fusioninventory/sysobject.ids/issues/59",
+        "fusioninventory/sysobject.ids #59: new items (SonicWall, Ruckus, Synology sysObjectIDs)",
+        Rec(
+            "snmp.sysobjectid",
+            "SNMPv2-SMI::enterprises.8741.1",
+            "SonicWall",
+            "SonicWall NSA 2600; enterprise 8741",
+        ),
+        Rec(
+            "snmp.sysobjectid",
+            "SNMPv2-SMI::enterprises.25053.3.1.5.15",
+            "Ruckus",
+            "Ruckus ZoneDirector 1200; enterprise 25053",
+        ),
+        Rec(
+            "snmp.sysobjectid", "SNMPv2-SMI::enterprises.25053.3.1.4.71", "Ruckus", "Ruckus R500 access point"
+        ),
+        Rec(
+            "snmp.sysobjectid",
+            "NET-SNMP-MIB::netSnmpAgentOIDs.10",
+            None,
+            "net-snmp's default agent OID (Linux); names no maker; the device is a Synology NAS",
+            "Synology",
+        ),
+    ),
+    Source(
+        "ev-osssnmp-66",
+        "https://github.com/opensolutions/OSS_SNMP/issues/66",
+        "OSS_SNMP #66: new switch FiberStore S5850 (snmpget sysDescr, sysObjectID)",
+        Rec(
+            "snmp.sysdescr",
+            "FSOS software, S5850 software (S5850 48S6Q), Version 7.2.2 \nCopyright (C) 2019 by FS.COM.  All rights reserved. \n"
+            "Compiled Dec 10 09:12:14 2019",
+            None,
+            "FS.COM switch (not a catalogue maker)",
+        ),
+        Rec("snmp.sysobjectid", ".1.3.6.1.4.1.52642.99.5803", None, "FS.COM enterprise 52642"),
+    ),
 ]
