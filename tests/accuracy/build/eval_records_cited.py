@@ -188,4 +188,15 @@ SOURCES: list[Source] = [
         ),
         Rec("mac", "44:59:E3:2C:D7:AF", "Huawei", "OUI 44:59:E3 registered to Huawei Technologies"),
     ),
+    Source(
+        "ev-sysobjectids-75",
+        "https://github.com/fusioninventory/sysobject.ids/issues/75",
+        "fusioninventory/sysobject.ids #75: Huawei OceanStor Dorado 300 (snmpget sysObjectID)",
+        Rec(
+            "snmp.sysobjectid",
+            "iso.3.6.1.4.1.2011.2.91",
+            "Huawei",
+            "Huawei enterprise 2011; OceanStor storage",
+        ),
+    ),
 ]

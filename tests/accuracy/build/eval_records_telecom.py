@@ -72,15 +72,4 @@ SOURCES: list[Source] = [
         ),
         Rec("snmp.sysobjectid", ".1.3.6.1.4.1.2011.2.240.6", "Huawei", "Huawei AC6605 wireless controller"),
     ),
-    Source(
-        "ev-sysobjectids-75",
-        "https://github.com/fusioninventory/sysobject.ids/issues/75",
-        "fusioninventory/sysobject.ids #75: Huawei OceanStor Dorado 300 (snmpget sysObjectID)",
-        Rec(
-            "snmp.sysobjectid",
-            "iso.3.6.1.4.1.2011.2.91",
-            "Huawei",
-            "Huawei enterprise 2011; OceanStor storage",
-        ),
-    ),
 ]
