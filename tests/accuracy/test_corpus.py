@@ -17,7 +17,6 @@ from pathlib import Path
 import orjson
 import pytest
 
-from custodiet.catalog import load_default_catalog
 from custodiet.model.fields import IDENTIFY_FIELDS
 from custodiet.pipeline.context import Context, load_context
 
@@ -118,7 +117,7 @@ def test_records_are_well_formed(records):
 
 
 def test_labels_are_canonical_catalogue_names_and_covered_agrees_with_policy(records, context):
-    catalog = load_default_catalog()
+    catalog = load_context().content.catalog
     for r in records:
         for name in (r["label"]["manufacturer"], r.get("device")):
             if name is None:
