@@ -58,7 +58,6 @@ def kentik(issue: int, title: str, oid: str, maker: str | None) -> Source:
     )
 
 
-
 def upnp_xml(
     device_type: str, friendly: str, manufacturer: str, url: str, descr: str, model: str, number: str
 ) -> str:
