@@ -55,6 +55,17 @@ def _collect_end(sig_index: int, _from: int, to: int, _flags: int, hits: list[tu
     hits.append((sig_index, to))
 
 
+MAX_NAME_HITS = 4096  # a text repeating a name a million times says no more than one that says it 4,096 times
+
+
+def _collect_end_bounded(
+    sig_index: int, _from: int, to: int, _flags: int, hits: list[tuple[int, int]]
+) -> bool:
+    """As _collect_end; stops the scan (a true return) once MAX_NAME_HITS are held."""
+    hits.append((sig_index, to))
+    return len(hits) >= MAX_NAME_HITS
+
+
 def _load_database(serialized: bytes) -> Any:
     database = hyperscan.loadb(serialized, hyperscan.HS_MODE_BLOCK)
     database.scratch = hyperscan.Scratch(database)
@@ -235,18 +246,28 @@ class Identifier:
         """Vendor names, brands and domains as whole words, each weighed by what its kind says in
         this field; a 'not this vendor' name vetoes its vendor."""
         hits: list[tuple[int, int]] = []
-        self._names_db.scan(data, match_event_handler=_collect_end, context=hits)
+        self._names_db.scan(data, match_event_handler=_collect_end_bounded, context=hits)
         if not hits:
             return []
         size = len(data)
-        found: dict[str, SigEntry] = {}
-        vetoed: set[str] = set()
-        for index, end in sorted(hits):
+        spans: list[tuple[int, int, int]] = []  # (start, -end, entry index) of whole-word hits
+        for index, end in hits:
             start = end - self._names_len[index]
             if (start > 0 and data[start - 1] in _WORD) or (
                 end < size and data[end] in _WORD and not _camel_break(data, end)
             ):
                 continue
+            spans.append((start, -end, index))
+        spans.sort()
+        found: dict[str, SigEntry] = {}
+        vetoed: set[str] = set()
+        reach, reach_start = -1, -1  # the furthest end of a hit starting at or before this one
+        for start, negative_end, index in spans:
+            end = -negative_end
+            if end < reach or (end == reach and start > reach_start):
+                continue  # inside a longer name: "Hewlett Packard Enterprise" is not "Hewlett Packard"
+            if end > reach:
+                reach, reach_start = end, start
             entry = self._names_entries[index]
             if entry.veto:
                 vetoed.add(entry.veto)
