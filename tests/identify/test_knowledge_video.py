@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import pytest
 
-from custodiet.identify.compile import load_compiled
 from custodiet.identify.engine import Identifier
 from custodiet.identify.fusion import fuse_one_text
+from custodiet.pipeline.content import load_content
 
 FLOOR = 0.45  # below it a claim is only a hint (docs/identification.md)
 COVERED = {"Hikvision", "Dahua"}
@@ -21,7 +21,7 @@ COVERED = {"Hikvision", "Dahua"}
 
 @pytest.fixture(scope="module")
 def identifier() -> Identifier:
-    return Identifier(load_compiled())
+    return Identifier(load_content().compiled)
 
 
 def _identity(identifier: Identifier, field: str, text: str) -> tuple[dict, float]:
