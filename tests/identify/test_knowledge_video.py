@@ -35,7 +35,12 @@ NAMED = [
     ("http.www_authenticate", 'Basic realm="DS-2CD2032-I"', "Hikvision", {"model": "DS-2CD2032-I"}),
     ("http.server", "DS-2CD2143G2-I", "Hikvision", {"device_type": "camera"}),
     ("sip.user_agent", "DS-KV8113-WME1(B) V2.2.52", "Hikvision", {"device_type": "intercom"}),
-    ("telnet.banner", "\r\nDS-7608NI-K2 login: ", "Hikvision", {"model": "DS-7608NI-K2", "device_type": "recorder"}),
+    (
+        "telnet.banner",
+        "\r\nDS-7608NI-K2 login: ",
+        "Hikvision",
+        {"model": "DS-7608NI-K2", "device_type": "recorder"},
+    ),
     ("snmp.sysdescr", "DS-2DE4A425IW-DE", "Hikvision", {"device_type": "camera"}),
     ("tls.subject", "C=CN, ST=ZJ, L=HZ, O=Ltd, CN=DS-2CD2T47G2-L", "Hikvision", {"device_type": "camera"}),
     (
@@ -125,7 +130,12 @@ NAMED = [
         "Dahua",
         {"model": "DHI-NVR4108HS-8P-4KS2"},
     ),
-    ("http.body", "table.Network.eth0.IPAddress=192.0.2.108\r\ntable.Network.eth0.DhcpEnable=false\r\n", "Dahua", {}),
+    (
+        "http.body",
+        "table.Network.eth0.IPAddress=192.0.2.108\r\ntable.Network.eth0.DhcpEnable=false\r\n",
+        "Dahua",
+        {},
+    ),
     (
         "nmap.script",
         '{"id":1,"method":"global.login","params":{"userName":"admin","clientType":"Web3.0"}}',
@@ -166,7 +176,11 @@ NEAR_MISSES = [
     ("inventory.model", "Synology DS918+", "Synology"),
     ("inventory.model", "DS-918+", "Synology"),
     ("http.www_authenticate", 'Basic realm="DCS-932L"', "D-Link"),
-    ("snmp.sysdescr", "Arista Networks EOS version 4.21.3F running on an Arista Networks DCS-7050QX-32", "Arista"),
+    (
+        "snmp.sysdescr",
+        "Arista Networks EOS version 4.21.3F running on an Arista Networks DCS-7050QX-32",
+        "Arista",
+    ),
     ("inventory.model", "VIGI NVR1104H-4P", "TP-Link"),
     ("inventory.model", "NVR1104H-4P", None),
     ("inventory.model", "IPC322LR3", None),
@@ -179,7 +193,11 @@ NEAR_MISSES = [
     ("inventory.model", "Rigol DS1054Z", None),
     ("inventory.model", "ASA5506-X", None),
     ("inventory.model", "SD128GB-XC", None),
-    ("http.body", '<ResponseStatus version="1.0" xmlns="urn:psialliance-org"><statusCode>1</statusCode></ResponseStatus>', None),
+    (
+        "http.body",
+        '<ResponseStatus version="1.0" xmlns="urn:psialliance-org"><statusCode>1</statusCode></ResponseStatus>',
+        None,
+    ),
     (
         "rtsp.response",
         "RTSP/1.0 200 OK\r\nContent-Type: application/sdp\r\n\r\nv=0\r\no=- 1041039156762093 1041039156762093 IN IP4 192.0.2.46\r\n"
@@ -202,15 +220,36 @@ def test_other_makers_look_alikes_never_name_hikvision_or_dahua(
 
 @pytest.mark.parametrize(
     "model",
-    ["DS-2CD2366G2-ISU/SL", "DS-7608NI-I2/8P", "DS-KV8213-WME1(C)", "IPC-HDBW4231F-AS", "DHI-VTO2111D-P-S2", "XVR5108HS-X"],
+    [
+        "DS-2CD2366G2-ISU/SL",
+        "DS-7608NI-I2/8P",
+        "DS-KV8213-WME1(C)",
+        "IPC-HDBW4231F-AS",
+        "DHI-VTO2111D-P-S2",
+        "XVR5108HS-X",
+    ],
 )
 @pytest.mark.parametrize(
     "field",
-    ["http.server", "http.www_authenticate", "rtsp.server", "sip.user_agent", "telnet.banner", "ftp.banner",
-     "snmp.sysdescr", "tls.subject", "upnp.description", "onvif.device_information", "wsd.scopes",
-     "inventory.model", "nmap.service"],
+    [
+        "http.server",
+        "http.www_authenticate",
+        "rtsp.server",
+        "sip.user_agent",
+        "telnet.banner",
+        "ftp.banner",
+        "snmp.sysdescr",
+        "tls.subject",
+        "upnp.description",
+        "onvif.device_information",
+        "wsd.scopes",
+        "inventory.model",
+        "nmap.service",
+    ],
 )
-def test_a_product_line_model_is_known_in_every_device_field(identifier: Identifier, field: str, model: str) -> None:
+def test_a_product_line_model_is_known_in_every_device_field(
+    identifier: Identifier, field: str, model: str
+) -> None:
     """Written once in a knowledge file, a family model number names its maker wherever a device
     prints it about itself."""
     values, confidence = _identity(identifier, field, model)
