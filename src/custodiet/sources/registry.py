@@ -11,7 +11,7 @@ from pathlib import Path
 
 from custodiet.errors import InputError
 from custodiet.model import Contact, Observation
-from custodiet.sources import banners_jsonl, csv_inventory, dhcp_logs, nmap_xml, suricata_eve, zeek
+from custodiet.sources import banners_jsonl, csv_inventory, dhcp_logs, nmap_xml, scan_replies, suricata_eve, zeek
 from custodiet.sources.base import Reader, ReadStats, SourceOptions
 from custodiet.sources.detect import pcap_module
 
@@ -42,4 +42,5 @@ READERS: dict[str, Reader] = {
     "dhcpd-leases": dhcp_logs.read_dhcpd_leases,
     "dnsmasq": dhcp_logs.read_dnsmasq,
     "kea-leases": dhcp_logs.read_kea_leases,
+    scan_replies.FORMAT: scan_replies.read,
 }

@@ -1,0 +1,9 @@
+"""`custodiet scan`: ask the devices of your own network who they are, within the scope you name.
+
+scope.py is the one guard of every connection and datagram; limits.py the global rate and the
+per-host concurrency; wire.py bounded reads; probes.py the requests (read-only identity
+questions, never a login, an exploit or a video request); discovery.py the multicast discovery
+of --local-discovery; engine.py runs them over the scope and writes each probe's request and
+reply (model.probe) to a replies file. Identification happens elsewhere: the replies file is an
+input like any other (sources/scan_replies.py), read by the same audit pipeline.
+"""
