@@ -111,7 +111,11 @@ class DiscoveryLink:
         _ip(*in_dv, "addr", "add", f"{self.outside}/24", "dev", self.b)
         _ip(*in_dv, "link", "set", self.b, "up")
         for ns in (sc, dv):
-            subprocess.run(["ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv4.conf.all.rp_filter=0"], check=False, timeout=30)
+            subprocess.run(
+                ["ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv4.conf.all.rp_filter=0"],
+                check=False,
+                timeout=30,
+            )
         time.sleep(0.2)
 
     def _serve(self) -> None:
@@ -175,7 +179,9 @@ def mdns_answer(question: bytes, host: str, address: str, services: list[str]) -
     records = []
     for service in services:
         rdata = _name(f"{service}.local")
-        records.append(_name("_services._dns-sd._udp.local") + struct.pack(">HHIH", 12, 1, 10, len(rdata)) + rdata)
+        records.append(
+            _name("_services._dns-sd._udp.local") + struct.pack(">HHIH", 12, 1, 10, len(rdata)) + rdata
+        )
         instance = _name(f"{host}.{service}.local")
         records.append(_name(f"{service}.local") + struct.pack(">HHIH", 12, 1, 10, len(instance)) + instance)
     records.append(_name(f"{host}.local") + struct.pack(">HHIH", 1, 1, 10, 4) + socket.inet_aton(address))
@@ -260,7 +266,9 @@ async def _serve_async(args: argparse.Namespace, stop: asyncio.Event) -> None:
     profiles = [by_name[n] for n in args.profiles.split(",")]
     # The profiles' unicast UDP discovery services are served below, on the same sockets that
     # answer the multicast questions; every other service runs as usual.
-    tcp_only = [replace(p, services=tuple(s for s in p.services if s.kind not in ("ssdp", "wsd"))) for p in profiles]
+    tcp_only = [
+        replace(p, services=tuple(s for s in p.services if s.kind not in ("ssdp", "wsd"))) for p in profiles
+    ]
     net = EmulatedNetwork(plan(tcp_only, base=args.base, first=20, port_offset=0, allow=TEST_NET_ALLOW))
     await net._start_all()
     contacts = open(args.contacts, "a", buffering=1)  # noqa: SIM115 - closed at the end
@@ -294,9 +302,17 @@ async def _serve_async(args: argparse.Namespace, stop: asyncio.Event) -> None:
                 await bind(dev.address, "wsd", WsdResponder(ctx, svc.spec).answer)
         if dev.profile.name in MDNS_SERVICES:
             services = MDNS_SERVICES[dev.profile.name]
-            await bind(dev.address, "mdns", lambda q, a=dev.address, n=dev.profile.name, s=services: mdns_answer(q, n, a, s))
+            await bind(
+                dev.address,
+                "mdns",
+                lambda q, a=dev.address, n=dev.profile.name, s=services: mdns_answer(q, n, a, s),
+            )
         if dev.profile.name in SADP_PROFILES:
-            await bind(dev.address, "sadp", lambda q, p=original, a=dev.address: sadp_match(p, a, q) if b"inquiry" in q else None)
+            await bind(
+                dev.address,
+                "sadp",
+                lambda q, p=original, a=dev.address: sadp_match(p, a, q) if b"inquiry" in q else None,
+            )
     # Decoys: the excluded address and the out-of-scope one claim to be cameras; the pointer
     # (in scope) sends the scanner towards the out-of-scope decoy.
     for address, location_to, decoy in ((args.excluded, args.excluded, True), (args.outside, args.outside, True),
@@ -304,9 +320,15 @@ async def _serve_async(args: argparse.Namespace, stop: asyncio.Event) -> None:
         answers = _decoy_answers(address, location_to, claim=decoy)
         for protocol in ("ssdp", "wsd", "sadp"):
             record = recorder(address, GROUPS[protocol][1]) if decoy else None
-            await bind(address, protocol, lambda q, a=answers[protocol], p=protocol: a if p != "sadp" or b"inquiry" in q else None, record)
+            await bind(
+                address,
+                protocol,
+                lambda q, a=answers[protocol], p=protocol: a if p != "sadp" or b"inquiry" in q else None,
+                record,
+            )
         if decoy:
             for port in (21, 22, 23, 80, 443, 554, 5000, 8000, 8080, 8443, 37777):
+
                 async def hit(reader, writer, address=address, port=port) -> None:  # type: ignore[no-untyped-def]
                     peer = writer.get_extra_info("peername")
                     contacts.write(f"{address} {port} tcp {peer[0] if peer else '?'}\n")
@@ -317,8 +339,14 @@ async def _serve_async(args: argparse.Namespace, stop: asyncio.Event) -> None:
         sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM, socket.IPPROTO_UDP)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((group, port))
-        sock.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, socket.inet_aton(group) + socket.inet_aton(args.interface))
-        transport, _ = await loop.create_datagram_endpoint(lambda p=protocol: _Group(p, answerers[p]), sock=sock)
+        sock.setsockopt(
+            socket.IPPROTO_IP,
+            socket.IP_ADD_MEMBERSHIP,
+            socket.inet_aton(group) + socket.inet_aton(args.interface),
+        )
+        transport, _ = await loop.create_datagram_endpoint(
+            lambda p=protocol: _Group(p, answerers[p]), sock=sock
+        )
         closers.append(transport)
     print("ready", flush=True)
     await stop.wait()

@@ -125,7 +125,9 @@ class Bait:
         """Listen on these ports and record every contact."""
         for port in tcp:
 
-            async def hit(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, port: int = port) -> None:
+            async def hit(
+                reader: asyncio.StreamReader, writer: asyncio.StreamWriter, port: int = port
+            ) -> None:
                 peer = writer.get_extra_info("peername")
                 self.contacts.append(Contact(address, port, "tcp", str(peer[0]) if peer else "?"))
                 writer.close()
@@ -161,7 +163,9 @@ class Bait:
                 reply = http_reply("302 Found", [("Location", routes[path]), ("Server", "bait-redirector")])
             else:
                 body = b"<html><head><title>bait landing " + path.encode() + b"</title></head></html>"
-                reply = http_reply("200 OK", [("Server", "bait-redirector"), ("Content-Type", "text/html")], body)
+                reply = http_reply(
+                    "200 OK", [("Server", "bait-redirector"), ("Content-Type", "text/html")], body
+                )
             with contextlib.suppress(ConnectionError):
                 writer.write(reply)
                 await writer.drain()
@@ -169,8 +173,15 @@ class Bait:
 
         self.tcp(address, port, handle)
 
-    def slowloris(self, address: str, port: int, first: bytes, drip: bytes = b"x", every: float = 0.3,
-                  seconds: float = 60.0) -> None:  # fmt: skip
+    def slowloris(
+        self,
+        address: str,
+        port: int,
+        first: bytes,
+        drip: bytes = b"x",
+        every: float = 0.3,
+        seconds: float = 60.0,
+    ) -> None:
         """Send `first`, then one byte of `drip` every `every` seconds for a long time."""
 
         async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:

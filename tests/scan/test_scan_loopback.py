@@ -14,6 +14,9 @@ from pathlib import Path
 
 import orjson
 import pytest
+from tests.emulators.network import start_network, worker_index
+from tests.emulators.profiles import load_profiles
+from tests.emulators.scanbait import Bait, http_reply
 
 from custodiet.model.probe import HEADER_KEY, ProbeRecord
 from custodiet.pipeline.context import load_context
@@ -25,9 +28,6 @@ from custodiet.scan.wire import MAX_REPLY
 from custodiet.sources.base import ReadStats, SourceOptions
 from custodiet.sources.registry import READERS
 from custodiet.store import Store
-from tests.emulators.network import start_network, worker_index
-from tests.emulators.profiles import load_profiles
-from tests.emulators.scanbait import Bait, http_reply
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="emulators need ports below 1024 (root)")
 
@@ -73,7 +73,9 @@ class Scanned:
         return [
             r
             for r in self.records
-            if r.target == address and (port is None or r.port == port) and (protocol is None or r.protocol == protocol)
+            if r.target == address
+            and (port is None or r.port == port)
+            and (protocol is None or r.protocol == protocol)
         ]
 
 
@@ -112,7 +114,9 @@ def _baits(bait: Bait) -> None:
     bait.speaks_first(NET + "122", 23, b"\xff\xfb\x01" * 2000)
     bait.speaks_first(NET + "122", 21, b"220 \xff\xfe\xc3\x28 ftp\r\n")
     bait.recorder(NET + "122", 554, b"RTSP/1.0 200 OK\r\nthis line has no colon\r\nCSeq 1\r\n\r\n")
-    bait.recorder(NET + "122", 8080, http_reply("200 OK", [("Transfer-Encoding", "chunked")], b"zz\r\nnot hex\r\n"))
+    bait.recorder(
+        NET + "122", 8080, http_reply("200 OK", [("Transfer-Encoding", "chunked")], b"zz\r\nnot hex\r\n")
+    )
     bait.udp_answer(NET + "123", 3702, lambda data: b"<d:ProbeMatch><<<not xml")
     bait.udp_answer(NET + "123", 5060, lambda data: b"\x00\x01garbage")
     bait.udp_answer(NET + "123", 5353, lambda data: b"\x00\x00\x84\x00\x00\x00\x00\x05\x00\x00")
@@ -159,7 +163,16 @@ def test_snmp_is_never_sent_without_credentials(scanned: Scanned) -> None:
 
 def test_no_credentials_video_or_state_changing_requests(scanned: Scanned) -> None:
     requests = b"\n".join(r.request for r in scanned.records)
-    for word in (b"Authorization:", b"SETUP ", b"PLAY ", b"/Streaming/", b"snapshot", b"picture", b"PUT ", b"DELETE "):
+    for word in (
+        b"Authorization:",
+        b"SETUP ",
+        b"PLAY ",
+        b"/Streaming/",
+        b"snapshot",
+        b"picture",
+        b"PUT ",
+        b"DELETE ",
+    ):
         assert word not in requests
     methods = {r.request.split(b" ", 1)[0] for r in scanned.records if r.request}
     assert methods <= {b"GET", b"POST", b"OPTIONS", b"DESCRIBE", b"M-SEARCH"} | {
@@ -224,7 +237,9 @@ def test_covered_devices_identified_and_nothing_else_covered(scanned: Scanned) -
         if found.covered:
             identified[dev.name] = found.identity.manufacturer
     false_covered = [
-        d.addresses for d in scanned.report.devices if d.covered and (d.addresses[0] not in by_address or not by_address[d.addresses[0]].profile.covered)
+        d.addresses
+        for d in scanned.report.devices
+        if d.covered and (d.addresses[0] not in by_address or not by_address[d.addresses[0]].profile.covered)
     ]
     assert false_covered == []
     # EZVIZ's only identity on its open ports is a certificate "CN=EZVIZ Device" (no signature yet).

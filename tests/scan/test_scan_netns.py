@@ -12,7 +12,6 @@ from pathlib import Path
 
 import orjson
 import pytest
-
 from tests.emulators.discovery_link import DiscoveryLink
 from tests.emulators.netns import netns_available
 from tests.emulators.network import worker_index
@@ -30,12 +29,28 @@ def scanned(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untype
     contacts = tmp / "contacts.txt"
     contacts.touch()
     by_name = {p.name: p for p in load_profiles()}
-    with DiscoveryLink([by_name[n] for n in PROFILES], subnet=120 + worker_index(), contacts=contacts) as link:
+    with DiscoveryLink(
+        [by_name[n] for n in PROFILES], subnet=120 + worker_index(), contacts=contacts
+    ) as link:
         run = link.run_in_scanner(
-            [CUSTODIET, "scan", link.network, "--exclude", link.excluded, "--local-discovery",
-             "--timeout", "1", "--ports", "80,554,5000,22,U:1900,U:3702,U:5353",
-             "--db", str(tmp / "inv.sqlite"), "--replies", str(tmp / "replies.jsonl"),
-             "--json", str(tmp / "report.json")]  # fmt: skip
+            [
+                CUSTODIET,
+                "scan",
+                link.network,
+                "--exclude",
+                link.excluded,
+                "--local-discovery",
+                "--timeout",
+                "1",
+                "--ports",
+                "80,554,5000,22,U:1900,U:3702,U:5353",
+                "--db",
+                str(tmp / "inv.sqlite"),
+                "--replies",
+                str(tmp / "replies.jsonl"),
+                "--json",
+                str(tmp / "report.json"),
+            ]
         )
         lines = [orjson.loads(x) for x in (tmp / "replies.jsonl").read_bytes().splitlines()]
         yield {
@@ -60,7 +75,9 @@ def test_decoys_never_contacted_nor_believed(scanned) -> None:  # type: ignore[n
     assert not [r for r in scanned["records"] if r["target"] in (link.excluded, link.outside)]
     # The excluded decoy and the outside decoy answered SSDP, WS-Discovery and SADP: 6 ignored.
     assert scanned["trailer"]["discovery_ignored"] >= 6
-    assert not [d for d in scanned["report"]["devices"] if set(d["addresses"]) & {link.excluded, link.outside}]
+    assert not [
+        d for d in scanned["report"]["devices"] if set(d["addresses"]) & {link.excluded, link.outside}
+    ]
 
 
 def test_multicast_answers_are_recorded_per_device(scanned) -> None:  # type: ignore[no-untyped-def]

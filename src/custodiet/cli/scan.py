@@ -39,7 +39,8 @@ def scan_command(
         float, typer.Option("--rate", help="New connections and datagrams per second, all hosts together.")
     ] = 1000.0,
     timeout: Annotated[
-        float, typer.Option("--timeout", help="Seconds to wait for a connection or for the next bytes of a reply.")
+        float,
+        typer.Option("--timeout", help="Seconds to wait for a connection or for the next bytes of a reply."),
     ] = 2.0,
     per_host: Annotated[int, typer.Option("--per-host", help="Connections open at once to one host.")] = 4,
     local_discovery: Annotated[
@@ -52,7 +53,9 @@ def scan_command(
     ] = False,
     snmp_community: Annotated[
         list[str] | None,
-        typer.Option("--snmp-community", help="SNMP community you are allowed to use (v2c); repeatable. Never guessed."),
+        typer.Option(
+            "--snmp-community", help="SNMP community you are allowed to use (v2c); repeatable. Never guessed."
+        ),
     ] = None,
     snmp_version: Annotated[str, typer.Option("--snmp-version", help="1 or 2c.")] = "2c",
     assume_up: Annotated[
@@ -60,11 +63,15 @@ def scan_command(
     ] = False,
     replies: Annotated[
         Path | None,
-        typer.Option("--replies", help="Where to write the raw replies (JSON Lines; default: beside the inventory)."),
+        typer.Option(
+            "--replies", help="Where to write the raw replies (JSON Lines; default: beside the inventory)."
+        ),
     ] = None,
     inputs: Annotated[
         list[Path] | None,
-        typer.Option("--with", help="Other inputs (nmap XML, inventories, captures) audited together; repeatable."),
+        typer.Option(
+            "--with", help="Other inputs (nmap XML, inventories, captures) audited together; repeatable."
+        ),
     ] = None,
     db: Annotated[Path | None, typer.Option("--db", help="SQLite inventory.")] = None,
     profile: Annotated[str | None, typer.Option("--profile", help="Which lists apply and how.")] = None,
@@ -72,7 +79,8 @@ def scan_command(
     json_path: Annotated[Path | None, typer.Option("--json", help="Write the report as JSON.")] = None,
     csv_path: Annotated[Path | None, typer.Option("--csv", help="Write the device table as CSV.")] = None,
     fail_on: Annotated[
-        str | None, typer.Option("--fail-on", help="'covered' or 'exploited': exit 1 when such a finding is made.")
+        str | None,
+        typer.Option("--fail-on", help="'covered' or 'exploited': exit 1 when such a finding is made."),
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
 ) -> None:
@@ -139,7 +147,11 @@ def scan_command(
             f"scan {state} {summary.hosts_done}/{summary.hosts} hosts, {summary.hosts_up} answered, "
             f"{summary.records} replies in {summary.seconds:.1f} s; {summary.connections} connections, "
             f"{summary.datagrams} datagrams; {summary.refused} destinations refused as out of scope"
-            + (f", {summary.discovery_ignored} discovery replies from outside the scope ignored" if summary.discovery_ignored else "")
+            + (
+                f", {summary.discovery_ignored} discovery replies from outside the scope ignored"
+                if summary.discovery_ignored
+                else ""
+            )
         )
         err.print(f"raw replies: {result.replies}")
     outcome = result.audit
@@ -163,7 +175,7 @@ def scan_command(
         raise typer.Exit(1)
 
 
-class _host_bar:  # noqa: N801 - used as a context manager like render.progress_bar
+class _host_bar:
     """A Rich progress bar of hosts done / total (none when quiet or not on a terminal)."""
 
     def __init__(self, quiet: bool, console) -> None:  # type: ignore[no-untyped-def]

@@ -53,8 +53,9 @@ def sadp_inquiry() -> bytes:
     ).encode()
 
 
-async def discover(guard: ScopeGuard, limiter: RateLimiter, sink: Callable[[ProbeRecord], None],
-                   *, timeout: float) -> DiscoveryResult:  # fmt: skip
+async def discover(
+    guard: ScopeGuard, limiter: RateLimiter, sink: Callable[[ProbeRecord], None], *, timeout: float
+) -> DiscoveryResult:
     """Ask each allowed interface once per protocol; collect believed replies for the window."""
     result = DiscoveryResult()
     window = max(2.0, timeout)
@@ -67,14 +68,25 @@ async def discover(guard: ScopeGuard, limiter: RateLimiter, sink: Callable[[Prob
             ("sadp", SADP_GROUP, sadp_inquiry(), SADP_GROUP),
         ]
         for protocol, group, request, listen in questions:
-            tasks.append(_ask(guard, limiter, sink, result, address, protocol, group, request, listen, window))
+            tasks.append(
+                _ask(guard, limiter, sink, result, address, protocol, group, request, listen, window)
+            )
     await asyncio.gather(*tasks)
     return result
 
 
-async def _ask(guard: ScopeGuard, limiter: RateLimiter, sink: Callable[[ProbeRecord], None],
-               result: DiscoveryResult, interface: str, protocol: str, group: tuple[str, int],
-               request: bytes, listen: tuple[str, int] | None, window: float) -> None:  # fmt: skip
+async def _ask(
+    guard: ScopeGuard,
+    limiter: RateLimiter,
+    sink: Callable[[ProbeRecord], None],
+    result: DiscoveryResult,
+    interface: str,
+    protocol: str,
+    group: tuple[str, int],
+    request: bytes,
+    listen: tuple[str, int] | None,
+    window: float,
+) -> None:
     try:
         sock = guard.multicast_socket(interface, listen)
     except (OutOfScope, OSError):
@@ -125,5 +137,3 @@ async def _ask(guard: ScopeGuard, limiter: RateLimiter, sink: Callable[[ProbeRec
     finally:
         with contextlib.suppress(OSError):
             sock.close()
-
-

@@ -114,7 +114,9 @@ async def run_scan(plan: ScanPlan, writer: RepliesWriter, progress: Progress | N
     guard = ScopeGuard(plan.scope, plan.multicast_interfaces if plan.local_discovery else ())
     limiter = RateLimiter(plan.rate)
     summary = ScanSummary(hosts=plan.scope.size())
-    prober = Prober(guard, limiter, writer.write, timeout=plan.timeout, per_host=plan.per_host, snmp=plan.snmp)
+    prober = Prober(
+        guard, limiter, writer.write, timeout=plan.timeout, per_host=plan.per_host, snmp=plan.snmp
+    )
     found = DiscoveryResult()
     try:
         if plan.local_discovery and guard.multicast_interfaces:
@@ -122,7 +124,9 @@ async def run_scan(plan: ScanPlan, writer: RepliesWriter, progress: Progress | N
             summary.discovery_ignored = found.ignored
             writer.flush()
         addresses = plan.scope.addresses()
-        workers = max(1, min(MAX_WORKERS, summary.hosts, int(plan.rate * (plan.timeout + 1) / plan.per_host) + 1))
+        workers = max(
+            1, min(MAX_WORKERS, summary.hosts, int(plan.rate * (plan.timeout + 1) / plan.per_host) + 1)
+        )
         if progress:
             progress(0, summary.hosts)
         await asyncio.gather(
@@ -140,8 +144,15 @@ async def run_scan(plan: ScanPlan, writer: RepliesWriter, progress: Progress | N
     return summary
 
 
-async def _worker(addresses: Iterator[str], prober: Prober, plan: ScanPlan, found: DiscoveryResult,
-                  writer: RepliesWriter, summary: ScanSummary, progress: Progress | None) -> None:  # fmt: skip
+async def _worker(
+    addresses: Iterator[str],
+    prober: Prober,
+    plan: ScanPlan,
+    found: DiscoveryResult,
+    writer: RepliesWriter,
+    summary: ScanSummary,
+    progress: Progress | None,
+) -> None:
     for address in addresses:
         host = HostReport(address)
         await scan_host(prober, plan, host, found)

@@ -165,8 +165,19 @@ class Prober:
             address, port, timeout=self.timeout, ssl=self.tls if tls else None, why=why
         )
 
-    def _record(self, address: str, port: int, transport: str, protocol: str, request: bytes,
-                reply: bytes, started: float, when: str, error: str | None = None, **extra: object) -> None:  # fmt: skip
+    def _record(
+        self,
+        address: str,
+        port: int,
+        transport: str,
+        protocol: str,
+        request: bytes,
+        reply: bytes,
+        started: float,
+        when: str,
+        error: str | None = None,
+        **extra: object,
+    ) -> None:
         self.sink(
             ProbeRecord(
                 target=address,
@@ -222,8 +233,9 @@ class Prober:
         finally:
             await self._close(writer)
 
-    async def _banner(self, host: HostReport, port: int, reader: asyncio.StreamReader,
-                      protocol: str, wait: float) -> bytes:  # fmt: skip
+    async def _banner(
+        self, host: HostReport, port: int, reader: asyncio.StreamReader, protocol: str, wait: float
+    ) -> bytes:
         """Read what the server sends first; answer nothing."""
         when, started = now_iso(), time.monotonic()
 
@@ -251,8 +263,9 @@ class Prober:
             self._record(host.address, port, "tcp", kind, b"", data, started, when, error)
         return data
 
-    async def _unknown(self, host: HostReport, port: int, reader: asyncio.StreamReader,
-                       writer: asyncio.StreamWriter) -> None:  # fmt: skip
+    async def _unknown(
+        self, host: HostReport, port: int, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
         """A port we have no name for: its greeting if it speaks first, else one GET /."""
         data = await self._banner(host, port, reader, "banner", wait=min(BANNER_WAIT, self.timeout))
         if data:
@@ -263,8 +276,15 @@ class Prober:
 
     # ------------------------------------------------------------------ HTTP
 
-    def _http_request(self, method: str, target: str, host: str, body: str = "", content_type: str = "",
-                      soap_action: str = "") -> bytes:  # fmt: skip
+    def _http_request(
+        self,
+        method: str,
+        target: str,
+        host: str,
+        body: str = "",
+        content_type: str = "",
+        soap_action: str = "",
+    ) -> bytes:
         lines = [f"{method} {target} HTTP/1.1", f"Host: {host}", f"User-Agent: {USER_AGENT}", "Accept: */*"]
         data = body.encode("utf-8")
         if method == "POST":
@@ -319,8 +339,14 @@ class Prober:
         self._record(address, port, "tcp", protocol, request, data, started, when, error, url=target)
         return data
 
-    async def http(self, host: HostReport, port: int, reader: asyncio.StreamReader | None = None,
-                   writer: asyncio.StreamWriter | None = None, tls: bool = False) -> None:  # fmt: skip
+    async def http(
+        self,
+        host: HostReport,
+        port: int,
+        reader: asyncio.StreamReader | None = None,
+        writer: asyncio.StreamWriter | None = None,
+        tls: bool = False,
+    ) -> None:
         """GET / (and redirects in scope), then the API questions if the port speaks HTTP."""
         reply = await self._http_exchange(host, port, tls, "GET", "/", reader=reader, writer=writer)
         if reply is None or not reply.startswith(b"HTTP/"):
@@ -336,7 +362,9 @@ class Prober:
         except OutOfScope:
             return
         except (TimeoutError, OSError, ssl.SSLError) as exc:
-            self._record(host.address, port, "tcp", "tls", b"", b"", started, when, f"handshake: {type(exc).__name__}")
+            self._record(
+                host.address, port, "tcp", "tls", b"", b"", started, when, f"handshake: {type(exc).__name__}"
+            )
             return
         der = None
         obj = writer.get_extra_info("ssl_object")
@@ -371,8 +399,9 @@ class Prober:
                 return
             reply = next_reply
 
-    async def _resolve_location(self, address: str, port: int, tls: bool, location: str
-                                ) -> tuple[str, int, bool, str] | None:  # fmt: skip
+    async def _resolve_location(
+        self, address: str, port: int, tls: bool, location: str
+    ) -> tuple[str, int, bool, str] | None:
         """Where a Location header points, if it is in scope (else counted and dropped)."""
         location = location.strip()
         if location.startswith("/"):
@@ -409,13 +438,16 @@ class Prober:
 
     # ------------------------------------------------------------------ RTSP, SIP
 
-    async def _rtsp(self, host: HostReport, port: int, reader: asyncio.StreamReader,
-                    writer: asyncio.StreamWriter) -> None:  # fmt: skip
+    async def _rtsp(
+        self, host: HostReport, port: int, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
         shown = f"[{host.address}]" if ":" in host.address else host.address
         url = f"rtsp://{shown}:{port}/"
         for cseq, method in ((1, "OPTIONS"), (2, "DESCRIBE")):
             extra = "Accept: application/sdp\r\n" if method == "DESCRIBE" else ""
-            request = f"{method} {url} RTSP/1.0\r\nCSeq: {cseq}\r\nUser-Agent: {USER_AGENT}\r\n{extra}\r\n".encode()
+            request = (
+                f"{method} {url} RTSP/1.0\r\nCSeq: {cseq}\r\nUser-Agent: {USER_AGENT}\r\n{extra}\r\n".encode()
+            )
             when, started = now_iso(), time.monotonic()
             try:
                 if writer.is_closing() or reader.at_eof():
@@ -424,7 +456,10 @@ class Prober:
                 writer.write(request)
                 await writer.drain()
                 data, error = await wire.read_reply(
-                    reader, wire.message_complete, idle=self.timeout, deadline=time.monotonic() + self.deadline
+                    reader,
+                    wire.message_complete,
+                    idle=self.timeout,
+                    deadline=time.monotonic() + self.deadline,
                 )
             except OutOfScope:
                 return
@@ -455,8 +490,9 @@ class Prober:
             f"Content-Length: 0\r\n\r\n"
         ).encode()
 
-    async def _sip_tcp(self, host: HostReport, port: int, reader: asyncio.StreamReader,
-                       writer: asyncio.StreamWriter) -> None:  # fmt: skip
+    async def _sip_tcp(
+        self, host: HostReport, port: int, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
         when, started = now_iso(), time.monotonic()
         local = writer.get_extra_info("sockname") or ("0.0.0.0", 0)
         request = self._sip_options(host.address, port, "tcp", (str(local[0]), int(local[1])))
@@ -472,8 +508,9 @@ class Prober:
 
     # ------------------------------------------------------------------ UDP
 
-    async def udp_exchange(self, address: str, port: int, request: bytes, *, wait: float | None = None,
-                           protocol: str) -> bytes | None:  # fmt: skip
+    async def udp_exchange(
+        self, address: str, port: int, request: bytes, *, wait: float | None = None, protocol: str
+    ) -> bytes | None:
         """One datagram out, the first datagram back from that address and port."""
         family = socket.AF_INET6 if ":" in address else socket.AF_INET
         sock = socket.socket(family, socket.SOCK_DGRAM)
@@ -508,7 +545,9 @@ class Prober:
     async def udp_port(self, host: HostReport, port: int) -> None:
         if port == 5060:
             local = ("0.0.0.0", 5060)
-            await self.udp_exchange(host.address, port, self._sip_options(host.address, port, "udp", local), protocol="sip")
+            await self.udp_exchange(
+                host.address, port, self._sip_options(host.address, port, "udp", local), protocol="sip"
+            )
         elif port == 1900:
             await self.ssdp(host, port)
         elif port == 3702:

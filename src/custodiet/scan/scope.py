@@ -101,7 +101,7 @@ def _expand(items: Iterable[str]) -> Iterator[tuple[str, str]]:
     for item in items:
         path_text = item[1:] if item.startswith("@") else item
         path = Path(path_text)
-        if item.startswith("@") or ("/" in item or "." in item) and path.is_file():
+        if item.startswith("@") or (("/" in item or "." in item) and path.is_file()):
             try:
                 with path.open("rb") as handle:
                     data = handle.read(MAX_TARGET_FILE + 1)
@@ -127,7 +127,7 @@ def _merge(ranges: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
     return out
 
 
-def _contains(ranges: list[tuple[int, int, int]], version: int, value: int) -> bool:
+def _contains(ranges: Sequence[tuple[int, int, int]], version: int, value: int) -> bool:
     index = bisect.bisect_right(ranges, (version, value, 1 << 129)) - 1
     return index >= 0 and ranges[index][0] == version and ranges[index][1] <= value <= ranges[index][2]
 
@@ -142,7 +142,9 @@ class Scope:
     exclude_texts: tuple[str, ...] = ()
 
     @classmethod
-    def parse(cls, targets: Sequence[str], exclude: Sequence[str] = (), resolve: Resolver = resolve_name) -> Scope:
+    def parse(
+        cls, targets: Sequence[str], exclude: Sequence[str] = (), resolve: Resolver = resolve_name
+    ) -> Scope:
         if not targets:
             raise UsageError("no targets: name addresses, networks, ranges, host names or a file of them")
         include: list[tuple[int, int, int]] = []
@@ -167,8 +169,7 @@ class Scope:
         if ip.version == 6 and ip.ipv4_mapped is not None:
             ip = ip.ipv4_mapped
         value = int(ip)
-        include = list(self.include)
-        return _contains(include, ip.version, value) and not _contains(list(self.exclude), ip.version, value)
+        return _contains(self.include, ip.version, value) and not _contains(self.exclude, ip.version, value)
 
     def size(self) -> int:
         """Number of addresses in scope (targets minus exclusions)."""
@@ -183,13 +184,17 @@ class Scope:
 
     def addresses(self) -> Iterator[str]:
         """Every address in scope, in order, exclusions skipped (lazily: a /16 is not a list)."""
-        excluded = list(self.exclude)
+        excluded = self.exclude
         for version, first, last in self.include:
             make = ipaddress.IPv4Address if version == 4 else ipaddress.IPv6Address
             value = first
             while value <= last:
                 index = bisect.bisect_right(excluded, (version, value, 1 << 129)) - 1
-                if index >= 0 and excluded[index][0] == version and excluded[index][1] <= value <= excluded[index][2]:
+                if (
+                    index >= 0
+                    and excluded[index][0] == version
+                    and excluded[index][1] <= value <= excluded[index][2]
+                ):
                     value = excluded[index][2] + 1
                     continue
                 yield str(make(value))
@@ -202,7 +207,7 @@ class Scope:
         addresses answer), but the network itself must be named.
         """
         first, last = int(network.network_address), int(network.broadcast_address)
-        index = bisect.bisect_right(list(self.include), (network.version, first, 1 << 129)) - 1
+        index = bisect.bisect_right(self.include, (network.version, first, 1 << 129)) - 1
         if index < 0:
             return False
         version, rfirst, rlast = self.include[index]
@@ -261,9 +266,7 @@ class ScopeGuard:
         self.check(address, port, why)
         self.counts.connections += 1
         return await asyncio.wait_for(
-            asyncio.open_connection(
-                address, port, ssl=ssl, server_hostname="" if ssl else None, limit=limit
-            ),
+            asyncio.open_connection(address, port, ssl=ssl, server_hostname="" if ssl else None, limit=limit),
             timeout,
         )
 
@@ -280,7 +283,9 @@ class ScopeGuard:
         self.counts.datagrams += 1
         sock.send(data)
 
-    def multicast_socket(self, interface_address: str, listen: tuple[str, int] | None = None) -> socket.socket:
+    def multicast_socket(
+        self, interface_address: str, listen: tuple[str, int] | None = None
+    ) -> socket.socket:
         """A UDP socket for one allowed interface: multicast TTL 1, sent on that interface only,
         bound to its address (or, with `listen`, to a group and port, joined on that interface,
         for protocols that answer to the group). Raises OutOfScope for any other interface."""
@@ -343,8 +348,10 @@ def interfaces_in_scope(scope: Scope) -> list[tuple[str, str, str]]:
     return found
 
 
-def parse_ports(text: str | None, default_tcp: Sequence[int], default_udp: Sequence[int]) -> tuple[list[int], list[int]]:
-    """"80,443,8000-8010,U:161,T:22" -> (tcp ports, udp ports). Without U: entries a --ports
+def parse_ports(
+    text: str | None, default_tcp: Sequence[int], default_udp: Sequence[int]
+) -> tuple[list[int], list[int]]:
+    """ "80,443,8000-8010,U:161,T:22" -> (tcp ports, udp ports). Without U: entries a --ports
     list has no UDP ports (the user named what may be contacted)."""
     if not text:
         return list(default_tcp), list(default_udp)

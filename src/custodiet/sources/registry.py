@@ -11,7 +11,15 @@ from pathlib import Path
 
 from custodiet.errors import InputError
 from custodiet.model import Contact, Observation
-from custodiet.sources import banners_jsonl, csv_inventory, dhcp_logs, nmap_xml, scan_replies, suricata_eve, zeek
+from custodiet.sources import (
+    banners_jsonl,
+    csv_inventory,
+    dhcp_logs,
+    nmap_xml,
+    scan_replies,
+    suricata_eve,
+    zeek,
+)
 from custodiet.sources.base import Reader, ReadStats, SourceOptions
 from custodiet.sources.detect import pcap_module
 

@@ -80,8 +80,9 @@ def read(path: Path, label: str, stats: ReadStats, options: SourceOptions) -> It
             yield from out
 
 
-def _observe(emit: Emitter, skips: Skips, out: list[Observation], subject: Subject,
-             record: ProbeRecord, number: int) -> None:  # fmt: skip
+def _observe(
+    emit: Emitter, skips: Skips, out: list[Observation], subject: Subject, record: ProbeRecord, number: int
+) -> None:
     port = f"{record.port}/{record.transport}"
     protocol = record.protocol
     place = f"line {number} {protocol}" + (f" {record.url}" if record.url else "")
@@ -151,7 +152,9 @@ def _observe(emit: Emitter, skips: Skips, out: list[Observation], subject: Subje
         _sadp(emit, out, subject, reply, place, port)
 
 
-def _onvif(emit: Emitter, out: list[Observation], subject: Subject, reply: bytes, place: str, port: str) -> None:
+def _onvif(
+    emit: Emitter, out: list[Observation], subject: Subject, reply: bytes, place: str, port: str
+) -> None:
     """A GetDeviceInformationResponse body is the device's own statement of make and model."""
     end = http_wire.head_end(reply)
     if end < 0 or b"GetDeviceInformationResponse" not in reply[end : end + 65536]:
@@ -168,7 +171,9 @@ def _element(data: bytes, name: bytes) -> bytes | None:
     return data[start:end].strip() if 0 <= end - start <= 256 else None
 
 
-def _sadp(emit: Emitter, out: list[Observation], subject: Subject, reply: bytes, place: str, port: str) -> None:
+def _sadp(
+    emit: Emitter, out: list[Observation], subject: Subject, reply: bytes, place: str, port: str
+) -> None:
     """A Hikvision SADP ProbeMatch: the whole answer, and the MAC the device reports."""
     data = reply[:65536]
     if b"<ProbeMatch" not in data:
