@@ -11,17 +11,11 @@ from pathlib import Path
 
 from custodiet.errors import InputError
 from custodiet.model import Contact, Observation
-from custodiet.sources import (
-    banners_jsonl,
-    csv_inventory,
-    dhcp_logs,
-    nmap_xml,
-    scan_replies,
-    suricata_eve,
-    zeek,
-)
+from custodiet.sources import banners_jsonl, csv_inventory, dhcp_logs, nmap_xml, suricata_eve, zeek
 from custodiet.sources.base import Reader, ReadStats, SourceOptions
 from custodiet.sources.detect import pcap_module
+from custodiet.sources.scan_replies import FORMAT as SCAN_REPLIES
+from custodiet.sources.scan_replies import read as read_scan_replies
 
 
 def read_capture(
@@ -50,5 +44,5 @@ READERS: dict[str, Reader] = {
     "dhcpd-leases": dhcp_logs.read_dhcpd_leases,
     "dnsmasq": dhcp_logs.read_dnsmasq,
     "kea-leases": dhcp_logs.read_kea_leases,
-    scan_replies.FORMAT: scan_replies.read,
+    SCAN_REPLIES: read_scan_replies,
 }
