@@ -57,7 +57,39 @@ def scan_command(
             "--snmp-community", help="SNMP community you are allowed to use (v2c); repeatable. Never guessed."
         ),
     ] = None,
-    snmp_version: Annotated[str, typer.Option("--snmp-version", help="1 or 2c.")] = "2c",
+    snmp_version: Annotated[
+        str, typer.Option("--snmp-version", help="1 or 2c (for --snmp-community).")
+    ] = "2c",
+    snmp_user: Annotated[
+        str | None,
+        typer.Option("--snmp-user", help="SNMPv3 user you are allowed to use (USM). Never guessed."),
+    ] = None,
+    snmp_auth_protocol: Annotated[
+        str | None,
+        typer.Option(
+            "--snmp-auth-protocol",
+            help="SNMPv3 authentication: MD5, SHA, SHA-224, SHA-256, SHA-384, SHA-512.",
+        ),
+    ] = None,
+    snmp_auth_password: Annotated[
+        str | None,
+        typer.Option(
+            "--snmp-auth-password",
+            envvar="CUSTODIET_SNMP_AUTH_PASSWORD",
+            help="SNMPv3 authentication password (or $CUSTODIET_SNMP_AUTH_PASSWORD).",
+        ),
+    ] = None,
+    snmp_priv_protocol: Annotated[
+        str | None, typer.Option("--snmp-priv-protocol", help="SNMPv3 privacy: AES (AES-128).")
+    ] = None,
+    snmp_priv_password: Annotated[
+        str | None,
+        typer.Option(
+            "--snmp-priv-password",
+            envvar="CUSTODIET_SNMP_PRIV_PASSWORD",
+            help="SNMPv3 privacy password (or $CUSTODIET_SNMP_PRIV_PASSWORD).",
+        ),
+    ] = None,
     assume_up: Annotated[
         bool, typer.Option("--assume-up", help="Send UDP probes also to hosts that answered nothing on TCP.")
     ] = False,
@@ -93,7 +125,7 @@ def scan_command(
     from custodiet.scan.engine import ScanPlan
     from custodiet.scan.probes import DEFAULT_TCP_PORTS, DEFAULT_UDP_PORTS
     from custodiet.scan.scope import Scope, interfaces_in_scope, parse_ports
-    from custodiet.scan.snmp import SnmpCredentials
+    from custodiet.scan.snmp import SnmpCredentials, SnmpV3User
     from custodiet.store import Store
 
     try:
@@ -103,6 +135,20 @@ def scan_command(
             raise UsageError("--rate and --timeout must be positive, --per-host at least 1")
         if snmp_version not in ("1", "2c"):
             raise UsageError("--snmp-version accepts 1 or 2c")
+        v3 = None
+        if snmp_user:
+            try:
+                v3 = SnmpV3User(
+                    snmp_user,
+                    (snmp_auth_protocol or "SHA").upper() if snmp_auth_password else None,
+                    snmp_auth_password,
+                    (snmp_priv_protocol or "AES").upper() if snmp_priv_password else None,
+                    snmp_priv_password,
+                )
+            except ValueError as exc:
+                raise UsageError(str(exc)) from None
+        elif snmp_auth_password or snmp_priv_password:
+            raise UsageError("SNMPv3 passwords need --snmp-user")
         scope = Scope.parse(targets, exclude or ())
         tcp, udp = parse_ports(ports, DEFAULT_TCP_PORTS, DEFAULT_UDP_PORTS)
         interfaces: list[tuple[str, str]] = []
@@ -122,7 +168,9 @@ def scan_command(
             rate=rate,
             timeout=timeout,
             per_host=per_host,
-            snmp=SnmpCredentials(tuple(snmp_community), snmp_version) if snmp_community else None,
+            snmp=SnmpCredentials(tuple(snmp_community or ()), snmp_version, v3)
+            if snmp_community or v3
+            else None,
             local_discovery=local_discovery,
             multicast_interfaces=tuple(interfaces),
             assume_up=assume_up,

@@ -13,9 +13,9 @@ Bytes are stored as text when they are valid UTF-8 ("request", "reply") and as b
 ("request_b64", "reply_b64"), so that a reader sees the device's own words without a decoder
 while the bytes stay exact. Optional keys: "error" (why a probe got no or only part of a reply:
 "timeout", "refused", "reset", "truncated", "out of scope"), "cert_b64" (the server's TLS
-certificate, DER), "url" (what an HTTP request asked for), "source" (the address a discovery
-reply came from when it differs from the target: never the case for a believed reply), "via"
-("multicast" for local discovery).
+certificate, DER), "url" (what an HTTP request asked for), "via" ("multicast" for local
+discovery), "decoded_b64" (the plaintext scoped PDU of an SNMPv3 reply, decrypted by the scan with
+the user's key: the key itself is never written).
 
 This module is the format's one definition: the scan writes with it, the replies source reads
 with it; neither knows the other.
@@ -48,6 +48,7 @@ class ProbeRecord:
     cert: bytes | None = None  # DER of the server certificate (TLS)
     url: str | None = None
     via: str | None = None  # "multicast" for local discovery
+    decoded: bytes | None = None  # plaintext of an SNMPv3 reply's scoped PDU (decrypted by the scan)
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -68,6 +69,8 @@ class ProbeRecord:
             out["error"] = self.error
         if self.via:
             out["via"] = self.via
+        if self.decoded:
+            out["decoded_b64"] = base64.b64encode(self.decoded).decode("ascii")
         return out
 
     @classmethod
@@ -97,6 +100,7 @@ class ProbeRecord:
             cert=_b64(cert) if isinstance(cert, str) else None,
             url=record.get("url") if isinstance(record.get("url"), str) else None,
             via=record.get("via") if isinstance(record.get("via"), str) else None,
+            decoded=_b64(decoded) if isinstance(decoded := record.get("decoded_b64"), str) else None,
         )
 
 

@@ -509,7 +509,14 @@ class Prober:
     # ------------------------------------------------------------------ UDP
 
     async def udp_exchange(
-        self, address: str, port: int, request: bytes, *, wait: float | None = None, protocol: str
+        self,
+        address: str,
+        port: int,
+        request: bytes,
+        *,
+        wait: float | None = None,
+        protocol: str,
+        record: bool = True,
     ) -> bytes | None:
         """One datagram out, the first datagram back from that address and port."""
         family = socket.AF_INET6 if ":" in address else socket.AF_INET
@@ -537,7 +544,8 @@ class Prober:
                     return None
                 except OSError:
                     return None  # ICMP port unreachable: nothing there
-                self._record(address, port, "udp", protocol, request, data, started, when)
+                if record:
+                    self._record(address, port, "udp", protocol, request, data, started, when)
                 return data
         finally:
             sock.close()
@@ -608,12 +616,17 @@ class Prober:
     async def snmp_get(self, host: HostReport, port: int) -> None:
         assert self.snmp is not None
         exchange = snmp_request(self.snmp)
-        request: bytes | None = exchange.first()
+        request = exchange.first()
         while request is not None:
-            reply = await self.udp_exchange(host.address, port, request, protocol="snmp")
+            when, started = now_iso(), time.monotonic()
+            reply = await self.udp_exchange(host.address, port, request, protocol="snmp", record=False)
             if reply:
                 host.up = True
-            request = exchange.next(reply)
+            following = exchange.next(reply)
+            if reply:
+                self._record(host.address, port, "udp", "snmp", request, reply, started, when,
+                             exchange.error, decoded=exchange.last_decoded)  # fmt: skip
+            request = following
 
 
 def ssdp_search(host: str, st: str = "ssdp:all") -> bytes:

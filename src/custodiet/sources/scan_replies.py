@@ -142,7 +142,7 @@ def _observe(
             make(out, subject, "hostname", name, place, port)
     elif protocol == "snmp":
         try:
-            facts = snmp.extract(reply)
+            facts = snmp.extract(_v2c_form(record.decoded) if record.decoded else reply)
         except ber.BerError:
             skips.note("malformed SNMP reply")
             return
@@ -160,6 +160,27 @@ def _onvif(
     if end < 0 or b"GetDeviceInformationResponse" not in reply[end : end + 65536]:
         return
     emit.make(out, subject, "onvif.device_information", decode(reply[end:]), place, port)
+
+
+def _tlv(tag: int, value: bytes) -> bytes:
+    n = len(value)
+    length = (
+        bytes([n])
+        if n < 0x80
+        else bytes([0x80 | ((n.bit_length() + 7) // 8)]) + n.to_bytes((n.bit_length() + 7) // 8, "big")
+    )
+    return bytes([tag]) + length + value
+
+
+def _v2c_form(scoped: bytes) -> bytes:
+    """An SNMPv3 scoped PDU (contextEngineID, contextName, PDU) as a v2c message carrying the same
+    PDU, so that one parser reads both. Raises ber.BerError."""
+    start, stop = ber.expect(scoped, 0, len(scoped), ber.SEQUENCE)
+    items = list(ber.children(scoped, start, stop))
+    if len(items) != 3:
+        raise ber.BerError("scoped PDU without a PDU")
+    tag, vs, ve = items[2]
+    return _tlv(0x30, b"\x02\x01\x01" + b"\x04\x00" + _tlv(tag, scoped[vs:ve]))
 
 
 def _element(data: bytes, name: bytes) -> bytes | None:
