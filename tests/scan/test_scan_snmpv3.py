@@ -16,7 +16,6 @@ from pathlib import Path
 
 import orjson
 import pytest
-
 from tests.emulators.network import worker_index
 
 SNMPD = shutil.which("snmpd") or ("/usr/sbin/snmpd" if os.path.exists("/usr/sbin/snmpd") else None)
@@ -95,7 +94,7 @@ def test_auth_priv_sha_aes(agent: Path) -> None:
 def test_auth_no_priv_md5_via_environment(agent: Path) -> None:
     os.environ["CUSTODIET_SNMP_AUTH_PASSWORD"] = "authpass5678"
     try:
-        run, records, report = scan(agent, "auth", "--snmp-user", "signed", "--snmp-auth-protocol", "MD5")
+        run, _records, report = scan(agent, "auth", "--snmp-user", "signed", "--snmp-auth-protocol", "MD5")
     finally:
         del os.environ["CUSTODIET_SNMP_AUTH_PASSWORD"]
     assert run.returncode == 0, run.stderr.decode()
