@@ -135,5 +135,6 @@ async def _ask(
             )
             result.replies.setdefault(sender, []).append((protocol, data))
     finally:
+        guard.release(sock)
         with contextlib.suppress(OSError):
             sock.close()

@@ -311,6 +311,10 @@ class ScopeGuard:
         self._multicast[sock.fileno()] = interface_address
         return sock
 
+    def release(self, sock: socket.socket) -> None:
+        """Forget a multicast socket (before it is closed: its descriptor may be reused)."""
+        self._multicast.pop(sock.fileno(), None)
+
     def send_multicast(self, sock: socket.socket, data: bytes, group: str, port: int) -> None:
         """One datagram to a link-local multicast group, on a socket from multicast_socket."""
         if not ipaddress.ip_address(group).is_multicast:
