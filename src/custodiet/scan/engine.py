@@ -10,6 +10,8 @@ interrupted.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import resource
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -25,7 +27,7 @@ from custodiet.scan.probes import DEFAULT_TCP_PORTS, DEFAULT_UDP_PORTS, HostRepo
 from custodiet.scan.scope import Scope, ScopeGuard
 from custodiet.scan.snmp import SnmpCredentials
 
-MAX_WORKERS = 2048
+MAX_WORKERS = 4096
 
 # progress(hosts done, hosts total)
 Progress = Callable[[int, int], None]
@@ -124,9 +126,7 @@ async def run_scan(plan: ScanPlan, writer: RepliesWriter, progress: Progress | N
             summary.discovery_ignored = found.ignored
             writer.flush()
         addresses = plan.scope.addresses()
-        workers = max(
-            1, min(MAX_WORKERS, summary.hosts, int(plan.rate * (plan.timeout + 1) / plan.per_host) + 1)
-        )
+        workers = worker_count(plan, summary.hosts)
         if progress:
             progress(0, summary.hosts)
         await asyncio.gather(
@@ -142,6 +142,23 @@ async def run_scan(plan: ScanPlan, writer: RepliesWriter, progress: Progress | N
         summary.refused_examples = list(guard.counts.refused_examples)
         summary.records = writer.records
     return summary
+
+
+def worker_count(plan: ScanPlan, hosts: int) -> int:
+    """Hosts scanned at once: enough that the rate limiter always has connects waiting (a quiet
+    network's connects each sit out the timeout, and a host's ports go out a few at a time), and
+    no more than the open-file limit allows."""
+    ports = max(1, len(plan.tcp_ports))
+    waves = -(-ports // plan.per_host)
+    per_host_open = min(plan.per_host, ports)
+    wanted = int(2 * plan.rate * (plan.timeout + 0.5) * waves / ports) + 1
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != resource.RLIM_INFINITY and (hard == resource.RLIM_INFINITY or soft < hard):
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))  # as nmap and masscan do
+            soft = hard
+    allowed = (soft - 256) // (per_host_open + 1) if soft != resource.RLIM_INFINITY else MAX_WORKERS
+    return max(1, min(MAX_WORKERS, hosts, wanted, allowed))
 
 
 async def _worker(

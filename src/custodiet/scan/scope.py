@@ -262,13 +262,23 @@ class ScopeGuard:
         why: str = "",
     ) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
         """A TCP (or TLS) connection to an in-scope address; raises OutOfScope, OSError or
-        TimeoutError."""
+        TimeoutError. The connect runs on a bare socket (no streams, no extra task) because most
+        connects of a sweep go nowhere; streams are made only for the ones that succeed."""
         self.check(address, port, why)
         self.counts.connections += 1
-        return await asyncio.wait_for(
-            asyncio.open_connection(address, port, ssl=ssl, server_hostname="" if ssl else None, limit=limit),
-            timeout,
-        )
+        family = socket.AF_INET6 if ":" in address else socket.AF_INET
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        sock.setblocking(False)
+        loop = asyncio.get_running_loop()
+        try:
+            async with asyncio.timeout(timeout):
+                await loop.sock_connect(sock, (address, port))
+                return await asyncio.open_connection(
+                    sock=sock, ssl=ssl, server_hostname="" if ssl else None, limit=limit
+                )
+        except BaseException:
+            sock.close()
+            raise
 
     def connect_udp(self, sock: socket.socket, address: str, port: int, why: str = "") -> None:
         """Fix a UDP socket's peer to an in-scope address (sends nothing; the kernel then drops

@@ -86,7 +86,8 @@ async def read_reply(
         if remaining <= 0:
             return data, "deadline"
         try:
-            chunk = await asyncio.wait_for(reader.read(min(16384, limit - len(data))), min(idle, remaining))
+            async with asyncio.timeout(min(idle, remaining)):
+                chunk = await reader.read(min(16384, limit - len(data)))
         except TimeoutError:
             return data, ("deadline" if time.monotonic() >= deadline else "timeout")
         except (ConnectionError, OSError):
