@@ -72,6 +72,19 @@ def test_audit_reidentifies_a_replies_file(net, tmp_path: Path) -> None:  # type
     assert shown == [([f"{NET}20"], "Hikvision", "DS-2CD2386G2-IU", True)]
 
 
+def test_scan_audited_together_with_an_inventory(net, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    inventory = tmp_path / "inventory.csv"
+    inventory.write_text(f"IP Address,Hostname,Site\n{NET}20,lobby-cam-1,HQ lobby\n")
+    run = custodiet("scan", f"{NET}20", "--ports", "80", "--timeout", "1", "--with", str(inventory),
+                    "--db", str(tmp_path / "db.sqlite"), "--replies", str(tmp_path / "r.jsonl"),
+                    "--json", str(tmp_path / "r.json"), "-q")  # fmt: skip
+    assert run.returncode == 0, run.stderr.decode()
+    report = orjson.loads((tmp_path / "r.json").read_bytes())
+    assert sorted(i["format"] for i in report["inputs"]) == ["csv", "scan-replies"]
+    (device,) = report["devices"]
+    assert device["manufacturer"] == "Hikvision" and "lobby-cam-1" in device["hostnames"]
+
+
 def test_bad_usage_exits_2(tmp_path: Path) -> None:
     assert custodiet("scan", "10.0.0.0/7", "--db", str(tmp_path / "d.sqlite")).returncode == 2
     assert custodiet("scan", f"{NET}20", "--rate", "0", "--db", str(tmp_path / "d.sqlite")).returncode == 2
