@@ -199,7 +199,8 @@ async def scan_host(prober: Prober, plan: ScanPlan, host: HostReport, found: Dis
     udp_ports = list(plan.udp_ports)
     if plan.snmp is not None and 161 not in udp_ports:
         udp_ports.append(161)  # credentials given: SNMP was asked for
-    if udp_ports and (host.up or plan.assume_up):
+    # UDP goes to hosts that showed themselves (or to all: --assume-up, or no TCP port asked).
+    if udp_ports and (host.up or plan.assume_up or not plan.tcp_ports):
         await asyncio.gather(*(udp(port) for port in udp_ports))
     for protocol, reply in discovered:
         if protocol == "ssdp":
