@@ -55,6 +55,16 @@ def test_fail_on_covered_and_snmp_with_the_given_community(net, tmp_path: Path) 
     assert any(e["field"] == "snmp.sysdescr" for e in huawei["evidence"])
 
 
+def test_udp_only_ports_probe_every_host(net, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    replies = tmp_path / "r.jsonl"
+    run = custodiet("scan", f"{NET}22", "--ports", "U:161", "--snmp-community", "public", "--timeout", "1",
+                    "--db", str(tmp_path / "db.sqlite"), "--replies", str(replies), "-q")  # fmt: skip
+    assert run.returncode == 0, run.stderr.decode()
+    assert [(r["target"], r["protocol"]) for r in lines_of(replies) if "target" in r] == [
+        (f"{NET}22", "snmp")
+    ]
+
+
 def test_audit_reidentifies_a_replies_file(net, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     replies = tmp_path / "r.jsonl"
     first = custodiet("scan", f"{NET}20", "--ports", "80,554", "--timeout", "1", "--db", str(tmp_path / "a.sqlite"),
