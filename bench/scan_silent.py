@@ -123,9 +123,13 @@ def main() -> int:
     identified = sorted(
         (d["addresses"][0], d["manufacturer"]) for d in report["devices"] if d["manufacturer"]
     )
-    print(f"scan of {target}: {hosts} addresses x {len(args.ports.split(','))} ports, default rate and timeout")
+    print(
+        f"scan of {target}: {hosts} addresses x {len(args.ports.split(','))} ports, default rate and timeout"
+    )
     print(f"  time                  {seconds:.1f} s ({hosts / seconds:.0f} hosts/s)")
-    print(f"  peak memory (RSS)     {peak / 1024:.0f} MiB{' (a child used more before)' if before > peak else ''}")
+    print(
+        f"  peak memory (RSS)     {peak / 1024:.0f} MiB{' (a child used more before)' if before > peak else ''}"
+    )
     print(f"  hosts that answered   {trailer['hosts_up']}; probe records {trailer['records']}")
     print(f"  devices identified    {identified}")
     return 0
