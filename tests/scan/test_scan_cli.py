@@ -96,10 +96,17 @@ def test_scan_audited_together_with_an_inventory(net, tmp_path: Path) -> None:  
 
 
 def test_bad_usage_exits_2(tmp_path: Path) -> None:
-    assert custodiet("scan", "10.0.0.0/7", "--db", str(tmp_path / "d.sqlite")).returncode == 2
-    assert custodiet("scan", f"{NET}20", "--rate", "0", "--db", str(tmp_path / "d.sqlite")).returncode == 2
-    run = custodiet("scan", f"{NET}20", "--exclude", f"{NET}0/24", "--db", str(tmp_path / "d.sqlite"))
-    assert run.returncode == 2 and b"excluded" in run.stderr
+    from typer.testing import CliRunner
+
+    from custodiet.cli.main import app
+
+    db = str(tmp_path / "d.sqlite")
+    for args, says in ((["10.0.0.0/7"], "more than"), ([f"{NET}20", "--rate", "0"], "--rate"),
+                       ([f"{NET}20", "--exclude", f"{NET}0/24"], "excluded"), ([f"{NET}20", "--ports", "x"], "--ports"),
+                       ([f"{NET}20", "--fail-on", "maybe"], "--fail-on")):  # fmt: skip
+        result = CliRunner().invoke(app, ["scan", *args, "--db", db])
+        assert result.exit_code == 2, (args, result.output)
+        assert says in result.output, result.output
 
 
 def test_ctrl_c_keeps_what_was_found(net, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
