@@ -34,7 +34,7 @@ pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="emulators need ports 
 NET = f"127.{worker_index()}.40."
 OUTSIDE = f"127.{worker_index()}.41.5"
 EXCLUDED = NET + "50"
-TIMEOUT = 1.0
+TIMEOUT = 2.0  # generous: the devices share this process and a busy 2-core machine
 DECOY_TCP = sorted({*DEFAULT_TCP_PORTS, 161})
 DECOY_UDP = [*DEFAULT_UDP_PORTS, 161, 37020]
 
@@ -187,7 +187,7 @@ def test_no_credentials_video_or_state_changing_requests(scanned: Scanned) -> No
 
 def test_slowloris_replies_are_cut_at_the_deadline(scanned: Scanned) -> None:
     deadline = max(3 * TIMEOUT, TIMEOUT + 2.0)
-    slow_http = scanned.of(NET + "120", 80, "http")[0]
+    (slow_http,) = scanned.of(NET + "120", 80, "http")  # after one dribbled answer, nothing more is asked
     assert slow_http.error == "deadline"
     assert slow_http.reply.startswith(b"HTTP/1.1 200 OK\r\nServer: slow\r\nx")
     assert deadline - 0.5 <= slow_http.elapsed <= deadline + 1.0

@@ -41,7 +41,7 @@ def scanned(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untype
                 link.excluded,
                 "--local-discovery",
                 "--timeout",
-                "1",
+                "2",
                 "--ports",
                 "80,554,5000,22,U:1900,U:3702,U:5353",
                 "--db",

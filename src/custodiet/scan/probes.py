@@ -128,6 +128,7 @@ class HostReport:
     open_tcp: list[int] = field(default_factory=list)
     onvif_asked: set[tuple[int, bool]] = field(default_factory=set)  # (port, tls) asked ONVIF
     described: set[str] = field(default_factory=set)  # UPnP description URLs fetched
+    dribbling: set[tuple[str, int]] = field(default_factory=set)  # (address, port) that hit the deadline
 
 
 Sink = Callable[[ProbeRecord], None]
@@ -271,7 +272,7 @@ class Prober:
         if data:
             return
         reply = await self._http_exchange(host, port, False, "GET", "/", reader=reader, writer=writer)
-        if reply is not None and reply.startswith(b"HTTP/"):
+        if reply is not None and reply.startswith(b"HTTP/") and (host.address, port) not in host.dribbling:
             await self._api_questions(host, port, False)
 
     # ------------------------------------------------------------------ HTTP
@@ -337,6 +338,8 @@ class Prober:
                 await self._close(writer)
         protocol = "https" if tls else "http"
         self._record(address, port, "tcp", protocol, request, data, started, when, error, url=target)
+        if error == "deadline":
+            host.dribbling.add((address, port))  # a slowloris answer: ask that port nothing more
         return data
 
     async def http(
@@ -349,7 +352,7 @@ class Prober:
     ) -> None:
         """GET / (and redirects in scope), then the API questions if the port speaks HTTP."""
         reply = await self._http_exchange(host, port, tls, "GET", "/", reader=reader, writer=writer)
-        if reply is None or not reply.startswith(b"HTTP/"):
+        if reply is None or not reply.startswith(b"HTTP/") or (host.address, port) in host.dribbling:
             return
         await self._follow(host, port, tls, reply)
         await self._api_questions(host, port, tls)
@@ -376,6 +379,8 @@ class Prober:
 
     async def _api_questions(self, host: HostReport, port: int, tls: bool) -> None:
         for question in API_QUESTIONS:
+            if (host.address, port) in host.dribbling:
+                return
             if question.path == ONVIF_PATH:
                 host.onvif_asked.add((port, tls))
             await self._http_exchange(host, port, tls, question.method, question.path, question)
@@ -466,7 +471,7 @@ class Prober:
             except (TimeoutError, OSError):
                 data, error = b"", "reset"
             self._record(host.address, port, "tcp", "rtsp", request, data, started, when, error, url=url)
-            if not data.startswith(b"RTSP/"):
+            if not data.startswith(b"RTSP/") or error == "deadline":
                 return
         await self._close(writer)
 
