@@ -33,6 +33,9 @@ MAX_CAPTURE = 120
 _GUESS_FIELDS = frozenset({"os.match", "nmap.service"})  # a scanner's guesses, often "A, B, or C"
 _CACHE_LIMIT = 100_000
 _CACHE_TEXT_LIMIT = 512
+# Texts longer than this are matched alone, not in a joined batch: batching saves the per-call
+# overhead of short banners, and a long text would be scanned twice for names (batch, then alone).
+_BATCH_TEXT_LIMIT = 64 * 1024
 
 
 _WORD = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
@@ -42,8 +45,49 @@ def _collect(sig_index: int, _from: int, _to: int, _flags: int, hits: list[int])
     hits.append(sig_index)
 
 
-def _collect_end(sig_index: int, _from: int, to: int, _flags: int, hits: list[tuple[int, int]]) -> None:
-    hits.append((sig_index, to))
+class _TextHits:
+    """Hyperscan handler for a batch of joined texts: per text, the distinct signatures that hit.
+
+    Sets, not a list of every report: a long text repeating a name reports it millions of times,
+    and memory must stay bounded by the number of texts and signatures, not by the hits. Reports
+    come in order of their end, so the text of the last report is tried before a bisection."""
+
+    __slots__ = ("high", "low", "per_text", "sigs", "starts")
+
+    def __init__(self, starts: list[int]) -> None:
+        self.starts = starts
+        self.per_text: dict[int, set[int]] = {}
+        self.low = self.high = 0  # the current text's span in the buffer
+        self.sigs: set[int] = set()
+
+    def __call__(self, sig_index: int, _from: int, to: int, _flags: int, _context: object) -> None:
+        if not self.low <= to - 1 < self.high:
+            index = bisect_right(self.starts, to - 1) - 1
+            self.low, self.high = self.starts[index], self.starts[index + 1]
+            self.sigs = self.per_text.setdefault(index, set())
+        self.sigs.add(sig_index)
+
+
+class _NameHits:
+    """Hyperscan handler for the names database on one text: the names found as whole words,
+    each kept once (its first whole-word hit), so that memory stays bounded whatever the text."""
+
+    __slots__ = ("data", "found", "lengths", "size")
+
+    def __init__(self, data: bytes, lengths: list[int]) -> None:
+        self.data = data
+        self.size = len(data)
+        self.lengths = lengths
+        self.found: set[int] = set()
+
+    def __call__(self, index: int, _from: int, end: int, _flags: int, _context: object) -> None:
+        if index in self.found:
+            return
+        start = end - self.lengths[index]
+        data = self.data
+        if (start > 0 and data[start - 1] in _WORD) or (end < self.size and data[end] in _WORD):
+            return
+        self.found.add(index)
 
 
 def _load_database(serialized: bytes) -> Any:
@@ -131,7 +175,11 @@ class Identifier:
         if field == "mac" or batch_db is None or len(texts) < 2 or field in COMPOSITE_FIELDS:
             return [self.match_uncached(field, t) for t in texts]
         joined_text = "\n".join(texts)
-        if joined_text.count("\n") != len(texts) - 1 or "\x00" in joined_text:
+        if (
+            joined_text.count("\n") != len(texts) - 1
+            or "\x00" in joined_text
+            or (len(joined_text) > _BATCH_TEXT_LIMIT and max(map(len, texts)) > _BATCH_TEXT_LIMIT)
+        ):
             return self._match_many_mixed(field, texts)
         buffer = joined_text.encode("utf-8", "surrogatepass")
         lengths = (
@@ -142,17 +190,15 @@ class Identifier:
         # start of text i in the buffer: the lengths before it plus one newline per text before it
         starts = list(map(operator.add, accumulate(lengths, initial=0), range(len(texts) + 1)))
         results: list[tuple[Match, ...]] = [()] * len(texts)
-        hits: list[tuple[int, int]] = []
-        batch_db.scan(buffer, match_event_handler=_collect_end, context=hits)
-        per_text: dict[int, set[int]] = {}
-        for sig_index, end in hits:
-            per_text.setdefault(bisect_right(starts, end - 1) - 1, set()).add(sig_index)
+        hits = _TextHits(starts)
+        batch_db.scan(buffer, match_event_handler=hits)
+        per_text = hits.per_text
         name_weight = self._name_weight.get(field)
         named: set[int] = set()
         if name_weight is not None and self._names_db is not None:
-            name_hits: list[tuple[int, int]] = []
-            self._names_db.scan(buffer, match_event_handler=_collect_end, context=name_hits)
-            named = {bisect_right(starts, end - 1) - 1 for _, end in name_hits}
+            name_hits = _TextHits(starts)
+            self._names_db.scan(buffer, match_event_handler=name_hits)
+            named = set(name_hits.per_text)
         entries = self._entries[field]
         for index in per_text.keys() | named:
             data = buffer[starts[index] : starts[index + 1] - 1]
@@ -167,8 +213,12 @@ class Identifier:
         return results
 
     def _match_many_mixed(self, field: str, texts: list[str]) -> list[tuple[Match, ...]]:
-        """Texts with newlines or NULs one at a time, the others together."""
-        clean = [i for i, t in enumerate(texts) if "\n" not in t and "\x00" not in t]
+        """Texts with newlines or NULs, and long texts, one at a time; the others together."""
+        clean = [
+            i
+            for i, t in enumerate(texts)
+            if "\n" not in t and "\x00" not in t and len(t) <= _BATCH_TEXT_LIMIT
+        ]
         results = [()] * len(texts) if clean else [self.match_uncached(field, t) for t in texts]
         if clean:
             for i, matches in zip(clean, self.match_many(field, [texts[i] for i in clean]), strict=True):
@@ -202,17 +252,13 @@ class Identifier:
 
     def _match_names(self, field: str, data: bytes, weight: float) -> list[Match]:
         """Vendor names and brands as whole words; a 'not this vendor' name vetoes its vendor."""
-        hits: list[tuple[int, int]] = []
-        self._names_db.scan(data, match_event_handler=_collect_end, context=hits)
-        if not hits:
+        hits = _NameHits(data, self._names_len)
+        self._names_db.scan(data, match_event_handler=hits)
+        if not hits.found:
             return []
-        size = len(data)
         found: dict[str, SigEntry] = {}
         vetoed: set[str] = set()
-        for index, end in sorted(hits):
-            start = end - self._names_len[index]
-            if (start > 0 and data[start - 1] in _WORD) or (end < size and data[end] in _WORD):
-                continue
+        for index in sorted(hits.found):
             entry = self._names_entries[index]
             if entry.veto:
                 vetoed.add(entry.veto)

@@ -125,6 +125,13 @@ def _batches(stream: BinaryIO) -> Iterator[list]:
                 continue
             pieces[0] = _OVERSIZE
             skipping = False
+        elif len(partial) + len(pieces[0]) > MAX_LINE:
+            # The line grew past the limit in this chunk (it may end here, or later).
+            if len(pieces) == 1:
+                partial = b""
+                skipping = True
+                continue
+            pieces[0] = _OVERSIZE
         else:
             pieces[0] = partial + pieces[0]
         partial = pieces.pop()
