@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -13,12 +13,18 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from custodiet.errors import OutputError
 from custodiet.model import Finding, RunReport
+
+# Width of output that goes to a file or a pipe: wide enough that no line is wrapped (grep and
+# scripts see one line per row), not so wide that a table padded to it would be absurd.
+UNWRAPPED = 4096
 
 
 class _Console(Console):
     """A console that reads $COLUMNS when it prints, not only when it is created (the CLI's
-    consoles live as long as the process; tests and wrappers set COLUMNS later)."""
+    consoles live as long as the process; tests and wrappers set COLUMNS later), and that does
+    not wrap at 80 columns when its output is not a terminal (Rich's default)."""
 
     @property
     def size(self) -> ConsoleDimensions:
@@ -26,6 +32,8 @@ class _Console(Console):
         columns = os.environ.get("COLUMNS", "")
         if columns.isdigit() and int(columns) > 0:
             return ConsoleDimensions(int(columns), size.height)
+        if not self.is_terminal:
+            return ConsoleDimensions(UNWRAPPED, size.height)
         return size
 
     @size.setter
@@ -76,25 +84,38 @@ def progress_bar(quiet: bool) -> Iterator:
 
 def write_reports(
     run: RunReport, *, quiet: bool, html: Path | None, json_path: Path | None, csv_path: Path | None
-) -> None:
+) -> list[OutputError]:
+    """The terminal summary and every report asked for; a report that cannot be written does not
+    stop the others: its OutputError is returned. When a report goes to standard output (-),
+    the summary goes to stderr."""
+    from custodiet.cli.output import is_stdout, write_bytes, write_text
     from custodiet.report.csv_report import write_csv
     from custodiet.report.html import render_html
     from custodiet.report.json_report import write_json
-    from custodiet.report.terminal import render_summary
 
     if not quiet:
-        render_summary(run, out)
-    if html:
-        html.write_text(render_html(run), encoding="utf-8")
-        _wrote(html, quiet)
-    if json_path:
-        with json_path.open("wb") as handle:
-            write_json(run, handle)
-        _wrote(json_path, quiet)
-    if csv_path:
-        with csv_path.open("w", encoding="utf-8", newline="") as handle:
-            write_csv(run, handle)
-        _wrote(csv_path, quiet)
+        from custodiet.report.terminal import render_summary
+
+        piped = any(is_stdout(p) for p in (html, json_path, csv_path))
+        render_summary(run, err if piped else out)
+        out.file.flush()
+    failed: list[OutputError] = []
+    jobs: list[tuple[Path | None, Callable[[Path], None]]] = [
+        (html, lambda p: write_bytes(p, lambda h: h.write(render_html(run).encode("utf-8")))),
+        (json_path, lambda p: write_bytes(p, lambda h: write_json(run, h))),
+        (csv_path, lambda p: write_text(p, lambda h: write_csv(run, h))),
+    ]
+    for path, job in jobs:
+        if path is None:
+            continue
+        try:
+            job(path)
+        except OutputError as exc:
+            failed.append(exc)
+            continue
+        if not is_stdout(path):
+            _wrote(path, quiet)
+    return failed
 
 
 def _wrote(path: Path, quiet: bool) -> None:
