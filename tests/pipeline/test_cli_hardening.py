@@ -28,11 +28,16 @@ CLI = [sys.executable, "-m", "custodiet.cli.main"]
 ESC = "\x1b"
 
 
+def clean_env(**extra: str) -> dict[str, str]:
+    """The environment without CUSTODIET_DB and COLUMNS (pytest sets COLUMNS=80 for children)."""
+    base = {k: v for k, v in os.environ.items() if k not in ("CUSTODIET_DB", "COLUMNS")}
+    return {**base, **extra}
+
+
 def cli(*args: object, env: dict | None = None, stdin: bytes | None = None) -> subprocess.CompletedProcess:
     """The real command; no CUSTODIET_DB and no COLUMNS unless the test sets them."""
-    base = {k: v for k, v in os.environ.items() if k not in ("CUSTODIET_DB", "COLUMNS")}
     result = subprocess.run(
-        [*CLI, *map(str, args)], capture_output=True, input=stdin, timeout=300, env={**base, **(env or {})}
+        [*CLI, *map(str, args)], capture_output=True, input=stdin, timeout=300, env=clean_env(**(env or {}))
     )
     result.out = result.stdout.decode("utf-8", "replace")  # type: ignore[attr-defined]
     result.err = result.stderr.decode("utf-8", "replace")  # type: ignore[attr-defined]
@@ -59,9 +64,7 @@ needs_namespaces = pytest.mark.skipif(not namespaces_work(), reason="needs root 
 
 def in_mount_namespace(script: str, **values: object) -> str:
     """Run a shell script in a new mount namespace (its mounts vanish with it); its stdout."""
-    env = {**os.environ, **{k: str(v) for k, v in values.items()}, "PY": sys.executable}
-    env.pop("CUSTODIET_DB", None)
-    env.pop("COLUMNS", None)
+    env = clean_env(PY=sys.executable, **{k: str(v) for k, v in values.items()})
     done = subprocess.run(
         ["unshare", "-m", "sh", "-c", script], capture_output=True, text=True, env=env, timeout=300
     )
@@ -263,7 +266,7 @@ def test_an_unexpected_exception_in_one_reader_keeps_the_other_inputs(tmp_path: 
         [sys.executable, str(wrapper), "audit", str(SAMPLE), str(INVENTORY), "--db", str(db),
          "--json", str(tmp_path / "r.json")],
         capture_output=True, text=True, timeout=300,
-        env={k: v for k, v in os.environ.items() if k != "CUSTODIET_DB"},
+        env=clean_env(),
     )  # fmt: skip
     assert result.returncode == 70, result.stderr
     assert "Traceback" not in result.stderr
@@ -295,7 +298,7 @@ def test_a_bug_outside_the_inputs_is_an_internal_error_not_a_traceback(tmp_path:
     result = subprocess.run(
         [sys.executable, str(wrapper), "audit", str(SAMPLE), "--db", str(db)],
         capture_output=True, text=True, timeout=300,
-        env={k: v for k, v in os.environ.items() if k != "CUSTODIET_DB"},
+        env=clean_env(),
     )  # fmt: skip
     assert result.returncode == 70
     assert "Traceback" not in result.stderr and "internal error: KeyError" in result.stderr
@@ -355,7 +358,7 @@ def test_an_inventory_that_cannot_be_read_says_permission_denied(tmp_path: Path)
         assert cli("audit", SAMPLE, "--db", db, "-q").returncode == 0
         result = subprocess.run(
             ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", *CLI, "runs", "--db", str(db)],
-            capture_output=True, text=True, timeout=120, env={**os.environ, "COLUMNS": "200"},
+            capture_output=True, text=True, timeout=120, env=clean_env(),
         )  # fmt: skip
         assert result.returncode == 4, result.stderr
         assert "inv.sqlite: cannot read: permission denied" in result.stderr
