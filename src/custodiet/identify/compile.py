@@ -18,24 +18,13 @@ import hyperscan
 
 from custodiet.catalog import Catalog, fold, load_catalog
 from custodiet.errors import ContentError
+from custodiet.identify.knowledge import Knowledge, load_knowledge
 from custodiet.identify.linepattern import single_line
 from custodiet.identify.oui import load_registry, registry_path
 from custodiet.identify.signatures import Signature, SignatureFile, load_signature_files
 
-ENGINE_VERSION = "4"  # bumped whenever compiled databases change shape (cache key)
+ENGINE_VERSION = "5"  # bumped whenever compiled databases change shape (cache key)
 HS_FLAGS = hyperscan.HS_FLAG_SINGLEMATCH | hyperscan.HS_FLAG_MULTILINE
-
-# Free-text fields where a vendor or brand name, as a whole word, is itself evidence; the
-# strength says how much we trust who wrote the text.
-NAME_FIELDS: dict[str, str] = {
-    "inventory.vendor": "strong",  # a person recorded the maker
-    "inventory.model": "medium",
-    "inventory.name": "weak",
-    "nmap.service": "medium",  # the scanner's reading of a banner
-    "mac.vendor": "medium",  # the scanner's own OUI table
-    "cpe": "medium",
-    "os.match": "weak",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +37,8 @@ class SigEntry:
     weight: float
     captures: bool  # has named groups -> run RE2 after a hit
     veto: str | None = None  # for generated "not a vendor" names: the vendor id it vetoes
+    text_wide: bool = False  # a knowledge signature (`fields: text`), weighed per field
+    kind: str = ""  # names database: "name", "brand" or "domain" (knowledge.yaml weighs each per field)
 
 
 @dataclass
@@ -66,6 +57,7 @@ class CompiledContent:
     oui: dict[int, tuple[str, str]]
     names: NamesData | None = None
     signature_files: list[SignatureFile] = field(default_factory=list)
+    knowledge: Knowledge | None = None
 
 
 def content_dir() -> Path:
@@ -157,11 +149,12 @@ def _literal(name: str) -> str:
 
 @dataclass
 class NamesData:
-    """Every vendor name, alias and brand as a caseless literal, in one database shared by all
-    NAME_FIELDS. Literals compile in milliseconds (word-bounded regexes took a second per field);
-    the engine checks the word boundaries itself from the match end and the literal's length."""
+    """Every vendor name, legal name, alias, brand and domain as a caseless literal, in one
+    database shared by every knowledge field. Literals compile in milliseconds (word-bounded
+    regexes took a second per field); the engine checks the word boundaries itself from the match
+    end and the literal's length."""
 
-    entries: list[SigEntry]  # weight 1.0: the field's strength (NAME_FIELDS) applies at match time
+    entries: list[SigEntry]  # weight 1.0: the field's strength for the entry's kind applies at match time
     lengths: list[int]  # byte length of each literal
     database: bytes
 
@@ -172,22 +165,26 @@ def name_entries(catalog: Catalog) -> tuple[list[SigEntry], list[int]]:
     entries: list[SigEntry] = []
     lengths: list[int] = []
 
-    def add(sid: str, name: str, sets: dict[str, str], veto: str | None = None) -> None:
+    def add(sid: str, name: str, sets: dict[str, str], kind: str, veto: str | None = None) -> None:
         if not name.strip():
             return
-        entries.append(SigEntry(sid, _literal(name), sets, 1.0, False, veto=veto))
+        entries.append(SigEntry(sid, _literal(name), sets, 1.0, False, veto=veto, kind=kind))
         lengths.append(len(name.encode("utf-8")))
 
     for vendor in catalog.vendors.values():
-        for name in (vendor.name, *vendor.aliases):
+        for name in dict.fromkeys((vendor.name, *vendor.aliases, *vendor.legal_names)):
             if fold(name) not in catalog.brands:
-                add(f"names/{vendor.id}", name, {"manufacturer": vendor.name})
+                add(f"names/{vendor.id}", name, {"manufacturer": vendor.name}, "name")
+        for domain in vendor.domains:
+            add(f"domains/{vendor.id}", domain, {"manufacturer": vendor.name}, "domain")
         for bad in vendor.not_aliases:
-            add(f"names/not-{vendor.id}", bad, {}, veto=vendor.id)
+            add(f"names/not-{vendor.id}", bad, {}, "name", veto=vendor.id)
     links = {id(link): link for link in catalog.brands.values()}
     for link in sorted(links.values(), key=lambda lk: fold(lk.brand)):
         for alias in link.aliases:
-            add(f"names/brand-{fold(link.brand)}", alias, {"brand": link.brand})
+            add(f"names/brand-{fold(link.brand)}", alias, {"brand": link.brand}, "brand")
+        for domain in link.domains:
+            add(f"domains/brand-{fold(link.brand)}", domain, {"brand": link.brand}, "domain")
     return entries, lengths
 
 
@@ -202,13 +199,14 @@ def compile_names(entries: list[SigEntry]) -> bytes:
     return hyperscan.dumpb(database)
 
 
-def signature_entry(sig: Signature) -> SigEntry:
+def signature_entry(sig: Signature, weight: float | None = None) -> SigEntry:
     return SigEntry(
         id=sig.id,
         pattern=sig.pattern,
         sets=dict(sig.sets),
-        weight=sig.weight,
+        weight=sig.weight if weight is None else weight,
         captures="(?P<" in sig.pattern,
+        text_wide=sig.text_wide,
     )
 
 
@@ -216,12 +214,15 @@ def build(directory: Path | None = None) -> CompiledContent:
     """Load and compile all content (no cache)."""
     directory = directory or content_dir()
     catalog = load_catalog(directory)
-    files = load_signature_files(directory)
+    knowledge = load_knowledge(directory)
+    files = load_signature_files(directory, knowledge.text_fields)
     per_field: dict[str, list[SigEntry]] = {}
     for sig_file in files:
         for sig in sig_file.signatures:
             for name in sig.fields:
-                per_field.setdefault(name, []).append(signature_entry(sig))
+                # a text-wide signature weighs what knowledge.yaml gives its strength in this field
+                weight = knowledge.weight(name, sig.strength) if sig.text_wide else None
+                per_field.setdefault(name, []).append(signature_entry(sig, weight))
     # Vendor infrastructure a device contacts names its maker (content/endpoints.yaml).
     from custodiet.identify.endpoints import FIELD, endpoint_entries
 
@@ -244,6 +245,7 @@ def build(directory: Path | None = None) -> CompiledContent:
         oui=load_registry(),
         names=NamesData(names, lengths, compile_names(names)),
         signature_files=files,
+        knowledge=knowledge,
     )
 
 
