@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from functools import partial
 from pathlib import Path
-from typing import Annotated, BinaryIO
+from typing import TYPE_CHECKING, Annotated, BinaryIO
 
 import typer
 
 from custodiet.errors import ContentError, InputError
+
+if TYPE_CHECKING:
+    from custodiet.policy.phonehome import EndpointSet
 
 endpoints_app = typer.Typer(
     help="Vendor infrastructure (P2P, DDNS, cloud APIs) that devices phone home to: list and export.",
@@ -35,7 +38,7 @@ ZEEK_SOURCE = "custodiet"
 DESC_LIMIT = 400
 
 
-def load(user_files: list[Path] | None):  # type: ignore[no-untyped-def]
+def load(user_files: list[Path] | None) -> EndpointSet:
     """Content endpoints plus user files; a bad user file is an InputError (exit 5)."""
     from custodiet.catalog import load_catalog
     from custodiet.datafile import load_yaml
@@ -66,7 +69,7 @@ def one_line(text: str, limit: int = DESC_LIMIT) -> str:
     return cleaned or "-"
 
 
-def zeek_intel(endpoints) -> str:  # type: ignore[no-untyped-def]
+def zeek_intel(endpoints: EndpointSet) -> str:
     """A Zeek Intel framework file: one indicator per endpoint (Intel::DOMAIN for names, Intel::ADDR
     for single addresses, Intel::SUBNET for blocks). Zeek matches Intel::DOMAIN exactly, not
     subdomains, so the desc says the whole domain is the vendor's."""
@@ -77,11 +80,13 @@ def zeek_intel(endpoints) -> str:  # type: ignore[no-untyped-def]
     for endpoint in endpoints.endpoints:
         if endpoint.host:
             indicator, kind = endpoint.host, "Intel::DOMAIN"
-        else:
+        elif endpoint.network:
             network = ipaddress.ip_network(endpoint.network)
             single = network.prefixlen == network.max_prefixlen
             indicator = str(network.network_address) if single else str(network)
             kind = "Intel::ADDR" if single else "Intel::SUBNET"
+        else:
+            continue  # neither a name nor an address (the loader does not make such an endpoint)
         if indicator in seen:
             continue
         seen.add(indicator)
@@ -99,7 +104,7 @@ def _write(data: bytes, handle: BinaryIO) -> None:
     handle.write(data)
 
 
-def domain_list(endpoints) -> str:  # type: ignore[no-untyped-def]
+def domain_list(endpoints: EndpointSet) -> str:
     """Every endpoint host, one per line, sorted and unique (subdomains are the vendor's too)."""
     hosts = sorted({e.host for e in endpoints.endpoints if e.host})
     return "".join(f"{one_line(h, 300)}\n" for h in hosts)

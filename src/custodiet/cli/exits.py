@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import sys
 import traceback
+from collections.abc import Sequence
 from enum import IntEnum
 from typing import Any
 
@@ -30,12 +31,10 @@ from custodiet.errors import (
     describe_bug,
 )
 
-try:  # Typer >= 0.22 vendors Click; older releases depend on it
-    from typer._click import exceptions as _click_exceptions
-except ImportError:  # pragma: no cover
-    from click import exceptions as _click_exceptions  # type: ignore[no-redef]
-
-ClickException = _click_exceptions.ClickException
+try:  # recent Typer releases vendor Click; older ones depend on it
+    from typer._click.exceptions import ClickException
+except ImportError:  # pragma: no cover - a Typer that still depends on Click
+    from click.exceptions import ClickException  # type: ignore[import-not-found, no-redef, unused-ignore]
 
 
 class Exit(IntEnum):
@@ -119,13 +118,21 @@ class CustodietGroup(TyperGroup):
             print_internal_error(exc)
             raise typer.Exit(Exit.INTERNAL) from None
 
-    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **extra: Any,
+    ) -> Any:
         """Click's main without its own printing: usage errors are shown with their values made
         inert, Abort is an interruption (not exit 1, which --fail-on owns)."""
         if not standalone_mode:
-            return super().main(*args, standalone_mode=False, **kwargs)
+            return super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
         try:
-            code = super().main(*args, standalone_mode=False, **kwargs)
+            code = super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
         except ClickException as exc:
             code = _show_click_error(exc)
         except (typer.Abort, KeyboardInterrupt):

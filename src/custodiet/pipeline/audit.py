@@ -14,21 +14,32 @@ from __future__ import annotations
 
 import gc
 import hashlib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from custodiet.errors import InputError, InternalError, StoreError, describe_bug
-from custodiet.model import Contact, InputSummary, Match, Observation, PhoneHome, RunReport
+from custodiet.model import (
+    Contact,
+    Device,
+    Finding,
+    InputSummary,
+    Match,
+    Observation,
+    PhoneHome,
+    RunReport,
+    Subject,
+)
 from custodiet.pipeline import phonehome
 from custodiet.pipeline.context import Context
 from custodiet.pipeline.devices import build_device
 from custodiet.sources import nmap_xml
-from custodiet.sources.base import ReadStats, SourceOptions
+from custodiet.sources.base import Reader, ReadStats, SourceOptions
 from custodiet.sources.detect import detect_format
 from custodiet.sources.registry import READERS
-from custodiet.store import Store
+from custodiet.store import RunWriter, Store
+from custodiet.store.writer import Conclude, Row
 
 BATCH = 5000
 # A host of more observations than this is not identified while it streams in (its rows would be
@@ -206,12 +217,12 @@ def _few_collections() -> Iterator[None]:
 
 
 def _ingest(
-    writer,
+    writer: RunWriter,
     context: Context,
     path: Path,
     label: str,
     fmt: str,
-    sha: str,  # type: ignore[no-untyped-def]
+    sha: str,
     options: SourceOptions,
     progress: Progress | None,
     errors: list[str],
@@ -233,7 +244,7 @@ def _ingest(
     conclude = _concluder(context) if FAST_PATH else None
     add_host = writer.add_host
     record: list[tuple[Observation, tuple[Match, ...]]] = []  # consecutive observations of one subject
-    subject = None
+    subject: Subject | None = None
     whole = True  # record holds its host from the start
     contacts: list[Contact] = []
     named = phonehome.ContactObservations()
@@ -256,19 +267,24 @@ def _ingest(
                 if progress and stored - reported >= BATCH:
                     reported = stored
                     progress(label, stats.records, False)
-        for obs in () if by_host is not None else reader(path, label, stats, options):
-            if type(obs) is not Observation and isinstance(obs, Contact):
+        for item in () if by_host is not None else reader(path, label, stats, options):
+            obs: Observation | None
+            if type(item) is Observation:
+                obs = item
+            elif isinstance(item, Contact):
                 # Traffic: staged for phone-home; a name it reached is also evidence of the maker.
                 # A host's traffic is scattered over the input: the store groups it.
                 conclude = None
-                contacts.append(obs)  # type: ignore[arg-type]
+                contacts.append(item)
                 contact_count += 1
-                obs = named(obs)  # type: ignore[assignment]
+                obs = named(item)
                 if len(contacts) >= BATCH:
                     writer.add_contacts(contacts)
                     contacts = []
                 if obs is None:
                     continue
+            else:
+                obs = item  # an Observation of a subclass
             if obs.subject is not subject and obs.subject != subject:
                 if record:
                     add_host(record, conclude if whole else None)
@@ -320,28 +336,31 @@ def _ingest(
 _HOST_OWN_FIELDS = frozenset({"mac", "hostname"})
 
 # Readers with a form that yields a host's observations as one list (the same observations).
-_HOST_READERS = {nmap_xml.read: nmap_xml.read_hosts}
+HostReader = Callable[[Path, str, ReadStats, SourceOptions], Iterator[list[Observation]]]
+_HOST_READERS: dict[Reader, HostReader] = {nmap_xml.read: nmap_xml.read_hosts}
 
 
 def _nothing(field: str, text: str) -> tuple[Match, ...]:
     return ()
 
 
-def _concluder(context: Context):  # type: ignore[no-untyped-def]
+def _concluder(context: Context) -> Conclude:
     """conclude(rows, key) for RunWriter.add_host: the device and its findings."""
     identifier = context.identifier
     policy = context.policy
     covered = policy.is_covered
     findings = policy.findings
 
-    def conclude(rows, key: str):  # type: ignore[no-untyped-def]
+    def conclude(rows: Sequence[Row], key: str) -> tuple[Device, list[Finding]]:
         device = build_device(rows, identifier, covered, key)
         return device, findings(device)
 
     return conclude
 
 
-def _identify_devices(writer, context: Context, setup: phonehome.PhoneHomeSetup | None = None) -> None:  # type: ignore[no-untyped-def]
+def _identify_devices(
+    writer: RunWriter, context: Context, setup: phonehome.PhoneHomeSetup | None = None
+) -> None:
     """Devices for the groups that no staged device covers, then every device in key order, then
     phone-home facts (observed devices in key order, then hosts seen only in traffic)."""
     policy = context.policy

@@ -35,7 +35,7 @@ _CACHE_LIMIT = 100_000
 _CACHE_CHARS = 32 * 1024 * 1024
 
 
-class _AnswerCache(dict):  # type: ignore[type-arg]
+class _AnswerCache(dict[tuple[str, str], bytes]):
     """(field, text) -> JSON tail of the answer, emptied before it holds _CACHE_LIMIT answers
     or _CACHE_CHARS characters of text. A dict subclass: lookups stay dict's own C methods."""
 
