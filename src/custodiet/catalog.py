@@ -260,9 +260,3 @@ def resolve_name(catalog: Catalog, name: str) -> Resolution:
         possible = catalog.vendors[link.maker].name if link else None
         return Resolution(manufacturer=vendor.name, possible_maker=possible, link=link)
     return Resolution(manufacturer=clean_display(name) or None)
-
-
-def load_default_catalog() -> Catalog:
-    from custodiet.content import CONTENT_DIR
-
-    return load_catalog(Path(str(CONTENT_DIR)))

@@ -6,8 +6,8 @@ import time
 
 import pytest
 
-from custodiet.identify.compile import build
 from custodiet.identify.engine import Identifier
+from custodiet.pipeline.content import read_content
 
 SERVER_SIGS = """
 field: http.server
@@ -40,7 +40,7 @@ signatures:
 
 @pytest.fixture
 def identifier(make_content) -> Identifier:
-    return Identifier(build(make_content({"http.server.yaml": SERVER_SIGS})))
+    return Identifier(read_content(make_content({"http.server.yaml": SERVER_SIGS})).compiled)
 
 
 def test_literal_signature_sets_its_values(identifier: Identifier) -> None:

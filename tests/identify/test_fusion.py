@@ -272,10 +272,10 @@ def test_fuse_agrees_with_its_plain_reference_on_random_evidence() -> None:
 def test_an_os_guess_never_sets_product_or_firmware() -> None:
     """nmap -O: `cpe:/o:linux:linux_kernel:3.1` is the guessed OS, not the device's product and
     firmware; its maker claim (if any) stays a weak hint."""
-    from custodiet.identify.compile import load_compiled
     from custodiet.identify.engine import Identifier
+    from custodiet.pipeline.content import load_content
 
-    identifier = Identifier(load_compiled())
+    identifier = Identifier(load_content().compiled)
     here = Provenance(file="scan.xml", place="host 1")
     guess = [
         Evidence("os.cpe", text, here, m.signature, m.sets, m.strength, None, m.relabel)

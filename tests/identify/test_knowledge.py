@@ -14,11 +14,12 @@ import pytest
 
 from custodiet.catalog import Catalog, fold, resolve_name
 from custodiet.errors import ContentError
-from custodiet.identify.compile import CompiledContent, content_dir, load_compiled
+from custodiet.identify.compile import CompiledContent, content_dir
 from custodiet.identify.engine import Identifier
 from custodiet.identify.fusion import REPORT_FLOOR, fuse_one_text
 from custodiet.identify.knowledge import load_knowledge
 from custodiet.identify.signatures import STRENGTHS
+from custodiet.pipeline.content import load_content
 
 # A realistic text of each field around a token X (the token's own bytes, unchanged).
 SHAPES: dict[str, str] = {
@@ -79,7 +80,7 @@ COVERED = {"Hikvision", "Dahua", "Huawei", "ZTE", "Hytera", "DJI", "Autel Roboti
 
 @pytest.fixture(scope="module")
 def compiled() -> CompiledContent:
-    return load_compiled()
+    return load_content().compiled
 
 
 @pytest.fixture(scope="module")

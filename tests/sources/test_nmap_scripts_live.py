@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from custodiet.identify.compile import load_compiled
 from custodiet.identify.engine import Identifier
 from custodiet.identify.fusion import fuse_one_text
+from custodiet.pipeline.content import load_content
 from custodiet.sources.nmap_xml import read
 
 from .helpers import run_reader, texts
@@ -81,7 +81,7 @@ def test_http_auth_and_unknown_scripts_reach_the_matcher(
     )
     assert 'Basic realm="HuaweiHomeGateway"' in challenges, out.read_text(errors="replace")
     assert any(c.startswith('Digest realm="Login to 4K01FD2PAJ6E3FF"') for c in challenges)
-    identifier = Identifier(load_compiled())
+    identifier = Identifier(load_content().compiled)
     values, confidence, _ = fuse_one_text(
         identifier.match("http.www_authenticate", 'Basic realm="HuaweiHomeGateway"')
     )

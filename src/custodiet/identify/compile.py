@@ -1,27 +1,25 @@
 """Turn content into matchers: one Hyperscan database per field, with every signature of that
 field (and the generated vendor-name signatures) matched in a single pass over the text.
 
-Compiled content is cached on disk, keyed by a hash of every content file and of the engine and
-library versions, so that loading is fast and a content change can never use a stale database.
+pipeline.content reads and checks the content once and caches the compiled result on disk,
+keyed by content_hash() (every content file, the engine and library versions), so that loading is
+fast and a content change can never use a stale database.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
-import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import hyperscan
 
-from custodiet.catalog import Catalog, fold, load_catalog
+from custodiet.catalog import Catalog, fold
 from custodiet.errors import ContentError
-from custodiet.identify.knowledge import Knowledge, load_knowledge
+from custodiet.identify.knowledge import Knowledge
 from custodiet.identify.linepattern import single_line
 from custodiet.identify.oui import load_registry, registry_path
-from custodiet.identify.signatures import Signature, SignatureFile, load_signature_files
+from custodiet.identify.signatures import Signature, SignatureFile
 
 ENGINE_VERSION = "5"  # bumped whenever compiled databases change shape (cache key)
 HS_FLAGS = hyperscan.HS_FLAG_SINGLEMATCH | hyperscan.HS_FLAG_MULTILINE
@@ -210,12 +208,16 @@ def signature_entry(sig: Signature, weight: float | None = None) -> SigEntry:
     )
 
 
-def build(directory: Path | None = None) -> CompiledContent:
-    """Load and compile all content (no cache)."""
-    directory = directory or content_dir()
-    catalog = load_catalog(directory)
-    knowledge = load_knowledge(directory)
-    files = load_signature_files(directory, knowledge.text_fields)
+def compile_content(
+    version: str,
+    catalog: Catalog,
+    knowledge: Knowledge,
+    files: list[SignatureFile],
+    extra: dict[str, list[SigEntry]] | None = None,
+) -> CompiledContent:
+    """Compile loaded content into matchers (one Hyperscan database per field, plus the names
+    database). `extra`: generated signatures per field (contact.name from the endpoint facts).
+    Reading and checking the files is pipeline.content's job; this only compiles."""
     per_field: dict[str, list[SigEntry]] = {}
     for sig_file in files:
         for sig in sig_file.signatures:
@@ -223,10 +225,8 @@ def build(directory: Path | None = None) -> CompiledContent:
                 # a text-wide signature weighs what knowledge.yaml gives its strength in this field
                 weight = knowledge.weight(name, sig.strength) if sig.text_wide else None
                 per_field.setdefault(name, []).append(signature_entry(sig, weight))
-    # Vendor infrastructure a device contacts names its maker (content/endpoints.yaml).
-    from custodiet.identify.endpoints import FIELD, endpoint_entries
-
-    per_field.setdefault(FIELD, []).extend(endpoint_entries(directory, catalog))
+    for name, entries in (extra or {}).items():
+        per_field.setdefault(name, []).extend(entries)
     names, lengths = name_entries(catalog)
     fields = {
         name: FieldMatcherData(
@@ -239,7 +239,7 @@ def build(directory: Path | None = None) -> CompiledContent:
         if entries
     }
     return CompiledContent(
-        version=content_hash(directory),
+        version=version,
         catalog=catalog,
         fields=fields,
         oui=load_registry(),
@@ -247,36 +247,3 @@ def build(directory: Path | None = None) -> CompiledContent:
         signature_files=files,
         knowledge=knowledge,
     )
-
-
-def cache_dir() -> Path:
-    base = os.environ.get("CUSTODIET_CACHE") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "custodiet"
-    )
-    return Path(base)
-
-
-def load_compiled(directory: Path | None = None, use_cache: bool = True) -> CompiledContent:
-    """Compiled content, from the on-disk cache when its key matches, else built and cached."""
-    directory = directory or content_dir()
-    if not use_cache:
-        return build(directory)
-    key = content_hash(directory)
-    path = cache_dir() / f"content-{key}.pickle"
-    try:
-        with path.open("rb") as handle:
-            cached: Any = pickle.load(handle)
-        if isinstance(cached, CompiledContent) and cached.version == key:
-            return cached
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError):
-        pass
-    compiled = build(directory)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".tmp{os.getpid()}")
-        with tmp.open("wb") as handle:
-            pickle.dump(compiled, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except OSError:
-        pass  # a read-only home is not an error; we just compile next time too
-    return compiled

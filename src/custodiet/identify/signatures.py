@@ -19,37 +19,6 @@ TextFields = Callable[[str], tuple[str, ...]]
 
 STRENGTHS: dict[str, float] = {"weak": 0.3, "medium": 0.6, "strong": 0.85, "conclusive": 0.95}
 
-DEVICE_TYPES = frozenset(
-    [
-        "camera",
-        "recorder",
-        "encoder",
-        "intercom",
-        "access-control",
-        "alarm",
-        "display",
-        "storage",
-        "nas",
-        "router",
-        "switch",
-        "access-point",
-        "ont",
-        "modem",
-        "firewall",
-        "base-station",
-        "radio",
-        "phone",
-        "pbx",
-        "printer",
-        "server",
-        "drone",
-        "controller",
-        "iot",
-        "ups",
-        "workstation",
-    ]
-)
-
 
 @dataclass(frozen=True, slots=True)
 class Example:
@@ -91,13 +60,10 @@ class SignatureFile:
 TEXT_WIDE = "text"
 
 
-def load_signature_files(content_dir: Path, text_fields: TextFields | None = None) -> list[SignatureFile]:
+def load_signature_files(content_dir: Path, text_fields: TextFields | None) -> list[SignatureFile]:
     """text_fields: declared strength -> the fields a text-wide signature of that strength is
-    matched in (knowledge.Knowledge.text_fields); read from content_dir when not given."""
-    if text_fields is None:
-        from custodiet.identify.knowledge import load_knowledge
-
-        text_fields = load_knowledge(content_dir).text_fields
+    matched in (knowledge.Knowledge.text_fields; None when the knowledge table did not load, and
+    then a text-wide file is an error of its own)."""
     return [
         load_signature_file(p, text_fields) for p in sorted((content_dir / "fingerprints").glob("*.yaml"))
     ]
@@ -110,9 +76,7 @@ def load_signature_file(path: Path, text_fields: TextFields | None = None) -> Si
         raise ContentError("a signature file is a mapping with 'field' and 'signatures'", file=label)
     text_wide = doc.get("fields") == TEXT_WIDE
     if text_wide and text_fields is None:
-        from custodiet.identify.knowledge import load_knowledge
-
-        text_fields = load_knowledge(path.parent.parent).text_fields
+        raise ContentError("a text-wide file needs content/knowledge.yaml, which did not load", file=label)
     fields = (TEXT_WIDE,) if text_wide else _fields(doc, label)
     sources = doc.get("sources") or {}
     if not isinstance(sources, dict):
@@ -170,8 +134,6 @@ def _signature(node: Any, stem: str, fields: tuple[str, ...], label: str) -> Sig
             raise ContentError(f"{sid}: cannot set '{key}'", file=label, place=where)
         if not isinstance(value, str) or not value:
             raise ContentError(f"{sid}: value of '{key}' must be a non-empty string", file=label, place=where)
-    if sets.get("device_type") and sets["device_type"] not in DEVICE_TYPES:
-        raise ContentError(f"{sid}: unknown device_type '{sets['device_type']}'", file=label, place=where)
     for group in _group_names(pattern):
         if group not in IDENTITY_ATTRIBUTES:
             raise ContentError(f"{sid}: named group '{group}' is not an attribute", file=label, place=where)
