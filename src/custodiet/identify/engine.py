@@ -110,7 +110,8 @@ class Identifier:
         self._static: dict[tuple[str, int], Match | None] = {}
         self._static_names: dict[tuple[str, str], Match | None] = {}
         self._oui_cache: dict[int, tuple[Match, ...]] = {}
-        self._resolved: dict[tuple, Match | None] = {}  # captured values -> resolved match
+        # (field, signature id, captured values) -> resolved match
+        self._resolved: dict[tuple[str, str, tuple[tuple[str, str], ...]], Match | None] = {}
         self._regex: dict[str, Any] = {}  # signature id -> its pattern compiled by RE2
         self._captures: dict[str, Any] = {}  # signature id -> _compile_captures of that regex
         self._resolutions: dict[str, Resolution] = {}  # name on a device -> catalogue resolution
@@ -224,7 +225,9 @@ class Identifier:
             for i, t in enumerate(texts)
             if "\n" not in t and "\x00" not in t and len(t) <= _BATCH_TEXT_LIMIT
         ]
-        results = [()] * len(texts) if clean else [self.match_uncached(field, t) for t in texts]
+        results: list[tuple[Match, ...]] = (
+            [()] * len(texts) if clean else [self.match_uncached(field, t) for t in texts]
+        )
         if clean:
             for i, matches in zip(clean, self.match_many(field, [texts[i] for i in clean]), strict=True):
                 results[i] = matches
@@ -275,6 +278,8 @@ class Identifier:
         """Vendor names, brands and domains as whole words, each weighed by what its kind says in
         this field; a 'not this vendor' name vetoes its vendor."""
         hits: list[tuple[int, int]] = []
+        if self._names_db is None:
+            return []
         # At MAX_NAME_HITS the handler stops the scan, which hyperscan reports by raising.
         with contextlib.suppress(hyperscan.ScanTerminated):
             self._names_db.scan(data, match_event_handler=_collect_end_bounded, context=hits)
@@ -332,13 +337,13 @@ class Identifier:
             return self._static[key]
         values = dict(entry.sets)
         values.update(self.captures(entry, data))
-        key = (field, entry.id, tuple(values.items()))
-        match = self._resolved.get(key, False)
-        if match is False:
-            match = self.resolve(field, entry.id, values, entry.weight)
-            if len(self._resolved) >= _CACHE_LIMIT:
-                self._resolved.clear()
-            self._resolved[key] = match
+        captured = (field, entry.id, tuple(values.items()))
+        if captured in self._resolved:
+            return self._resolved[captured]
+        match = self.resolve(field, entry.id, values, entry.weight)
+        if len(self._resolved) >= _CACHE_LIMIT:
+            self._resolved.clear()
+        self._resolved[captured] = match
         return match
 
     def captures(self, entry: SigEntry, data: bytes) -> dict[str, str]:
@@ -422,8 +427,8 @@ class Identifier:
         by_name = [m for m in self.match("mac.vendor", org) if m.sets.get("manufacturer")]
         if by_name:
             best = by_name[0]
-            vendor = self.catalog.vendor_by_name(best.sets["manufacturer"])
-            weight = OUI_COMPONENT_WEIGHT if vendor and vendor.kind == "component" else OUI_UNMAPPED_WEIGHT
+            maker = self.catalog.vendor_by_name(best.sets["manufacturer"])
+            weight = OUI_COMPONENT_WEIGHT if maker and maker.kind == "component" else OUI_UNMAPPED_WEIGHT
             return (
                 Match(
                     signature="oui/registry",
@@ -452,7 +457,7 @@ class Identifier:
         if len(text) <= width:
             return text
         own_field = signature.split("/", 1)[0]  # a part's signature belongs to the part's field
-        entries = self._entries.get(own_field) or self._entries.get(field, ())
+        entries = self._entries.get(own_field) or self._entries.get(field) or []
         entry = next((e for e in entries if e.id == signature), None)
         if entry is None:
             return text[:width] + "..."
