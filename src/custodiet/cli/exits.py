@@ -109,7 +109,7 @@ class CustodietGroup(TyperGroup):
         except CustodietError as exc:
             raise fail(exc) from None
         except KeyboardInterrupt:
-            print_error("interrupted; nothing of an unfinished run was stored")
+            print_error("interrupted (a run not yet committed is not stored; one already stored is kept)")
             raise typer.Exit(Exit.INTERRUPTED) from None
         except BrokenPipeError:
             _quiet_stdout()
