@@ -31,6 +31,8 @@ OUI_UNMAPPED_WEIGHT = 0.5  # registered organisation we have no catalogue entry 
 
 MAX_CAPTURE = 120
 _GUESS_FIELDS = frozenset({"os.match", "nmap.service"})  # a scanner's guesses, often "A, B, or C"
+# b" or " in any case, looked for without a lowered copy of a text that may be megabytes long.
+_OR_WORDS = (b" or ", b" OR ", b" Or ", b" oR ")
 _CACHE_LIMIT = 100_000
 _CACHE_TEXT_LIMIT = 512
 
@@ -307,7 +309,7 @@ class Identifier:
                 continue  # "Teltronic AG" is not Hytera's Teltronic, whether named as vendor or brand
             matches.append(match)
         makers = {m.sets.get("manufacturer") or m.relabel for m in matches}
-        if len(makers) > 1 or (field in _GUESS_FIELDS and b" or " in data.lower()):
+        if len(makers) > 1 or (field in _GUESS_FIELDS and any(w in data for w in _OR_WORDS)):
             return []  # "GlobespanVirata GS8100, Huawei MT880, or Solwise ...": a list of guesses names nobody
         return matches
 

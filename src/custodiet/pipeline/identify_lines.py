@@ -144,6 +144,7 @@ def _batches(stream: BinaryIO) -> Iterator[list]:
         if not chunk:
             break
         pieces: list = chunk.split(b"\n")
+        del chunk  # the pieces are copies: the chunk need not live on while they are answered
         if skipping:
             if len(pieces) == 1:
                 continue
