@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import pytest
 
-from custodiet.identify.compile import load_compiled
 from custodiet.identify.engine import Identifier
 from custodiet.identify.fusion import fuse_one_text
+from custodiet.pipeline.content import load_content
 
 # How each field carries a bare token, as the devices write it.
 SHAPES = {
@@ -108,7 +108,7 @@ NEAR_MISSES = [
 
 @pytest.fixture(scope="module")
 def identifier() -> Identifier:
-    return Identifier(load_compiled())
+    return Identifier(load_content().compiled)
 
 
 def _identify(identifier: Identifier, field: str, text: str) -> tuple[str | None, float, dict]:
