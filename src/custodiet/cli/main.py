@@ -85,7 +85,7 @@ def audit(
         list[str] | None,
         typer.Option(
             "--map",
-            help="CSV column for a role: ROLE=HEADER (roles: address, mac, hostname, vendor, model, serial, site, name).",
+            help="CSV column for a role: ROLE=HEADER (roles: address, mac, hostname, vendor, model, serial, site, owner, name).",
         ),
     ] = None,
     profile: ProfileOption = None,

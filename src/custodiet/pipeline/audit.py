@@ -21,14 +21,16 @@ from pathlib import Path
 
 from custodiet.errors import InputError
 from custodiet.model import Contact, InputSummary, Match, Observation, PhoneHome, RunReport
-from custodiet.pipeline import phonehome
+from custodiet.pipeline import phonehome, runinfo
+from custodiet.pipeline import scope as scopes
 from custodiet.pipeline.context import Context
 from custodiet.pipeline.devices import build_device
+from custodiet.policy.status import judged
 from custodiet.sources import nmap_xml
 from custodiet.sources.base import ReadStats, SourceOptions
 from custodiet.sources.detect import detect_format
 from custodiet.sources.registry import READERS
-from custodiet.store import Store
+from custodiet.store import Store, codec
 
 BATCH = 5000
 # A host of more observations than this is not identified while it streams in (its rows would be
@@ -141,13 +143,29 @@ def audit(request: AuditRequest, context: Context, progress: Progress | None = N
     if not planned:
         return AuditResult(None, False, skipped_inputs, errors)
     extra = phonehome.key_extra(request.endpoints, request.home_country)
+    options = runinfo.options_key(request.format, request.source_options)
+    extra = f"{extra}|options:{options}" if options else extra
     key = run_key(context, [(sha, fmt) for _, _, fmt, sha in planned], extra)
     with Store(request.db) as store:
         existing = store.find_run(key)
         if existing is not None:
             inputs = list(store.load_run(existing, evidence="none").inputs)
             return AuditResult(existing, True, inputs, errors)
-        with _few_collections(), store.begin_run(key, context.content_version) as writer:
+        recorded = runinfo.run_options(
+            request.format,
+            request.source_options,
+            tuple(str(p) for p in request.endpoints),
+            request.home_country,
+        )
+        lists = runinfo.list_versions(context)
+        begun = store.begin_run(
+            key,
+            context.content_version,
+            profile=context.policy.profile.id,
+            options=recorded,
+            lists=codec.dump_lists(lists),
+        )
+        with _few_collections(), begun as writer:
             summaries = [
                 _ingest(writer, context, p, label, fmt, sha, request.source_options, progress, errors)
                 for p, label, fmt, sha in planned
@@ -190,7 +208,8 @@ def _ingest(
     progress: Progress | None,
     errors: list[str],
 ) -> InputSummary:
-    stats = ReadStats()
+    scope = scopes.collector_for(fmt)
+    stats = ReadStats(examined=scope.add)
     reader = READERS[fmt]
     error: str | None = None
     identifier = context.identifier
@@ -216,6 +235,8 @@ def _ingest(
             # A reader that hands over each host whole: no record to assemble observation by
             # observation (what the loop below does for the others).
             for host in by_host(path, label, stats, options):
+                if host:
+                    scope.add(host[0].subject.address)
                 rows = [(obs, how.get(obs.field, nothing)(obs.field, obs.text)) for obs in host]
                 if len(rows) <= MAX_HOST_ROWS:
                     add_host(rows, conclude)
@@ -227,6 +248,8 @@ def _ingest(
                     reported = stored
                     progress(label, stats.records, False)
         for obs in () if by_host is not None else reader(path, label, stats, options):
+            if obs.subject is not subject:
+                scope.add(obs.subject.address)
             if type(obs) is not Observation and isinstance(obs, Contact):
                 # Traffic: staged for phone-home; a name it reached is also evidence of the maker.
                 # A host's traffic is scattered over the input: the store groups it.
@@ -267,6 +290,7 @@ def _ingest(
         writer.add_contacts(contacts)
     if progress:
         progress(label, stats.records, True)
+    _record_scope(writer, path, label, fmt, scope)
     return InputSummary(
         path=label,
         format=fmt,
@@ -278,6 +302,16 @@ def _ingest(
         error=error,
         contacts=max(stats.contacts, contact_count),
     )
+
+
+def _record_scope(writer, path: Path, label: str, fmt: str, scope: scopes.ScopeCollector) -> None:  # type: ignore[no-untyped-def]
+    """What this input examined (pipeline.scope): its hosts or subnets, and nmap's targets."""
+    writer.add_scope(label, scopes.kind_of(fmt), scope.ranges())
+    if fmt == "nmap-xml":
+        args = scopes.nmap_args(path)
+        targets = scopes.nmap_targets(args) if args else None
+        if targets:
+            writer.add_scope(label, "nmap targets", targets)
 
 
 _HOST_OWN_FIELDS = frozenset({"mac", "hostname"})
@@ -299,7 +333,8 @@ def _concluder(context: Context):  # type: ignore[no-untyped-def]
 
     def conclude(rows, key: str):  # type: ignore[no-untyped-def]
         device = build_device(rows, identifier, covered, key)
-        return device, findings(device)
+        found = findings(device)
+        return judged(device, found), found
 
     return conclude
 
@@ -312,7 +347,8 @@ def _identify_devices(writer, context: Context, setup: phonehome.PhoneHomeSetup 
         phonehome.resolve(setup, writer)
     for group in writer.regroup():
         device = build_device(group, context.identifier, policy.is_covered, group.key)
-        writer.stage_device(device, policy.findings(device))
+        found = policy.findings(device)
+        writer.stage_device(judged(device, found), found)
     writer.finish_devices()
     if setup is None:
         return
