@@ -285,5 +285,9 @@ def _escape(text: str) -> str:
     return escape(text)
 
 
+from custodiet.cli import inventory as _inventory  # noqa: E402 - registers history and decision commands
+
+_inventory.register(app)
+
 if __name__ == "__main__":  # pragma: no cover
     app()

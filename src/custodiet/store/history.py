@@ -18,12 +18,19 @@ written before schema 4 recorded no scope: their devices' own addresses stand fo
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from custodiet.model import DeviceSeen, ScopeSummary, status_word
+from custodiet.model import DeviceSeen, ScopeSummary
+from custodiet.model.history import (
+    COMPARED,
+    Change,
+    DeviceSummary,
+    DeviceVersion,
+    RunDiff,
+    Unexamined,
+)
 from custodiet.model.scope import AddressRanges
 from custodiet.store import codec, decisions
 
@@ -35,29 +42,6 @@ SUMMARY = (
     "s.device_id, s.addresses, s.mac, s.manufacturer, s.brand, s.model, s.firmware, s.device_type, s.site, "
     "s.covered, s.review"
 )
-COMPARED = ("manufacturer", "brand", "model", "firmware", "device_type", "site", "status", "addresses")
-
-
-@dataclass(frozen=True, slots=True)
-class DeviceSummary:
-    id: str
-    addresses: tuple[str, ...]
-    mac: str | None
-    manufacturer: str | None
-    brand: str | None
-    model: str | None
-    firmware: str | None
-    device_type: str | None
-    site: str | None
-    covered: bool
-    review: bool
-
-    @property
-    def status(self) -> str:
-        return status_word(self.covered, self.review)
-
-    def value(self, name: str) -> Any:
-        return self.status if name == "status" else getattr(self, name)
 
 
 def _summary(row: tuple[Any, ...]) -> DeviceSummary:
@@ -77,30 +61,6 @@ def _summary(row: tuple[Any, ...]) -> DeviceSummary:
         bool(covered),
         bool(review),
     )
-
-
-@dataclass(frozen=True, slots=True)
-class Change:
-    device: DeviceSummary  # as the later run saw it
-    changes: tuple[tuple[str, Any, Any], ...]  # (what, before, after)
-
-
-@dataclass(frozen=True, slots=True)
-class Unexamined:
-    device: DeviceSummary
-    absent_from: int  # the run it is missing from, whose inputs did not cover its addresses
-
-
-@dataclass
-class RunDiff:
-    from_run: int
-    to_run: int
-    from_started: str
-    to_started: str
-    new: list[DeviceSummary] = field(default_factory=list)
-    gone: list[DeviceSummary] = field(default_factory=list)
-    changed: list[Change] = field(default_factory=list)
-    not_examined: list[Unexamined] = field(default_factory=list)
 
 
 def today() -> str:
@@ -186,16 +146,6 @@ def run_context(store: Store, run_id: int, device_ids: Iterable[str]) -> dict[st
         "remediation": tuple(step for device, step in sorted(latest.items()) if device in ids),
         "as_of": today(),
     }
-
-
-@dataclass(frozen=True, slots=True)
-class DeviceVersion:
-    """A device as one run saw it: what the device page's history lists."""
-
-    run_id: int
-    started: str
-    state_id: int
-    device: DeviceSummary
 
 
 def device_history(store: Store, device_id: str) -> list[DeviceVersion]:
@@ -286,49 +236,3 @@ def diff(store: Store, from_run: int | None = None, to_run: int | None = None) -
         )
         result.changed.append(Change(after, changes))
     return result
-
-
-def summary_json(device: DeviceSummary) -> dict[str, Any]:
-    """A device of a diff as JSON (id, addresses, manufacturer and covered at least)."""
-    return {
-        "id": device.id,
-        "addresses": list(device.addresses),
-        "mac": device.mac,
-        "manufacturer": device.manufacturer,
-        "brand": device.brand,
-        "model": device.model,
-        "firmware": device.firmware,
-        "device_type": device.device_type,
-        "site": device.site,
-        "covered": device.covered,
-        "needs_review": device.review,
-    }
-
-
-def diff_json(result: RunDiff) -> Iterator[tuple[str, Any]]:
-    """(key, value) of the diff's JSON document, in order; values are lists of dicts."""
-    yield "from_run", {"id": result.from_run, "started": result.from_started}
-    yield "to_run", {"id": result.to_run, "started": result.to_started}
-    yield "new", [summary_json(d) for d in result.new]
-    yield "gone", [summary_json(d) for d in result.gone]
-    yield (
-        "changed",
-        [
-            {
-                **summary_json(c.device),
-                "changes": [
-                    {"what": what, "before": _plain(before), "after": _plain(after)}
-                    for what, before, after in c.changes
-                ],
-            }
-            for c in result.changed
-        ],
-    )
-    yield (
-        "not_examined",
-        [{**summary_json(u.device), "absent_from_run": u.absent_from} for u in result.not_examined],
-    )
-
-
-def _plain(value: Any) -> Any:
-    return list(value) if isinstance(value, tuple) else value
