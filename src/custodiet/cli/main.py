@@ -140,6 +140,8 @@ def audit(
         raise fail(exc) from None
     for message in result.errors:
         err.print(f"[red]error:[/red] {_escape(message)}")
+    if result.ignored and not quiet:
+        err.print(f"not audited (no input format): {_escape(', '.join(result.ignored))}")
     severities: dict[str, int] = {}
     if result.run_id is not None:
         if result.reused and not quiet:
@@ -285,9 +287,11 @@ def _escape(text: str) -> str:
     return escape(text)
 
 
+from custodiet.cli import compliance as _compliance  # noqa: E402 - registers the compliance report
 from custodiet.cli import inventory as _inventory  # noqa: E402 - registers history and decision commands
 
 _inventory.register(app)
+_compliance.register(app)
 
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -60,6 +60,8 @@ class AuditResult:
     reused: bool
     inputs: list[InputSummary]
     errors: list[str]
+    # Files met while walking a folder that are no input format (a README): not inputs of the run.
+    ignored: list[str] = field(default_factory=list)
 
 
 def load_report(db: Path, run_id: int | None = None, evidence: str = "all") -> RunReport:
@@ -112,6 +114,7 @@ def audit(request: AuditRequest, context: Context, progress: Progress | None = N
     files, errors = expand_paths(request.paths)
     planned: list[tuple[Path, str, str, str]] = []  # path, label, format, sha
     skipped_inputs: list[InputSummary] = []
+    ignored: list[str] = []
     for path, label, named in files:
         try:
             if path.stat().st_size == 0:
@@ -121,18 +124,8 @@ def audit(request: AuditRequest, context: Context, progress: Progress | None = N
                 raise InputError(f"unknown format '{fmt}' (known: {', '.join(sorted(READERS))})", file=label)
             planned.append((path, label, fmt, file_sha256(path)))
         except InputError as exc:
-            if not named:  # a file met while walking a folder (a README, say) is skipped, not an error
-                skipped_inputs.append(
-                    InputSummary(
-                        path=label,
-                        format="-",
-                        sha256="",
-                        records=0,
-                        observations=0,
-                        skipped=1,
-                        skip_reasons=(("not a recognised input format", 1),),
-                    )
-                )
+            if not named:  # a file met while walking a folder (a README, say) is no input: not an error
+                ignored.append(label)
                 continue
             errors.append(str(exc))
             skipped_inputs.append(
@@ -141,7 +134,7 @@ def audit(request: AuditRequest, context: Context, progress: Progress | None = N
         except OSError as exc:
             errors.append(str(InputError(f"cannot read: {exc.strerror}", file=label)))
     if not planned:
-        return AuditResult(None, False, skipped_inputs, errors)
+        return AuditResult(None, False, skipped_inputs, errors, ignored)
     extra = phonehome.key_extra(request.endpoints, request.home_country)
     options = runinfo.options_key(request.format, request.source_options)
     extra = f"{extra}|options:{options}" if options else extra
@@ -150,7 +143,7 @@ def audit(request: AuditRequest, context: Context, progress: Progress | None = N
         existing = store.find_run(key)
         if existing is not None:
             inputs = list(store.load_run(existing, evidence="none").inputs)
-            return AuditResult(existing, True, inputs, errors)
+            return AuditResult(existing, True, inputs, errors, ignored)
         recorded = runinfo.run_options(
             request.format,
             request.source_options,
@@ -177,7 +170,7 @@ def audit(request: AuditRequest, context: Context, progress: Progress | None = N
             run_id = writer.run_id
     # The run is not loaded back here: the caller loads what it shows (a 100,000-device run's
     # evidence is hundreds of MB, and a --quiet pipeline run needs only finding counts).
-    return AuditResult(run_id, False, [*summaries, *skipped_inputs], errors)
+    return AuditResult(run_id, False, [*summaries, *skipped_inputs], errors, ignored)
 
 
 @contextmanager
