@@ -289,9 +289,11 @@ def _escape(text: str) -> str:
 
 from custodiet.cli import compliance as _compliance  # noqa: E402 - registers the compliance report
 from custodiet.cli import inventory as _inventory  # noqa: E402 - registers history and decision commands
+from custodiet.cli import serve as _serve  # noqa: E402 - registers the dashboard
 
 _inventory.register(app)
 _compliance.register(app)
+_serve.register(app)
 
 if __name__ == "__main__":  # pragma: no cover
     app()

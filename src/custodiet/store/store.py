@@ -322,12 +322,20 @@ class Store:
         with _errors(self._label, "cannot read device"):
             rid = self._run_id(run_id)
             device_id = self._resolve_host(host, rid)
+        return self.device_detail_by_id(device_id, rid)
+
+    def device_detail_by_id(self, device_id: str, run_id: int) -> DeviceDetail:
+        """device_detail() of the device with exactly this id in that run; UsageError if it has none."""
+        with _errors(self._label, "cannot read device"):
+            rid = self._run_id(run_id)
             files = paths(self._conn, rid)
             row = self._conn.execute(
                 f"SELECT {codec.STATE_SELECT}, s.observation_key FROM {codec.STATE_FROM} "
                 "WHERE r.run_id = ? AND r.device_id = ?",
                 (rid, device_id),
             ).fetchone()
+            if row is None:
+                raise UsageError(f"no device {device_id!r} in run {rid}")
             device = codec.load_device(row[:-1], paths=files)
             key = row[-1]
             observations: list[tuple[Observation, tuple[Match, ...]]] = []
