@@ -115,6 +115,9 @@ def create_app(db: Path, allowed_hosts: list[str] | None = None) -> Starlette:
             return _error(env, 404, f"no run {text!r}", as_json)
         return respond(request, views.run, int(text), as_json=as_json)
 
+    def favicon(request: Request) -> Response:
+        return Response((STATIC / "favicon.svg").read_bytes(), media_type="image/svg+xml", headers=HEADERS)
+
     routes = [
         Route("/", page(views.overview), methods=["GET", "HEAD"]),
         Route("/index.json", page(views.overview), methods=["GET", "HEAD"]),
@@ -131,6 +134,7 @@ def create_app(db: Path, allowed_hosts: list[str] | None = None) -> Starlette:
         Route("/diff.json", page(views.diff), methods=["GET", "HEAD"]),
         Route("/sites", page(views.sites), methods=["GET", "HEAD"]),
         Route("/sites.json", page(views.sites), methods=["GET", "HEAD"]),
+        Route("/favicon.ico", favicon, methods=["GET", "HEAD"]),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
     middleware = [

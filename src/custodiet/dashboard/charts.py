@@ -38,6 +38,15 @@ def _ticks(top: int) -> list[int]:
     return list(range(0, top + step, step))
 
 
+def _anchor(i: int, n: int) -> str:
+    """The first label starts at its point and the last ends there: neither is cut at an edge."""
+    if n > 1 and i == 0:
+        return "start"
+    if n > 1 and i == n - 1:
+        return "end"
+    return "middle"
+
+
 def line_chart(title: str, labels: Sequence[str], series: dict[str, list[int]]) -> str:
     """Lines of covered devices per value over runs; `labels` name the runs (x axis)."""
     if not labels or not series:
@@ -68,7 +77,7 @@ def line_chart(title: str, labels: Sequence[str], series: dict[str, list[int]]) 
     for i, label in enumerate(labels):
         if i % every == 0 or i == n - 1:
             parts.append(
-                f'<text x="{x(i):.1f}" y="{HEIGHT - 8}" class="tick" text-anchor="middle">{_e(label)}</text>'
+                f'<text x="{x(i):.1f}" y="{HEIGHT - 8}" class="tick" text-anchor="{_anchor(i, n)}">{_e(label)}</text>'
             )
     for index, (name, values) in enumerate(series.items()):
         colour = PALETTE[index % len(PALETTE)]
@@ -111,4 +120,4 @@ def bar_chart(title: str, rows: Sequence[tuple[str, int, int]]) -> str:
             f'<text x="{label_w + all_w + 6:.1f}" y="{y + 12}" class="tick">{covered:,} / {total:,}</text>'
         )
     parts.append("</svg>")
-    return f"<figure><figcaption>{_e(title)}</figcaption>{''.join(parts)}</figure>"
+    return f"<figure><figcaption>{_t(title)}</figcaption>{''.join(parts)}</figure>"
