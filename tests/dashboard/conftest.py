@@ -46,7 +46,7 @@ def get(url: str, headers: dict[str, str] | None = None, method: str = "GET") ->
 
 
 class Server:
-    def __init__(self, db: Path) -> None:
+    def __init__(self, db: Path, wait_for: str = "/runs.json") -> None:
         self.db = db
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
@@ -61,7 +61,7 @@ class Server:
             if self.process.poll() is not None:
                 raise RuntimeError(f"serve exited: {self.process.stderr.read() if self.process.stderr else ''}")
             try:
-                get(self.base + "/runs.json")
+                get(self.base + wait_for)
                 return
             except OSError:
                 time.sleep(0.1)

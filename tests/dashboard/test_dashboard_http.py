@@ -155,16 +155,27 @@ def test_the_dashboard_writes_nothing(server: Server, inventory: Path) -> None:
     assert hashlib.sha256(inventory.read_bytes()).hexdigest() == before
 
 
-def test_a_locked_inventory_gives_503_and_the_dashboard_recovers(server: Server, inventory: Path) -> None:
-    holder = sqlite3.connect(inventory, isolation_level=None)
+def test_a_locked_inventory_gives_503_and_the_dashboard_recovers(inventory: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "copy.sqlite"
+    source = sqlite3.connect(inventory)
+    target = sqlite3.connect(copy)
+    source.backup(target)
+    source.close()
+    target.close()
+    holder = sqlite3.connect(copy, isolation_level=None)
+    holder.execute("PRAGMA journal_mode = WAL")
+    holder.execute("PRAGMA locking_mode = EXCLUSIVE")
+    holder.execute("BEGIN EXCLUSIVE")  # what another program holding the file looks like
+    server = Server(copy, wait_for="/static/style.css")
     try:
-        holder.execute("PRAGMA locking_mode = EXCLUSIVE")
-        holder.execute("BEGIN EXCLUSIVE")
         status, _, body = get(server.base + "/devices.json")
         assert status == 503 and "locked" in json.loads(body)["error"]
-    finally:
+        status, _, body = get(server.base + "/devices")
+        assert status == 503 and b"locked" in body
         holder.execute("ROLLBACK")
         holder.execute("PRAGMA locking_mode = NORMAL")
         holder.execute("SELECT count(*) FROM run").fetchone()  # releases the exclusive lock
         holder.close()
-    assert get(server.base + "/devices.json")[0] == 200
+        assert get(server.base + "/devices.json")[0] == 200
+    finally:
+        server.stop()

@@ -18,7 +18,7 @@ def serve(
     port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8765,
 ) -> None:
     """Serve a local, read-only dashboard of the inventory: overview, devices, findings, runs, diffs, sites."""
-    from custodiet.errors import CustodietError, UsageError
+    from custodiet.errors import CustodietError, StoreError, UsageError
 
     main = _main()
     path = db or main.default_db()
@@ -27,7 +27,12 @@ def serve(
             raise UsageError("--port must be between 1 and 65535")
         from custodiet.dashboard.db import open_readonly
 
-        open_readonly(path).close()  # a bad --db fails here, with its message, not on the first request
+        try:
+            open_readonly(path).close()  # a bad --db fails here, with its message, not on the first request
+        except StoreError as exc:
+            if "locked" not in exc.message:
+                raise
+            main.err.print(f"[yellow]warning:[/] {exc}: pages answer 503 until it is free")
         allowed = ["127.0.0.1", "localhost", "[::1]", "::1"]
         try:
             address = ipaddress.ip_address(host.strip("[]"))

@@ -10,6 +10,8 @@ nothing loads from elsewhere. Every page answers as JSON at the same path with "
 from __future__ import annotations
 
 import json
+import sqlite3
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -29,6 +31,7 @@ from custodiet.dashboard import views
 from custodiet.dashboard.db import open_readonly
 from custodiet.errors import StoreError, UsageError
 from custodiet.report.text import excerpt
+from custodiet.store import Store
 
 STATIC = Path(__file__).parent / "static"
 HEADERS = {
@@ -65,30 +68,60 @@ def make_environment() -> Environment:
     return env
 
 
+class SharedStore:
+    """One read-only connection, kept open so that SQLite's page cache stays warm between requests
+    (a fresh connection per request re-reads every page of a 100,000-device sort), used by one
+    request at a time (a local dashboard has one user; SQLite connections are not for sharing
+    between threads at once). Dropped after an error, reopened by the next request."""
+
+    CACHE_KIB = 65536  # SQLite page cache of the shared connection
+
+    def __init__(self, db: Path) -> None:
+        self.db = db
+        self.lock = threading.Lock()
+        self._store: Store | None = None
+
+    def get(self) -> Store:
+        if self._store is None:
+            store = open_readonly(self.db)
+            store._conn.execute(f"PRAGMA cache_size = -{self.CACHE_KIB}")
+            self._store = store
+        return self._store
+
+    def drop(self) -> None:
+        store, self._store = self._store, None
+        if store is not None:
+            store.close()
+
+
 def create_app(db: Path, allowed_hosts: list[str] | None = None) -> Starlette:
     env = make_environment()
+    shared = SharedStore(db)
 
     def respond(
         request: Request, make: Callable[..., views.Page], *args: Any, as_json: bool = False
     ) -> Response:
         params = {k: v for k, v in request.query_params.items()}
-        try:
-            store = open_readonly(db)
-        except StoreError as exc:
-            return _error(env, 503, str(exc), as_json)
-        try:
-            page = make(store, *args, params)
-        except LookupError as exc:
-            return _error(env, 404, str(exc.args[0] if exc.args else exc), as_json)
-        except UsageError as exc:
-            return _error(env, 400, str(exc), as_json)
-        except StoreError as exc:
-            status = (
-                404 if "has no finished run" in exc.message or "no finished run yet" in exc.message else 503
-            )
-            return _error(env, status, str(exc), as_json)
-        finally:
-            store.close()
+        with shared.lock:
+            try:
+                store = shared.get()
+            except StoreError as exc:
+                return _error(env, 503, str(exc), as_json)
+            try:
+                page = make(store, *args, params)
+            except LookupError as exc:
+                return _error(env, 404, str(exc.args[0] if exc.args else exc), as_json)
+            except UsageError as exc:
+                return _error(env, 400, str(exc), as_json)
+            except StoreError as exc:
+                missing = "has no finished run" in exc.message or "no finished run yet" in exc.message
+                if not missing:
+                    shared.drop()
+                return _error(env, 404 if missing else 503, str(exc), as_json)
+            except sqlite3.Error as exc:
+                shared.drop()
+                hint = " (an audit or another program holds it; try again)" if "locked" in str(exc) else ""
+                return _error(env, 503, f"{db}: cannot read the inventory: {exc}{hint}", as_json)
         if as_json:
             return Response(_dumps(page.data), media_type="application/json", headers=HEADERS)
         body = env.get_template(page.template).render(**page.context, request_path=request.url.path)
