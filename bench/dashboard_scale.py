@@ -147,7 +147,7 @@ def main() -> int:
                 page.goto(html.as_uri(), wait_until="load", timeout=300_000)
                 page.wait_for_selector("#page-info")
                 loaded = time.perf_counter() - started
-                shown = page.eval_on_selector_all("#devices tbody:not([hidden])", "b => b.length")
+                shown = page.eval_on_selector_all("#devices > tbody:not([hidden])", "b => b.length")
                 started = time.perf_counter()
                 page.fill("#filter", "hikvision")
                 filtered = time.perf_counter() - started

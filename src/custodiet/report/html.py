@@ -44,7 +44,7 @@ from custodiet.report.text import excerpt, percent
 
 NAME_LIMIT = 200  # addresses, hostnames, makers, models, paths, reasons
 TEXT_LIMIT = 2000  # observed text excerpts in the evidence table
-MAX_ROWS = 10_000  # device rows in the file
+MAX_ROWS = 5_000  # device rows in the file
 MAX_DETAIL = 500  # devices whose evidence, findings and explanation are in the file
 MAX_FINDING_ROWS = 1_000
 PAGE_SIZE = 100
