@@ -36,7 +36,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def get(url: str, headers: dict[str, str] | None = None, method: str = "GET") -> tuple[int, dict[str, str], bytes]:
+def get(
+    url: str, headers: dict[str, str] | None = None, method: str = "GET"
+) -> tuple[int, dict[str, str], bytes]:
     request = urllib.request.Request(url, headers=headers or {}, method=method)
     try:
         with urllib.request.urlopen(request, timeout=60) as response:
@@ -59,7 +61,9 @@ class Server:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"serve exited: {self.process.stderr.read() if self.process.stderr else ''}")
+                raise RuntimeError(
+                    f"serve exited: {self.process.stderr.read() if self.process.stderr else ''}"
+                )
             try:
                 get(self.base + wait_for)
                 return
@@ -77,7 +81,9 @@ def inventory(tmp_path_factory: pytest.TempPathFactory) -> Path:
     db = tmp_path_factory.mktemp("dashboard") / "inventory.sqlite"
     cli("audit", EXAMPLES / "sample-network.xml", EXAMPLES / "inventory.csv", "--db", db, "--quiet")
     cli("audit", EXAMPLES, "--db", db, "--quiet")
-    cli("remediate", "127.0.0.20", "--state", "ticketed", "--who", "alice", "--ticket", "INC-1001", "--db", db)
+    cli(
+        "remediate", "127.0.0.20", "--state", "ticketed", "--who", "alice", "--ticket", "INC-1001", "--db", db
+    )
     cli(
         "waive", "--device", "127.0.0.25", "--rule", "us-ndaa-fy2019-s889", "--who", "bob",
         "--why", "isolated <b>VLAN</b>", "--until", "2099-03-31", "--db", db,
