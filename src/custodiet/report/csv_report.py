@@ -7,7 +7,7 @@ CSV-injection guidance, such cells are prefixed with a single quote, and every c
 when needed by the csv module (QUOTE_MINIMAL). Control characters are shown as \\xNN, as in the
 other human-facing reports, and long values are cut.
 
-The column phone_home lists what the device's traffic reached, one fact per "; "-separated
+The last column, phone_home, lists what the device's traffic reached, one fact per "; "-separated
 item: '<owner> <role> <endpoint> [<country> <AS>], <n> contacts' (vendor infrastructure first,
 then foreign networks); the JSON report has every fact with its evidence.
 
@@ -41,7 +41,6 @@ HEADER = (
     "confidence",
     "findings",
     "top_evidence",
-    "phone_home",
     "status",
     "needs_review",
     "site",
@@ -53,6 +52,7 @@ HEADER = (
     "ticket",
     "open_findings",
     "waived_findings",
+    "phone_home",
 )
 
 CELL_LIMIT = 1000
@@ -84,13 +84,13 @@ def _row(device: Device, rules: str, phone_home: str = "", extra: tuple[object, 
         f"{ident.confidence:.4f}",
         rules,
         digest.evidence_line(digest.strongest(device), 200),
-        phone_home,
         status_word(device.covered, device.review),
         "yes" if device.review else "no",
         device.site,
         device.serial,
         device.owner,
-        *extra,
+        *(extra or ("", "", "", "", "", "")),
+        phone_home,
     ]
     return [cell(v) for v in values]
 
