@@ -48,6 +48,8 @@ bench: $(VENV)/.dev-installed
 	$(BIN)/python bench/bench_store.py
 	$(BIN)/python bench/accuracy.py
 	$(BIN)/python bench/accuracy.py --hosts
+	$(BIN)/python bench/history_size.py --hosts 20000 --runs 10
+	$(BIN)/python bench/dashboard_scale.py --hosts 100000
 
 # Writes a capture of over 1 GB to a temporary folder and runs tshark on it too: minutes.
 bench-pcap: $(VENV)/.dev-installed system-deps

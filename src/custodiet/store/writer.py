@@ -440,6 +440,8 @@ class RunWriter:
         for sql in (*_STAGE_SQL, *_RANGE_SQL, *_DEVICE_STAGE_SQL, *_BLOCK_SQL):
             conn.execute(sql)
         self._new_blocks: list[tuple[bytes, int, int]] = []  # (digest, first id, last id) to insert
+        # An inventory's first run has no block to share: it need not look one up per host.
+        self._blocks_known = conn.execute("SELECT 1 FROM observation_block LIMIT 1").fetchone() is not None
         self._direct = False  # devices of add_devices() wait in device_stage
         self._insert_sql = (
             "INSERT INTO observation (id, run_id, address, mac, field, text, port, file, place, matches) "
@@ -965,7 +967,7 @@ class RunWriter:
             block = blake2b(orjson.dumps((address, mac, parts)), digest_size=16).digest()
         except orjson.JSONEncodeError:  # a string SQLite cannot take as it is: stored escaped, never shared
             block = None
-        if block is not None:
+        if block is not None and self._blocks_known:
             found = self._conn.execute(
                 "SELECT first_id, last_id FROM main.observation_block WHERE digest = ?", (block,)
             ).fetchone()
