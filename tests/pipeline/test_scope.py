@@ -3,6 +3,7 @@ lists (down ones too), an inventory's rows, a capture's subnets."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -95,3 +96,10 @@ def test_an_audit_records_each_inputs_scope(tmp_path: Path) -> None:
     assert kinds[("scan.xml", "hosts listed")].addresses == 19  # 18 up, 1 down
     assert kinds[("inventory.csv", "inventory rows")].addresses == 16
     assert "127.0.9.9" in examined and "192.0.2.41" in examined and "127.0.0.19" not in examined
+    # When each input's data was taken: the scan's start (nmaprun@start), the inventory's mtime.
+    with Store(db) as store:
+        inputs = {i.path.rsplit("/", 1)[-1]: i for i in store.load_run(result.run_id, evidence="none").inputs}
+    start = xml[xml.index('start="') + 7 :].split('"', 1)[0]
+    expected = datetime.fromtimestamp(int(start), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert inputs["scan.xml"].taken == expected
+    assert inputs["inventory.csv"].taken and inputs["inventory.csv"].taken.endswith("Z")

@@ -23,6 +23,8 @@ class InputSummary:
     skip_reasons: tuple[tuple[str, int], ...] = ()
     error: str | None = None  # set when the file could not be read to its end
     contacts: int = 0
+    # When the data was taken (ISO 8601 UTC): an nmap scan's start, else the file's modification time.
+    taken: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -294,6 +294,7 @@ def _ingest(
         skip_reasons=tuple(sorted(stats.skipped.items())),
         error=error,
         contacts=max(stats.contacts, contact_count),
+        taken=scopes.taken(path, fmt),
     )
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import html
 import ipaddress
 from array import array
+from datetime import UTC, datetime
 from pathlib import Path
 
 from custodiet.model.scope import AddressRanges, Range, merge
@@ -105,12 +106,69 @@ def _ipv4(text: str) -> int | None:
 # Options whose next word is their value (not a target). Options written with their value attached
 # (-p80, -T4, -PS22) need no entry.
 _TAKES_VALUE = frozenset(
-    ["-p", "-e", "-S", "-D", "-g", "-iL", "-iR", "-oX", "-oN", "-oG", "-oA", "-oS", "-b", "--exclude", "--excludefile", "--dns-servers", "--script", "--script-args", "--script-args-file", "--script-timeout", "--top-ports", "--port-ratio", "--version-intensity", "--max-retries", "--min-rate", "--max-rate", "--host-timeout", "--scan-delay", "--max-scan-delay", "--min-rtt-timeout", "--max-rtt-timeout", "--initial-rtt-timeout", "--min-hostgroup", "--max-hostgroup", "--min-parallelism", "--max-parallelism", "--source-port", "--data", "--data-string", "--data-length", "--ttl", "--spoof-mac", "--proxies", "--mtu", "--datadir", "--servicedb", "--versiondb", "--stylesheet", "--resume", "--exclude-ports", "--ip-options", "--osscan-limit", "--max-os-tries", "--stats-every", "--append-output", "--send-eth"]
+    [
+        "-p",
+        "-e",
+        "-S",
+        "-D",
+        "-g",
+        "-iL",
+        "-iR",
+        "-oX",
+        "-oN",
+        "-oG",
+        "-oA",
+        "-oS",
+        "-b",
+        "--exclude",
+        "--excludefile",
+        "--dns-servers",
+        "--script",
+        "--script-args",
+        "--script-args-file",
+        "--script-timeout",
+        "--top-ports",
+        "--port-ratio",
+        "--version-intensity",
+        "--max-retries",
+        "--min-rate",
+        "--max-rate",
+        "--host-timeout",
+        "--scan-delay",
+        "--max-scan-delay",
+        "--min-rtt-timeout",
+        "--max-rtt-timeout",
+        "--initial-rtt-timeout",
+        "--min-hostgroup",
+        "--max-hostgroup",
+        "--min-parallelism",
+        "--max-parallelism",
+        "--source-port",
+        "--data",
+        "--data-string",
+        "--data-length",
+        "--ttl",
+        "--spoof-mac",
+        "--proxies",
+        "--mtu",
+        "--datadir",
+        "--servicedb",
+        "--versiondb",
+        "--stylesheet",
+        "--resume",
+        "--exclude-ports",
+        "--ip-options",
+        "--osscan-limit",
+        "--max-os-tries",
+        "--stats-every",
+        "--append-output",
+        "--send-eth",
+    ]
 ) - {"--osscan-limit", "--append-output", "--send-eth"}
 
 
-def nmap_args(path: Path) -> str | None:
-    """nmaprun@args from the head of an nmap XML file (unescaped), None if it is not there."""
+def _nmaprun_attribute(path: Path, name: str) -> str | None:
+    """An attribute of nmaprun's start tag, read from the head of the file (unescaped)."""
     try:
         with path.open("rb") as handle:
             head = handle.read(HEAD_BYTES).decode("utf-8", "replace")
@@ -123,13 +181,32 @@ def nmap_args(path: Path) -> str | None:
     if end < 0:
         return None
     tag = head[start:end]
-    at = tag.find(' args="')
+    at = tag.find(f' {name}="')
     if at < 0:
         return None
-    close = tag.find('"', at + 7)
+    begin = at + len(name) + 3
+    close = tag.find('"', begin)
     if close < 0:
         return None
-    return html.unescape(tag[at + 7 : close])
+    return html.unescape(tag[begin:close])
+
+
+def nmap_args(path: Path) -> str | None:
+    """nmaprun@args from the head of an nmap XML file, None if it is not there."""
+    return _nmaprun_attribute(path, "args")
+
+
+def taken(path: Path, fmt: str) -> str | None:
+    """When an input's data was taken (ISO 8601 UTC): an nmap scan's start time (nmaprun@start),
+    else the file's modification time (when it was written: the end of a capture or an export)."""
+    if fmt == "nmap-xml":
+        start = _nmaprun_attribute(path, "start")
+        if start and start.isdigit() and int(start) < 1 << 40:
+            return datetime.fromtimestamp(int(start), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    try:
+        return datetime.fromtimestamp(path.stat().st_mtime, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    except (OSError, OverflowError, ValueError):
+        return None
 
 
 def nmap_targets(args: str) -> AddressRanges:

@@ -221,7 +221,7 @@ def _examined(run: RunReport) -> list[str]:
     out = [
         "<h2>2. What was examined</h2>\n",
         f"<p>Run {run.run_id}: started {_h(run.started)}, finished {_h(run.finished)}.</p>\n",
-        "<table>\n<thead><tr><th>Input file</th><th>Format</th><th>SHA-256</th><th>Records</th>"
+        "<table>\n<thead><tr><th>Input file</th><th>Format</th><th>Data taken</th><th>SHA-256</th><th>Records</th>"
         "<th>Observations</th><th>Skipped</th><th>Problems</th></tr></thead>\n<tbody>\n",
     ]
     for item in run.inputs:
@@ -230,7 +230,8 @@ def _examined(run: RunReport) -> list[str]:
         reasons = "; ".join(f"{reason} ({count:,})" for reason, count in item.skip_reasons)
         problem = f'<span class="covered">{_h(item.error)}</span>' if item.error else _h(reasons, TEXT_LIMIT)
         out.append(
-            f"<tr><td><code>{_h(item.path)}</code></td><td>{_h(item.format)}</td><td><code>{_h(item.sha256)}</code></td>"
+            f"<tr><td><code>{_h(item.path)}</code></td><td>{_h(item.format)}</td><td>{_h(item.taken or '')}</td>"
+            f"<td><code>{_h(item.sha256)}</code></td>"
             f'<td class="num">{item.records:,}</td><td class="num">{item.observations:,}</td>'
             f'<td class="num">{item.skipped:,}</td><td>{problem}</td></tr>\n'
         )

@@ -602,14 +602,14 @@ def _findings(run: RunReport, anchors: dict[str, str]) -> list[str]:
 
 def _inputs(inputs: Iterable[InputSummary], run: RunReport) -> list[str]:
     out = [
-        "<h2>Inputs and scope</h2>\n<table>\n<thead><tr><th>File</th><th>Format</th><th>SHA-256</th><th>Records</th>"
-        "<th>Observations</th><th>Skipped</th><th>Problems</th></tr></thead>\n<tbody>\n"
+        "<h2>Inputs and scope</h2>\n<table>\n<thead><tr><th>File</th><th>Format</th><th>Taken</th><th>SHA-256</th>"
+        "<th>Records</th><th>Observations</th><th>Skipped</th><th>Problems</th></tr></thead>\n<tbody>\n"
     ]
     for item in inputs:
         reasons = ", ".join(f"{reason} ({count:,})" for reason, count in item.skip_reasons)
         problem = f'<span class="error">error: {_h(item.error)}</span>' if item.error else _h(reasons)
         out.append(
-            f"<tr><td><code>{_h(item.path)}</code></td><td>{_h(item.format)}</td>"
+            f"<tr><td><code>{_h(item.path)}</code></td><td>{_h(item.format)}</td><td>{_h(item.taken or '')}</td>"
             f'<td><code title="{_h(item.sha256)}">{_h(item.sha256[:16])}…</code></td>'
             f'<td class="num">{item.records:,}</td><td class="num">{item.observations:,}</td>'
             f'<td class="num">{item.skipped:,}</td><td>{problem}</td></tr>\n'

@@ -96,6 +96,7 @@ def _input(item: InputSummary) -> dict[str, Any]:
         "skip_reasons": {_s(reason): count for reason, count in item.skip_reasons},
         "error": _s(item.error),
         "contacts": item.contacts,
+        "taken": item.taken,
     }
 
 

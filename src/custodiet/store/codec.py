@@ -272,14 +272,15 @@ def input_row(run_id: int, s: InputSummary) -> tuple[Any, ...]:
         dumps([list(r) for r in s.skip_reasons]),
         s.error,
         s.contacts,
+        s.taken,
     )
 
 
-INPUT_SELECT = "path, format, sha256, records, observations, skipped, skip_reasons, error, contacts"
+INPUT_SELECT = "path, format, sha256, records, observations, skipped, skip_reasons, error, contacts, taken"
 
 
 def load_input(row: tuple[Any, ...]) -> InputSummary:
-    path, fmt, sha256, records, observations, skipped, reasons, error, contacts = row
+    path, fmt, sha256, records, observations, skipped, reasons, error, contacts, taken = row
     return InputSummary(
         path=path,
         format=fmt,
@@ -290,6 +291,7 @@ def load_input(row: tuple[Any, ...]) -> InputSummary:
         skip_reasons=tuple((r, n) for r, n in orjson.loads(reasons)),
         error=error,
         contacts=contacts or 0,
+        taken=taken,
     )
 
 

@@ -226,6 +226,7 @@ DROP TABLE device_observation;
 # run's numbers to the same ids), covered is recomputed with its new meaning (a "covered"
 # finding), and site, serial and owner are read from their inventory observations.
 _V4 = """
+ALTER TABLE input ADD COLUMN taken TEXT;
 ALTER TABLE run ADD COLUMN profile TEXT;
 ALTER TABLE run ADD COLUMN options TEXT NOT NULL DEFAULT '{}';
 ALTER TABLE run ADD COLUMN lists TEXT NOT NULL DEFAULT '[]';

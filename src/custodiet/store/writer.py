@@ -478,7 +478,7 @@ class RunWriter:
         """Record what was read from one input file."""
         self._execute(
             "INSERT INTO input (run_id, path, format, sha256, records, observations, skipped, "
-            "skip_reasons, error, contacts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "skip_reasons, error, contacts, taken) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             codec.input_row(self.run_id, summary),
         )
 
