@@ -201,7 +201,7 @@ def explain(
     try:
         with Store(db or default_db()) as store:
             detail = store.device_detail(host, run)
-            findings = [f for f in store.load_run(run).findings if f.device == detail.device.id]
+            findings = store.device_findings(detail.device.id, run)
     except CustodietError as exc:
         raise fail(exc) from None
     print_explanation(detail, findings)

@@ -16,7 +16,7 @@ from pathlib import Path
 from types import TracebackType
 
 from custodiet.errors import StoreError, UsageError
-from custodiet.model import Device, Match, Observation, PhoneHome, RunReport
+from custodiet.model import Device, Finding, Match, Observation, PhoneHome, RunReport
 from custodiet.store import codec, migrations
 from custodiet.store.names import host_prefix, query_names
 from custodiet.store.writer import OBSERVATION_SELECT, RunWriter, _contacts, decode_observations, now, paths
@@ -283,6 +283,19 @@ class Store:
             lists=codec.load_lists(lists),
             **extra,
         )
+
+    def device_findings(self, device_id: str, run_id: int | None = None) -> list[Finding]:
+        """One device's findings in a run (default: the latest), without loading the run."""
+        with _errors(self._label, "cannot read findings"):
+            rid = self._run_id(run_id)
+            return [
+                codec.load_finding(row)
+                for row in self._conn.execute(
+                    f"SELECT {codec.FINDING_SELECT} FROM run_device r JOIN state_finding f "
+                    "ON f.state_id = r.state_id WHERE r.run_id = ? AND r.device_id = ? ORDER BY f.id",
+                    (rid, device_id),
+                )
+            ]
 
     def finding_severities(self, run_id: int) -> dict[str, int]:
         """How many findings of each severity a run has (for --fail-on without loading the run)."""
