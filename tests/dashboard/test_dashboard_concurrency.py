@@ -25,6 +25,10 @@ def test_reading_during_an_audit(tmp_path: Path) -> None:
         gen.write_nmap_xml(handle, 3000, seed=7, mix="heavy")
     server = Server(db)
     try:
+        # One run: the diff page says there is nothing to compare yet.
+        status, _, body = get(server.base + "/diff.json")
+        assert status == 200 and "the only run" in json.loads(body)["note"]
+        assert get(server.base + "/diff")[0] == 200
         audit = subprocess.Popen(
             [sys.executable, "-m", "custodiet.cli.main", "audit", str(scan), "--db", str(db), "--quiet"],
             stdout=subprocess.PIPE,

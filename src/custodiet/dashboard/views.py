@@ -386,9 +386,23 @@ def run(store: Store, run_id: int, params: dict[str, str]) -> Page:
 def diff(store: Store, params: dict[str, str]) -> Page:
     from_run = _int(params, "from", 0) if params.get("from") else None
     to_run = _int(params, "to", 0) if params.get("to") else None
+    runs_ = store.runs()
+    if from_run is None and len(runs_) == 1 and to_run in (None, runs_[0].id):
+        only = runs_[0]
+        note = f"run {only.id} is the only run: a diff needs two (audit again, or another site)"
+        data = {
+            "from_run": None,
+            "to_run": {"id": only.id, "started": only.started},
+            "new": [],
+            "gone": [],
+            "changed": [],
+            "not_examined": [],
+            "note": note,
+        }
+        return Page("diff.html", {"result": None, "note": note, "limit": DIFF_ROWS, "runs": runs_}, data)
     result = history.diff(store, from_run, to_run)
     data = diff_json(result)
-    context = {"result": result, "limit": DIFF_ROWS, "runs": store.runs()}
+    context = {"result": result, "limit": DIFF_ROWS, "runs": runs_, "note": None}
     return Page("diff.html", context, data)
 
 
