@@ -62,7 +62,9 @@ def test_shape_and_values() -> None:
     hik = doc["devices"][1]
     assert hik["covered"] is True and hik["confidence"] == 0.9625
     assert hik["status"] == "covered" and hik["needs_review"] is False
-    assert hik["site"] == f"HQ {SCRIPT_BANNER}" and hik["serial"] == "SN-0001" and hik["owner"] == "Facilities"
+    assert (
+        hik["site"] == f"HQ {SCRIPT_BANNER}" and hik["serial"] == "SN-0001" and hik["owner"] == "Facilities"
+    )
     assert hik["first_seen"] == "2025-03-01T10:00:00Z" and hik["last_seen"] == "2025-06-01T10:00:00Z"
     assert hik["remediation"] == {
         "state": "ticketed",
@@ -94,7 +96,11 @@ def test_shape_and_values() -> None:
     amcrest = doc["devices"][3]
     assert amcrest["brand"] == "Amcrest" and amcrest["evidence"][0]["relabel"] == "Amcrest"
     assert amcrest["evidence"][0]["text"] == UNDECODABLE
-    assert amcrest["covered"] is False and amcrest["needs_review"] is True and amcrest["status"] == "needs review"
+    assert (
+        amcrest["covered"] is False
+        and amcrest["needs_review"] is True
+        and amcrest["status"] == "needs review"
+    )
     assert doc["devices"][2]["covered"] is False and doc["devices"][2]["manufacturer"] is None
     assert doc["devices"][2]["status"] == "not covered" and doc["devices"][2]["remediation"] is None
     assert len(doc["findings"]) == 2
@@ -110,7 +116,12 @@ def test_shape_and_values() -> None:
         "severity": "verify",
         "sources": ["fcc-covered-list"],
         "status": "waived",
-        "waiver": {"id": 1, "until": "2099-12-31", "who": "alice", "why": f"replacement ordered {ATTR_BANNER}"},
+        "waiver": {
+            "id": 1,
+            "until": "2099-12-31",
+            "who": "alice",
+            "why": f"replacement ordered {ATTR_BANNER}",
+        },
         "waiver_ended": None,
     }
     assert doc["findings"][0]["status"] == "open" and doc["findings"][0]["waiver_ended"] == "2025-02-01"
