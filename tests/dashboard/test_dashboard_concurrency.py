@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from conftest import EXAMPLES, ROOT, Server, cli, get
+from dashboard_server import EXAMPLES, ROOT, Server, cli, get
 
 
 def test_reading_during_an_audit(tmp_path: Path) -> None:

@@ -10,8 +10,8 @@ import urllib.parse
 from pathlib import Path
 
 import pytest
+from dashboard_server import Server, get
 
-from conftest import Server, get
 from custodiet.store import Store, history
 
 PAGES = ("/", "/devices", "/findings", "/sites", "/runs", "/runs/2", "/diff")

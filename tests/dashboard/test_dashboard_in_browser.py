@@ -8,8 +8,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from dashboard_server import Server
 
-from conftest import Server
 from custodiet.store import Store
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
