@@ -73,11 +73,13 @@ def test_run_round_trip(db: Path) -> None:
     assert report.content_version == "content-2025.1"
     assert report.started.endswith("Z") and report.finished >= report.started
     assert report.inputs == sample_inputs()
-    assert report.devices == _devices()
+    # Devices come back in id order.
+    assert report.devices == tuple(sorted(_devices(), key=lambda d: d.id))
     assert report.findings == sample_findings()
     # The hostile text survives byte for byte, NUL and ESC included.
-    assert report.devices[0].identity.evidence[0].text == HOSTILE
-    assert report.devices[0].identity.conflicts[0].values == (("DS-2CD2143G0-I", 0.85), ("DS-2CD2T", 0.3))
+    camera = report.devices[-1]
+    assert camera.identity.evidence[0].text == HOSTILE
+    assert camera.identity.conflicts[0].values == (("DS-2CD2143G0-I", 0.85), ("DS-2CD2T", 0.3))
 
 
 def test_device_detail_returns_device_and_its_observations(db: Path) -> None:
@@ -162,7 +164,11 @@ def test_runs_find_run_and_device_history(db: Path) -> None:
             devices=3,
             covered=2,
             findings=1,
+            files=("scans/site-a.xml", "inventory.csv"),
         )
+        # The second run concluded exactly what the first did: it shares its states and rows.
+        assert store._conn.execute("SELECT count(*) FROM state").fetchone()[0] == 3
+        assert store._conn.execute("SELECT count(*) FROM run_device").fetchone()[0] == 6
         assert store.load_run().run_id == second
         assert store.load_run(first).run_id == first
         # Device ids are stable: seen first in run 1, last in run 2.

@@ -34,7 +34,7 @@ from custodiet.errors import (
 try:  # recent Typer releases vendor Click; older ones depend on it
     from typer._click.exceptions import ClickException
 except ImportError:  # pragma: no cover - a Typer that still depends on Click
-    from click.exceptions import ClickException  # type: ignore[import-not-found, no-redef, unused-ignore]
+    from click.exceptions import ClickException  # type: ignore[import-not-found, no-redef, unused-ignore, assignment]
 
 
 class Exit(IntEnum):

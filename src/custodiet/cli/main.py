@@ -184,7 +184,7 @@ def audit(
         list[str] | None,
         typer.Option(
             "--map",
-            help="CSV column for a role: ROLE=HEADER (roles: address, mac, hostname, vendor, model, serial, site, name).",
+            help="CSV column for a role: ROLE=HEADER (roles: address, mac, hostname, vendor, model, serial, site, owner, name).",
         ),
     ] = None,
     profile: ProfileOption = None,
@@ -259,11 +259,13 @@ def conclude(
 ) -> None:
     """What `audit` and `scan` do once a run is stored: print the inputs' errors, write the
     reports, and leave with the exit code the outcome calls for (README, cli/exits.py)."""
-    from custodiet.cli.render import err, write_reports
+    from custodiet.cli.render import err, shown, write_reports
     from custodiet.store import Store
 
     for message in result.errors:
         print_error(message)
+    if result.ignored and not quiet:
+        err.print(f"not audited (no input format): {shown(', '.join(result.ignored))}")
     severities: dict[str, int] = {}
     unwritten = []
     if result.run_id is not None:
@@ -333,7 +335,7 @@ def explain(
 
     with Store(db or default_db(), readonly=True) as store:
         detail = store.device_detail(host, run)
-        findings = [f for f in store.load_run(run).findings if f.device == detail.device.id]
+        findings = store.device_findings(detail.device.id, run)
     print_explanation(detail, findings)
 
 
@@ -406,6 +408,14 @@ def content_stats() -> None:
 
 
 __all__ = ["app", "default_db", "fail"]
+
+from custodiet.cli import compliance as _compliance  # noqa: E402 - registers the compliance report
+from custodiet.cli import inventory as _inventory  # noqa: E402 - registers history and decision commands
+from custodiet.cli import serve as _serve  # noqa: E402 - registers the dashboard
+
+_inventory.register(app)
+_compliance.register(app)
+_serve.register(app)
 
 if __name__ == "__main__":  # pragma: no cover
     app()

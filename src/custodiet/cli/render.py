@@ -247,17 +247,164 @@ def _print_traffic(detail: DeviceDetail) -> None:
 
 def print_runs(runs: Iterable[RunInfo]) -> None:
     table = Table(title="Audit runs")
-    for column in ("run", "started", "finished", "inputs", "devices", "covered", "findings"):
+    for column in (
+        "run",
+        "started",
+        "finished",
+        "profile",
+        "inputs",
+        "devices",
+        "covered",
+        "needs review",
+        "findings",
+    ):
         table.add_column(column)
+    table.add_column("files", overflow="fold")
     for info in runs:
+        files = ", ".join(info.files[:4]) + (f" … +{len(info.files) - 4}" if len(info.files) > 4 else "")
         table.add_row(
             str(info.id),
             shown(info.started),
             shown(info.finished or "-"),
+            shown(info.profile or "-"),
             str(info.inputs),
             str(info.devices),
             str(info.covered),
+            str(info.review),
             str(info.findings),
+            shown(files),
+        )
+    out.print(table)
+
+
+def _status_cell(covered: bool, review: bool) -> str:
+    if covered:
+        return "[bold red]covered[/]"
+    return "[yellow]needs review[/]" if review else "not covered"
+
+
+def print_devices(run_id: int, rows, total: int) -> None:
+    table = Table(title=f"Devices of run {run_id}: {len(rows):,} of {total:,}")
+    for column in (
+        "device",
+        "addresses",
+        "manufacturer / brand",
+        "model",
+        "site",
+        "status",
+        "first seen",
+        "last seen",
+        "remediation",
+    ):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        maker = row.manufacturer or "(unidentified)"
+        if row.brand and row.brand != row.manufacturer:
+            maker += f" / {row.brand}"
+        table.add_row(
+            shown(row.id),
+            shown(", ".join(row.addresses)),
+            shown(maker),
+            shown(row.model or ""),
+            shown(row.site or ""),
+            _status_cell(row.covered, row.review),
+            f"{row.first_seen[:10]} (run {row.first_run})",
+            f"{row.last_seen[:10]} (run {row.last_run})",
+            shown(row.remediation or ""),
+        )
+    out.print(table)
+
+
+def print_device_history(device_id: str, versions, steps, waivers, today: str) -> None:
+    out.print(f"[bold]{shown(device_id)}[/bold]")
+    if versions:
+        out.print(
+            f"first seen {shown(versions[0].started)} (run {versions[0].run_id}), "
+            f"last seen {shown(versions[-1].started)} (run {versions[-1].run_id}), in {len(versions)} run(s)"
+        )
+    table = Table(title="Seen in")
+    for column in (
+        "run",
+        "started",
+        "addresses",
+        "manufacturer",
+        "model",
+        "firmware",
+        "site",
+        "status",
+        "changed",
+    ):
+        table.add_column(column, overflow="fold")
+    previous = None
+    for version in versions:
+        device = version.device
+        changed = ""
+        if previous is not None:
+            names = [
+                n
+                for n in ("manufacturer", "model", "firmware", "site", "status", "addresses")
+                if previous.value(n) != device.value(n)
+            ]
+            changed = ", ".join(names)
+        table.add_row(
+            str(version.run_id),
+            shown(version.started),
+            shown(", ".join(device.addresses)),
+            shown(device.manufacturer or ""),
+            shown(device.model or ""),
+            shown(device.firmware or ""),
+            shown(device.site or ""),
+            _status_cell(device.covered, device.review),
+            shown(changed),
+        )
+        previous = device
+    out.print(table)
+    if waivers:
+        print_waivers(waivers, today)
+    if steps:
+        print_remediation(steps)
+
+
+def waiver_state(waiver, today: str) -> str:
+    if waiver.revoked:
+        return f"revoked {waiver.revoked[:10]}"
+    if today > waiver.until:
+        return "expired"
+    return "active"
+
+
+def print_waivers(waivers, today: str) -> None:
+    table = Table(title="Waivers")
+    for column in ("id", "device", "rule", "until", "state", "who", "why", "created"):
+        table.add_column(column, overflow="fold")
+    for waiver in waivers:
+        state = waiver_state(waiver, today)
+        style = "green" if state == "active" else "yellow" if state == "expired" else "dim"
+        table.add_row(
+            str(waiver.id),
+            shown(waiver.device or "(every device)"),
+            shown(waiver.rule or "(every rule)"),
+            shown(waiver.until),
+            f"[{style}]{shown(state)}[/]",
+            shown(waiver.who),
+            shown(waiver.why),
+            shown(waiver.created),
+        )
+    out.print(table)
+
+
+def print_remediation(steps) -> None:
+    table = Table(title="Remediation")
+    for column in ("device", "state", "at", "who", "ticket", "note"):
+        table.add_column(column, overflow="fold")
+    for step in steps:
+        table.add_row(
+            shown(step.device),
+            shown(step.state),
+            shown(step.at),
+            shown(step.who),
+            shown(step.ticket or ""),
+            shown(step.note or ""),
         )
     out.print(table)
 

@@ -31,14 +31,16 @@ from custodiet.model import (
     RunReport,
     Subject,
 )
-from custodiet.pipeline import phonehome
+from custodiet.pipeline import phonehome, runinfo
+from custodiet.pipeline import scope as scopes
 from custodiet.pipeline.context import Context
 from custodiet.pipeline.devices import build_device
+from custodiet.policy.status import judged
 from custodiet.sources import nmap_xml
 from custodiet.sources.base import Reader, ReadStats, SourceOptions
 from custodiet.sources.detect import detect_format
 from custodiet.sources.registry import READERS
-from custodiet.store import RunWriter, Store
+from custodiet.store import RunWriter, Store, codec
 from custodiet.store.writer import Conclude, Row
 
 BATCH = 5000
@@ -74,6 +76,8 @@ class AuditResult:
     # Those of errors that were unexpected exceptions (bugs) in reading one input: the input's
     # error, the other inputs audited all the same.
     internal: list[str] = field(default_factory=list)
+    # Files met while walking a folder that are no input format (a README): not inputs of the run.
+    ignored: list[str] = field(default_factory=list)
 
 
 def load_report(db: Path, run_id: int | None = None, evidence: str = "all") -> RunReport:
@@ -133,6 +137,7 @@ def audit(request: AuditRequest, context: Context, progress: Progress | None = N
     internal: list[str] = []
     planned: list[tuple[Path, str, str, str]] = []  # path, label, format, sha
     skipped_inputs: list[InputSummary] = []
+    ignored: list[str] = []
     for path, label, named in files:
         try:
             if path.stat().st_size == 0:
@@ -142,18 +147,8 @@ def audit(request: AuditRequest, context: Context, progress: Progress | None = N
                 raise InputError(f"unknown format '{fmt}' (known: {', '.join(sorted(READERS))})", file=label)
             planned.append((path, label, fmt, file_sha256(path)))
         except InputError as exc:
-            if not named:  # a file met while walking a folder (a README, say) is skipped, not an error
-                skipped_inputs.append(
-                    InputSummary(
-                        path=label,
-                        format="-",
-                        sha256="",
-                        records=0,
-                        observations=0,
-                        skipped=1,
-                        skip_reasons=(("not a recognised input format", 1),),
-                    )
-                )
+            if not named:  # a file met while walking a folder (a README, say) is no input: not an error
+                ignored.append(label)
                 continue
             errors.append(str(exc))
             skipped_inputs.append(
@@ -166,8 +161,10 @@ def audit(request: AuditRequest, context: Context, progress: Progress | None = N
             errors.append(message)
             internal.append(message)
     if not planned:
-        return AuditResult(None, False, skipped_inputs, errors, internal)
+        return AuditResult(None, False, skipped_inputs, errors, internal, ignored)
     extra = phonehome.key_extra(request.endpoints, request.home_country)
+    options = runinfo.options_key(request.format, request.source_options)
+    extra = f"{extra}|options:{options}" if options else extra
     key = run_key(context, [(sha, fmt) for _, _, fmt, sha in planned], extra)
     with Store(request.db) as store:
         existing = store.find_run(key)
@@ -181,8 +178,22 @@ def audit(request: AuditRequest, context: Context, progress: Progress | None = N
                     errors.append(message)
                     if "internal error: " in item.error:
                         internal.append(message)
-            return AuditResult(existing, True, inputs, errors, internal)
-        with _few_collections(), store.begin_run(key, context.content_version) as writer:
+            return AuditResult(existing, True, inputs, errors, internal, ignored)
+        recorded = runinfo.run_options(
+            request.format,
+            request.source_options,
+            tuple(str(p) for p in request.endpoints),
+            request.home_country,
+        )
+        lists = runinfo.list_versions(context)
+        begun = store.begin_run(
+            key,
+            context.content_version,
+            profile=context.policy.profile.id,
+            options=recorded,
+            lists=codec.dump_lists(lists),
+        )
+        with _few_collections(), begun as writer:
             summaries = [
                 _ingest(
                     writer, context, p, label, fmt, sha, request.source_options, progress, errors, internal
@@ -196,7 +207,7 @@ def audit(request: AuditRequest, context: Context, progress: Progress | None = N
             run_id = writer.run_id
     # The run is not loaded back here: the caller loads what it shows (a 100,000-device run's
     # evidence is hundreds of MB, and a --quiet pipeline run needs only finding counts).
-    return AuditResult(run_id, False, [*summaries, *skipped_inputs], errors, internal)
+    return AuditResult(run_id, False, [*summaries, *skipped_inputs], errors, internal, ignored)
 
 
 @contextmanager
@@ -231,7 +242,8 @@ def _ingest(
     """Read one input into the run. Its reader's InputError or OSError, or any unexpected
     exception (a bug, recorded as an internal error), becomes this input's error: what it yielded
     before stays, and the run goes on with the other inputs. A StoreError stops the run."""
-    stats = ReadStats()
+    scope = scopes.collector_for(fmt)
+    stats = ReadStats(examined=scope.add)
     reader = READERS[fmt]
     error: str | None = None
     identifier = context.identifier
@@ -257,6 +269,8 @@ def _ingest(
             # A reader that hands over each host whole: no record to assemble observation by
             # observation (what the loop below does for the others).
             for host in by_host(path, label, stats, options):
+                if host:
+                    scope.add(host[0].subject.address)
                 rows = [(obs, how.get(obs.field, nothing)(obs.field, obs.text)) for obs in host]
                 if len(rows) <= MAX_HOST_ROWS:
                     add_host(rows, conclude)
@@ -268,6 +282,8 @@ def _ingest(
                     reported = stored
                     progress(label, stats.records, False)
         for item in () if by_host is not None else reader(path, label, stats, options):
+            if item.subject is not subject:
+                scope.add(item.subject.address)
             obs: Observation | None
             if type(item) is Observation:
                 obs = item
@@ -320,6 +336,7 @@ def _ingest(
         writer.add_contacts(contacts)
     if progress:
         progress(label, stats.records, True)
+    _record_scope(writer, path, label, fmt, scope)
     return InputSummary(
         path=label,
         format=fmt,
@@ -330,7 +347,18 @@ def _ingest(
         skip_reasons=tuple(sorted(stats.skipped.items())),
         error=error,
         contacts=max(stats.contacts, contact_count),
+        taken=scopes.taken(path, fmt),
     )
+
+
+def _record_scope(writer, path: Path, label: str, fmt: str, scope: scopes.ScopeCollector) -> None:
+    """What this input examined (pipeline.scope): its hosts or subnets, and nmap's targets."""
+    writer.add_scope(label, scopes.kind_of(fmt), scope.ranges())
+    if fmt == "nmap-xml":
+        args = scopes.nmap_args(path)
+        targets = scopes.nmap_targets(args) if args else None
+        if targets:
+            writer.add_scope(label, "nmap targets", targets)
 
 
 _HOST_OWN_FIELDS = frozenset({"mac", "hostname"})
@@ -353,7 +381,8 @@ def _concluder(context: Context) -> Conclude:
 
     def conclude(rows: Sequence[Row], key: str) -> tuple[Device, list[Finding]]:
         device = build_device(rows, identifier, covered, key)
-        return device, findings(device)
+        found = findings(device)
+        return judged(device, found), found
 
     return conclude
 
@@ -368,7 +397,8 @@ def _identify_devices(
         phonehome.resolve(setup, writer)
     for group in writer.regroup():
         device = build_device(group, context.identifier, policy.is_covered, group.key)
-        writer.stage_device(device, policy.findings(device))
+        found = policy.findings(device)
+        writer.stage_device(judged(device, found), found)
     writer.finish_devices()
     if setup is None:
         return

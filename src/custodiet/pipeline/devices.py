@@ -12,6 +12,9 @@ from custodiet.model import Conflict, Device, Evidence, Identity, Match, Observa
 
 MAX_HOSTNAMES = 16
 MAX_SERVICES = 256
+MAX_ASSET_TEXT = 200  # site, serial and owner from an inventory: a cell, not a document
+# Inventory (CMDB) columns a device keeps as they are: the first value seen of each.
+_ASSET_FIELDS = {"inventory.site": 0, "inventory.serial": 1, "inventory.owner": 2}
 
 
 def _maker(cls: type, names: tuple[str, ...]) -> Callable[..., Any]:
@@ -77,6 +80,7 @@ def build_device(
     evidence: list[Evidence] = []
     shape: list[object] = []  # (field, Match) of each piece of evidence: all that fusion reads
     seen: set[tuple[str, str, str | None]] = set()
+    asset: list[str | None] = [None, None, None]  # site, serial, owner
     excerpt = identifier.excerpt
     last_subject = None
     for obs, matches in rows:
@@ -102,6 +106,11 @@ def build_device(
                 products[obs.port] = obs.text
         elif field == "mac" and mac is None:
             mac = obs.text
+        elif field in _ASSET_FIELDS:
+            slot = _ASSET_FIELDS[field]
+            value = obs.text.strip()
+            if asset[slot] is None and value:
+                asset[slot] = value[:MAX_ASSET_TEXT]
         if matches:
             text = obs.text
             port = obs.port
@@ -137,6 +146,10 @@ def build_device(
         services,
         identity,
         bool(covered(identity.manufacturer)) and identity.confidence >= REPORT_FLOOR,
+        False,
+        asset[0],
+        asset[1],
+        asset[2],
     )
 
 

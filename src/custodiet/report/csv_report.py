@@ -13,6 +13,12 @@ the other human-facing reports, and long values are cut.
 The last column, phone_home, lists what the device's traffic reached, one fact per "; "-separated
 item: '<owner> <role> <endpoint> [<country> <AS>], <n> contacts' (vendor infrastructure first,
 then foreign networks); the JSON report has every fact with its evidence.
+
+status is the one word for the device under the run's profile: "covered" (a covered finding),
+"needs review" (only verify findings) or "not covered"; covered and needs_review say the same as
+yes/no. site, serial and owner come from an asset inventory; first_seen and last_seen from the
+inventory's history; remediation is the device's latest remediation step; open_findings and
+waived_findings count its findings by their status on the day of the report.
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ from __future__ import annotations
 import csv
 from typing import TextIO
 
-from custodiet.model import Device, RunReport
+from custodiet.model import Device, RunReport, status_word
 from custodiet.report import digest
 from custodiet.report.text import excerpt
 
@@ -38,6 +44,17 @@ HEADER = (
     "confidence",
     "findings",
     "top_evidence",
+    "status",
+    "needs_review",
+    "site",
+    "serial",
+    "owner",
+    "first_seen",
+    "last_seen",
+    "remediation",
+    "ticket",
+    "open_findings",
+    "waived_findings",
     "phone_home",
 )
 
@@ -70,7 +87,7 @@ def _defused(part: str) -> str:
     return part
 
 
-def _row(device: Device, rules: str, phone_home: str = "") -> list[str]:
+def _row(device: Device, rules: str, phone_home: str = "", extra: tuple[object, ...] = ()) -> list[str]:
     ident = device.identity
     values: list[object] = [
         device.id,
@@ -86,6 +103,12 @@ def _row(device: Device, rules: str, phone_home: str = "") -> list[str]:
         f"{ident.confidence:.4f}",
         rules,
         digest.evidence_line(digest.strongest(device), 200),
+        status_word(device.covered, device.review),
+        "yes" if device.review else "no",
+        device.site,
+        device.serial,
+        device.owner,
+        *(extra or ("", "", "", "", "", "")),
         phone_home,
     ]
     return [cell(v) for v in values]
@@ -95,9 +118,27 @@ def write_csv(run: RunReport, out: TextIO) -> None:
     """Write the devices of a run as CSV (open `out` with newline="" as the csv module asks)."""
     by_device = digest.findings_by_device(run.findings)
     calls = digest.phone_home_by_device(run.phone_home)
+    seen = digest.seen_by_device(run)
+    steps = digest.remediation_by_device(run)
+    today = run.as_of or run.finished[:10]
     writer = csv.writer(out, quoting=csv.QUOTE_ALL)
     writer.writerow(HEADER)
     for device in run.devices:
-        rules = "; ".join(sorted({f.rule for f in by_device.get(device.id, [])}))
+        findings = by_device.get(device.id, [])
+        rules = "; ".join(sorted({f.rule for f in findings}))
         phone_home = "; ".join(digest.phone_home_line(p) for p in calls.get(device.id, []))
-        writer.writerow(_row(device, rules, phone_home))
+        waived = sum(
+            digest.finding_status(f.device, f.rule, f.list, run.waivers, today).status == "waived"
+            for f in findings
+        )
+        first = seen.get(device.id)
+        step = steps.get(device.id)
+        extra = (
+            first.first_seen if first else "",
+            first.last_seen if first else "",
+            digest.remediation_line(step).split(" (")[0] if step else "",
+            step.ticket if step else "",
+            len(findings) - waived,
+            waived,
+        )
+        writer.writerow(_row(device, rules, phone_home, extra))
