@@ -99,6 +99,7 @@ COVERED_TOKENS: list[tuple[str, str]] = [
     ("PD785G", "Hytera"),
     ("HM780", "Hytera"),
     ("RD965", "Hytera"),
+    ("DS-6250S", "Hytera"),
     ("PT580H Plus", "Hytera"),
     ("PNC660", "Hytera"),
     ("SCG2221", "Hytera"),
