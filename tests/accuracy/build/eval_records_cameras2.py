@@ -1,0 +1,70 @@
+"""Evaluation records, round 2: cameras, recorders, intercoms and access control of covered makers.
+
+Round 2 of the held-out corpus (issue 8): sources of other kinds than round 1's GitHub issue
+search (blog posts and write-ups, forum threads, vendor and third-party documentation pages,
+package pages), plus issue threads of projects round 1 did not visit. Same table shape and
+copying rules as eval_records_cameras.py; origin ids start with `ev2-`.
+
+Texts are copied as each source shows them. A source seen only through a search excerpt is
+used only for what the excerpt shows whole (a header line, a complete answer); a text cut
+short is not used. Addresses: private and documentation addresses stay, others become RFC 5737
+documentation addresses and the note says so; subscriber identifiers (IMEI, IMSI, ICCID) are
+replaced by zeros of the same length. Labels come from the text and the source's own words,
+never from custodiet's answer: `None` with `device` for a text that names nobody from a device
+whose maker the source states.
+"""
+
+from __future__ import annotations
+
+from public_records import Rec, Source
+
+CRLF = "\r\n"
+
+
+def lines(*parts: str) -> str:
+    """A multi-line protocol answer as sent (CRLF line ends)."""
+    return CRLF.join(parts)
+
+
+SOURCES: list[Source] = [
+    # ------------------------------------------------------------------ Hikvision
+    Source(
+        "ev2-coreui-234624",
+        "http://coreui.cn/news/234624.html",
+        "coreui.cn: Qt HTTP digest authentication with a Hikvision PTZ camera (ISAPI), Wireshark capture of the 401",
+        Rec(
+            "http.www_authenticate",
+            'Digest qop="auth", realm="IP Camera(AE424)", '
+            'nonce="353334613a31313564353336613a06002d080ad3bdce5c80d6282269c72b", stale="FALSE"',
+            None,
+            "realm is the generic 'IP Camera(<serial tail>)' form; the post is about a Hikvision dome (ISAPI)",
+            "Hikvision",
+        ),
+    ),
+    Source(
+        "ev2-csdn-unix2linux-141184629",
+        "https://blog.youkuaiyun.com/unix2linux/article/details/141184629",
+        "CSDN mirror: shell digest authentication against /ISAPI/System/deviceInfo (curl -I of the 401)",
+        Rec(
+            "http.www_authenticate",
+            'Digest qop="auth", realm="IP Camera(FG513)", '
+            'nonce="363366353a35303765373163623ac37af43d2139923cb0440c109a7e65c2", stale="FALSE"',
+            None,
+            "realm names nobody; the device answers Hikvision's ISAPI path /ISAPI/System/deviceInfo",
+            "Hikvision",
+        ),
+    ),
+    # ------------------------------------------------------------------ Dahua
+    Source(
+        "ev2-796t-1549341382",
+        "https://796t.com/content/1549341382.html",
+        "796t.com: ONVIF HTTP digest authentication message flow (GetDeviceInformation 401 of a camera)",
+        Rec(
+            "http.www_authenticate",
+            'Digest realm="Login to 2J01018PAA00816",qop="auth",nonce="b252aWYtZGlnZXN0OjQzMjUzMzYxMzMw", '
+            'opaque="", stale="false"',
+            "Dahua",
+            "'Login to <15-character serial>' is Dahua's digest realm form",
+        ),
+    ),
+]

@@ -1,0 +1,83 @@
+"""Evaluation records, round 2: hard negatives from the same kinds of sources as the covered
+records (other makers' cameras, recorders, gateways, switches, phones) and near-misses (generic
+camera/DVR strings, HiSilicon SDK strings, Honor, H3C, makers whose models resemble a covered
+maker's).
+
+Same rules as eval_records_cameras2.py (origin ids `ev2-`). The label is the maker the text names
+(a catalogue name) or None; `device` is set when the source states the maker of a device whose
+text names nobody.
+"""
+
+from __future__ import annotations
+
+from public_records import Rec, Source
+
+CRLF = "\r\n"
+
+
+def lines(*parts: str) -> str:
+    """A multi-line protocol answer as sent (CRLF line ends)."""
+    return CRLF.join(parts)
+
+
+SOURCES: list[Source] = [
+    Source(
+        "ev2-zoneminder-841",
+        "https://github.com/ZoneMinder/zoneminder/issues/841",
+        "ZoneMinder #841: Poor video with FOSCAM FI8620 (zmc debug log of the RTSP DESCRIBE answer)",
+        Rec(
+            "rtsp.server",
+            "HiIpcam/V100R003 VodServer/1.0.0",
+            None,
+            "HiSilicon IP-camera SDK streaming server (V100R003 is a HiSilicon SDK version), not Huawei; the camera is a Foscam",
+            "Foscam",
+        ),
+    ),
+    Source(
+        "ev2-janus-839",
+        "https://github.com/meetecho/janus-gateway/issues/839",
+        "janus-gateway #839: Unable to authenticate RTSP stream (curl -v of a camera's RTSP 401)",
+        Rec(
+            "rtsp.response",
+            lines(
+                "RTSP/1.0 401 Unauthorized",
+                'WWW-Authenticate: Digest realm="101509150167", '
+                'nonce="jCj5z4Nw9RsphXnfN9sy4w3qSs2SVqpqJR8w1Udb038200", charset=utf-8, qop="auth"',
+                "CSeq: 1",
+                "Content-Length: 0",
+                "Date: Sat, 01 Apr 2017 13:33:53 GMT",
+            ),
+            None,
+            "numeric realm names nobody; the issue does not say which camera",
+        ),
+    ),
+    Source(
+        "ev2-dorsvr-12",
+        "https://github.com/djwackey/dorsvr/issues/12",
+        "dorsvr #12: No RTSP session is currently in progress (DESCRIBE answer of a DVR-style camera)",
+        Rec(
+            "rtsp.response",
+            lines(
+                "RTSP/1.0 200 OK",
+                "CSeq: 2",
+                "Content-Base: rtsp://192.168.88.253:554/user=admin&password=&channel=1&stream=0/",
+                "Content-Type: application/sdp",
+                "Content-Length: 287",
+            ),
+            None,
+            "no Server header; the URL form is a generic DVR/NVR SDK's",
+        ),
+    ),
+    Source(
+        "ev2-csdn-highprox-126363697",
+        "https://blog.csdn.net/highprox/article/details/126363697",
+        "CSDN: ONVIF digest authentication flow (401 answer of an IP camera's gSOAP ONVIF service)",
+        Rec(
+            "http.www_authenticate",
+            'Digest realm="IPC_CAM", qop="auth,auth-int", nonce="62fb10dacb7f08aa31fc", opaque="025f3a12"',
+            None,
+            "generic realm of a gSOAP ONVIF service",
+        ),
+        Rec("http.server", "gSOAP/2.8", None, "SOAP toolkit, names no maker"),
+    ),
+]
