@@ -67,4 +67,16 @@ SOURCES: list[Source] = [
             "'Login to <15-character serial>' is Dahua's digest realm form",
         ),
     ),
+    Source(
+        "ev2-rroller-dahua-59",
+        "https://github.com/rroller/dahua/issues/59",
+        "rroller/dahua #59: Not loading with DVR (magicBox getSystemInfo and getDeviceType answers of a Dahua XVR5108C-X)",
+        Rec(
+            "http.body",
+            lines("processor=ST7108", "serialNumber=...", "updateSerial=XVR5108C-X", ""),
+            "Dahua",
+            "getSystemInfo answer (serial redacted by the user as shown); XVR5108C-X is a Dahua recorder model",
+        ),
+        Rec("http.body", "type=DH-XVR5108C-X", "Dahua", "getDeviceType answer; DH- is Dahua's model prefix"),
+    ),
 ]

@@ -80,4 +80,35 @@ SOURCES: list[Source] = [
         ),
         Rec("http.server", "gSOAP/2.8", None, "SOAP toolkit, names no maker"),
     ),
+    Source(
+        "ev2-rroller-dahua-304",
+        "https://github.com/rroller/dahua/issues/304",
+        "rroller/dahua #304: AD410 not recognized (magicBox getSystemInfo answer of an Amcrest AD410 doorbell)",
+        Rec(
+            "http.body",
+            lines(
+                "appAutoStart=true",
+                "deviceType=AD410",
+                "hardwareVersion=1.00",
+                "processor=SSC339",
+                "serialNumber=Z17A6F9xxxxx",
+                "updateSerial=DB6I",
+                "updateSerialCloudUpgrade=DB6I:01:04:07:7C:41:00:01:10:01:01:04:400:03:03:00:00:08:01:00:00:100:FF",
+            ),
+            "Amcrest",
+            "AD410 is Amcrest's doorbell model (serial redacted by the user); a weak relabel brand is labelled with the brand",
+        ),
+    ),
+    Source(
+        "ev2-python-amcrest-168",
+        "https://github.com/tchellomello/python-amcrest/issues/168",
+        "python-amcrest #168: Nothing returning (getSoftwareVersion answer of an Amcrest IPM-721B)",
+        Rec(
+            "http.body",
+            lines("version=2.420.AC00.15.R", "BuildDate=2016-09-08"),
+            None,
+            "version string names nobody; the camera is an Amcrest IPM-721B",
+            "Amcrest",
+        ),
+    ),
 ]
