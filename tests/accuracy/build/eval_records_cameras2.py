@@ -79,4 +79,63 @@ SOURCES: list[Source] = [
         ),
         Rec("http.body", "type=DH-XVR5108C-X", "Dahua", "getDeviceType answer; DH- is Dahua's model prefix"),
     ),
+    Source(
+        "ev2-juejin-7095926793076473887",
+        "https://juejin.cn/post/7095926793076473887",
+        "juejin.cn: RTSP unicast flow against a camera at its default address 192.168.1.x (/h264/ch1/main/av_stream), requests and answers",
+        Rec(
+            "rtsp.response",
+            lines(
+                "RTSP/1.0 200 OK",
+                "CSeq: 1",
+                "Public: OPTIONS,DESCRIBE,GET_PARAMETER,PAUSE,SETUP,SET_PARAMETER,TEARDOWN",
+                "Date: Sat,Jan 03 1970 03:37:20 GMT",
+            ),
+            None,
+            "OPTIONS answer names nobody; the stream path /h264/ch1/main/av_stream and address 192.168.1.64 are Hikvision's",
+            "Hikvision",
+        ),
+        Rec(
+            "rtsp.response",
+            lines(
+                "RTSP/1.0 401 Unauthorized",
+                "CSeq: 2",
+                'WWW-Authenticate: Digest realm="IP Camera(G8119)", nonce="43bxxxx8fe",stale="FALSE"',
+                "Date: Sat, Jan 03 1970 03:37:20 GMT",
+            ),
+            None,
+            "realm 'IP Camera(<serial tail>)' names nobody (nonce shortened by the author); Hikvision stream path",
+            "Hikvision",
+        ),
+    ),
+    Source(
+        "ev2-csdn-zhouyongku-39182743",
+        "https://blog.csdn.net/zhouyongku/article/details/39182743",
+        "CSDN: RTSP session with a camera at /MPEG-4/ch2/main/av_stream (OPTIONS, DESCRIBE 401 answers)",
+        Rec(
+            "rtsp.response",
+            lines(
+                "RTSP/1.0 200 OK",
+                "CSeq: 1",
+                "Public: OPTIONS, DESCRIBE, PLAY, PAUSE, SETUP, TEARDOWN, SET_PARAMETER, GET_PARAMETER",
+                "Date: Wed, Sep 10 2014 16:27:48 GMT",
+            ),
+            None,
+            "OPTIONS answer names nobody; /MPEG-4/ch2/main/av_stream is Hikvision's stream path",
+            "Hikvision",
+        ),
+        Rec(
+            "rtsp.response",
+            lines(
+                "RTSP/1.0 401 Unauthorized",
+                "CSeq: 2",
+                'WWW-Authenticate: Digest realm="4419b63a3e83", nonce="fa218e35fe0bb9cb74269789478d663c", stale="FALSE"',
+                'WWW-Authenticate: Basic realm="4419b63a3e83"',
+                "Date: Wed, Sep 10 2014 16:27:48 GMT",
+            ),
+            None,
+            "realm is the camera's MAC address (44:19:b6 is a Hikvision block, but the text names nobody)",
+            "Hikvision",
+        ),
+    ),
 ]

@@ -111,4 +111,90 @@ SOURCES: list[Source] = [
             "Amcrest",
         ),
     ),
+    Source(
+        "ev2-csdn-gd6463-39578089",
+        "https://blog.csdn.net/gd6463/article/details/39578089",
+        "CSDN: RTSP digest authentication exchange with a Darwin Streaming Server",
+        Rec(
+            "rtsp.server",
+            "DSS/6.0.3 (Build/526.3; Platform/Win32; Release/Darwin Streaming Server; State/Development; )",
+            None,
+            "Darwin Streaming Server software on Windows; names no device maker",
+        ),
+    ),
+    Source(
+        "ev2-pastebin-s4eck5b7",
+        "https://pastebin.com/s4ecK5B7",
+        "pastebin s4ecK5B7: RTSP digest authentication notes (401 of a streaming server)",
+        Rec(
+            "rtsp.response",
+            lines(
+                "RTSP/1.0 401 Unauthorized",
+                'WWW-Authenticate: Digest realm="Streaming Server", nonce="76bfe6986d3e766424de9bd6e7d3ccc1"',
+                "Session: 1845562184;timeout=60",
+                "Cseq: 1",
+            ),
+            None,
+            "generic streaming-server realm (a media server on port 1935), no maker",
+        ),
+    ),
+    Source(
+        "ev2-gist-ebroder-go2rtc",
+        "https://gist.github.com/ebroder/3cc8e08dbadbd4645196c3ce88c8c10a",
+        "gist ebroder: go2rtc trace of a doorbell camera's RTSP 401 (/h264Preview_01_sub)",
+        Rec(
+            "rtsp.response",
+            lines(
+                "RTSP/1.0 401 Unauthorized",
+                "Cseq: 1",
+                "Date: Mon, Sep 11 2023 01:07:22 GMT",
+                'Www-Authenticate: Digest realm="BC Streaming Media", nonce="6e031f6424e3b40ef8e28c671027d665"',
+            ),
+            None,
+            "realm of Reolink's 'BC' (Baichuan) streaming server; the h264Preview_01_sub path is Reolink's",
+            "Reolink",
+        ),
+    ),
+    Source(
+        "ev2-pastebin-ifardppv",
+        "https://pastebin.com/iFarDPPv",
+        "pastebin iFarDPPv: media server SSDP debug log (M-SEARCH replies of LAN devices)",
+        Rec("upnp.server", "RT-N56U/1.0.1.7f UPnP/1.0 MiniUPnPd/1.6", "ASUS", "RT-N56U is an ASUS router model"),
+    ),
+    Source(
+        "ev2-pastebin-lht12d6q",
+        "https://pastebin.com/LHT12d6q",
+        "pastebin LHT12d6q: SSDP server log (NOTIFY and M-SEARCH answers on a LAN)",
+        Rec(
+            "upnp.server",
+            "Linux/2.6.18_pro500-davinci_evm-arm_v5t_le, UPnP/1.0, Portable SDK for UPnP devices/1.6.6",
+            None,
+            "TI DaVinci kernel and libupnp SDK strings; names no maker",
+        ),
+        Rec("upnp.server", "Unspecified, UPnP/1.0, Unspecified", None, "Belkin-type device answer (ST urn:Belkin) that names nobody"),
+    ),
+    Source(
+        "ev2-pastebin-0wdeswhe",
+        "https://pastebin.com/0wDeSwhE",
+        "pastebin 0wDeSwhE: SimpleUPNP log of M-SEARCH answers on a LAN",
+        Rec("upnp.server", "Synology/DSM/192.168.2.120", "Synology", "Synology DSM names its maker"),
+    ),
+    Source(
+        "ev2-pastebin-sps7bacd",
+        "https://pastebin.com/SpS7BacD",
+        "pastebin SpS7BacD: discovery answer of a Bosch Dinion camera (OEMExt50 device description)",
+        Rec(
+            "upnp.description",
+            '<?xml version="1.0" encoding="UTF-8"?>\n<root xmlns="OEMExt50:device-1-0">\n<device>\n'
+            "<deviceType>OEMExt50:device:deviceIDf0</deviceType>\n<friendlyName>Dinion</friendlyName>\n"
+            "<unitName>192.168.1.4 - Unit</unitName>\n<serialNumber>f0002d41:46500410</serialNumber>\n"
+            "<physAddress>00-04-63-37-03-86</physAddress>\n<sessionKey>00000180000069fa</sessionKey>\n"
+            "<unitIPAddress>192.168.50.44</unitIPAddress>\n<unitSubnetMask>255.255.255.0</unitSubnetMask>\n"
+            "<unitGatewayIp>192.168.50.1</unitGatewayIp>\n<activeConnections>0</activeConnections>\n"
+            "<HTTPPort>80</HTTPPort>\n<HTTPSPort>443</HTTPSPort>\n<dhcp>1</dhcp>\n"
+            "<cameraFrontendID>3088</cameraFrontendID>\n<ClusterID>0</ClusterID>\n</device>\n</root>",
+            "Bosch Security Systems",
+            "Dinion is Bosch's camera line (00-04-63 is a Bosch block)",
+        ),
+    ),
 ]
