@@ -1,8 +1,9 @@
 """Evaluation records, round 2: MAC addresses from network scans users published (pastebin and
 gist pages holding nmap or network-scanner output of their own networks).
 
-Same rules as eval_records_cameras2.py (origin ids `ev2-`). Only the MAC address is taken (the
-`mac` field); host names, which can name people, are never copied. The label is the IEEE MA-L
+Same rules as eval_records_cameras2.py (origin ids `ev2-`). Mostly the MAC address is taken (the
+`mac` field), plus a service string the same scan printed whole; host names, which can name
+people, are never copied. The label is the IEEE MA-L
 registrant the source's own scanner printed next to the address, mapped to a catalogue name with
 build/mac.py's rules: chip and module makers (Intel Corporate, Hon Hai, Realtek, ...) and
 registrants outside the catalogue are None; a locally administered (randomised) address is None.
@@ -118,5 +119,23 @@ SOURCES: list[Source] = [
         *macs("Dell", "Dell", "A4:1F:72:71:B9:39", "A4:1F:72:71:C4:D3"),
         *macs("ASUS", "Asustek Computer", "00:26:18:41:C6:E1"),
         *macs(None, "Wistron", "00:26:2D:84:5D:A5"),
+    ),
+    Source(
+        "ev2-jared0307-home-vulns",
+        "https://github.com/Jared0307/Home-s-vulns-report",
+        "Home-s-vulns-report: nmap scans of a home network (puertos.nmap, vuln1.nmap: Huawei gateway, Totalplay Sagemcom box, LG TV)",
+        *macs("Huawei", "Huawei Technologies", "60:FA:9D:C9:2A:14"),
+        *macs("ZTE", "zte", "10:3C:59:56:18:5F"),
+        *macs("Sagemcom", "Sagemcom Broadband SAS", "34:DB:9C:18:36:BD"),
+        *macs(None, "Liteon Technology", "E0:0A:F6:A9:CC:D1"),
+        *macs(None, "LG Electronics", "74:E6:B8:F4:24:02"),
+        Rec("http.server", "gSOAP/2.7", None, "gSOAP toolkit server (TR-069 port of the Sagemcom box); names no maker", "Sagemcom"),
+    ),
+    Source(
+        "ev2-rol331-escan",
+        "https://github.com/Rol331/file2/blob/HEAD/escan.md",
+        "Rol331/file2 escan.md: nmap -O scan of an office network (gateway and servers)",
+        *macs("Huawei", "Huawei Technologies", "C8:B6:D3:E2:26:07"),
+        *macs("Hewlett Packard Enterprise", "Hewlett Packard Enterprise", "20:67:7C:D8:9B:4F"),
     ),
 ]
