@@ -160,4 +160,32 @@ SOURCES: list[Source] = [
             "Hikvision",
         ),
     ),
+    Source(
+        "ev2-csdn-beanguohui-121969076",
+        "https://blog.csdn.net/BeanGuohui/article/details/121969076",
+        "CSDN blog: 大华RTSP交互流程包 (RTSP over UDP exchange with a Dahua camera, VLC as client)",
+        Rec(
+            "rtsp.response",
+            lines(
+                "RTSP/1.0 401 Unauthorized",
+                "CSeq: 2",
+                'WWW-Authenticate: Digest realm="Login to be8c87b7ecbc1c2c89f8b4da109a4f78", nonce="1ae117ce84194f06b41c1557c008dc31"',
+            ),
+            "Dahua",
+            "'Login to <id>' digest realm of Dahua firmware; the post is about a Dahua camera",
+        ),
+        Rec("rtsp.server", "Rtsp Server/3.0", None, "generic RTSP server name; the camera is a Dahua", "Dahua"),
+        Rec(
+            "rtsp.response",
+            lines(
+                "RTSP/1.0 200 OK",
+                "CSeq: 3",
+                "Server: Rtsp Server/3.0",
+                "Public: OPTIONS, DESCRIBE, ANNOUNCE, SETUP, PLAY, RECORD, PAUSE, TEARDOWN, SET_PARAMETER, GET_PARAMETER",
+            ),
+            None,
+            "OPTIONS answer names nobody; the camera is a Dahua",
+            "Dahua",
+        ),
+    ),
 ]

@@ -138,4 +138,36 @@ SOURCES: list[Source] = [
         *macs("Huawei", "Huawei Technologies", "C8:B6:D3:E2:26:07"),
         *macs("Hewlett Packard Enterprise", "Hewlett Packard Enterprise", "20:67:7C:D8:9B:4F"),
     ),
+    Source(
+        "ev2-pastebin-5khttx39",
+        "https://pastebin.com/5kHtTX39",
+        "pastebin 5kHtTX39: nmap -sP of a small office network (PLCs and servers)",
+        *macs(None, "Bernecker & Rainer Industrie-elektronic Gmbh", "00:60:65:43:32:0C", "00:60:65:42:1C:34"),
+        *macs(None, "Unknown", "38:0E:4D:86:83:1C", "94:C6:91:17:D8:E7"),
+    ),
+    Source(
+        "ev2-pastebin-msmfwcgk",
+        "https://pastebin.com/mSmfWcGK",
+        "pastebin mSmfWcGK: nmap -F of two hosts (a Linksys box and a Realtek-based device)",
+        *macs("Cisco", "Cisco Consumer Products", "C8:D7:19:3A:78:50"),
+        *macs(None, "Realtek Semiconductor", "00:E0:4C:81:20:05"),
+    ),
+    Source(
+        "ev2-pastebin-eagez9gu",
+        "https://pastebin.com/eAGEz9Gu",
+        "pastebin eAGEz9Gu: nmap -sP lookups of two addresses",
+        *macs(None, "Mitac International", "00:22:4D:D8:8E:7A", "00:22:4D:D8:8E:7B"),
+    ),
+    Source(
+        "ev2-pastebin-hjrh81eg",
+        "https://pastebin.com/hJrh81EG",
+        "pastebin hJrh81EG: nmap -PN of a /24 grepping one MAC",
+        *macs(None, "Intel", "00:90:27:35:BE:15"),
+    ),
+    Source(
+        "ev2-gist-anonymous-3ccc139a",
+        "https://gist.github.com/anonymous/3ccc139a04b69972d930",
+        "anonymous gist: nmap -sP 192.168.28.0/24 (a VMware lab)",
+        *macs(None, "VMware", "00:50:56:C0:00:01", "00:0C:29:AC:48:C5"),
+    ),
 ]

@@ -324,4 +324,62 @@ SOURCES: list[Source] = [
         ),
         Rec("snmp.sysobjectid", ".1.3.6.1.4.1.11.2.3.7.11.167", "Hewlett Packard Enterprise", "enterprise 11 (Hewlett-Packard) switch branch"),
     ),
+    Source(
+        "ev2-netmiko-2627",
+        "https://github.com/ktbyers/netmiko/issues/2627",
+        "Netmiko #2627: Incompatible ssh peer, TP-Link JetStream switch (paramiko debug log)",
+        Rec("ssh.banner", "SSH-2.0-IPSSH-6.6.0", None, "embedded IPSSH stack, names no maker; the issue says TP-Link JetStream", "TP-Link"),
+    ),
+    Source(
+        "ev2-netmiko-3295",
+        "https://github.com/ktbyers/netmiko/issues/3295",
+        "Netmiko #3295: Pattern not detected, TPLINK device (paramiko debug log)",
+        Rec("ssh.banner", "SSH-1.99-IPSSH-6.6.0", None, "embedded IPSSH stack, names no maker; the issue says TP-Link", "TP-Link"),
+    ),
+    Source(
+        "ev2-netmiko-2776",
+        "https://github.com/ktbyers/netmiko/issues/2776",
+        "Netmiko #2776: hp_comware H3C device times out (paramiko debug log)",
+        Rec(
+            "ssh.banner",
+            "SSH-2.0-Comware-7.1.064",
+            None,
+            "near-miss: Comware is the OS of H3C and HPE switches (not Huawei); the issue says H3C",
+            "H3C",
+        ),
+    ),
+    Source(
+        "ev2-netmiko-1737",
+        "https://github.com/ktbyers/netmiko/issues/1737",
+        "Netmiko #1737: Dell OS10 does not echo commands (paramiko debug log)",
+        Rec("ssh.banner", "SSH-2.0-OpenSSH_8.0 PKIX[12.0.1]", None, "OpenSSH with PKIX patch names no maker; the device is a Dell OS10 switch", "Dell"),
+    ),
+    Source(
+        "ev2-ncclient-156",
+        "https://github.com/ncclient/ncclient/issues/156",
+        "ncclient #156: huawei close session error (paramiko debug log of a Huawei switch)",
+        Rec(
+            "ssh.banner",
+            "SSH-2.0--",
+            None,
+            "empty software version (paramiko logged 'version 2.0, client -'); names nobody, the issue is about a Huawei device",
+            "Huawei",
+        ),
+    ),
+    Source(
+        "ev2-csdn-irainsa-128097026",
+        "https://blog.csdn.net/irainsa/article/details/128097026",
+        "CSDN blog: RTSP 认证 (basic authentication example against an IP camera)",
+        Rec(
+            "rtsp.response",
+            lines(
+                "RTSP/1.0 401 Unauthorized",
+                "CSeq: 3",
+                'WWW-Authenticate: Basic realm="IP Camera(D1846)"',
+                "Date: Thu, Oct 15 2020 23:30:55 GMT",
+            ),
+            None,
+            "realm 'IP Camera(<serial tail>)' names nobody; the post does not name the camera's maker",
+        ),
+    ),
 ]
