@@ -34,6 +34,7 @@ demo: $(VENV)/.installed
 test: $(VENV)/.dev-installed system-deps
 	$(BIN)/custodiet content verify
 	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
 	$(BIN)/pytest -n auto -q
 
 lint: $(VENV)/.dev-installed

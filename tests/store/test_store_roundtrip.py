@@ -16,7 +16,7 @@ from store_builders import (
     sample_inputs,
 )
 
-from custodiet.errors import StoreError, UsageError
+from custodiet.errors import NotFoundError, StoreError, UsageError
 from custodiet.model import Device, Observation
 from custodiet.store import DeviceDetail, RunInfo, Store
 
@@ -186,12 +186,13 @@ def test_same_input_key_twice_is_refused(db: Path) -> None:
 def test_empty_store_has_no_run(db: Path) -> None:
     with Store(db) as store:
         assert store.runs() == []
-        with pytest.raises(StoreError, match="no finished run") as excinfo:
+        # Nothing to show is a usage error (exit 2), not a broken store (issue 12, row 16).
+        with pytest.raises(NotFoundError, match="no finished run") as excinfo:
             store.load_run()
         assert excinfo.value.file == str(db)
-        with pytest.raises(StoreError, match="no finished run 3"):
+        with pytest.raises(NotFoundError, match="no finished run 3"):
             store.load_run(3)
-        with pytest.raises(StoreError):
+        with pytest.raises(NotFoundError):
             store.device_detail("10.0.0.1")
 
 

@@ -4,21 +4,33 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO
 
 from rich.console import Console, ConsoleDimensions
 from rich.markup import escape
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from custodiet.errors import OutputError
 from custodiet.model import Finding, RunReport
+
+if TYPE_CHECKING:
+    from custodiet.identify.verify import Problem
+    from custodiet.pipeline.content import ContentListing
+    from custodiet.store import DeviceDetail, RunInfo
+
+# Width of output that goes to a file or a pipe: wide enough that no line is wrapped (grep and
+# scripts see one line per row), not so wide that a table padded to it would be absurd.
+UNWRAPPED = 4096
 
 
 class _Console(Console):
     """A console that reads $COLUMNS when it prints, not only when it is created (the CLI's
-    consoles live as long as the process; tests and wrappers set COLUMNS later)."""
+    consoles live as long as the process; tests and wrappers set COLUMNS later), and that does
+    not wrap at 80 columns when its output is not a terminal (Rich's default)."""
 
     @property
     def size(self) -> ConsoleDimensions:
@@ -26,6 +38,8 @@ class _Console(Console):
         columns = os.environ.get("COLUMNS", "")
         if columns.isdigit() and int(columns) > 0:
             return ConsoleDimensions(int(columns), size.height)
+        if not self.is_terminal:
+            return ConsoleDimensions(UNWRAPPED, size.height)
         return size
 
     @size.setter
@@ -62,7 +76,7 @@ def progress_bar(quiet: bool) -> Iterator:
         console=err,
         transient=False,
     ) as progress:
-        tasks: dict[str, int] = {}
+        tasks: dict[str, TaskID] = {}
 
         def update(path: str, records: int, done: bool) -> None:
             if path not in tasks:
@@ -76,25 +90,42 @@ def progress_bar(quiet: bool) -> Iterator:
 
 def write_reports(
     run: RunReport, *, quiet: bool, html: Path | None, json_path: Path | None, csv_path: Path | None
-) -> None:
+) -> list[OutputError]:
+    """The terminal summary and every report asked for; a report that cannot be written does not
+    stop the others: its OutputError is returned. When a report goes to standard output (-),
+    the summary goes to stderr."""
+    from custodiet.cli.output import is_stdout, write_bytes, write_text
     from custodiet.report.csv_report import write_csv
     from custodiet.report.html import render_html
     from custodiet.report.json_report import write_json
-    from custodiet.report.terminal import render_summary
 
     if not quiet:
-        render_summary(run, out)
-    if html:
-        html.write_text(render_html(run), encoding="utf-8")
-        _wrote(html, quiet)
-    if json_path:
-        with json_path.open("wb") as handle:
-            write_json(run, handle)
-        _wrote(json_path, quiet)
-    if csv_path:
-        with csv_path.open("w", encoding="utf-8", newline="") as handle:
-            write_csv(run, handle)
-        _wrote(csv_path, quiet)
+        from custodiet.report.terminal import render_summary
+
+        piped = any(is_stdout(p) for p in (html, json_path, csv_path))
+        render_summary(run, err if piped else out)
+        out.file.flush()
+    failed: list[OutputError] = []
+
+    def html_report(handle: BinaryIO) -> None:
+        handle.write(render_html(run).encode("utf-8"))
+
+    jobs: list[tuple[Path | None, Callable[[Path], None]]] = [
+        (html, lambda p: write_bytes(p, html_report)),
+        (json_path, lambda p: write_bytes(p, lambda h: write_json(run, h))),
+        (csv_path, lambda p: write_text(p, lambda h: write_csv(run, h))),
+    ]
+    for path, job in jobs:
+        if path is None:
+            continue
+        try:
+            job(path)
+        except OutputError as exc:
+            failed.append(exc)
+            continue
+        if not is_stdout(path):
+            _wrote(path, quiet)
+    return failed
 
 
 def _wrote(path: Path, quiet: bool) -> None:
@@ -102,7 +133,7 @@ def _wrote(path: Path, quiet: bool) -> None:
         err.print(f"wrote {shown(path)}")
 
 
-def print_explanation(detail, findings: list[Finding]) -> None:  # type: ignore[no-untyped-def]
+def print_explanation(detail: DeviceDetail, findings: list[Finding]) -> None:
     device = detail.device
     identity = device.identity
     out.print(
@@ -157,7 +188,7 @@ def print_explanation(detail, findings: list[Finding]) -> None:  # type: ignore[
 MAX_CONTACTS_SHOWN = 50
 
 
-def _print_traffic(detail) -> None:  # type: ignore[no-untyped-def]
+def _print_traffic(detail: DeviceDetail) -> None:
     """The device's traffic (busiest contacts first) and what it reached (phone-home)."""
     contacts = list(getattr(detail, "contacts", None) or ())
     if contacts:
@@ -214,7 +245,7 @@ def _print_traffic(detail) -> None:  # type: ignore[no-untyped-def]
                 out.print(f"    sources: {shown(', '.join(fact.sources))}")
 
 
-def print_runs(runs) -> None:  # type: ignore[no-untyped-def]
+def print_runs(runs: Iterable[RunInfo]) -> None:
     table = Table(title="Audit runs")
     for column in ("run", "started", "finished", "inputs", "devices", "covered", "findings"):
         table.add_column(column)
@@ -231,7 +262,7 @@ def print_runs(runs) -> None:  # type: ignore[no-untyped-def]
     out.print(table)
 
 
-def print_verify(problems, counts: dict[str, int]) -> None:  # type: ignore[no-untyped-def]
+def print_verify(problems: Sequence[Problem], counts: dict[str, int]) -> None:
     for problem in problems:
         err.print(f"[red]✗[/red] {shown(problem)}")
     summary = ", ".join(f"{v} {k.replace('_', '-')}" for k, v in counts.items())
@@ -241,7 +272,7 @@ def print_verify(problems, counts: dict[str, int]) -> None:  # type: ignore[no-u
         out.print(f"[green]content OK[/green]: {summary}")
 
 
-def print_content_list(listing) -> None:  # type: ignore[no-untyped-def]
+def print_content_list(listing: ContentListing) -> None:
     table = Table(title=f"{len(listing.signatures)} signatures")
     for column in ("id", "fields", "sets", "strength", "sources"):
         table.add_column(column, overflow="fold")
@@ -272,7 +303,7 @@ def print_content_list(listing) -> None:  # type: ignore[no-untyped-def]
     out.print(profiles)
 
 
-def print_content_stats(listing) -> None:  # type: ignore[no-untyped-def]
+def print_content_stats(listing: ContentListing) -> None:
     per_vendor: Counter[str] = Counter()
     per_field: Counter[str] = Counter()
     grid: Counter[tuple[str, str]] = Counter()

@@ -14,21 +14,32 @@ from __future__ import annotations
 
 import gc
 import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from custodiet.errors import InputError
-from custodiet.model import Contact, InputSummary, Match, Observation, PhoneHome, RunReport
+from custodiet.errors import InputError, InternalError, StoreError, describe_bug
+from custodiet.model import (
+    Contact,
+    Device,
+    Finding,
+    InputSummary,
+    Match,
+    Observation,
+    PhoneHome,
+    RunReport,
+    Subject,
+)
 from custodiet.pipeline import phonehome
 from custodiet.pipeline.context import Context
 from custodiet.pipeline.devices import build_device
 from custodiet.sources import nmap_xml
-from custodiet.sources.base import ReadStats, SourceOptions
+from custodiet.sources.base import Reader, ReadStats, SourceOptions
 from custodiet.sources.detect import detect_format
 from custodiet.sources.registry import READERS
-from custodiet.store import Store
+from custodiet.store import RunWriter, Store
+from custodiet.store.writer import Conclude, Row
 
 BATCH = 5000
 # A host of more observations than this is not identified while it streams in (its rows would be
@@ -50,6 +61,8 @@ class AuditRequest:
     source_options: SourceOptions = field(default_factory=SourceOptions)
     endpoints: tuple[Path, ...] = ()  # user endpoint files (content/endpoints.yaml schema)
     home_country: str | None = None  # ISO 3166 alpha-2: traffic to other countries is reported
+    # What to call a named path in messages and evidence (standard input's copy: "<stdin>").
+    labels: Mapping[Path, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -57,7 +70,10 @@ class AuditResult:
     run_id: int | None
     reused: bool
     inputs: list[InputSummary]
-    errors: list[str]
+    errors: list[str]  # one line per input that could not be read (file, place, reason)
+    # Those of errors that were unexpected exceptions (bugs) in reading one input: the input's
+    # error, the other inputs audited all the same.
+    internal: list[str] = field(default_factory=list)
 
 
 def load_report(db: Path, run_id: int | None = None, evidence: str = "all") -> RunReport:
@@ -66,12 +82,18 @@ def load_report(db: Path, run_id: int | None = None, evidence: str = "all") -> R
         return store.load_run(run_id, evidence=evidence)
 
 
-def expand_paths(paths: tuple[Path, ...]) -> tuple[list[tuple[Path, str, bool]], list[str]]:
+def expand_paths(
+    paths: tuple[Path, ...], labels: Mapping[Path, str] | None = None
+) -> tuple[list[tuple[Path, str, bool]], list[str]]:
     """Files to read as (path, label, named): named files were given by the user, the others were
-    found by walking a folder (hidden files skipped). Also one-line errors for bad paths."""
+    found by walking a folder (hidden files skipped). Also one-line errors for bad paths.
+    labels: what to call some named paths instead of their path (standard input's copy)."""
     files: list[tuple[Path, str, bool]] = []
     errors: list[str] = []
     for path in paths:
+        if labels and path in labels:
+            files.append((path, labels[path], True))
+            continue
         if path.is_dir():
             found = sorted(
                 p
@@ -107,7 +129,8 @@ def run_key(context: Context, inputs: list[tuple[str, str]], extra: str = "") ->
 
 def audit(request: AuditRequest, context: Context, progress: Progress | None = None) -> AuditResult:
     setup = phonehome.prepare(context, request.endpoints, request.home_country)
-    files, errors = expand_paths(request.paths)
+    files, errors = expand_paths(request.paths, request.labels)
+    internal: list[str] = []
     planned: list[tuple[Path, str, str, str]] = []  # path, label, format, sha
     skipped_inputs: list[InputSummary] = []
     for path, label, named in files:
@@ -138,18 +161,32 @@ def audit(request: AuditRequest, context: Context, progress: Progress | None = N
             )
         except OSError as exc:
             errors.append(str(InputError(f"cannot read: {exc.strerror}", file=label)))
+        except Exception as exc:  # a bug met while detecting this input: the others go on
+            message = str(InternalError(describe_bug(exc), file=label))
+            errors.append(message)
+            internal.append(message)
     if not planned:
-        return AuditResult(None, False, skipped_inputs, errors)
+        return AuditResult(None, False, skipped_inputs, errors, internal)
     extra = phonehome.key_extra(request.endpoints, request.home_country)
     key = run_key(context, [(sha, fmt) for _, _, fmt, sha in planned], extra)
     with Store(request.db) as store:
         existing = store.find_run(key)
         if existing is not None:
             inputs = list(store.load_run(existing, evidence="none").inputs)
-            return AuditResult(existing, True, inputs, errors)
+            # The same inputs give the same answer, errors included: the stored run's input
+            # errors are reported again (a re-run must not turn a failed input into a success).
+            for item in inputs:
+                if item.error:
+                    message = item.error if item.error.startswith(item.path) else f"{item.path}: {item.error}"
+                    errors.append(message)
+                    if "internal error: " in item.error:
+                        internal.append(message)
+            return AuditResult(existing, True, inputs, errors, internal)
         with _few_collections(), store.begin_run(key, context.content_version) as writer:
             summaries = [
-                _ingest(writer, context, p, label, fmt, sha, request.source_options, progress, errors)
+                _ingest(
+                    writer, context, p, label, fmt, sha, request.source_options, progress, errors, internal
+                )
                 for p, label, fmt, sha in planned
             ]
             for summary in [*summaries, *skipped_inputs]:
@@ -159,7 +196,7 @@ def audit(request: AuditRequest, context: Context, progress: Progress | None = N
             run_id = writer.run_id
     # The run is not loaded back here: the caller loads what it shows (a 100,000-device run's
     # evidence is hundreds of MB, and a --quiet pipeline run needs only finding counts).
-    return AuditResult(run_id, False, [*summaries, *skipped_inputs], errors)
+    return AuditResult(run_id, False, [*summaries, *skipped_inputs], errors, internal)
 
 
 @contextmanager
@@ -180,16 +217,20 @@ def _few_collections() -> Iterator[None]:
 
 
 def _ingest(
-    writer,
+    writer: RunWriter,
     context: Context,
     path: Path,
     label: str,
     fmt: str,
-    sha: str,  # type: ignore[no-untyped-def]
+    sha: str,
     options: SourceOptions,
     progress: Progress | None,
     errors: list[str],
+    internal: list[str] | None = None,
 ) -> InputSummary:
+    """Read one input into the run. Its reader's InputError or OSError, or any unexpected
+    exception (a bug, recorded as an internal error), becomes this input's error: what it yielded
+    before stays, and the run goes on with the other inputs. A StoreError stops the run."""
     stats = ReadStats()
     reader = READERS[fmt]
     error: str | None = None
@@ -203,7 +244,7 @@ def _ingest(
     conclude = _concluder(context) if FAST_PATH else None
     add_host = writer.add_host
     record: list[tuple[Observation, tuple[Match, ...]]] = []  # consecutive observations of one subject
-    subject = None
+    subject: Subject | None = None
     whole = True  # record holds its host from the start
     contacts: list[Contact] = []
     named = phonehome.ContactObservations()
@@ -226,19 +267,24 @@ def _ingest(
                 if progress and stored - reported >= BATCH:
                     reported = stored
                     progress(label, stats.records, False)
-        for obs in () if by_host is not None else reader(path, label, stats, options):
-            if type(obs) is not Observation and isinstance(obs, Contact):
+        for item in () if by_host is not None else reader(path, label, stats, options):
+            obs: Observation | None
+            if type(item) is Observation:
+                obs = item
+            elif isinstance(item, Contact):
                 # Traffic: staged for phone-home; a name it reached is also evidence of the maker.
                 # A host's traffic is scattered over the input: the store groups it.
                 conclude = None
-                contacts.append(obs)  # type: ignore[arg-type]
+                contacts.append(item)
                 contact_count += 1
-                obs = named(obs)  # type: ignore[assignment]
+                obs = named(item)
                 if len(contacts) >= BATCH:
                     writer.add_contacts(contacts)
                     contacts = []
                 if obs is None:
                     continue
+            else:
+                obs = item  # an Observation of a subclass
             if obs.subject is not subject and obs.subject != subject:
                 if record:
                     add_host(record, conclude if whole else None)
@@ -261,6 +307,13 @@ def _ingest(
     except OSError as exc:
         error = str(InputError(f"read failed: {exc.strerror or exc}", file=label))
         errors.append(error)
+    except StoreError:
+        raise
+    except Exception as exc:
+        error = str(InternalError(describe_bug(exc), file=label, place=f"record {stats.records + 1}"))
+        errors.append(error)
+        if internal is not None:
+            internal.append(error)
     if record:
         add_host(record, conclude if whole else None)
     if contacts:
@@ -283,28 +336,31 @@ def _ingest(
 _HOST_OWN_FIELDS = frozenset({"mac", "hostname"})
 
 # Readers with a form that yields a host's observations as one list (the same observations).
-_HOST_READERS = {nmap_xml.read: nmap_xml.read_hosts}
+HostReader = Callable[[Path, str, ReadStats, SourceOptions], Iterator[list[Observation]]]
+_HOST_READERS: dict[Reader, HostReader] = {nmap_xml.read: nmap_xml.read_hosts}
 
 
 def _nothing(field: str, text: str) -> tuple[Match, ...]:
     return ()
 
 
-def _concluder(context: Context):  # type: ignore[no-untyped-def]
+def _concluder(context: Context) -> Conclude:
     """conclude(rows, key) for RunWriter.add_host: the device and its findings."""
     identifier = context.identifier
     policy = context.policy
     covered = policy.is_covered
     findings = policy.findings
 
-    def conclude(rows, key: str):  # type: ignore[no-untyped-def]
+    def conclude(rows: Sequence[Row], key: str) -> tuple[Device, list[Finding]]:
         device = build_device(rows, identifier, covered, key)
         return device, findings(device)
 
     return conclude
 
 
-def _identify_devices(writer, context: Context, setup: phonehome.PhoneHomeSetup | None = None) -> None:  # type: ignore[no-untyped-def]
+def _identify_devices(
+    writer: RunWriter, context: Context, setup: phonehome.PhoneHomeSetup | None = None
+) -> None:
     """Devices for the groups that no staged device covers, then every device in key order, then
     phone-home facts (observed devices in key order, then hosts seen only in traffic)."""
     policy = context.policy

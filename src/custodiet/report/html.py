@@ -399,11 +399,11 @@ def _phone_home(run: RunReport, calls: dict[str, list[PhoneHome]], anchors: dict
             "<h3>Foreign networks</h3>\n<table>\n<thead><tr><th>Country</th><th>Devices</th>"
             "<th>Addresses</th><th>Bytes sent</th><th>Busiest networks</th></tr></thead>\n<tbody>\n"
         )
-        for row in foreign:
+        for country in foreign:
             out.append(
-                f'<tr><td>{_h(row.country)}</td><td class="num">{row.devices:,}</td>'
-                f'<td class="num">{row.addresses:,}</td><td class="num">{row.bytes_out:,}</td>'
-                f"<td>{_h('; '.join(row.networks), TEXT_LIMIT)}</td></tr>\n"
+                f'<tr><td>{_h(country.country)}</td><td class="num">{country.devices:,}</td>'
+                f'<td class="num">{country.addresses:,}</td><td class="num">{country.bytes_out:,}</td>'
+                f"<td>{_h('; '.join(country.networks), TEXT_LIMIT)}</td></tr>\n"
             )
         out.append("</tbody>\n</table>\n")
     names = {d.id: digest.address(d) for d in run.devices}

@@ -24,7 +24,9 @@ last entry {"file": "…", "place": "N more not kept"} says how many were left o
 
 Strings are exact (JSON escapes control characters itself), except that evidence texts are cut
 at TEXT_LIMIT characters (then "text_truncated" is true) and any string at MAX_STRING, so a
-hostile banner cannot blow up the file. The document is written device by device: memory stays
+hostile banner cannot blow up the file. The document can be embedded in an HTML <script> element
+as it is: "</" is written "<\\/" and "<!--" as "\\u003c!--" (both valid JSON escapes of the same
+text), so a device's "</script>" cannot end the element. The document is written device by device: memory stays
 at one device's JSON beyond the RunReport itself.
 """
 
@@ -46,11 +48,16 @@ def _s(value: str | None, limit: int = MAX_STRING) -> str | None:
 
 
 def _dumps(value: Any) -> bytes:
-    """orjson, falling back to escaping strings that are not valid Unicode (lone surrogates)."""
+    """orjson, falling back to escaping strings that are not valid Unicode (lone surrogates);
+    then made safe to embed in HTML (see the module doc). "<" occurs in JSON only inside
+    strings, so the replacements never touch the structure."""
     try:
-        return orjson.dumps(value)
+        data = orjson.dumps(value)
     except orjson.JSONEncodeError:
-        return orjson.dumps(_clean(value))
+        data = orjson.dumps(_clean(value))
+    if b"<" in data:
+        data = data.replace(b"</", b"<\\/").replace(b"<!--", b"\\u003c!--")
+    return data
 
 
 def _clean(value: Any) -> Any:

@@ -212,12 +212,12 @@ def _print_phone_home(run: RunReport, console: Console) -> None:
         for name in ("Country", "Devices", "Addresses", "Bytes sent"):
             table.add_column(name, justify="left" if name == "Country" else "right")
         table.add_column("Busiest networks", overflow="fold")
-        for row in foreign:
+        for country in foreign:
             table.add_row(
-                _t(row.country, 8),
-                _t(f"{row.devices:,}"),
-                _t(f"{row.addresses:,}"),
-                _t(f"{row.bytes_out:,}"),
-                _t("; ".join(row.networks), EVIDENCE_LIMIT),
+                _t(country.country, 8),
+                _t(f"{country.devices:,}"),
+                _t(f"{country.addresses:,}"),
+                _t(f"{country.bytes_out:,}"),
+                _t("; ".join(country.networks), EVIDENCE_LIMIT),
             )
         console.print(table)
