@@ -142,7 +142,12 @@ SOURCES: list[Source] = [
         "ev2-digest-auth-session-cpp-1",
         "https://github.com/bertrandmartel/digest-auth-session-cpp/issues/1",
         "digest-auth-session-cpp #1: A short path (a camera's 401 answer pasted whole)",
-        Rec("http.server", "App-webs/", "Hikvision", "App-webs is the web server of Hikvision IP cameras (public CVE-2017-7921 and Shodan write-ups)"),
+        Rec(
+            "http.server",
+            "App-webs/",
+            "Hikvision",
+            "App-webs is the web server of Hikvision IP cameras (public CVE-2017-7921 and Shodan write-ups)",
+        ),
         Rec(
             "http.www_authenticate",
             'Digest qop="auth", realm="IP Camera(C3331)", nonce="597a52684e5445784f3333364d6d45354e4455325a6d593d", stale="FALSE"',
@@ -150,7 +155,13 @@ SOURCES: list[Source] = [
             "realm 'IP Camera(<serial tail>)' names nobody; same answer as the App-webs server",
             "Hikvision",
         ),
-        Rec("http.title", "Document Error: Unauthorized", None, "generic embedded-server error title; same answer as the App-webs server", "Hikvision"),
+        Rec(
+            "http.title",
+            "Document Error: Unauthorized",
+            None,
+            "generic embedded-server error title; same answer as the App-webs server",
+            "Hikvision",
+        ),
         Rec(
             "http.body",
             "<!DOCTYPE html>\n<html><head><title>Document Error: Unauthorized</title></head>\n"
@@ -174,7 +185,9 @@ SOURCES: list[Source] = [
             "Dahua",
             "'Login to <id>' digest realm of Dahua firmware; the post is about a Dahua camera",
         ),
-        Rec("rtsp.server", "Rtsp Server/3.0", None, "generic RTSP server name; the camera is a Dahua", "Dahua"),
+        Rec(
+            "rtsp.server", "Rtsp Server/3.0", None, "generic RTSP server name; the camera is a Dahua", "Dahua"
+        ),
         Rec(
             "rtsp.response",
             lines(

@@ -24,7 +24,12 @@ SOURCES: list[Source] = [
         "ev2-jlinux20-audit-zte-f670l",
         "https://github.com/jlinux20/network_security_audit_framework/tree/main/evidence",
         "network_security_audit_framework: evidence/ of a home network audit (nmap host discovery, nmap -sV -sC of the ZTE F670L gateway, WhatWeb)",
-        Rec("http.server", "Mini web server 1.0 ZTE corp 2005.", "ZTE", "server string names ZTE (evidence/nmap/scan_192_168_1_1.txt, port 80 and 443)"),
+        Rec(
+            "http.server",
+            "Mini web server 1.0 ZTE corp 2005.",
+            "ZTE",
+            "server string names ZTE (evidence/nmap/scan_192_168_1_1.txt, port 80 and 443)",
+        ),
         Rec("http.title", "F670L", "ZTE", "title is the model of the ZTE ZXHN F670L ONT the scan reports"),
         Rec(
             "tls.subject",
@@ -33,38 +38,22 @@ SOURCES: list[Source] = [
             "certificate subject organisation is ZTE (nmap ssl-cert, port 443)",
         ),
         Rec("mac", "EC:82:63:1A:6E:06", "ZTE", "nmap printed registrant 'zte' for the gateway"),
-        Rec("hostname", "csp1.zte.com.cn", "ZTE", "name the gateway's DNS gives itself, in ZTE's domain (host_discovery.txt)"),
+        Rec(
+            "hostname",
+            "csp1.zte.com.cn",
+            "ZTE",
+            "name the gateway's DNS gives itself, in ZTE's domain (host_discovery.txt)",
+        ),
         Rec("hostname", "csp3.zte.com.cn", "ZTE", "same gateway, second name (scan_192_168_1_1.txt)"),
         Rec("mac", "4C:63:71:AE:A3:CD", "Xiaomi", "registrant 'Xiaomi Communications' (a Redmi phone)"),
         Rec("hostname", "redmi7a-redmi7a", "Xiaomi", "a Redmi 7A phone (Redmi is Xiaomi's brand)"),
         Rec("mac", "00:08:22:70:7A:E6", None, "registrant 'InPro Comm', outside the catalogue"),
-        Rec("mac", "08:8F:C3:C0:FF:EC", None, "registrant 'Compal Information (Kunshan)', outside the catalogue"),
+        Rec(
+            "mac",
+            "08:8F:C3:C0:FF:EC",
+            None,
+            "registrant 'Compal Information (Kunshan)', outside the catalogue",
+        ),
         Rec("mac", "82:47:F9:A0:ED:ED", None, "locally administered (randomised) address"),
-    ),
-    Source(
-        "ev2-snmp-info-257",
-        "https://github.com/netdisco/snmp-info/pull/257",
-        "SNMP::Info #257: Add some more support for Huawei devices (sysDescr of an estate of old Huawei CPE routers, as SNMP::Info's debug printed them)",
-        Rec(
-            "snmp.sysdescr",
-            "Huawei Versatile Routing Platform Software VRP Software Version 3.40, Release 0311P07 Quidway Series Router AR28-31 "
-            "Copyright (c) 1998-2011, Huawei Technologies Co., Ltd. All rights reserved. ",
-            "Huawei",
-            "VRP sysDescr of a Quidway AR28-31 (line breaks as the debug output printed them)",
-        ),
-        Rec(
-            "snmp.sysdescr",
-            "Huawei Versatile Routing Platform Software VRP Software Version 3.40, Feature 0308 Quidway Series Router AR46-40 "
-            "Copyright (c) 1998-2007, Huawei Technologies Co., Ltd. All rights reserved. ",
-            "Huawei",
-            "VRP sysDescr of a Quidway AR46-40",
-        ),
-        Rec(
-            "snmp.sysdescr",
-            "Huawei Versatile Routing Platform Software,VRP software, Version 3.40, Feature 0121L01.Quidway Router AR18-34E."
-            "Copyright (c) 1998-2009 Huawei Technologies Co., Ltd. All rights reserved.",
-            "Huawei",
-            "VRP sysDescr of a Quidway AR18-34E",
-        ),
     ),
 ]

@@ -20,8 +20,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import eval_records_cameras
 import eval_records_cameras2
-import eval_records_negatives
 import eval_records_mac2
+import eval_records_negatives
 import eval_records_negatives2
 import eval_records_telecom
 import eval_records_telecom2
