@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from tests.sources.test_linear import _replies as replies_file
 
 from custodiet.errors import InputError
 from custodiet.model import Contact
@@ -46,6 +47,7 @@ SEEDS: dict[str, list[bytes]] = {
     "dnsmasq": seed("tests/sources/data/logs/dnsmasq.leases", "tests/sources/data/logs/dnsmasq-syslog.log"),
     "kea-leases": seed("tests/sources/data/logs/kea-leases4.csv", "tests/sources/data/logs/kea-leases6.csv"),
 }  # fmt: skip
+SEEDS["scan-replies"] = [replies_file(3)]
 # A pcapng seed of good traffic: the pcap seeds' packets framed as pcapng by the corpus builder.
 SEEDS["pcapng"] += [
     (HOSTILE / "pcapng-bad-block-length.pcapng")

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from custodiet.cli.exits import Exit
 from custodiet.errors import InputError
 from custodiet.model import Contact
 from custodiet.sources.base import ReadStats, SourceOptions
@@ -115,7 +116,7 @@ def test_an_audit_of_the_corpus_keeps_the_good_inputs(tmp_path: Path) -> None:
         capture_output=True, text=True, timeout=300,
         env={**os.environ, "CUSTODIET_DB": str(tmp_path / "db.sqlite"), "COLUMNS": "300"},
     )  # fmt: skip
-    assert result.returncode == 2, result.stderr  # input errors, and the rest audited
+    assert result.returncode == Exit.INPUT, result.stderr  # input errors, and the rest audited
     assert "Traceback" not in result.stderr
     for name, (_forced, expected, _reasons) in CORPUS.items():
         if isinstance(expected, str) and _forced is None:

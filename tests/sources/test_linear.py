@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 from types import ModuleType
 
+import orjson
 import pytest
 
 from custodiet.sources.base import ReadStats, SourceOptions
@@ -59,6 +60,22 @@ def _frames(n: int) -> list[bytes]:
     return frames
 
 
+def _replies(n: int) -> bytes:
+    """A `custodiet scan` replies file: a header record, then per host an HTTP, a TLS-less banner
+    and an RTSP reply."""
+    from custodiet.model.probe import HEADER_KEY, ProbeRecord
+
+    lines = [orjson.dumps({HEADER_KEY: 1, "targets": ["10.0.0.0/8"]})]
+    replies = (("http", 80, RESPONSE), ("ssh", 22, b"SSH-2.0-dropbear_2019.78\r\n"),
+               ("rtsp", 554, b"RTSP/1.0 401 Unauthorized\r\nServer: Rtsp Server/3.0\r\n\r\n"))  # fmt: skip
+    for i in range(n):
+        for protocol, port, reply in replies:
+            record = ProbeRecord(target=ip(i), port=port, transport="tcp", protocol=protocol, request=b"",
+                                 reply=reply, time="2026-12-07T00:00:00Z")  # fmt: skip
+            lines.append(orjson.dumps(record.to_json()))
+    return b"\n".join(lines) + b"\n"
+
+
 def _kea(n: int) -> bytes:
     lines = (LOGS / "kea-leases4.csv").read_bytes().split(b"\n")
     return copies(b"\n".join(lines[1:]).strip() + b"\n", n, lines[0] + b"\n")
@@ -78,6 +95,7 @@ WRITERS = {
     "dhcpd-leases": (lambda p, n: p.write_bytes(copies((LOGS / "dhcpd.leases").read_bytes(), n)), 150),
     "dnsmasq": (lambda p, n: p.write_bytes(copies((LOGS / "dnsmasq-syslog.log").read_bytes(), n)), 300),
     "kea-leases": (lambda p, n: p.write_bytes(_kea(n)), 500),
+    "scan-replies": (lambda p, n: p.write_bytes(_replies(n)), 300),
 }  # fmt: skip
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from custodiet.cli.exits import Exit
 from custodiet.errors import InputError
 from custodiet.sources.base import ReadStats, SourceOptions
 from custodiet.sources.registry import READERS
@@ -90,6 +91,6 @@ def test_the_cli_reports_a_wrong_forced_format(tmp_path: Path) -> None:
         timeout=300,
         env={**os.environ, "CUSTODIET_DB": str(tmp_path / "db.sqlite"), "COLUMNS": "300"},
     )
-    assert result.returncode == 2, (result.returncode, result.stderr)
+    assert result.returncode == Exit.INPUT, (result.returncode, result.stderr)
     assert "inventory.csv: line 1: nothing could be read as a Zeek log" in result.stderr
     assert "Traceback" not in result.stderr

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from custodiet.cli.exits import Exit
 from custodiet.errors import InputError
 from custodiet.sources.base import ReadStats, SourceOptions
 from custodiet.sources.detect import detect_format
@@ -103,12 +104,12 @@ def test_audit_names_odd_paths_and_audits_the_rest(odd: dict[str, Path], tmp_pat
     result = custodiet(
         tmp_path, "audit", odd["fifo"], odd["zero"], odd["loop"], INVENTORY, "--json", tmp_path / "r.json"
     )
-    assert result.returncode == 2, result.stderr
+    assert result.returncode == Exit.INPUT, result.stderr
     assert "no such file" not in result.stderr and "Traceback" not in result.stderr
     for name in ("fifo", "zero", "loop"):
         assert f"{odd[name]}: {EXPECTED[name]}" in result.stderr, (name, result.stderr)
     report = json.loads((tmp_path / "r.json").read_text())
     assert any(d["manufacturer"] == "Hytera" for d in report["devices"])  # the inventory was audited
     result = custodiet(tmp_path, "audit", INVENTORY, "--endpoints", odd["folder"], "--quiet")
-    assert result.returncode == 2
+    assert result.returncode == Exit.INPUT
     assert f"{odd['folder']}: cannot be read as an endpoints file: is a folder, not a file" in result.stderr

@@ -8,6 +8,7 @@ canonical and whose brand has been resolved to its maker (with the link's confid
 
 from __future__ import annotations
 
+import contextlib
 import operator
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
@@ -18,10 +19,9 @@ import hyperscan
 import re2
 
 from custodiet.catalog import Catalog, Resolution, clean_display, fold, resolve_name
-from custodiet.identify.compile import NAME_FIELDS, CompiledContent, SigEntry
+from custodiet.identify.compile import CompiledContent, SigEntry
 from custodiet.identify.components import COMPOSITE_FIELDS, part_offset, parts
 from custodiet.identify.oui import mac_prefix
-from custodiet.identify.signatures import STRENGTHS
 from custodiet.model import Match
 
 # How much an OUI says about the device maker, by how sure we are the block is the vendor's.
@@ -31,6 +31,8 @@ OUI_UNMAPPED_WEIGHT = 0.5  # registered organisation we have no catalogue entry 
 
 MAX_CAPTURE = 120
 _GUESS_FIELDS = frozenset({"os.match", "nmap.service"})  # a scanner's guesses, often "A, B, or C"
+# b" or " in any case, looked for without a lowered copy of a text that may be megabytes long.
+_OR_WORDS = (b" or ", b" OR ", b" Or ", b" oR ")
 _CACHE_LIMIT = 100_000
 _CACHE_TEXT_LIMIT = 512
 
@@ -38,12 +40,32 @@ _CACHE_TEXT_LIMIT = 512
 _WORD = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 
 
-def _collect(sig_index: int, _from: int, _to: int, _flags: int, hits: list[int]) -> None:
-    hits.append(sig_index)
+_LOWER = frozenset(b"abcdefghijklmnopqrstuvwxyz")
+_UPPER = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+def _camel_break(data: bytes, end: int) -> bool:
+    """A name ending in a lower-case letter followed by an upper-case one ends a word in camel
+    case: "HuaweiHomeGateway" names Huawei, "Huaweix" does not."""
+    return data[end] in _UPPER and data[end - 1] in _LOWER
 
 
 def _collect_end(sig_index: int, _from: int, to: int, _flags: int, hits: list[tuple[int, int]]) -> None:
     hits.append((sig_index, to))
+
+
+# A text repeating a name a million times says no more than one that says it a few thousand times:
+# a scan stops after this many reports (each signature reports once per text; names every time).
+MAX_REPORTS = 4096
+BATCH_TEXT_LIMIT = 8192  # longer texts are matched alone, where a scan's reports are bounded
+
+
+def _collect_end_bounded(
+    sig_index: int, _from: int, to: int, _flags: int, hits: list[tuple[int, int]]
+) -> bool:
+    """As _collect_end; stops the scan (a true return) once MAX_REPORTS are held."""
+    hits.append((sig_index, to))
+    return len(hits) >= MAX_REPORTS
 
 
 def _load_database(serialized: bytes) -> Any:
@@ -67,7 +89,8 @@ class Identifier:
         self._static: dict[tuple[str, int], Match | None] = {}
         self._static_names: dict[tuple[str, str], Match | None] = {}
         self._oui_cache: dict[int, tuple[Match, ...]] = {}
-        self._resolved: dict[tuple, Match | None] = {}  # captured values -> resolved match
+        # (field, signature id, captured values) -> resolved match
+        self._resolved: dict[tuple[str, str, tuple[tuple[str, str], ...]], Match | None] = {}
         self._regex: dict[str, Any] = {}  # signature id -> its pattern compiled by RE2
         self._captures: dict[str, Any] = {}  # signature id -> _compile_captures of that regex
         self._resolutions: dict[str, Resolution] = {}  # name on a device -> catalogue resolution
@@ -78,14 +101,21 @@ class Identifier:
             if data.batch_database is not None
         }
         names = compiled.names
-        self._names_db = _load_database(names.database) if names else None
         self._names_entries = names.entries if names else []
         self._names_len = names.lengths if names else []
-        self._name_weight = {name: STRENGTHS[strength] for name, strength in NAME_FIELDS.items()}
+        self._text_wide = frozenset(
+            e.id for data in compiled.fields.values() for e in data.entries if e.text_wide
+        )
+        # field -> {name kind: weight}: how much a vendor name, brand or domain says in that field;
+        # only fields whose database holds the names after the signatures
+        weights = compiled.knowledge.name_weights() if compiled.knowledge else {}
+        self._name_weights: dict[str, dict[str, float]] = {
+            name: weights[name] for name, data in compiled.fields.items() if data.names and name in weights
+        }
 
     @property
     def fields(self) -> frozenset[str]:
-        return frozenset(self._databases) | {"mac"} | frozenset(NAME_FIELDS)
+        return frozenset(self._databases) | {"mac"} | frozenset(self._name_weights)
 
     def match(self, field: str, text: str) -> tuple[Match, ...]:
         """Every signature of `field` that hits `text`, resolved; () when none."""
@@ -130,6 +160,8 @@ class Identifier:
         batch_db = self._batch_databases.get(field)
         if field == "mac" or batch_db is None or len(texts) < 2 or field in COMPOSITE_FIELDS:
             return [self.match_uncached(field, t) for t in texts]
+        if any(len(t) > BATCH_TEXT_LIMIT for t in texts):
+            return self._match_many_split(field, texts, lambda t: len(t) <= BATCH_TEXT_LIMIT)
         joined_text = "\n".join(texts)
         if joined_text.count("\n") != len(texts) - 1 or "\x00" in joined_text:
             return self._match_many_mixed(field, texts)
@@ -144,32 +176,43 @@ class Identifier:
         results: list[tuple[Match, ...]] = [()] * len(texts)
         hits: list[tuple[int, int]] = []
         batch_db.scan(buffer, match_event_handler=_collect_end, context=hits)
-        per_text: dict[int, set[int]] = {}
-        for sig_index, end in hits:
-            per_text.setdefault(bisect_right(starts, end - 1) - 1, set()).add(sig_index)
-        name_weight = self._name_weight.get(field)
-        named: set[int] = set()
-        if name_weight is not None and self._names_db is not None:
-            name_hits: list[tuple[int, int]] = []
-            self._names_db.scan(buffer, match_event_handler=_collect_end, context=name_hits)
-            named = {bisect_right(starts, end - 1) - 1 for _, end in name_hits}
         entries = self._entries[field]
-        for index in per_text.keys() | named:
+        signatures = len(entries)
+        per_text: dict[int, set[int]] = {}
+        named: dict[int, list[tuple[int, int]]] = {}  # text -> its name hits, ends relative to it
+        for index, end in hits:
+            text_index = bisect_right(starts, end - 1) - 1
+            if index < signatures:
+                per_text.setdefault(text_index, set()).add(index)
+            else:
+                named.setdefault(text_index, []).append((index - signatures, end - starts[text_index]))
+        name_weights = self._name_weights.get(field)
+        for index in per_text.keys() | named.keys():
             data = buffer[starts[index] : starts[index + 1] - 1]
             matches = []
             for sig_index in sorted(per_text.get(index, ())):
                 match = self._build(field, sig_index, entries[sig_index], data)
                 if match is not None:
                     matches.append(match)
-            if index in named:
-                matches.extend(self._match_names(field, data, name_weight))  # type: ignore[arg-type]
+            if index in named and name_weights is not None:
+                matches = self._with_names(
+                    matches, self._match_names(field, data, name_weights, named[index])
+                )
             results[index] = tuple(matches)
         return results
 
     def _match_many_mixed(self, field: str, texts: list[str]) -> list[tuple[Match, ...]]:
         """Texts with newlines or NULs one at a time, the others together."""
-        clean = [i for i, t in enumerate(texts) if "\n" not in t and "\x00" not in t]
-        results = [()] * len(texts) if clean else [self.match_uncached(field, t) for t in texts]
+        return self._match_many_split(field, texts, lambda t: "\n" not in t and "\x00" not in t)
+
+    def _match_many_split(
+        self, field: str, texts: list[str], batchable: Callable[[str], bool]
+    ) -> list[tuple[Match, ...]]:
+        """The texts `batchable` accepts together (match_many), the others one at a time."""
+        clean = [i for i, t in enumerate(texts) if batchable(t)]
+        results: list[tuple[Match, ...]] = (
+            [()] * len(texts) if clean else [self.match_uncached(field, t) for t in texts]
+        )
         if clean:
             for i, matches in zip(clean, self.match_many(field, [texts[i] for i in clean]), strict=True):
                 results[i] = matches
@@ -181,48 +224,80 @@ class Identifier:
 
     def _match_text(self, field: str, text: str) -> tuple[Match, ...]:
         database = self._databases.get(field)
-        name_weight = self._name_weight.get(field)
-        if database is None and name_weight is None:
+        if database is None:
             return ()
         data = text.encode("utf-8", "surrogatepass")
+        hits: list[tuple[int, int]] = []
+        # At MAX_REPORTS the handler stops the scan, which hyperscan reports by raising.
+        with contextlib.suppress(hyperscan.ScanTerminated):
+            database.scan(data, match_event_handler=_collect_end_bounded, context=hits)
+        if not hits:
+            return ()
+        entries = self._entries[field]
+        signatures = len(entries)
         matches: list[Match] = []
-        if database is not None:
-            hits: list[int] = []
-            database.scan(data, match_event_handler=_collect, context=hits)
-            if hits:
-                hits.sort()
-                entries = self._entries[field]
-                for index in hits:
-                    match = self._build(field, index, entries[index], data)
-                    if match is not None:
-                        matches.append(match)
-        if name_weight is not None and self._names_db is not None:
-            matches.extend(self._match_names(field, data, name_weight))
+        names: list[tuple[int, int]] = []
+        for index in sorted({i for i, _ in hits if i < signatures}):
+            match = self._build(field, index, entries[index], data)
+            if match is not None:
+                matches.append(match)
+        names = [(i - signatures, end) for i, end in hits if i >= signatures]
+        name_weights = self._name_weights.get(field)
+        if names and name_weights is not None:
+            matches = self._with_names(matches, self._match_names(field, data, name_weights, names))
         return tuple(matches)
 
-    def _match_names(self, field: str, data: bytes, weight: float) -> list[Match]:
-        """Vendor names and brands as whole words; a 'not this vendor' name vetoes its vendor."""
-        hits: list[tuple[int, int]] = []
-        self._names_db.scan(data, match_event_handler=_collect_end, context=hits)
-        if not hits:
-            return []
+    def _with_names(self, matches: list[Match], names: list[Match]) -> list[Match]:
+        """A text's signature matches plus its name matches, where a field-specific signature
+        outranks a bare name: "Web Viewer for Samsung DVR" is a Hanwha page (Samsung Techwin's
+        DVRs became Hanwha's), so the name Samsung does not contradict the signature that says so.
+        Text-wide signatures (model numbers) do not outrank names: "Dell DS-6505B" keeps Dell."""
+        if not names:
+            return matches
+        specific = {
+            m.sets["manufacturer"]
+            for m in matches
+            if m.sets.get("manufacturer") and m.signature not in self._text_wide
+        }
+        if specific:
+            names = [n for n in names if (n.sets.get("manufacturer") or n.relabel) in specific]
+        return [*matches, *names]
+
+    def _match_names(
+        self, field: str, data: bytes, weights: dict[str, float], hits: list[tuple[int, int]]
+    ) -> list[Match]:
+        """Vendor names, brands and domains as whole words, each weighed by what its kind says in
+        this field; a 'not this vendor' name vetoes its vendor. `hits`: (name index, end) of the
+        names' reports on `data` (the field's database holds them after its signatures)."""
         size = len(data)
+        spans: list[tuple[int, int, int]] = []  # (start, -end, entry index) of whole-word hits
+        for index, end in hits:
+            start = end - self._names_len[index]
+            if (start > 0 and data[start - 1] in _WORD) or (
+                end < size and data[end] in _WORD and not _camel_break(data, end)
+            ):
+                continue
+            spans.append((start, -end, index))
+        spans.sort()
         found: dict[str, SigEntry] = {}
         vetoed: set[str] = set()
-        for index, end in sorted(hits):
-            start = end - self._names_len[index]
-            if (start > 0 and data[start - 1] in _WORD) or (end < size and data[end] in _WORD):
-                continue
+        reach, reach_start = -1, -1  # the furthest end of a hit starting at or before this one
+        for start, negative_end, index in spans:
+            end = -negative_end
+            if end < reach or (end == reach and start > reach_start):
+                continue  # inside a longer name: "Hewlett Packard Enterprise" is not "Hewlett Packard"
+            if end > reach:
+                reach, reach_start = end, start
             entry = self._names_entries[index]
             if entry.veto:
                 vetoed.add(entry.veto)
-            else:
+            elif entry.kind in weights:
                 found.setdefault(entry.id, entry)
         matches = []
         for entry in found.values():
             key = (field, entry.id)
             if key not in self._static_names:
-                self._static_names[key] = self.resolve(field, entry.id, dict(entry.sets), weight)
+                self._static_names[key] = self.resolve(field, entry.id, dict(entry.sets), weights[entry.kind])
             match = self._static_names[key]
             if match is None:
                 continue
@@ -234,7 +309,7 @@ class Identifier:
                 continue  # "Teltronic AG" is not Hytera's Teltronic, whether named as vendor or brand
             matches.append(match)
         makers = {m.sets.get("manufacturer") or m.relabel for m in matches}
-        if len(makers) > 1 or (field in _GUESS_FIELDS and b" or " in data.lower()):
+        if len(makers) > 1 or (field in _GUESS_FIELDS and any(w in data for w in _OR_WORDS)):
             return []  # "GlobespanVirata GS8100, Huawei MT880, or Solwise ...": a list of guesses names nobody
         return matches
 
@@ -246,13 +321,13 @@ class Identifier:
             return self._static[key]
         values = dict(entry.sets)
         values.update(self.captures(entry, data))
-        key = (field, entry.id, tuple(values.items()))
-        match = self._resolved.get(key, False)
-        if match is False:
-            match = self.resolve(field, entry.id, values, entry.weight)
-            if len(self._resolved) >= _CACHE_LIMIT:
-                self._resolved.clear()
-            self._resolved[key] = match
+        captured = (field, entry.id, tuple(values.items()))
+        if captured in self._resolved:
+            return self._resolved[captured]
+        match = self.resolve(field, entry.id, values, entry.weight)
+        if len(self._resolved) >= _CACHE_LIMIT:
+            self._resolved.clear()
+        self._resolved[captured] = match
         return match
 
     def captures(self, entry: SigEntry, data: bytes) -> dict[str, str]:
@@ -336,8 +411,8 @@ class Identifier:
         by_name = [m for m in self.match("mac.vendor", org) if m.sets.get("manufacturer")]
         if by_name:
             best = by_name[0]
-            vendor = self.catalog.vendor_by_name(best.sets["manufacturer"])
-            weight = OUI_COMPONENT_WEIGHT if vendor and vendor.kind == "component" else OUI_UNMAPPED_WEIGHT
+            maker = self.catalog.vendor_by_name(best.sets["manufacturer"])
+            weight = OUI_COMPONENT_WEIGHT if maker and maker.kind == "component" else OUI_UNMAPPED_WEIGHT
             return (
                 Match(
                     signature="oui/registry",
@@ -366,7 +441,7 @@ class Identifier:
         if len(text) <= width:
             return text
         own_field = signature.split("/", 1)[0]  # a part's signature belongs to the part's field
-        entries = self._entries.get(own_field) or self._entries.get(field, ())
+        entries = self._entries.get(own_field) or self._entries.get(field) or []
         entry = next((e for e in entries if e.id == signature), None)
         if entry is None:
             return text[:width] + "..."

@@ -41,17 +41,20 @@ DESCRIPTIVE_FIELDS: tuple[str, ...] = (
     "nmap.devicetype",  # nmap's devicetype for a port ("webcam", "router", ...)
     "cpe",  # a CPE string a scanner reported ("cpe:/h:hikvision:ds-7600")
     "wsd.scopes",  # WS-Discovery (ONVIF) types, scopes and XAddrs of a device
+    "device_search.reply",  # a vendor device-search answer (Hikvision SADP ProbeMatch XML)
     "dhcp.parameter_list",  # DHCP option 55, the parameter request list ("1,3,6,15,119,252")
     "http.user_agent",  # the User-Agent a device's own HTTP client sends (firmware updaters, SDKs)
     "contact.name",  # a DNS name, TLS SNI or HTTP Host the device contacted (vendor clouds are evidence)
     "os.match",  # an OS guess ("Linux 3.2 - 4.9", "Hikvision embedded")
+    "os.cpe",  # a CPE of an OS-detection guess: a hint, never the device's product or firmware
+    "nmap.script",  # output of an nmap script no reader knows the shape of, as nmap printed it
     "mac.vendor",  # a vendor name a scanner attached to the MAC (nmap's own table)
     "inventory.vendor",  # an asset inventory's vendor / manufacturer / make column
     "inventory.model",
     "inventory.serial",
     "inventory.site",
+    "inventory.owner",  # who is responsible for the asset (a person, team or department)
     "inventory.name",  # free-text asset name or description
-    "inventory.owner",  # the team or person an inventory says is responsible for the device
 )
 
 ALL_FIELDS: frozenset[str] = frozenset(IDENTIFY_FIELDS + DESCRIPTIVE_FIELDS)

@@ -172,40 +172,6 @@ def kev_sources(content_dir: Path) -> dict[str, Any]:
     return sources
 
 
-def kev_enabled(content_dir: Path, profile_id: str) -> bool:
-    """A profile's `kev:` switch in profiles.yaml; KEV findings are on unless it says false."""
-    doc = load_yaml(content_dir / "profiles.yaml", "content/profiles.yaml") or {}
-    for node in doc.get("profiles") or []:
-        if isinstance(node, dict) and node.get("id") == profile_id:
-            value = node.get("kev", True)
-            if not isinstance(value, bool):
-                raise ContentError(
-                    "'kev' must be true or false", file="content/profiles.yaml", place=line_of(node)
-                )
-            return value
-    return True
-
-
-def kev_problems(
-    content_dir: Path, known_sources: set[str], vendor_ids: set[str]
-) -> list[tuple[str | None, str]]:
-    """Everything `content verify` should report about kev.yaml: (place, message) pairs."""
-    try:
-        entries = load_kev(content_dir)
-        own = set(kev_sources(content_dir))
-    except ContentError as exc:
-        return [(exc.place, exc.message)]
-    problems: list[tuple[str | None, str]] = []
-    for entry in entries:
-        if entry.vendor not in vendor_ids:
-            problems.append((None, f"{entry.cve}: unknown vendor '{entry.vendor}'"))
-        ids = entry.sources + tuple(s for rule in entry.rules or () for s in rule.sources)
-        for source in ids:
-            if source not in known_sources and source not in own:
-                problems.append((None, f"{entry.cve}: unknown source '{source}'"))
-    return problems
-
-
 def _entry(node: Any, label: str) -> KevEntry:
     where = line_of(node)
     if not isinstance(node, dict):
@@ -262,7 +228,7 @@ def _rule(node: Any, label: str) -> Rule:
     has_versions, has_build = "versions" in node, "build_before" in node
     if has_versions == has_build:
         raise ContentError("a rule has either 'versions' or 'build_before'", file=label, place=where)
-    common = {
+    common: dict[str, Any] = {
         "series": str(node["series"]),
         "models": models,
         "matchers": matchers,
@@ -276,7 +242,7 @@ def _rule(node: Any, label: str) -> Rule:
     return Rule(**common, versions=_range(node["versions"], label, where))
 
 
-def _matcher(pattern: str, label: str, where: str) -> Any:
+def _matcher(pattern: str, label: str, where: str | None) -> Any:
     if not pattern.startswith("^"):
         return pattern.upper()
     try:
@@ -287,7 +253,7 @@ def _matcher(pattern: str, label: str, where: str) -> Any:
         ) from exc
 
 
-def _range(value: Any, label: str, where: str) -> tuple[Firmware, Firmware]:
+def _range(value: Any, label: str, where: str | None) -> tuple[Firmware, Firmware]:
     if not isinstance(value, dict) or not value.get("from") or not value.get("to"):
         raise ContentError("'versions' is {from, to} or 'unknown'", file=label, place=where)
     ends = (parse_firmware(str(value["from"])), parse_firmware(str(value["to"])))
@@ -296,7 +262,7 @@ def _range(value: Any, label: str, where: str) -> tuple[Firmware, Firmware]:
     return ends  # type: ignore[return-value]
 
 
-def _build_rule(node: dict, label: str, where: str) -> dict[str, Any]:
+def _build_rule(node: dict[str, Any], label: str, where: str | None) -> dict[str, Any]:
     text = str(node["build_before"])
     found = re2.fullmatch(r"([0-9]{4})-([0-9]{2})", text)
     cutoff = _date(int(found.group(1)), int(found.group(2)), 1) if found else None

@@ -41,6 +41,9 @@ class RegulatoryList:
     sources: tuple[str, ...]
     # "regulatory" (a rule or government measure) or "watch" (vendors worth watching)
     kind: str = "regulatory"
+    authority: str | None = None
+    first_published: str | None = None
+    as_of: str | None = None  # when custodiet's copy was last checked against its sources
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +52,7 @@ class Profile:
     description: str
     lists: dict[str, str]  # list id -> severity
     default: bool = False
+    kev: bool = True  # known-exploited-vulnerability findings on (profiles.yaml `kev:`)
 
 
 def _entry(node: Any, label: str) -> ListEntry:
@@ -96,6 +100,9 @@ def load_lists(content_dir: Path) -> dict[str, RegulatoryList]:
             entries=tuple(_entry(e, label) for e in doc["entries"]),
             sources=tuple(doc.get("sources") or ()),
             kind=_kind(doc, label),
+            authority=str(doc["authority"]) if doc.get("authority") else None,
+            first_published=str(doc["first_published"]) if doc.get("first_published") else None,
+            as_of=str(doc["as_of"]) if doc.get("as_of") else None,
         )
     return lists
 
@@ -121,11 +128,15 @@ def load_profiles(content_dir: Path, lists: dict[str, RegulatoryList]) -> dict[s
                 )
             if severity not in SEVERITIES:
                 raise ContentError(f"severity must be one of {SEVERITIES}", file=label, place=line_of(node))
+        kev = node.get("kev", True)
+        if not isinstance(kev, bool):
+            raise ContentError("'kev' must be true or false", file=label, place=line_of(node))
         profiles[node["id"]] = Profile(
             id=node["id"],
             description=str(node.get("description", "")),
             lists=dict(node.get("lists") or {}),
             default=bool(node.get("default", False)),
+            kev=kev,
         )
     if sum(p.default for p in profiles.values()) != 1:
         raise ContentError("exactly one profile must be the default", file=label)

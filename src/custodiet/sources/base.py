@@ -30,6 +30,9 @@ class ReadStats:
     # Things a user should know that skipped nothing (columns not read, a legacy encoding):
     # text -> count, shown with the skip reasons in the file's summary.
     notices: Counter[str] = field(default_factory=Counter)
+    # Called with each address a source looked at but yields nothing for (an nmap host that is
+    # down): what the run examined (pipeline.scope), so that a device missing there is gone.
+    examined: Callable[[str], None] | None = None
 
 
 @dataclass(frozen=True)

@@ -46,7 +46,7 @@ MAX_PER_CELL = 64
 _CHUNK = 1 << 20
 _HEAD = 1 << 16
 
-ROLES: tuple[str, ...] = ("address", "mac", "hostname", "vendor", "model", "serial", "site", "name", "owner")
+ROLES: tuple[str, ...] = ("address", "mac", "hostname", "vendor", "model", "serial", "site", "owner", "name")
 
 
 def _with_prefixes(bases: set[str], prefixes: tuple[str, ...]) -> frozenset[str]:
@@ -100,7 +100,7 @@ SYNONYMS: dict[str, frozenset[str]] = {
     ),
     "owner": _with_prefixes(
         {"owner", "ownername", "ownedby", "responsible", "responsibleteam", "custodian", "department", "team",
-         "businessunit", "costcenter", "costcentre", "assignedto"},
+         "businessunit", "costcenter", "costcentre", "assignedto", "responsibleparty"},
         ("asset", "device", "business", "technical", "system"),
     ),
 }
@@ -114,8 +114,8 @@ FIELDS: dict[str, str] = {
     "model": "inventory.model",
     "serial": "inventory.serial",
     "site": "inventory.site",
-    "name": "inventory.name",
     "owner": "inventory.owner",
+    "name": "inventory.name",
 }
 
 # custodiet's own CSV report (report/csv_report.py): read back as an inventory. Its cells that
