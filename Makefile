@@ -46,6 +46,7 @@ bench: $(VENV)/.dev-installed
 	$(BIN)/python bench/identify_throughput.py
 	$(BIN)/python bench/audit_scale.py
 	$(BIN)/python bench/logs_throughput.py --repeat 3
+	$(BIN)/python bench/hostile_scale.py
 	$(BIN)/python bench/bench_store.py
 	$(BIN)/python bench/accuracy.py
 	$(BIN)/python bench/accuracy.py --hosts
