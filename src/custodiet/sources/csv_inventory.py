@@ -335,6 +335,7 @@ def _read_lines(lines: _Lines, label: str, stats: ReadStats, options: SourceOpti
         stats.notices[f"columns not read: {_header_list(unused, 12)}"] += len(unused)
     if report:
         stats.notices["custodiet CSV report read as an inventory"] += 1
+    rows = _Rows(columns, label, stats, options, report)
     reader = csv.reader(lines, delimiter=delimiter)
     while True:
         lines.start_record()
@@ -363,7 +364,7 @@ def _read_lines(lines: _Lines, label: str, stats: ReadStats, options: SourceOpti
             continue
         if not any(cell.strip() for cell in row):
             continue
-        yield from _read_row(row, columns, label, f"line {first}", stats, options, report)
+        yield from rows.read(row, f"line {first}")
 
 
 def _is_report(headers: list[str]) -> bool:
@@ -426,61 +427,80 @@ def _split(text: str) -> list[str]:
     return text.translate(_SPLIT).split(None, MAX_PER_CELL)[:MAX_PER_CELL]
 
 
-def _read_row(
-    row: list[str],
-    columns: dict[str, int],
-    label: str,
-    place: str,
-    stats: ReadStats,
-    options: SourceOptions,
-    report: bool = False,
-) -> list[Observation]:
-    stats.records += 1
+class _Rows:
+    """Rows to observations for one file: the columns looked up once (a row is a few cells, and
+    a file can have millions of rows)."""
 
-    def cell(role: str) -> str:
-        index = columns.get(role)
-        if index is None or index >= len(row):
+    def __init__(
+        self, columns: dict[str, int], label: str, stats: ReadStats, options: SourceOptions, report: bool
+    ) -> None:
+        self.label = label
+        self.stats = stats
+        self.strict = options.strict
+        self.report = report
+        self.address = columns["address"]
+        self.mac = columns.get("mac")
+        # (field, column, hostname: a cell that may list several) in FIELDS order, mac first.
+        self.fields = [
+            (FIELDS[role], columns[role], role == "hostname")
+            for role in FIELDS
+            if role != "mac" and role in columns
+        ]
+
+    def cell(self, row: list[str], index: int) -> str:
+        if index >= len(row):
             return ""
         value = row[index].strip()
-        if report and value[:1] == "'" and value[1:2] in _FORMULA_START:
+        if self.report and value[:1] == "'" and value[1:2] in _FORMULA_START:
             value = value[1:]
         return value
 
-    address_text = cell("address")
-    address = normalise_ip(address_text)
-    addresses = [address] if address is not None else []
-    if address is None and address_text:
-        addresses = list(dict.fromkeys(a for a in map(normalise_ip, _split(address_text)) if a is not None))
-    if not addresses:
-        if options.strict:
-            shown = repr(address_text[:60]) if address_text else "missing"
-            raise InputError(f"bad address: {shown}", file=label, place=place)
-        stats.skipped["bad address"] += 1
-        return []
-    mac_text = cell("mac")
-    mac = normalise_mac(mac_text) if mac_text else None
-    if mac_text and mac is None:
-        if options.strict:
-            raise InputError(f"bad MAC address: {mac_text[:60]!r}", file=label, place=place)
-        stats.skipped["bad MAC (cell ignored)"] += 1
-    provenance = Provenance(label, place)
-    values: list[tuple[str, str]] = []
-    for role, name in FIELDS.items():
-        if role == "mac":
-            if mac:
-                values.append((name, mac))
-            continue
-        value = cell(role)
-        if not value:
-            continue
-        if role == "hostname" and (" " in value or "," in value or ";" in value):
-            values.extend((name, bound(h)) for h in _split(value))
+    def read(self, row: list[str], place: str) -> list[Observation]:
+        stats = self.stats
+        stats.records += 1
+        cell = self.cell
+        address_text = cell(row, self.address)
+        address = normalise_ip(address_text)
+        if address is not None:
+            addresses = [address]
         else:
-            values.append((name, bound(value)))
-    out = [
-        Observation(Subject(address=a, mac=mac), name, value, provenance)
-        for a in addresses
-        for name, value in values
-    ]
-    stats.observations += len(out)
-    return out
+            addresses = list(
+                dict.fromkeys(a for a in map(normalise_ip, _split(address_text)) if a is not None)
+            )
+            if not addresses:
+                if self.strict:
+                    shown = repr(address_text[:60]) if address_text else "missing"
+                    raise InputError(f"bad address: {shown}", file=self.label, place=place)
+                stats.skipped["bad address"] += 1
+                return []
+        mac = None
+        if self.mac is not None:
+            mac_text = cell(row, self.mac)
+            if mac_text:
+                mac = normalise_mac(mac_text)
+                if mac is None:
+                    if self.strict:
+                        raise InputError(f"bad MAC address: {mac_text[:60]!r}", file=self.label, place=place)
+                    stats.skipped["bad MAC (cell ignored)"] += 1
+        values: list[tuple[str, str]] = [("mac", mac)] if mac else []
+        for name, index, several in self.fields:
+            value = cell(row, index)
+            if not value:
+                continue
+            if several and (" " in value or "," in value or ";" in value):
+                values.extend((name, bound(h)) for h in _split(value))
+            else:
+                values.append((name, bound(value)))
+        provenance = Provenance(self.label, place)
+        if len(addresses) == 1:
+            subject = Subject(address=addresses[0], mac=mac)
+            out = [Observation(subject, name, value, provenance) for name, value in values]
+        else:
+            subjects = [Subject(address=a, mac=mac) for a in addresses]
+            out = [
+                Observation(subject, name, value, provenance)
+                for subject in subjects
+                for name, value in values
+            ]
+        stats.observations += len(out)
+        return out
