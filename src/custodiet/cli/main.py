@@ -30,6 +30,9 @@ app.add_typer(content_app, name="content")
 from custodiet.cli.endpoints import endpoints_app  # noqa: E402 - it imports this module lazily
 
 app.add_typer(endpoints_app, name="endpoints")
+from custodiet.cli.census import census as census_command  # noqa: E402
+
+app.command("census")(census_command)
 
 err = Console(stderr=True, highlight=False)
 EXIT = {InputError: 2, UsageError: 2, ContentError: 3, StoreError: 4}
