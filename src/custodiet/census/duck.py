@@ -23,7 +23,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from custodiet.census import formats, lines, places
+from custodiet.census import counts, formats, lines, places
 from custodiet.census.evidence import Matcher, item_maker
 from custodiet.census.model import (
     BRANDS_SCHEMA,
@@ -300,56 +300,22 @@ def _identify(con: duckdb.DuckDBPyConnection, matcher: Matcher) -> None:
 
 # --------------------------------------------------------------------------- 5. counts
 
-FOOTPRINT_SQL = """
-SELECT cc AS country, manufacturer, coalesce(device_type, 'unknown') AS device_type,
-    bool_or(lists <> '') AS covered, max(lists) AS lists,
-    count(*) FILTER (WHERE band <> 'hint') AS hosts,
-    coalesce(sum(services) FILTER (WHERE band <> 'hint'), 0)::BIGINT AS services,
-    count(*) FILTER (WHERE band = 'high') AS hosts_high,
-    count(*) FILTER (WHERE band = 'medium') AS hosts_medium,
-    count(*) FILTER (WHERE band = 'low') AS hosts_low,
-    count(*) FILTER (WHERE band = 'hint') AS hint_hosts,
-    count(*) FILTER (WHERE band <> 'hint' AND brand_kind = 'own-brand') AS own_brand_hosts,
-    count(*) FILTER (WHERE band <> 'hint' AND brand_kind = 'relabel') AS relabel_hosts
-FROM host_ident GROUP BY ALL ORDER BY country, manufacturer, device_type
-"""
-
-BRANDS_SQL = """
-SELECT cc AS country, manufacturer, brand, coalesce(brand_kind, 'unknown') AS brand_kind, count(*) AS hosts
-FROM host_ident WHERE band <> 'hint' AND brand IS NOT NULL
-GROUP BY ALL ORDER BY country, manufacturer, brand
-"""
-
-COUNTRIES_SQL = """
-SELECT h.cc AS country, count(*) AS hosts, coalesce(sum(s.services), 0)::BIGINT AS services,
-    count(i.addr) FILTER (WHERE i.band <> 'hint') AS identified_hosts,
-    count(i.addr) FILTER (WHERE i.covered) AS covered_hosts,
-    count(*) FILTER (WHERE h.cc_source = 'record') AS country_from_record,
-    count(*) FILTER (WHERE h.cc_source = 'registry') AS country_from_registry
-FROM hosts h LEFT JOIN host_ident i USING (addr)
-LEFT JOIN (
-    SELECT r.addr, count(DISTINCT f.port) AS services
-    FROM flat f JOIN recs r USING (file, n)
-    WHERE f.port IS NOT NULL AND r.addr IS NOT NULL AND NOT starts_with(f.kind, '#')
-    GROUP BY r.addr
-) s ON s.addr = h.addr
-GROUP BY h.cc ORDER BY h.cc
-"""
-
-HOSTS_SQL = """
-SELECT addr AS address, cc AS country, manufacturer, brand, device_type, confidence, band, covered, services
-FROM host_ident ORDER BY addr
-"""
-
 
 def _tables(con: duckdb.DuckDBPyConnection, summaries: list[FileSummary], want_hosts: bool) -> CensusTables:
     def table(sql: str, schema: pa.Schema) -> pa.Table:
         return arrow_table(con, sql).cast(schema)
 
+    con.execute(
+        """CREATE TABLE host_services AS
+        SELECT r.addr, count(DISTINCT f.port) AS services
+        FROM flat f JOIN recs r USING (file, n)
+        WHERE f.port IS NOT NULL AND r.addr IS NOT NULL AND NOT starts_with(f.kind, '#') AND NOT starts_with(f.kind, '!')
+        GROUP BY r.addr"""
+    )
     return CensusTables(
-        footprint=table(FOOTPRINT_SQL, FOOTPRINT_SCHEMA),
-        brands=table(BRANDS_SQL, BRANDS_SCHEMA),
-        countries=table(COUNTRIES_SQL, COUNTRIES_SCHEMA),
+        footprint=table(counts.FOOTPRINT_SQL, FOOTPRINT_SCHEMA),
+        brands=table(counts.BRANDS_SQL, BRANDS_SCHEMA),
+        countries=table(counts.COUNTRIES_SQL, COUNTRIES_SCHEMA),
         files=summaries,
-        hosts=table(HOSTS_SQL, HOSTS_SCHEMA) if want_hosts else None,
+        hosts=table(counts.HOSTS_SQL, HOSTS_SCHEMA) if want_hosts else None,
     )
