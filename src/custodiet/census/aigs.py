@@ -130,7 +130,9 @@ COMPARISON_SCHEMA = pa.schema(
 )
 
 
-def comparison(footprint: pa.Table, countries: pa.Table, catalog: Catalog, covered_makers: set[str]) -> pa.Table:
+def comparison(
+    footprint: pa.Table, countries: pa.Table, catalog: Catalog, covered_makers: set[str]
+) -> pa.Table:
     """Per country: AIGS next to the census (see COMPARISON_SCHEMA; shares are of the identified hosts)."""
     docs = documented()
     totals = {row["country"]: row for row in countries.to_pylist()}
@@ -173,7 +175,9 @@ def comparison(footprint: pa.Table, countries: pa.Table, catalog: Catalog, cover
                 "census_covered_makers": ";".join(f"{m}:{makers[m]}" for m in seen),
                 "documented_and_measured": ";".join(m for m in covered_suppliers if m in makers),
                 "documented_not_measured": ";".join(m for m in covered_suppliers if m not in makers),
-                "measured_not_documented": ";".join(m for m in seen if m not in covered_suppliers) if doc else "",
+                "measured_not_documented": ";".join(m for m in seen if m not in covered_suppliers)
+                if doc
+                else "",
             }
         )
     return pa.Table.from_pylist(rows, schema=COMPARISON_SCHEMA)

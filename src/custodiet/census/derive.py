@@ -95,7 +95,9 @@ class Deriver:
         return [(field, text[:MAX_TEXT])] if text else []
 
     def _banner(self, protocol: str, raw: str) -> Pairs:
-        return self._collect(lambda out: bj.emit_banner(self._ctx, out, _SUBJECT, protocol, raw, _PLACE, None))
+        return self._collect(
+            lambda out: bj.emit_banner(self._ctx, out, _SUBJECT, protocol, raw, _PLACE, None)
+        )
 
     def _dn(self, field: str, raw: str) -> Pairs:
         name = bj._dn_of(orjson.loads(raw))

@@ -96,7 +96,9 @@ def run(
 # --------------------------------------------------------------------------- 1. load
 
 
-def _load(con: duckdb.DuckDBPyConnection, files: list[PlannedFile], progress: Progress | None) -> list[FileSummary]:
+def _load(
+    con: duckdb.DuckDBPyConnection, files: list[PlannedFile], progress: Progress | None
+) -> list[FileSummary]:
     con.execute(
         "CREATE TABLE flat (file INTEGER, n BIGINT, addr VARCHAR, cc VARCHAR, port VARCHAR, kind VARCHAR, raw VARCHAR)"
     )
@@ -114,7 +116,9 @@ def _load(con: duckdb.DuckDBPyConnection, files: list[PlannedFile], progress: Pr
             stream = _watched(lines.batches(planned.path, planned.label, tally), planned.label, progress)
             batches = pa.RecordBatchReader.from_batches(lines.SCHEMA, stream)
             con.register("src_lines", batches)
-            con.execute(f"CREATE OR REPLACE TEMP VIEW src AS SELECT {index}::INTEGER AS file, n, line FROM src_lines")
+            con.execute(
+                f"CREATE OR REPLACE TEMP VIEW src AS SELECT {index}::INTEGER AS file, n, line FROM src_lines"
+            )
         con.execute(f"INSERT INTO flat {formats.flatten_sql(planned.format)}")
         if planned.packing != "parquet":
             con.unregister("src_lines")
@@ -140,7 +144,9 @@ def _load(con: duckdb.DuckDBPyConnection, files: list[PlannedFile], progress: Pr
     return summaries
 
 
-def _watched(batches: Iterator[pa.RecordBatch], label: str, progress: Progress | None) -> Iterator[pa.RecordBatch]:
+def _watched(
+    batches: Iterator[pa.RecordBatch], label: str, progress: Progress | None
+) -> Iterator[pa.RecordBatch]:
     seen = 0
     for batch in batches:
         seen += batch.num_rows
@@ -181,7 +187,9 @@ def _hosts(con: duckdb.DuckDBPyConnection, summaries: list[FileSummary]) -> None
         "FROM recs WHERE addr IS NULL GROUP BY ALL"
     ).fetchall():
         summaries[file].skipped[reason] += count
-    for file, count in con.execute("SELECT file, count(*) FROM recs WHERE addr IS NOT NULL GROUP BY file").fetchall():
+    for file, count in con.execute(
+        "SELECT file, count(*) FROM recs WHERE addr IS NOT NULL GROUP BY file"
+    ).fetchall():
         summaries[file].records = count
     con.execute(
         """CREATE TABLE hosts AS

@@ -72,7 +72,9 @@ class Matcher:
 
     def items(self, kinds: Sequence[str], raws: Sequence[str]) -> list[list[str]]:
         """The item keys of each (kind, raw) piece, in order; [] where nothing hits."""
-        derived = [self.deriver.derive(kind, raw) if raw else [] for kind, raw in zip(kinds, raws, strict=True)]
+        derived = [
+            self.deriver.derive(kind, raw) if raw else [] for kind, raw in zip(kinds, raws, strict=True)
+        ]
         wanted: dict[str, dict[str, None]] = {}
         pairs = self._pairs
         for found in derived:
@@ -81,7 +83,10 @@ class Matcher:
                     wanted.setdefault(pair[0], {})[pair[1]] = None
         if wanted:
             size = sum(len(t) for texts in wanted.values() for t in texts)
-            if len(pairs) + sum(map(len, wanted.values())) > _PAIR_CACHE or self._pair_chars + size > _PAIR_CHARS:
+            if (
+                len(pairs) + sum(map(len, wanted.values())) > _PAIR_CACHE
+                or self._pair_chars + size > _PAIR_CHARS
+            ):
                 pairs.clear()
                 self._pair_chars = 0
             self._pair_chars += size

@@ -95,7 +95,9 @@ def write_parquet(path: Path, table: pa.Table, units: bool = True) -> None:
     """A table as Parquet, with the column notes and units in its schema's metadata."""
     if units:
         fields = [
-            field.with_metadata({"description": COLUMN_NOTES[field.name]}) if field.name in COLUMN_NOTES else field
+            field.with_metadata({"description": COLUMN_NOTES[field.name]})
+            if field.name in COLUMN_NOTES
+            else field
             for field in table.schema
         ]
         schema = pa.schema(fields, metadata={"units": json.dumps(UNITS)})
@@ -156,7 +158,9 @@ def trends(out: Path) -> pa.Table:
     for folder in folders:
         try:
             footprint = pq.read_table(folder / "footprint.parquet").to_pylist()
-            countries = {r["country"]: r["hosts"] for r in pq.read_table(folder / "countries.parquet").to_pylist()}
+            countries = {
+                r["country"]: r["hosts"] for r in pq.read_table(folder / "countries.parquet").to_pylist()
+            }
         except (OSError, pa.ArrowInvalid, KeyError):
             continue  # a snapshot folder that is not ours, or damaged: left out, not fatal
         merged: dict[tuple[str, str], dict] = {}
@@ -183,11 +187,28 @@ def trends(out: Path) -> pa.Table:
 def skipped_table(tables: CensusTables) -> pa.Table:
     rows = []
     for summary in tables.files:
-        rows.append({"file": summary.label, "format": summary.format, "reason": "records read", "count": summary.records})
+        rows.append(
+            {
+                "file": summary.label,
+                "format": summary.format,
+                "reason": "records read",
+                "count": summary.records,
+            }
+        )
         for reason, count in sorted(summary.skipped.items()):
             rows.append({"file": summary.label, "format": summary.format, "reason": reason, "count": count})
         if summary.error:
-            rows.append({"file": summary.label, "format": summary.format, "reason": f"error: {summary.error}", "count": 0})
+            rows.append(
+                {
+                    "file": summary.label,
+                    "format": summary.format,
+                    "reason": f"error: {summary.error}",
+                    "count": 0,
+                }
+            )
     return pa.Table.from_pylist(
-        rows, schema=pa.schema([("file", pa.string()), ("format", pa.string()), ("reason", pa.string()), ("count", pa.int64())])
+        rows,
+        schema=pa.schema(
+            [("file", pa.string()), ("format", pa.string()), ("reason", pa.string()), ("count", pa.int64())]
+        ),
     )

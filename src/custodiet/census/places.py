@@ -15,7 +15,9 @@ from custodiet.sources.text import normalise_ip
 
 # A dotted quad already in canonical form: the engines take it as it is and ask Python only
 # for the others (IPv6, zero-padded, bracketed...), through normalise_ip as every source does.
-IPV4_SQL = r"^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])$"
+IPV4_SQL = (
+    r"^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])$"
+)
 COUNTRY_SQL = r"^[A-Za-z]{2}$"
 
 
@@ -34,4 +36,7 @@ def registry_countries(addresses: Sequence[str]) -> list[str | None]:
     except ImportError:  # pragma: no cover - a declared dependency
         return [None] * len(addresses)
     found = iptocc.country_code(list(addresses))
-    return [c.upper() if isinstance(c, str) and len(c) == 2 and c.isascii() and c.isalpha() else None for c in found]
+    return [
+        c.upper() if isinstance(c, str) and len(c) == 2 and c.isascii() and c.isalpha() else None
+        for c in found
+    ]

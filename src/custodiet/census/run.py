@@ -42,7 +42,9 @@ class CensusResult:
     seconds: float
 
 
-def plan(paths: tuple[Path, ...], forced: str | None = None) -> tuple[list[PlannedFile], list[FileSummary], list[str]]:
+def plan(
+    paths: tuple[Path, ...], forced: str | None = None
+) -> tuple[list[PlannedFile], list[FileSummary], list[str]]:
     """Files to read (with format and packing), files passed over, and errors."""
     found, errors = expand_paths(paths)
     planned: list[PlannedFile] = []
@@ -77,7 +79,11 @@ def _parquet_format(path: Path, label: str) -> str:
     import duckdb
 
     try:
-        row = duckdb.connect().execute("SELECT to_json(t)::VARCHAR FROM read_parquet(?) t LIMIT 1", [str(path)]).fetchone()
+        row = (
+            duckdb.connect()
+            .execute("SELECT to_json(t)::VARCHAR FROM read_parquet(?) t LIMIT 1", [str(path)])
+            .fetchone()
+        )
     except duckdb.Error as exc:
         raise InputError(f"unreadable Parquet: {str(exc).splitlines()[0][:200]}", file=label) from None
     if row is None:
@@ -109,7 +115,9 @@ def census(request: CensusRequest, context: Context, progress: Progress | None =
 
 def covered_makers(context: Context) -> set[str]:
     """Canonical names of the makers a list of the profile names."""
-    return {v.name for v in context.identifier.catalog.vendors.values() if context.policy.lists_naming(v.name)}
+    return {
+        v.name for v in context.identifier.catalog.vendors.values() if context.policy.lists_naming(v.name)
+    }
 
 
 def write(request: CensusRequest, context: Context, snapshot: str, tables: CensusTables) -> list[Path]:
@@ -128,7 +136,8 @@ def write(request: CensusRequest, context: Context, snapshot: str, tables: Censu
         outputs.write_csv(note(out / "footprint.csv"), tables.footprint)
         outputs.write_parquet(note(out / "footprint.parquet"), tables.footprint)
         (note(out / "footprint.csv-metadata.json")).write_text(
-            json.dumps(outputs.csvw_metadata(tables.footprint, "footprint.csv"), indent=2) + "\n", encoding="utf-8"
+            json.dumps(outputs.csvw_metadata(tables.footprint, "footprint.csv"), indent=2) + "\n",
+            encoding="utf-8",
         )
         outputs.write_csv(note(out / "brands.csv"), tables.brands)
         outputs.write_csv(note(out / "countries.csv"), tables.countries)
@@ -149,7 +158,13 @@ def write(request: CensusRequest, context: Context, snapshot: str, tables: Censu
             "profile": context.policy.profile.id,
             "units": outputs.UNITS,
             "inputs": [
-                {"file": f.label, "format": f.format, "records": f.records, "skipped": dict(f.skipped), "error": f.error}
+                {
+                    "file": f.label,
+                    "format": f.format,
+                    "records": f.records,
+                    "skipped": dict(f.skipped),
+                    "error": f.error,
+                }
                 for f in tables.files
             ],
             "hosts": sum(tables.countries.column("hosts").to_pylist()),

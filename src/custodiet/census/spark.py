@@ -64,7 +64,9 @@ def session(options: EngineOptions):  # type: ignore[no-untyped-def]
     builder = builder.config("spark.sql.files.maxPartitionBytes", str(32 << 20))
     builder = builder.config("spark.sql.execution.arrow.maxRecordsPerBatch", "8192")
     if master.startswith("local"):
-        builder = builder.config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
+        builder = builder.config("spark.driver.host", "127.0.0.1").config(
+            "spark.driver.bindAddress", "127.0.0.1"
+        )
         builder = builder.config("spark.sql.shuffle.partitions", "8")
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
@@ -80,7 +82,9 @@ def _lines(spark, files: list[PlannedFile]):  # type: ignore[no-untyped-def]
         tag = [F.lit(index).cast("int").alias("file"), F.lit(planned.format).alias("fmt")]
         if planned.packing == "parquet":
             frame = spark.read.parquet(str(planned.path))
-            frames.append(frame.select(*tag, F.to_json(F.struct(*[F.col(c) for c in frame.columns])).alias("line")))
+            frames.append(
+                frame.select(*tag, F.to_json(F.struct(*[F.col(c) for c in frame.columns])).alias("line"))
+            )
             continue
         name = planned.path.name.lower()
         readable = (
@@ -161,7 +165,9 @@ def run(
             .alias("cc_source"),
         )
         items = rows.where(F.col("kind") == "item").select("addr", "port", F.col("reason").alias("item"))
-        combos = items.groupBy("addr").agg(F.concat_ws("\n", F.array_sort(F.collect_set("item"))).alias("combo"))
+        combos = items.groupBy("addr").agg(
+            F.concat_ws("\n", F.array_sort(F.collect_set("item"))).alias("combo")
+        )
         matcher = Matcher(context)
         from custodiet.catalog import fold
 

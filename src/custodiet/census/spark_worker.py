@@ -112,10 +112,13 @@ def _cut(batch: pa.RecordBatch) -> Iterator[pa.RecordBatch]:
         for file, addr, cc in kept:
             add("rec", file, addr=addr, cc=cc, reg=None if cc else registry.get(addr))
         pieces = arrow_table(
-            con, "SELECT file, n, port, kind, raw FROM cut WHERE NOT starts_with(kind, '#') AND NOT starts_with(kind, '!')"
+            con,
+            "SELECT file, n, port, kind, raw FROM cut WHERE NOT starts_with(kind, '#') AND NOT starts_with(kind, '!')",
         ).to_pylist()
         distinct = list(dict.fromkeys((p["kind"], p["raw"]) for p in pieces))
-        answers = dict(zip(distinct, matcher.items([k for k, _ in distinct], [r for _, r in distinct]), strict=True))
+        answers = dict(
+            zip(distinct, matcher.items([k for k, _ in distinct], [r for _, r in distinct]), strict=True)
+        )
         services: set[tuple[str, str]] = set()
         for piece in pieces:
             addr = address.get((piece["file"], piece["n"]))

@@ -21,7 +21,9 @@ def census(
             show_default=False,
         ),
     ],
-    out: Annotated[Path, typer.Option("--out", help="Output folder (created; snapshots kept there make trends).")],
+    out: Annotated[
+        Path, typer.Option("--out", help="Output folder (created; snapshots kept there make trends).")
+    ],
     engine: Annotated[
         str, typer.Option("--engine", help="duckdb (one machine, default) or spark (local or a cluster).")
     ] = "duckdb",
@@ -36,18 +38,23 @@ def census(
         str | None, typer.Option("--profile", help="Which lists apply (see `custodiet content list`).")
     ] = None,
     hosts: Annotated[
-        bool, typer.Option("--hosts", help="Also write hosts.parquet: the identity of every identified address.")
+        bool,
+        typer.Option("--hosts", help="Also write hosts.parquet: the identity of every identified address."),
     ] = False,
     memory: Annotated[
         str, typer.Option("--memory", help="DuckDB memory limit; beyond it, work spills to disk.")
     ] = "2GB",
-    threads: Annotated[int | None, typer.Option("--threads", help="DuckDB threads (default: all cores).")] = None,
+    threads: Annotated[
+        int | None, typer.Option("--threads", help="DuckDB threads (default: all cores).")
+    ] = None,
     work_dir: Annotated[
         Path | None, typer.Option("--work-dir", help="Where DuckDB keeps its work and spill files.")
     ] = None,
     master: Annotated[
         str | None,
-        typer.Option("--master", help="Spark master URL (default: spark-submit's or $SPARK_MASTER, else local[*])."),
+        typer.Option(
+            "--master", help="Spark master URL (default: spark-submit's or $SPARK_MASTER, else local[*])."
+        ),
     ] = None,
     partitions: Annotated[
         int | None, typer.Option("--partitions", help="Spark: partitions of the input lines.")
@@ -75,7 +82,11 @@ def census(
         hosts=hosts,
         html=not no_html,
         options=EngineOptions(
-            memory_limit=memory, threads=threads, work_dir=work_dir, spark_master=master, spark_partitions=partitions
+            memory_limit=memory,
+            threads=threads,
+            work_dir=work_dir,
+            spark_master=master,
+            spark_partitions=partitions,
         ),
     )
     try:
@@ -115,7 +126,9 @@ def _summary(result) -> None:  # type: ignore[no-untyped-def]
     top: dict[tuple[str, str], int] = {}
     for row in result.tables.footprint.to_pylist():
         if row["covered"] and row["hosts"]:
-            top[(row["country"], row["manufacturer"])] = top.get((row["country"], row["manufacturer"]), 0) + row["hosts"]
+            top[(row["country"], row["manufacturer"])] = (
+                top.get((row["country"], row["manufacturer"]), 0) + row["hosts"]
+            )
     for (country, maker), count in sorted(top.items(), key=lambda kv: -kv[1])[:10]:
         err.print(f"  {country}  {escape(maker):<12} {count:>8,} hosts")
     err.print(f"wrote {len(result.written)} files to {escape(str(result.written[0].parent))}")
