@@ -30,7 +30,7 @@ MAX_PORTS = 4096  # ports of one nmap/IVRE host read (a host with all ports open
 
 # Macros every flatten query uses. c_text: a JSON value as text as sources.logs.text_of does it
 # (strings as they are, cut to MAX_TEXT; numbers as digits; anything else NULL).
-MACROS = f"""
+MACROS = """
 CREATE OR REPLACE MACRO c_text(v) AS CASE json_type(v)
     WHEN 'VARCHAR' THEN nullif(left(v->>'$', 65536), '')
     WHEN 'BIGINT' THEN v->>'$' WHEN 'UBIGINT' THEN v->>'$' WHEN 'DOUBLE' THEN v->>'$' END;
@@ -40,7 +40,7 @@ CREATE OR REPLACE MACRO c_port(p, proto) AS CASE
 CREATE OR REPLACE MACRO c_items(v, m) AS CASE WHEN json_type(v) = 'ARRAY'
     THEN list_slice(json_extract(v, '$[*]'), 1, m) ELSE [] END;
 CREATE OR REPLACE MACRO c_obj(v) AS json_type(v) = 'OBJECT';
-CREATE OR REPLACE MACRO c_piece(port, kind, raw) AS {{'port': port, 'kind': kind, 'raw': raw}};
+CREATE OR REPLACE MACRO c_piece(port, kind, raw) AS {'port': port, 'kind': kind, 'raw': raw};
 """
 
 
