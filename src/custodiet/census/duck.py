@@ -107,10 +107,10 @@ def _load(
         summary = FileSummary(planned.label, planned.format)
         tally = lines.Tally()
         if planned.packing == "parquet":
+            literal = "'" + str(planned.path).replace("'", "''") + "'"  # a view takes no parameters
             con.execute(
                 f"CREATE OR REPLACE TEMP VIEW src AS SELECT {index}::INTEGER AS file, file_row_number + 1 AS n, "
-                "to_json(t)::VARCHAR AS line FROM read_parquet(?, file_row_number = true) t",
-                [str(planned.path)],
+                f"to_json(t)::VARCHAR AS line FROM read_parquet({literal}, file_row_number = true) t"
             )
         else:
             stream = _watched(lines.batches(planned.path, planned.label, tally), planned.label, progress)
