@@ -21,6 +21,8 @@ engine over whole files and, in the Spark engine, inside each executor over one 
 
 from __future__ import annotations
 
+import orjson
+
 from custodiet.errors import InputError
 from custodiet.sources import banners_jsonl, detect
 from custodiet.sources.banners_jsonl import MAX_ITEMS
@@ -351,6 +353,18 @@ def sniff(head: bytes, label: str) -> str:
     for name, test in _SNIFFERS:
         if test(head):
             return name
+    # The first record may be the broken one: the first of the next lines that is a JSON object.
+    for line in head.split(b"\n")[1:64]:
+        text = line.strip().strip(b",").strip()
+        if text.startswith(b"{"):
+            try:
+                record = orjson.loads(text)
+            except orjson.JSONDecodeError:
+                continue
+            if isinstance(record, dict):
+                for name, test in _SNIFFERS:
+                    if test(text + b"\n"):
+                        return name
     raise InputError(
         "not a scan record file the census reads (Shodan, Censys, zgrab2, masscan or IVRE JSON lines, "
         "plain or compressed, or Parquet)",

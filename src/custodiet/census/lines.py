@@ -90,11 +90,19 @@ def open_text_stream(path: Path, label: str) -> BinaryIO:
 
 def head_bytes(path: Path, label: str, size: int = 1 << 16) -> bytes:
     """The first `size` decompressed bytes (for format detection)."""
+    got = b""
     with open_text_stream(path, label) as handle:
-        try:
-            return handle.read(size)
-        except (OSError, EOFError, ValueError) as exc:
-            raise InputError(f"cannot decompress: {exc}", file=label) from None
+        while len(got) < size:
+            try:
+                piece = handle.read(min(4096, size - len(got)))
+            except Exception as exc:  # a stream broken off: what came before it is the head
+                if got:
+                    break
+                raise InputError(f"cannot decompress: {exc}", file=label) from None
+            if not piece:
+                break
+            got += piece
+    return got
 
 
 def batches(path: Path, label: str, tally: Tally, max_line: int = MAX_LINE) -> Iterator[pa.RecordBatch]:
@@ -110,19 +118,11 @@ def _batches(handle: BinaryIO, label: str, tally: Tally, max_line: int) -> Itera
     pending = b""
     number = 0  # lines handed out or dropped so far
     discarding = False
-    read = handle.read
-    while True:
-        try:
-            chunk = read(CHUNK)
-        except (OSError, EOFError, ValueError) as exc:
+    broken = False
+    while not broken:
+        chunk, broken = _read_chunk(handle)
+        if broken:
             tally.skipped["compressed stream broken off"] += 1
-            del exc
-            break
-        except Exception as exc:  # zstandard.ZstdError and other codec errors
-            if type(exc).__module__.startswith("zstandard"):
-                tally.skipped["compressed stream broken off"] += 1
-                break
-            raise
         if not chunk:
             break
         if discarding:
@@ -157,6 +157,25 @@ def _batches(handle: BinaryIO, label: str, tally: Tally, max_line: int) -> Itera
         if batch is not None:
             yield batch
     tally.lines = number
+
+
+def _read_chunk(handle: BinaryIO) -> tuple[bytes, bool]:
+    """Up to CHUNK bytes, and whether the stream broke off (a truncated or corrupt compressed
+    file): the bytes decoded before the break are returned, not lost with it."""
+    read = getattr(handle, "read1", None) or handle.read
+    parts: list[bytes] = []
+    size = 0
+    while size < CHUNK:
+        try:
+            piece = read(CHUNK - size)
+        except Exception as exc:  # EOFError, OSError, zlib/bz2/zstd errors: the stream is broken
+            del exc
+            return b"".join(parts), True
+        if not piece:
+            break
+        parts.append(piece)
+        size += len(piece)
+    return b"".join(parts), False
 
 
 def _lines(data: bytes, ends: np.ndarray, before: int, max_line: int, tally: Tally) -> pa.RecordBatch | None:
