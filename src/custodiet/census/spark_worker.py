@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 OUT_SCHEMA = "kind string, file int, addr string, cc string, reg string, port string, reason string"
 _ARROW_OUT = pa.schema(
@@ -56,7 +57,7 @@ def _cut(batch: pa.RecordBatch) -> Iterator[pa.RecordBatch]:
     table = pa.Table.from_batches([batch])
     fmts = set(table.column("fmt").to_pylist())
     for fmt in sorted(fmts):
-        part = table.filter(pa.compute.equal(table.column("fmt"), fmt)) if len(fmts) > 1 else table
+        part = table.filter(pc.equal(table.column("fmt"), fmt)) if len(fmts) > 1 else table
         yield _cut_format(part, fmt)
 
 
