@@ -33,11 +33,13 @@ def census_facts(path: Path, fmt: str) -> set[tuple]:
     con.execute("CREATE VIEW src AS SELECT 0 AS file, n, line FROM batches")
     deriver = Deriver()
     out = set()
-    for _file, _n, addr, _cc, port, kind, raw in con.execute(formats.flatten_sql(fmt)).fetchall():
+    rows = con.execute(formats.flatten_sql(fmt)).fetchall()
+    address = {(f, n): addr for f, n, addr, _cc, _port, kind, _raw in rows if kind == "#rec"}
+    for file, n, _addr, _cc, port, kind, raw in rows:
         if kind.startswith(("#", "!")):
             continue
         for field, text in deriver.derive(kind, raw):
-            out.add((addr, field, port, text))
+            out.add((address[(file, n)], field, port, text))
     return out
 
 

@@ -31,19 +31,70 @@ FORMATS = ("shodan", "censys", "zgrab2", "masscan", "ivre")
 MAX_PORTS = 4096  # ports of one nmap/IVRE host read (a host with all ports open has 65,535)
 
 # Macros every flatten query uses. c_text: a JSON value as text as sources.logs.text_of does it
-# (strings as they are, cut to MAX_TEXT; numbers as digits; anything else NULL).
+# (strings as they are, cut to MAX_TEXT; numbers as digits; anything else NULL). c_str: the same
+# for the i-th leaf of a Leaves extraction (types t, strings s), without parsing anything again.
 MACROS = """
 CREATE OR REPLACE MACRO c_text(v) AS CASE json_type(v)
     WHEN 'VARCHAR' THEN nullif(left(v->>'$', 65536), '')
     WHEN 'BIGINT' THEN v->>'$' WHEN 'UBIGINT' THEN v->>'$' WHEN 'DOUBLE' THEN v->>'$' END;
+CREATE OR REPLACE MACRO c_str(t, s, i) AS CASE t[i]
+    WHEN 'VARCHAR' THEN nullif(left(s[i], 65536), '')
+    WHEN 'BIGINT' THEN s[i] WHEN 'UBIGINT' THEN s[i] WHEN 'DOUBLE' THEN s[i] END;
 CREATE OR REPLACE MACRO c_port(p, proto) AS CASE
     WHEN try_cast(p AS BIGINT) BETWEEN 0 AND 65535 AND length(trim(proto)) BETWEEN 1 AND 8
     THEN CAST(try_cast(p AS BIGINT) AS VARCHAR) || '/' || lower(trim(proto)) END;
-CREATE OR REPLACE MACRO c_items(v, m) AS CASE WHEN json_type(v) = 'ARRAY'
-    THEN list_slice(json_extract(v, '$[*]'), 1, m) ELSE [] END;
 CREATE OR REPLACE MACRO c_obj(v) AS json_type(v) = 'OBJECT';
 CREATE OR REPLACE MACRO c_piece(port, kind, raw) AS {'port': port, 'kind': kind, 'raw': raw};
 """
+
+
+class Leaves:
+    """Many paths of one JSON value read in two passes over its text (json_type and
+    json_extract_string each take a list of paths): a record is parsed a few times in all,
+    not once per field, which matters when records carry whole pages.
+
+    `agg` wraps the type and string lists in any_value() for queries that group records."""
+
+    def __init__(self, name: str, paths: dict[str, str], agg: bool = False) -> None:
+        self.name = name
+        self.index = {key: i + 1 for i, key in enumerate(paths)}
+        self.paths = "[" + ", ".join(f"'{p}'" for p in paths.values()) + "]"
+        self.t = f"any_value({name}_t)" if agg else f"{name}_t"
+        self.s = f"any_value({name}_s)" if agg else f"{name}_s"
+
+    def grouped(self) -> Leaves:
+        """The same leaves, read inside an aggregate query."""
+        copy = Leaves(self.name, {}, agg=True)
+        copy.index, copy.paths = self.index, self.paths
+        return copy
+
+    def columns(self, value: str) -> str:
+        """The select-list items computing the types and strings of `value`."""
+        return f"json_type({value}, {self.paths}) AS {self.name}_t, json_extract_string({value}, {self.paths}) AS {self.name}_s"
+
+    def text(self, key: str) -> str:
+        return f"c_str({self.t}, {self.s}, {self.index[key]})"
+
+    def type(self, key: str) -> str:
+        return f"{self.t}[{self.index[key]}]"
+
+    def raw(self, key: str) -> str:
+        return f"{self.s}[{self.index[key]}]"
+
+    def json(self, key: str) -> str:
+        """The leaf as JSON text (objects and arrays as they are, strings quoted), else NULL."""
+        t, v = self.type(key), self.raw(key)
+        return (
+            f"(CASE WHEN {t} IN ('OBJECT', 'ARRAY') THEN {v} WHEN {t} = 'VARCHAR' THEN to_json({v})::VARCHAR "
+            f"WHEN {t} IN ('BIGINT', 'UBIGINT', 'DOUBLE', 'BOOLEAN') THEN {v} END)"
+        )
+
+    def items(self, key: str, limit: int) -> str:
+        """The leaf's items (JSON) when it is an array, at most `limit`; else []."""
+        return (
+            f"(CASE WHEN {self.type(key)} = 'ARRAY' THEN list_slice(json_extract({self.raw(key)}, '$[*]'), 1, {limit}) "
+            "ELSE [] END)"
+        )
 
 
 def _service_kind_sql(expr: str) -> str:
@@ -56,16 +107,17 @@ def _service_kind_sql(expr: str) -> str:
 
 
 def _records(masscan: bool = False) -> str:
-    """src -> rec(file, n, j, bad): each line parsed once; bad says why a line is unusable."""
+    """src -> rec(file, n, j, bad): each line checked once; bad says why a line is unusable."""
     text = "trim(line, ' \t\r\n')"
     if masscan:  # -oJ: "[" and "]" lines, and "," before or after a record
         text = f"trim(trim({text}, ','), ' \t\r\n')"
+    blank = " AND t NOT IN ('[', ']')" if masscan else ""
     return f"""
     lines AS (SELECT file, n, {text} AS t FROM src),
     rec AS (
-        SELECT file, n, CASE WHEN ok AND json_type(t) = 'OBJECT' THEN t::JSON END AS j,
+        SELECT file, n, CASE WHEN ok AND json_type(t) = 'OBJECT' THEN t END AS j,
             CASE WHEN NOT ok THEN 'malformed JSON' WHEN json_type(t) <> 'OBJECT' THEN 'not a JSON object' END AS bad
-        FROM (SELECT file, n, t, json_valid(t) AS ok FROM lines WHERE t <> ''{" AND t NOT IN ('[', ']')" if masscan else ""})
+        FROM (SELECT file, n, t, json_valid(t) AS ok FROM lines WHERE t <> ''{blank})
     )"""
 
 
@@ -80,151 +132,214 @@ _OUT = """
     FROM (SELECT file, n, addr, unnest(pieces) AS p FROM parsed)
     WHERE p.raw IS NOT NULL AND p.raw <> '' AND p.kind IS NOT NULL"""
 
+_WITHOUT_DATA = "zgrab2 record without 'data'".replace("'", "''")
+
 
 def _shodan() -> str:
-    kind = _service_kind_sql("left(coalesce(c_text(v[5]), ''), 64)")
+    """One streaming pipeline (no CTE read twice, so DuckDB never materialises one): bad lines
+    and records travel as '#bad' and '#rec' pieces of their own row."""
+    r = Leaves("r", {
+        "ip": "$.ip_str", "cc": "$.location.country_code", "port": "$.port", "transport": "$.transport",
+        "module": "$._shodan.module", "http": "$.http", "server": "$.http.server", "title": "$.http.title",
+        "html": "$.http.html", "data": "$.data", "cert": "$.ssl.cert", "subject": "$.ssl.cert.subject",
+        "issuer": "$.ssl.cert.issuer", "snmp": "$.snmp", "descr": "$.snmp.description", "hostnames": "$.hostnames",
+        "cpe23": "$.cpe23", "cpe": "$.cpe",
+    })  # fmt: skip
+    kind = _service_kind_sql(f"left(coalesce({r.text('module')}, ''), 64)")
+    http = f"{r.type('http')} = 'OBJECT'"
     return f"""
-    WITH {_records()},
+    WITH lines AS (
+        SELECT file, n, line, try(json_type(line)) AS ty FROM src
+        WHERE NOT (length(line) <= 64 AND trim(line, ' \t\r\n') = '')
+    ),
     x AS (
-        SELECT file, n, json_extract(j, ['$.ip_str', '$.location.country_code', '$.port', '$.transport',
-            '$._shodan.module', '$.http', '$.data', '$.ssl.cert', '$.snmp', '$.hostnames', '$.cpe23', '$.cpe']) AS v
-        FROM rec WHERE bad IS NULL
+        SELECT file, n,
+            CASE WHEN ty IS NULL THEN 'malformed JSON' WHEN ty <> 'OBJECT' THEN 'not a JSON object' END AS bad,
+            CASE WHEN ty = 'OBJECT' THEN json_type(line, {r.paths}) END AS r_t,
+            CASE WHEN ty = 'OBJECT' THEN json_extract_string(line, {r.paths}) END AS r_s
+        FROM lines
     ),
     y AS (
-        SELECT file, n, v, c_port(c_text(v[3]), coalesce(c_text(v[4]), 'tcp')) AS port,
-            CASE WHEN c_obj(v[6]) THEN coalesce({kind}, 'http') ELSE {kind} END AS svc
+        SELECT *, c_port({r.text("port")}, coalesce({r.text("transport")}, 'tcp')) AS port,
+            CASE WHEN {http} THEN coalesce({kind}, 'http') ELSE {kind} END AS svc
         FROM x
     ),
     parsed AS (
-        SELECT file, n, c_text(v[1]) AS addr, c_text(v[2]) AS cc, list_concat([
-            c_piece(port, 'http.server', CASE WHEN c_obj(v[6]) THEN c_text(v[6]->'$.server') END),
-            c_piece(port, 'http.title', CASE WHEN c_obj(v[6]) THEN c_text(v[6]->'$.title') END),
-            c_piece(port, 'http.body', CASE WHEN c_obj(v[6]) THEN c_text(v[6]->'$.html') END),
-            c_piece(port, 'banner:' || svc, c_text(v[7])),
-            c_piece(port, 'dn:tls.subject', CASE WHEN c_obj(v[8]) THEN (v[8]->'$.subject')::VARCHAR END),
-            c_piece(port, 'dn:tls.issuer', CASE WHEN c_obj(v[8]) THEN (v[8]->'$.issuer')::VARCHAR END),
-            c_piece(port, 'snmp.sysdescr', CASE WHEN c_obj(v[9]) THEN c_text(v[9]->'$.description') END)
-        ],
-            list_transform(c_items(v[10], {MAX_ITEMS}), lambda h: c_piece(NULL, 'hostname', c_text(h))),
-            list_transform(c_items(v[11], {MAX_ITEMS}), lambda c: c_piece(port, 'cpe', c_text(c))),
-            list_transform(c_items(v[12], {MAX_ITEMS}), lambda c: c_piece(port, 'cpe', c_text(c)))
-        ) AS pieces
+        SELECT file, n, {r.text("ip")} AS addr, {r.text("cc")} AS cc, CASE WHEN bad IS NOT NULL
+            THEN [c_piece(NULL, '#bad', bad)]
+            ELSE list_concat([
+                c_piece(NULL, '#rec', NULL),
+                c_piece(port, 'http.server', CASE WHEN {http} THEN {r.text("server")} END),
+                c_piece(port, 'http.title', CASE WHEN {http} THEN {r.text("title")} END),
+                c_piece(port, 'http.body', CASE WHEN {http} THEN {r.text("html")} END),
+                c_piece(port, 'banner:' || svc, {r.text("data")}),
+                c_piece(port, 'dn:tls.subject', CASE WHEN {r.type("cert")} = 'OBJECT' THEN {r.json("subject")} END),
+                c_piece(port, 'dn:tls.issuer', CASE WHEN {r.type("cert")} = 'OBJECT' THEN {r.json("issuer")} END),
+                c_piece(port, 'snmp.sysdescr', CASE WHEN {r.type("snmp")} = 'OBJECT' THEN {r.text("descr")} END)
+            ],
+                list_transform({r.items("hostnames", MAX_ITEMS)}, lambda h: c_piece(NULL, 'hostname', c_text(h))),
+                list_transform({r.items("cpe23", MAX_ITEMS)}, lambda c: c_piece(port, 'cpe', c_text(c))),
+                list_transform({r.items("cpe", MAX_ITEMS)}, lambda c: c_piece(port, 'cpe', c_text(c)))
+            ) END AS pieces
         FROM y
     )
-    {_OUT} UNION ALL {_BAD}"""
+    SELECT file, n, CASE WHEN p.kind = '#rec' THEN addr END AS addr, CASE WHEN p.kind = '#rec' THEN cc END AS cc,
+        p.port, p.kind, p.raw
+    FROM (SELECT file, n, addr, cc, unnest(pieces) AS p FROM parsed)
+    WHERE p.kind IS NOT NULL AND (starts_with(p.kind, '#') OR (p.raw IS NOT NULL AND p.raw <> ''))"""
 
 
-def _unwrap(expr: str) -> str:
-    """One step of banners_jsonl.unwrap_censys."""
-    return f"""CASE
-        WHEN c_obj({expr}->'$.result') AND (json_exists({expr}, '$.result.services') OR json_exists({expr}, '$.result.ip'))
-            THEN {expr}->'$.result'
-        WHEN c_obj({expr}->'$.host') THEN {expr}->'$.host'
-        WHEN c_obj({expr}->'$.resource') THEN {expr}->'$.resource'
-        ELSE {expr} END"""
+_WRAP = Leaves(
+    "w", {"result": "$.result", "services": "$.result.services", "ip": "$.result.ip", "host": "$.host", "resource": "$.resource"}
+)
+
+
+def _unwrap(source: str, value: str) -> str:
+    """One step of banners_jsonl.unwrap_censys, as a query over `source` whose JSON is `value`."""
+    w = _WRAP
+    return f"""SELECT file, n, CASE
+            WHEN {w.type("result")} = 'OBJECT' AND ({w.type("services")} IS NOT NULL OR {w.type("ip")} IS NOT NULL)
+                THEN {w.raw("result")}
+            WHEN {w.type("host")} = 'OBJECT' THEN {w.raw("host")}
+            WHEN {w.type("resource")} = 'OBJECT' THEN {w.raw("resource")}
+            ELSE {value} END AS h
+        FROM (SELECT file, n, {value}, {w.columns(value)} FROM {source})"""
 
 
 def _censys() -> str:
-    kind = _service_kind_sql("left(coalesce(c_text(s->'$.service_name'), c_text(s->'$.protocol'), ''), 64)")
+    h = Leaves("h", {"ip": "$.ip", "cc": "$.location.country_code", "services": "$.services", "names": "$.dns.reverse_dns.names"})
+    g = h.grouped()
+    s = Leaves("s", {
+        "port": "$.port", "transport": "$.transport_protocol", "name": "$.service_name", "protocol": "$.protocol",
+        "banner": "$.banner", "ssh": "$.ssh.endpoint_id.raw", "leaf_subject": "$.tls.certificates.leaf_data.subject_dn",
+        "leaf_issuer": "$.tls.certificates.leaf_data.issuer_dn", "cert_subject": "$.cert.parsed.subject_dn",
+        "cert_issuer": "$.cert.parsed.issuer_dn", "system": "$.snmp.oid_system", "desc": "$.snmp.oid_system.desc",
+        "oid": "$.snmp.oid_system.object_id", "response": "$.http.response", "endpoints": "$.endpoints",
+        "software": "$.software",
+    })  # fmt: skip
+    q = Leaves("q", {"headers": "$.headers", "title": "$.html_title", "body": "$.body"})
+    kind = _service_kind_sql(f"left(coalesce({s.text('name')}, {s.text('protocol')}, ''), 64)")
+    snmp = f"{s.type('system')} = 'OBJECT'"
     return f"""
     WITH {_records()},
-    u1 AS (SELECT file, n, {_unwrap("j")} AS h FROM rec WHERE bad IS NULL),
-    u2 AS (SELECT file, n, {_unwrap("h")} AS h FROM u1),
-    u3 AS (SELECT file, n, {_unwrap("h")} AS h FROM u2),
+    u1 AS ({_unwrap("(SELECT file, n, j FROM rec WHERE bad IS NULL)", "j")}),
+    u2 AS ({_unwrap("u1", "h")}),
+    u3 AS (SELECT file, n, {h.columns("h")} FROM ({_unwrap("u2", "h")})),
     svc AS (
-        SELECT file, n, s, c_port(c_text(s->'$.port'), coalesce(c_text(s->'$.transport_protocol'), 'tcp')) AS port,
-            {kind} AS kind
-        FROM (SELECT file, n, unnest(c_items(h->'$.services', {MAX_ITEMS})) AS s FROM u3)
-        WHERE c_obj(s)
+        SELECT *, c_port({s.text("port")}, coalesce({s.text("transport")}, 'tcp')) AS port, {kind} AS kind
+        FROM (
+            SELECT file, n, {s.columns("sv")} FROM (
+                SELECT file, n, unnest({h.items("services", MAX_ITEMS)}) AS sv FROM u3)
+            WHERE json_type(sv) = 'OBJECT')
     ),
-    svc_pieces AS (
+    responses AS (
+        SELECT file, n, port, {q.columns("r")}
+        FROM (
+            SELECT file, n, port, unnest(list_concat(
+                [CASE WHEN {s.type("response")} = 'OBJECT' THEN {s.raw("response")} END],
+                list_transform({s.items("endpoints", MAX_ITEMS)}, lambda e: json_extract(e, '$.http')))) AS r
+            FROM svc
+        )
+        WHERE r IS NOT NULL AND json_type(r) = 'OBJECT'
+    ),
+    pieces AS (
         SELECT file, n, list_concat([
-            c_piece(port, 'banner:' || kind, c_text(s->'$.banner')),
-            c_piece(port, 'ssh.banner', c_text(s->'$.ssh.endpoint_id.raw')),
-            c_piece(port, 'tls.subject', c_text(s->'$.tls.certificates.leaf_data.subject_dn')),
-            c_piece(port, 'tls.issuer', c_text(s->'$.tls.certificates.leaf_data.issuer_dn')),
-            c_piece(port, 'tls.subject', c_text(s->'$.cert.parsed.subject_dn')),
-            c_piece(port, 'tls.issuer', c_text(s->'$.cert.parsed.issuer_dn')),
-            c_piece(port, 'snmp.sysdescr', CASE WHEN c_obj(s->'$.snmp.oid_system') THEN c_text(s->'$.snmp.oid_system.desc') END),
-            c_piece(port, 'snmp.sysobjectid', CASE WHEN c_obj(s->'$.snmp.oid_system') THEN c_text(s->'$.snmp.oid_system.object_id') END)
+            c_piece(port, 'banner:' || kind, {s.text("banner")}),
+            c_piece(port, 'ssh.banner', {s.text("ssh")}),
+            c_piece(port, 'tls.subject', {s.text("leaf_subject")}),
+            c_piece(port, 'tls.issuer', {s.text("leaf_issuer")}),
+            c_piece(port, 'tls.subject', {s.text("cert_subject")}),
+            c_piece(port, 'tls.issuer', {s.text("cert_issuer")}),
+            c_piece(port, 'snmp.sysdescr', CASE WHEN {snmp} THEN {s.text("desc")} END),
+            c_piece(port, 'snmp.sysobjectid', CASE WHEN {snmp} THEN {s.text("oid")} END)
         ],
-            flatten(list_transform(
-                list_filter(list_concat([s->'$.http.response'],
-                    list_transform(c_items(s->'$.endpoints', {MAX_ITEMS}), lambda e: e->'$.http')), lambda r: c_obj(r)),
-                lambda r: [
-                    c_piece(port, 'censys.headers', CASE WHEN c_obj(r->'$.headers') THEN (r->'$.headers')::VARCHAR END),
-                    c_piece(port, 'http.title', c_text(r->'$.html_title')),
-                    c_piece(port, 'http.body', c_text(r->'$.body'))
-                ])),
-            list_transform(list_filter(c_items(s->'$.software', {MAX_ITEMS}), lambda w: c_obj(w)),
+            list_transform(list_filter({s.items("software", MAX_ITEMS)}, lambda w: c_obj(w)),
                 lambda w: c_piece(port, 'cpe', coalesce(c_text(w->'$.uniform_resource_identifier'), c_text(w->'$.cpe'))))
         ) AS pieces
         FROM svc
+        UNION ALL
+        SELECT file, n, [
+            c_piece(port, 'censys.headers', CASE WHEN {q.type("headers")} = 'OBJECT' THEN {q.raw("headers")} END),
+            c_piece(port, 'http.title', {q.text("title")}),
+            c_piece(port, 'http.body', {q.text("body")})
+        ] FROM responses
     ),
     parsed AS (
-        SELECT u3.file, u3.n, c_text(any_value(h)->'$.ip') AS addr, c_text(any_value(h)->'$.location.country_code') AS cc,
+        SELECT u3.file, u3.n, {g.text("ip")} AS addr, {g.text("cc")} AS cc,
             list_concat(
-                coalesce(flatten(list(sp.pieces) FILTER (WHERE sp.pieces IS NOT NULL)), []),
-                list_transform(c_items(any_value(h)->'$.dns.reverse_dns.names', {MAX_ITEMS}),
-                    lambda m: c_piece(NULL, 'hostname', c_text(m)))
+                coalesce(flatten(list(p.pieces) FILTER (WHERE p.pieces IS NOT NULL)), []),
+                list_transform({g.items("names", MAX_ITEMS)}, lambda m: c_piece(NULL, 'hostname', c_text(m)))
             ) AS pieces
-        FROM u3 LEFT JOIN svc_pieces sp ON sp.file = u3.file AND sp.n = u3.n
+        FROM u3 LEFT JOIN pieces p ON p.file = u3.file AND p.n = u3.n
         GROUP BY u3.file, u3.n
     )
     {_OUT} UNION ALL {_BAD}"""
 
 
 def _zgrab2() -> str:
-    http_port = """(CASE
-        WHEN regexp_matches(coalesce(c_text(url->'$.host'), ''), '(^|:)[0-9]+$') AND NOT suffix(c_text(url->'$.host'), ']')
-            THEN c_port(regexp_extract(c_text(url->'$.host'), '([0-9]+)$', 1), 'tcp')
-        WHEN lower(c_text(url->'$.scheme')) = 'http' THEN '80/tcp'
-        WHEN lower(c_text(url->'$.scheme')) = 'https' THEN '443/tcp' END)""".replace(
-        "url->", "result->'$.response.request.url'->"
-    )
-    certs = "'$.handshake_log.server_certificates.certificate.parsed'"
+    certs = "handshake_log.server_certificates.certificate.parsed"
+    z = Leaves("z", {
+        "protocol": "$.protocol", "port": "$.port", "result": "$.result", "result_port": "$.result.port",
+        "response": "$.result.response", "body": "$.result.response.body", "host": "$.result.response.request.url.host",
+        "scheme": "$.result.response.request.url.scheme",
+        "req_subject": f"$.result.response.request.tls_log.{certs}.subject_dn",
+        "req_issuer": f"$.result.response.request.tls_log.{certs}.issuer_dn",
+        "ssh": "$.result.server_id.raw", "tls_subject": f"$.result.{certs}.subject_dn",
+        "tls_issuer": f"$.result.{certs}.issuer_dn", "banner": "$.result.banner",
+        "ftp_subject": f"$.result.tls.{certs}.subject_dn", "ftp_issuer": f"$.result.tls.{certs}.issuer_dn",
+    })  # fmt: skip
+    host = z.text("host")
+    http_port = f"""(CASE
+        WHEN regexp_matches(coalesce({host}, ''), '(^|:)[0-9]+$') AND NOT suffix({host}, ']')
+            THEN c_port(regexp_extract({host}, '([0-9]+)$', 1), 'tcp')
+        WHEN lower({z.text("scheme")}) = 'http' THEN '80/tcp'
+        WHEN lower({z.text("scheme")}) = 'https' THEN '443/tcp' END)"""
     return f"""
     WITH {_records()},
     good AS (
-        SELECT file, n, j, CASE WHEN NOT c_obj(j->'$.data') THEN 'zgrab2 record without ''data''' END AS why
+        SELECT file, n, j, CASE WHEN json_type(j, '$.data') IS DISTINCT FROM 'OBJECT' THEN '{_WITHOUT_DATA}' END AS why
         FROM rec WHERE bad IS NULL
     ),
     scans AS (
-        SELECT file, n, lower(coalesce(c_text(e.value->'$.protocol'), e.key)) AS protocol,
-            coalesce(c_port(c_text(e.value->'$.port'), 'tcp'), c_port(c_text(e.value->'$.result.port'), 'tcp')) AS port0,
-            e.value->'$.result' AS result
-        FROM good, json_each(good.j, '$.data') AS e
-        WHERE good.why IS NULL AND c_obj(e.value) AND c_obj(e.value->'$.result')
+        SELECT file, n, scan, v, {z.columns("v")} FROM (
+            SELECT good.file, good.n, e.key AS scan, e.value AS v
+            FROM good, json_each(good.j, '$.data') AS e
+            WHERE good.why IS NULL AND json_type(e.value) = 'OBJECT')
+    ),
+    typed AS (
+        SELECT *, lower(coalesce({z.text("protocol")}, scan)) AS protocol,
+            coalesce(c_port({z.text("port")}, 'tcp'), c_port({z.text("result_port")}, 'tcp')) AS port0
+        FROM scans WHERE {z.type("result")} = 'OBJECT'
     ),
     scan_pieces AS (
         SELECT file, n, CASE WHEN protocol = 'http' THEN [
-                c_piece(port, 'zgrab2.http', json_array(resp->'$.status_line', resp->'$.protocol.name', resp->'$.headers')::VARCHAR),
-                c_piece(port, 'html:', c_text(resp->'$.body')),
-                c_piece(port, 'tls.subject', c_text(resp->'$.request.tls_log'->{certs}->'$.subject_dn')),
-                c_piece(port, 'tls.issuer', c_text(resp->'$.request.tls_log'->{certs}->'$.issuer_dn'))
+                c_piece(port, 'zgrab2.http', json_array(json_extract(v, '$.result.response.status_line'),
+                    json_extract(v, '$.result.response.protocol.name'), json_extract(v, '$.result.response.headers'))::VARCHAR),
+                c_piece(port, 'html:', {z.text("body")}),
+                c_piece(port, 'tls.subject', {z.text("req_subject")}),
+                c_piece(port, 'tls.issuer', {z.text("req_issuer")})
             ]
-            WHEN protocol = 'ssh' THEN [c_piece(port, 'strip:ssh.banner', c_text(result->'$.server_id.raw'))]
+            WHEN protocol = 'ssh' THEN [c_piece(port, 'strip:ssh.banner', {z.text("ssh")})]
             WHEN protocol = 'tls' THEN [
-                c_piece(port, 'tls.subject', c_text(result->{certs}->'$.subject_dn')),
-                c_piece(port, 'tls.issuer', c_text(result->{certs}->'$.issuer_dn'))
+                c_piece(port, 'tls.subject', {z.text("tls_subject")}),
+                c_piece(port, 'tls.issuer', {z.text("tls_issuer")})
             ]
             WHEN protocol IN ('ftp', 'telnet') THEN [
-                c_piece(port, 'strip:' || protocol || '.banner', c_text(result->'$.banner')),
-                c_piece(port, 'tls.subject', c_text(result->'$.tls'->{certs}->'$.subject_dn')),
-                c_piece(port, 'tls.issuer', c_text(result->'$.tls'->{certs}->'$.issuer_dn'))
+                c_piece(port, 'strip:' || protocol || '.banner', {z.text("banner")}),
+                c_piece(port, 'tls.subject', {z.text("ftp_subject")}),
+                c_piece(port, 'tls.issuer', {z.text("ftp_issuer")})
             ]
-            WHEN protocol = 'banner' AND starts_with(coalesce(c_text(result->'$.banner'), ''), 'SSH-')
-                THEN [c_piece(port, 'banner:ssh', c_text(result->'$.banner'))]
+            WHEN protocol = 'banner' AND starts_with(coalesce({z.text("banner")}, ''), 'SSH-')
+                THEN [c_piece(port, 'banner:ssh', {z.text("banner")})]
             ELSE [] END AS pieces
         FROM (
-            SELECT *, result->'$.response' AS resp,
-                coalesce(port0, CASE WHEN protocol = 'http' THEN {http_port} END) AS port
-            FROM scans
-            WHERE protocol <> 'http' OR c_obj(result->'$.response')
+            SELECT *, coalesce(port0, CASE WHEN protocol = 'http' THEN {http_port} END) AS port
+            FROM typed
+            WHERE protocol <> 'http' OR {z.type("response")} = 'OBJECT'
         )
     ),
     parsed AS (
-        SELECT g.file, g.n, c_text(any_value(g.j)->'$.ip') AS addr, NULL::VARCHAR AS cc,
+        SELECT g.file, g.n, c_text(json_extract(any_value(g.j), '$.ip')) AS addr, NULL::VARCHAR AS cc,
             coalesce(flatten(list(sp.pieces) FILTER (WHERE sp.pieces IS NOT NULL)), []) AS pieces
         FROM good g LEFT JOIN scan_pieces sp ON sp.file = g.file AND sp.n = g.n
         WHERE g.why IS NULL
@@ -235,30 +350,37 @@ def _zgrab2() -> str:
 
 
 def _masscan() -> str:
+    m = Leaves("m", {
+        "ip": "$.ip", "ports": "$.ports", "port": "$.port", "proto": "$.proto", "rec_type": "$.rec_type",
+        "data": "$.data", "name": "$.data.service_name", "banner": "$.data.banner",
+    })  # fmt: skip
+    g = m.grouped()
+    e = Leaves("e", {"port": "$.port", "proto": "$.proto", "service": "$.service", "name": "$.service.name", "banner": "$.service.banner"})
+    data_obj = f"{m.type('data')} = 'OBJECT'"
     return f"""
     WITH {_records(masscan=True)},
-    x AS (SELECT file, n, j FROM rec WHERE bad IS NULL),
+    x AS (SELECT file, n, {m.columns("j")} FROM rec WHERE bad IS NULL),
     entries AS (
-        SELECT file, n, e FROM (
-            SELECT file, n, unnest(CASE WHEN json_exists(j, '$.ports')
-                THEN list_filter(c_items(j->'$.ports', {MAX_ITEMS}), lambda p: c_obj(p))
-                ELSE [json_object('port', j->'$.port', 'proto', j->'$.proto',
-                    'service', CASE WHEN c_text(j->'$.rec_type') = 'banner' THEN json_object(
-                        'name', CASE WHEN c_obj(j->'$.data') THEN j->'$.data.service_name' END,
-                        'banner', CASE WHEN c_obj(j->'$.data') THEN j->'$.data.banner' END) END)]
-                END) AS e
+        SELECT file, n, {e.columns("en")} FROM (
+            SELECT file, n, unnest(CASE WHEN {m.type("ports")} IS NOT NULL
+                THEN list_filter({m.items("ports", MAX_ITEMS)}, lambda p: c_obj(p))
+                ELSE [json_object('port', {m.json("port")}::JSON, 'proto', {m.json("proto")}::JSON,
+                    'service', CASE WHEN {m.text("rec_type")} = 'banner' THEN json_object(
+                        'name', CASE WHEN {data_obj} THEN {m.json("name")}::JSON END,
+                        'banner', CASE WHEN {data_obj} THEN {m.json("banner")}::JSON END) END)]
+                END) AS en
             FROM x)
     ),
     entry_pieces AS (
         SELECT file, n, CASE
             WHEN port IS NULL THEN [c_piece(NULL, '!bad port', 'x')]
-            WHEN c_obj(e->'$.service') THEN
-                [c_piece(port, 'masscan:' || coalesce(c_text(e->'$.service.name'), ''), c_text(e->'$.service.banner'))]
+            WHEN {e.type("service")} = 'OBJECT' THEN
+                [c_piece(port, 'masscan:' || coalesce({e.text("name")}, ''), {e.text("banner")})]
             ELSE [] END AS pieces
-        FROM (SELECT *, c_port(c_text(e->'$.port'), c_text(e->'$.proto')) AS port FROM entries)
+        FROM (SELECT *, c_port({e.text("port")}, {e.text("proto")}) AS port FROM entries)
     ),
     parsed AS (
-        SELECT x.file, x.n, c_text(any_value(x.j)->'$.ip') AS addr, NULL::VARCHAR AS cc,
+        SELECT x.file, x.n, {g.text("ip")} AS addr, NULL::VARCHAR AS cc,
             coalesce(flatten(list(ep.pieces) FILTER (WHERE ep.pieces IS NOT NULL)), []) AS pieces
         FROM x LEFT JOIN entry_pieces ep ON ep.file = x.file AND ep.n = x.n
         GROUP BY x.file, x.n
@@ -267,51 +389,65 @@ def _masscan() -> str:
 
 
 def _ivre() -> str:
+    i = Leaves("i", {
+        "addr": "$.addr", "cc": "$.infos.country_code", "ports": "$.ports", "scripts": "$.scripts",
+        "osmatch": "$.os.osmatch", "hostnames": "$.hostnames",
+    })  # fmt: skip
+    g = i.grouped()
+    p = Leaves("p", {
+        "port": "$.port", "protocol": "$.protocol", "state": "$.state_state", "name": "$.service_name",
+        "product": "$.service_product", "version": "$.service_version", "extrainfo": "$.service_extrainfo",
+        "devicetype": "$.service_devicetype", "hostname": "$.service_hostname", "servicefp": "$.service_servicefp",
+        "scripts": "$.scripts",
+    })  # fmt: skip
+    named = ("product", "version", "extrainfo", "devicetype", "hostname")
+    strings = ", ".join(f"CASE WHEN {p.type(k)} = 'VARCHAR' THEN {p.raw(k)} END" for k in named)
+    any_text = ", ".join(p.text(k) for k in named)
+    addr = i.raw("addr")
     return f"""
     WITH {_records()},
-    x AS (
-        SELECT file, n, j,
-            CASE WHEN json_type(j->'$.addr') IN ('UBIGINT', 'BIGINT') AND (j->>'$.addr')::UBIGINT < 4294967296 THEN
-                concat_ws('.', ((j->>'$.addr')::UBIGINT >> 24) & 255, ((j->>'$.addr')::UBIGINT >> 16) & 255,
-                    ((j->>'$.addr')::UBIGINT >> 8) & 255, (j->>'$.addr')::UBIGINT & 255)
-                ELSE c_text(j->'$.addr') END AS addr
-        FROM rec WHERE bad IS NULL
+    x AS (SELECT file, n, {i.columns("j")} FROM rec WHERE bad IS NULL),
+    y AS (
+        SELECT *, CASE WHEN {i.type("addr")} IN ('UBIGINT', 'BIGINT') AND try_cast({addr} AS UBIGINT) < 4294967296 THEN
+                concat_ws('.', ({addr}::UBIGINT >> 24) & 255, ({addr}::UBIGINT >> 16) & 255,
+                    ({addr}::UBIGINT >> 8) & 255, {addr}::UBIGINT & 255)
+                ELSE {i.text("addr")} END AS addr
+        FROM x
     ),
     ports AS (
-        SELECT file, n, p, coalesce(c_text(p->'$.service_name'), '') AS svc,
-            coalesce(c_text(p->'$.state_state'), '') = 'open' AS open,
-            CASE WHEN try_cast(c_text(p->'$.port') AS BIGINT) >= 0
-                THEN c_port(c_text(p->'$.port'), coalesce(c_text(p->'$.protocol'), 'tcp')) END AS port
-        FROM (SELECT file, n, unnest(c_items(j->'$.ports', {MAX_PORTS})) AS p FROM x)
-        WHERE c_obj(p)
+        SELECT *, coalesce({p.text("name")}, '') AS svc, coalesce({p.text("state")}, '') = 'open' AS open,
+            CASE WHEN try_cast({p.text("port")} AS BIGINT) >= 0
+                THEN c_port({p.text("port")}, coalesce({p.text("protocol")}, 'tcp')) END AS port
+        FROM (
+            SELECT file, n, {p.columns("pv")} FROM (
+                SELECT file, n, unnest({i.items("ports", MAX_PORTS)}) AS pv FROM y)
+            WHERE json_type(pv) = 'OBJECT')
     ),
     port_pieces AS (
         SELECT file, n, list_concat(
             CASE WHEN open THEN [
-                c_piece(port, 'nmap.service', CASE WHEN coalesce(c_text(p->'$.service_product'), c_text(p->'$.service_version'),
-                        c_text(p->'$.service_extrainfo'), c_text(p->'$.service_devicetype'), c_text(p->'$.service_hostname')) IS NOT NULL
-                    THEN json_array(p->'$.service_product', p->'$.service_version', p->'$.service_extrainfo',
-                        p->'$.service_devicetype', p->'$.service_hostname')::VARCHAR END),
-                c_piece(port, 'nmap.servicefp:' || svc, c_text(p->'$.service_servicefp'))
+                c_piece(port, 'nmap.service', CASE WHEN coalesce({any_text}) IS NOT NULL
+                    THEN to_json([{strings}])::VARCHAR END),
+                c_piece(port, 'nmap.servicefp:' || svc, {p.text("servicefp")})
             ] ELSE [] END,
-            list_transform(list_filter(c_items(p->'$.scripts', {MAX_ITEMS}), lambda s: c_obj(s)),
+            list_transform(list_filter({p.items("scripts", MAX_ITEMS)}, lambda s: c_obj(s)),
                 lambda s: c_piece(port, 'nmap.script:' || svc || '|' || coalesce(c_text(s->'$.id'), ''), c_text(s->'$.output')))
         ) AS pieces
         FROM ports
     ),
     parsed AS (
-        SELECT x.file, x.n, any_value(x.addr) AS addr, c_text(any_value(x.j)->'$.infos.country_code') AS cc,
+        SELECT y.file, y.n, any_value(y.addr) AS addr, {g.text("cc")} AS cc,
             list_concat(
                 coalesce(flatten(list(pp.pieces) FILTER (WHERE pp.pieces IS NOT NULL)), []),
-                list_transform(list_filter(c_items(any_value(x.j)->'$.scripts', {MAX_ITEMS}), lambda s: c_obj(s)),
+                list_transform(list_filter({g.items("scripts", MAX_ITEMS)}, lambda s: c_obj(s)),
                     lambda s: c_piece(NULL, 'nmap.script:|' || coalesce(c_text(s->'$.id'), ''), c_text(s->'$.output'))),
-                list_transform(list_slice(c_items(any_value(x.j)->'$.os.osmatch', 3), 1, 3),
+                list_transform({g.items("osmatch", 3)},
                     lambda m: c_piece(NULL, 'nmap.clean:os.match', c_text(m->'$.name'))),
-                list_transform(c_items(any_value(x.j)->'$.hostnames', {MAX_ITEMS}),
+                list_transform({g.items("hostnames", MAX_ITEMS)},
                     lambda h: c_piece(NULL, 'nmap.clean:hostname', c_text(h->'$.name')))
             ) AS pieces
-        FROM x LEFT JOIN port_pieces pp ON pp.file = x.file AND pp.n = x.n
-        GROUP BY x.file, x.n
+        FROM y LEFT JOIN port_pieces pp ON pp.file = y.file AND pp.n = y.n
+        GROUP BY y.file, y.n
     )
     {_OUT} UNION ALL {_BAD}"""
 
