@@ -98,12 +98,21 @@ class Leaves:
 
 
 def _service_kind_sql(expr: str) -> str:
-    """banners_jsonl.service_kind in SQL, built from its own table of names (so both agree)."""
-    value = f"lower({expr})"
-    for suffix in ("-simple-new", "-simple", "-tcp", "-udp", "-tls"):
-        value = f"regexp_replace({value}, '{suffix}$', '')"
-    cases = " ".join(f"WHEN '{name}' THEN '{kind}'" for name, kind in banners_jsonl._KINDS.items())
-    return f"(CASE {value} {cases} END)"
+    """banners_jsonl.service_kind in SQL, built from its own table of names (so both agree).
+
+    service_kind strips, in turn, "-simple-new", "-simple", "-tcp", "-udp" and "-tls" when the
+    name ends with them; so a name it knows is a known base followed by any of those suffixes in
+    the reverse order. Every such spelling is a key of one constant MAP (a hash look-up per
+    record, where five regular-expression replacements cost more than the whole JSON parse)."""
+    suffixes = ["-tls", "-udp", "-tcp", "-simple", "-simple-new"]  # outermost last
+    spellings: dict[str, str] = {}
+    for name, kind in banners_jsonl._KINDS.items():
+        for mask in range(1 << len(suffixes)):
+            spelled = name + "".join(sfx for i, sfx in enumerate(suffixes) if mask & (1 << i))
+            if banners_jsonl.service_kind(spelled) == kind:
+                spellings[spelled] = kind
+    table = "MAP {" + ", ".join(f"'{k}': '{v}'" for k, v in sorted(spellings.items())) + "}"
+    return f"list_extract(map_extract({table}, lower({expr})), 1)"
 
 
 def _records(masscan: bool = False) -> str:
