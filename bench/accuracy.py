@@ -9,13 +9,19 @@ JSON-Lines stream), and the answers are compared with the labels:
 - naming accuracy: share of records labelled with a non-covered catalogue maker whose answer
   names that maker (records labelled "no maker" are not counted here).
 
-Figures are printed per field, per origin and overall. --misses prints every miss (id, field,
+Figures are printed per field, per origin and overall, and again split by SOURCE: a record whose
+origin (its address in tests/accuracy/SOURCES.md, or its id) is cited by any detection-content file
+is "development" data (a signature, name or relation was written from it); every other record is
+"evaluation" data, from sources no signature was written from. Only the evaluation figures show
+how well the content generalises; for them the bench also prints per vendor, per vendor x field
+and per source. The split is computed, never declared: citing an evaluation source in content
+moves its records to development at the next run. --misses prints every miss (id, field,
 text excerpt, expected, got); --write-misses FILE writes them grouped by vendor and field as
 Markdown. --hosts audits whole hosts of the IVRE sample: the records of one host are matched with
 Identifier.match and fused with custodiet.identify.fusion.fuse, as an audit does, and compared
 with the host labels in tests/accuracy/ivre-hosts.jsonl.
 
-Run: .venv/bin/python bench/accuracy.py [--misses] [--hosts] [--write-misses FILE] [--json]
+Run: .venv/bin/python bench/accuracy.py [--misses] [--hosts] [--write-misses FILE] [--json] [--split-only]
 """
 
 from __future__ import annotations
@@ -33,6 +39,8 @@ import orjson
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "accuracy" / "corpus"
 HOSTS = ROOT / "tests" / "accuracy" / "ivre-hosts.jsonl"
+SOURCES_MD = ROOT / "tests" / "accuracy" / "SOURCES.md"
+CONTENT = ROOT / "src" / "custodiet" / "content"
 CONFIDENT = 0.6  # the policy's threshold for a "covered" finding (custodiet.policy.evaluate)
 
 
@@ -139,6 +147,95 @@ class Report:
     by_field: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
     by_origin: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
     misses: list[dict] = field(default_factory=list)
+    # split -> slice -> tally; split is "development" or "evaluation" (see the module docstring)
+    by_split: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    by_split_vendor: dict[tuple[str, str], Tally] = field(default_factory=lambda: defaultdict(Tally))
+    by_split_field: dict[tuple[str, str], Tally] = field(default_factory=lambda: defaultdict(Tally))
+    by_split_vendor_field: dict[tuple[str, str, str], Tally] = field(
+        default_factory=lambda: defaultdict(Tally)
+    )
+    by_split_origin: dict[tuple[str, str], Tally] = field(default_factory=lambda: defaultdict(Tally))
+
+
+# --------------------------------------------------------------------------- source split
+
+
+def normalise_url(url: str) -> str:
+    """An address reduced to what names one document: no scheme, www, query, fragment or trailing
+    slash, lower case; a GitHub issue or pull request (with or without a comment anchor or a
+    /files suffix) is its repository and number."""
+    url = url.strip().lower()
+    for prefix in ("https://", "http://"):
+        if url.startswith(prefix):
+            url = url[len(prefix) :]
+    url = url.split("#", 1)[0].split("?", 1)[0].rstrip("/")
+    if url.startswith("www."):
+        url = url[4:]
+    parts = url.split("/")
+    if len(parts) >= 5 and parts[0] == "github.com" and parts[3] in ("issues", "pull", "pulls"):
+        return "/".join(["github.com", parts[1], parts[2], "issues", parts[4]])
+    return url
+
+
+def _walk_urls(node, urls: set[str], ids: set[str]) -> None:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "url" and isinstance(value, str) and value:
+                urls.add(normalise_url(value))
+            elif key == "sources" and isinstance(value, dict):
+                ids.update(str(k) for k in value)
+            _walk_urls(value, urls, ids)
+    elif isinstance(node, list):
+        for value in node:
+            _walk_urls(value, urls, ids)
+    elif isinstance(node, str) and node.startswith(("http://", "https://")):
+        urls.add(normalise_url(node))
+
+
+def content_citations(directory: Path = CONTENT) -> tuple[set[str], set[str]]:
+    """(normalised addresses, source ids) cited anywhere in the detection content."""
+    import yaml
+
+    urls: set[str] = set()
+    ids: set[str] = set()
+    for path in sorted(directory.rglob("*.yaml")):
+        _walk_urls(yaml.safe_load(path.read_text(encoding="utf-8")), urls, ids)
+    return urls, ids
+
+
+def origin_urls(path: Path = SOURCES_MD) -> dict[str, set[str]]:
+    """origin id -> the normalised addresses SOURCES.md gives for it (its table rows)."""
+    import re
+
+    found: dict[str, set[str]] = {}
+    if not path.exists():
+        return found
+    for line in path.read_text(encoding="utf-8").splitlines():
+        row = re.match(r"^\| `([^`]+)` \|(.*)$", line)
+        if row:
+            links = re.findall(r"https?://[^\s)>\]`,]+", row.group(2))
+            found.setdefault(row.group(1), set()).update(normalise_url(u) for u in links)
+    return found
+
+
+class SourceSplit:
+    """Which records are development data (their source is cited by content) and which are
+    evaluation data (no signature, name or relation was written from their source)."""
+
+    def __init__(self, origins: dict[str, set[str]], cited_urls: set[str], cited_ids: set[str]) -> None:
+        self.origins = origins
+        self.cited_urls = cited_urls
+        self.cited_ids = cited_ids
+
+    @classmethod
+    def load(cls) -> SourceSplit:
+        urls, ids = content_citations()
+        return cls(origin_urls(), urls, ids)
+
+    def of(self, origin: str) -> str:
+        if origin in self.cited_ids or self.origins.get(origin, set()) & self.cited_urls:
+            return "development"
+        return "evaluation"
 
 
 def _origin_group(origin: str) -> str:
@@ -162,15 +259,30 @@ def miss_kind(label: dict, answer: dict, device: str | None = None) -> str | Non
     return None
 
 
-def evaluate(records: list[dict], answers: list[dict]) -> Report:
+def _vendor_of(label: dict) -> str:
+    return label.get("manufacturer") or "no maker"
+
+
+def evaluate(records: list[dict], answers: list[dict], split: SourceSplit | None = None) -> Report:
     report = Report()
     for record, answer in zip(records, answers, strict=True):
         label = record["label"]
-        for tally in (
+        tallies = [
             report.overall,
             report.by_field[record["field"]],
             report.by_origin[_origin_group(record["origin"])],
-        ):
+        ]
+        if split is not None:
+            part = split.of(record["origin"])
+            vendor = _vendor_of(label)
+            tallies += [
+                report.by_split[part],
+                report.by_split_vendor[(part, vendor)],
+                report.by_split_field[(part, record["field"])],
+                report.by_split_vendor_field[(part, vendor, record["field"])],
+                report.by_split_origin[(part, record["origin"])],
+            ]
+        for tally in tallies:
             tally.add(label, answer, record.get("device"))
         kind = miss_kind(label, answer, record.get("device"))
         if kind:
@@ -193,15 +305,15 @@ def _pct(value: float | None) -> str:
     return "   -  " if value is None else f"{100 * value:5.1f}%"
 
 
-def _table(title: str, rows: Iterable[tuple[str, Tally]]) -> list[str]:
+def _table(title: str, rows: Iterable[tuple[str, Tally]], width: int = 26) -> list[str]:
     lines = [
         title,
-        f"  {'':26} {'records':>7} {'covered':>7} {'recall':>7} {'calls':>6} {'precision':>9}"
+        f"  {'':{width}} {'records':>7} {'covered':>7} {'recall':>7} {'calls':>6} {'precision':>9}"
         f" {'negatives':>9} {'false-cov':>9} {'named':>6} {'naming':>7}",
     ]
     for name, t in rows:
         lines.append(
-            f"  {name:26} {t.records:7d} {t.covered_labelled:7d} {_pct(t.recall):>7} {t.covered_calls:6d}"
+            f"  {name:{width}} {t.records:7d} {t.covered_labelled:7d} {_pct(t.recall):>7} {t.covered_calls:6d}"
             f" {_pct(t.precision):>9} {t.not_covered:9d} {_pct(t.false_covered_rate):>9}"
             f" {t.named_labelled:6d} {_pct(t.naming):>7}"
         )
@@ -212,6 +324,43 @@ def format_report(report: Report) -> str:
     lines = _table("per field", sorted(report.by_field.items()))
     lines += ["", *_table("per origin", sorted(report.by_origin.items()))]
     lines += ["", *_table("overall", [("all", report.overall)])]
+    return "\n".join(lines)
+
+
+def format_split(report: Report) -> str:
+    """The source split: both parts overall, then the evaluation part per vendor, per vendor x
+    field (vendors with covered or named records) and per source."""
+    lines = _table(
+        "by source split (development: cited by content; evaluation: not)", sorted(report.by_split.items())
+    )
+    ev = "evaluation"
+    vendors = sorted(
+        ((v, t) for (p, v), t in report.by_split_vendor.items() if p == ev),
+        key=lambda vt: (-vt[1].covered_labelled, -vt[1].records, vt[0]),
+    )
+    lines += ["", *_table("evaluation, per vendor (label)", vendors)]
+    lines += [
+        "",
+        *_table(
+            "evaluation, per field", sorted((f, t) for (p, f), t in report.by_split_field.items() if p == ev)
+        ),
+    ]
+    cells = sorted(
+        (
+            (f"{v} / {f}", t)
+            for (p, v, f), t in report.by_split_vendor_field.items()
+            if p == ev and v != "no maker"
+        ),
+        key=lambda vt: vt[0],
+    )
+    lines += ["", *_table("evaluation, per vendor x field", cells, width=48)]
+    lines += [
+        "",
+        *_table(
+            "evaluation, per source",
+            sorted((o, t) for (p, o), t in report.by_split_origin.items() if p == ev),
+        ),
+    ]
     return "\n".join(lines)
 
 
@@ -384,7 +533,7 @@ def run(context=None) -> tuple[list[dict], list[dict], Report]:
         context = load_context()
     records = load_records()
     answers = identify(records, context)
-    return records, answers, evaluate(records, answers)
+    return records, answers, evaluate(records, answers, SourceSplit.load())
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -393,6 +542,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--hosts", action="store_true", help="also audit whole hosts of the IVRE sample")
     parser.add_argument("--write-misses", type=Path, metavar="FILE", help="write the misses as Markdown")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--split-only", action="store_true", help="print only the source-split tables")
     args = parser.parse_args(argv)
 
     from custodiet.pipeline.context import load_context
@@ -405,12 +555,37 @@ def main(argv: list[str] | None = None) -> int:
             "overall": report.overall.as_dict(),
             "by_field": {k: v.as_dict() for k, v in sorted(report.by_field.items())},
             "by_origin": {k: v.as_dict() for k, v in sorted(report.by_origin.items())},
+            "by_split": {k: v.as_dict() for k, v in sorted(report.by_split.items())},
+            "evaluation": {
+                "by_vendor": {
+                    v: t.as_dict()
+                    for (p, v), t in sorted(report.by_split_vendor.items())
+                    if p == "evaluation"
+                },
+                "by_field": {
+                    f: t.as_dict() for (p, f), t in sorted(report.by_split_field.items()) if p == "evaluation"
+                },
+                "by_vendor_field": {
+                    f"{v} / {f}": t.as_dict()
+                    for (p, v, f), t in sorted(report.by_split_vendor_field.items())
+                    if p == "evaluation"
+                },
+                "by_source": {
+                    o: t.as_dict()
+                    for (p, o), t in sorted(report.by_split_origin.items())
+                    if p == "evaluation"
+                },
+            },
         }
         if summary:
             data["hosts"] = {k: v for k, v in summary.items() if k != "misses"}
         sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode() + "\n")
+    elif args.split_only:
+        print(format_split(report))
     else:
         print(format_report(report))
+        print()
+        print(format_split(report))
         if summary:
             print()
             print(format_hosts(summary))

@@ -118,16 +118,16 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    from custodiet.identify.compile import build, load_compiled
+    from custodiet.pipeline.content import load_content, read_content
     from custodiet.pipeline.context import load_context
     from custodiet.pipeline.identify_lines import identify_lines
 
     with tempfile.TemporaryDirectory() as cache:
         os.environ["CUSTODIET_CACHE"] = cache
         started = time.perf_counter()
-        build()
+        read_content()
         cold = time.perf_counter() - started
-        load_compiled()  # writes the cache
+        load_content()  # writes the cache
         started = time.perf_counter()
         load_context()
         warm = time.perf_counter() - started

@@ -33,6 +33,8 @@ class Vendor:
     aliases: tuple[str, ...]
     not_aliases: tuple[str, ...]
     sources: tuple[str, ...]
+    legal_names: tuple[str, ...] = ()
+    domains: tuple[str, ...] = ()  # web and e-mail domains that name the vendor ("hikvision.com")
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +48,7 @@ class BrandLink:
     kind: str  # "own-brand" (the maker's own label) or "relabel" (another company's label)
     sources: tuple[str, ...]
     aliases: tuple[str, ...] = ()  # every spelling of the brand, the brand itself first
+    domains: tuple[str, ...] = ()  # the brand's own web and e-mail domains ("ezviz.com")
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +128,7 @@ def load_catalog(content_dir: Path) -> Catalog:
             if vendor.id in catalog.vendors:
                 raise ContentError(f"vendor id '{vendor.id}' defined twice", file=label, place=line_of(node))
             catalog.vendors[vendor.id] = vendor
-            for name in (vendor.name, *vendor.aliases):
+            for name in (vendor.name, *vendor.aliases, *vendor.legal_names):
                 other = catalog.by_name.get(fold(name))
                 if other and other != vendor.id:
                     raise ContentError(
@@ -164,7 +167,19 @@ def _vendor(node: Any, label: str) -> Vendor:
         aliases=_strings(node, "aliases", where, label),
         not_aliases=_strings(node, "not_aliases", where, label),
         sources=_strings(node, "sources", where, label),
+        legal_names=_strings(node, "legal_names", where, label),
+        domains=_domains(node, where, label),
     )
+
+
+def _domains(node: Any, where: str | None, label: str) -> tuple[str, ...]:
+    """A vendor's or brand's domains, lower case; each must look like a registrable name."""
+    domains = _strings(node, "domains", where, label)
+    for domain in domains:
+        labels = domain.split(".")
+        if domain != domain.lower() or len(labels) < 2 or not all(labels) or " " in domain:
+            raise ContentError(f"domain {domain!r} must be a lower-case DNS name", file=label, place=where)
+    return domains
 
 
 def _add_oui_org(catalog: Catalog, node: Any, vendor_id: str, label: str) -> None:
@@ -197,6 +212,7 @@ def _add_brand(catalog: Catalog, node: Any, maker: str, kind: str, label: str) -
         kind=kind,
         sources=tuple(sources),
         aliases=aliases,
+        domains=_domains(node, line_of(node), label),
     )
     for alias in aliases:
         key = fold(alias)
@@ -244,9 +260,3 @@ def resolve_name(catalog: Catalog, name: str) -> Resolution:
         possible = catalog.vendors[link.maker].name if link else None
         return Resolution(manufacturer=vendor.name, possible_maker=possible, link=link)
     return Resolution(manufacturer=clean_display(name) or None)
-
-
-def load_default_catalog() -> Catalog:
-    from custodiet.content import CONTENT_DIR
-
-    return load_catalog(Path(str(CONTENT_DIR)))

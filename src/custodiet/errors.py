@@ -26,6 +26,21 @@ class ContentError(CustodietError):
     """A detection-content file (signatures, vendors, lists, endpoints) is invalid."""
 
 
+class ContentErrors(ContentError):
+    """Every problem found in the detection content at once (content is checked whole, so that an
+    author sees them all); each item is a ContentError with its file and place."""
+
+    def __init__(self, errors: list[ContentError]) -> None:
+        self.errors = list(errors)
+        first = self.errors[0] if self.errors else None
+        count = len(self.errors)
+        super().__init__(
+            f"{count} problem{'s' if count != 1 else ''} in the detection content"
+            + (f"; the first: {first}" if first else ""),
+            file=None,
+        )
+
+
 class StoreError(CustodietError):
     """The SQLite inventory cannot be opened, migrated or written."""
 

@@ -55,9 +55,9 @@ def test_page_title() -> None:
     [
         (
             "http.headers",
-            'HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm="MOBOTIX Camera User"\r\n\r\n',
-            "Mobotix",
-            "http.www_authenticate/mobotix-realm",
+            'HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm="level_15_access"\r\n\r\n',
+            "Cisco",
+            "http.www_authenticate/cisco-ios-level15-realm",
         ),
         (
             "rtsp.response",
@@ -80,7 +80,7 @@ def test_a_composite_text_gets_the_signatures_of_its_parts(
     hit = [m for m in matches if m.signature == signature]
     assert hit and hit[0].sets.get("manufacturer") == maker
     # the batch path answers the same, text for text
-    texts = [text, text.replace("Hikvision", "Nothing").replace("MOBOTIX", "NOTHING"), "x"]
+    texts = [text, text.replace("Hikvision", "Nothing").replace("level_15", "level_99"), "x"]
     assert identifier.match_many(field, texts) == [identifier.match_uncached(field, t) for t in texts]
 
 

@@ -7,18 +7,17 @@ from collections import defaultdict
 
 import pytest
 
-from custodiet.identify.compile import build, content_dir
 from custodiet.identify.engine import Identifier
-from custodiet.identify.signatures import load_signature_files
-from custodiet.identify.verify import verify
-from custodiet.pipeline.content import verify_all
+from custodiet.identify.verify import verify_signatures
+from custodiet.pipeline.content import load_content, verify_all
 
-SIGNATURES = [s for f in load_signature_files(content_dir()) for s in f.signatures]
+CONTENT = load_content()
+SIGNATURES = CONTENT.signatures
 
 
 @pytest.fixture(scope="module")
 def problems_by_signature() -> dict[str, list[str]]:
-    report = verify()
+    report = verify_signatures(CONTENT.compiled, set(CONTENT.sources))
     grouped: dict[str, list[str]] = defaultdict(list)
     for problem in report.problems:
         key = next((s.id for s in SIGNATURES if problem.place and f"({s.id})" in problem.place), "(content)")
@@ -48,7 +47,7 @@ def test_every_signature_has_examples_and_counter_examples() -> None:
 
 @pytest.fixture(scope="module")
 def identifier() -> Identifier:
-    return Identifier(build())
+    return Identifier(CONTENT.compiled)
 
 
 def test_batch_matching_equals_single_matching_on_all_content(identifier: Identifier) -> None:

@@ -6,8 +6,8 @@ import time
 
 import pytest
 
-from custodiet.identify.compile import build
 from custodiet.identify.engine import Identifier
+from custodiet.pipeline.content import read_content
 
 SERVER_SIGS = """
 field: http.server
@@ -40,7 +40,7 @@ signatures:
 
 @pytest.fixture
 def identifier(make_content) -> Identifier:
-    return Identifier(build(make_content({"http.server.yaml": SERVER_SIGS})))
+    return Identifier(read_content(make_content({"http.server.yaml": SERVER_SIGS})).compiled)
 
 
 def test_literal_signature_sets_its_values(identifier: Identifier) -> None:
@@ -50,20 +50,34 @@ def test_literal_signature_sets_its_values(identifier: Identifier) -> None:
     assert match.strength == 0.85
 
 
+def _signature_matches(identifier: Identifier, field: str, text: str) -> list:
+    """The field's own signature hits, without the catalogue's name hits (knowledge layer)."""
+    return [m for m in identifier.match(field, text) if not m.signature.startswith(("names/", "domains/"))]
+
+
 def test_capture_is_canonicalised_and_brand_followed_to_maker(identifier: Identifier) -> None:
-    (match,) = identifier.match("http.server", "HIKVISION-webs/5.4.0")
+    (match,) = _signature_matches(identifier, "http.server", "HIKVISION-webs/5.4.0")
     assert match.sets == {"manufacturer": "Hikvision", "version": "5.4.0"}
-    (ezviz,) = identifier.match("http.server", "EZVIZ-webs/1.0")
+    (ezviz,) = _signature_matches(identifier, "http.server", "EZVIZ-webs/1.0")
     assert ezviz.sets == {"manufacturer": "Hikvision", "brand": "EZVIZ", "version": "1.0"}
-    (lorex,) = identifier.match("http.server", "Lorex-webs/2")
+    (lorex,) = _signature_matches(identifier, "http.server", "Lorex-webs/2")
     assert lorex.sets["manufacturer"] == "Dahua" and lorex.sets["brand"] == "Lorex"
     assert lorex.strength == pytest.approx(0.6 * 0.85)  # medium-confidence relabel link
 
 
+def test_names_in_a_server_header_are_knowledge_hits_too(identifier: Identifier) -> None:
+    names = [
+        m for m in identifier.match("http.server", "HIKVISION-webs/5.4.0") if m.signature.startswith("names/")
+    ]
+    assert [(m.signature, m.sets["manufacturer"], m.strength) for m in names] == [
+        ("names/hikvision", "Hikvision", 0.85)
+    ]
+
+
 def test_weak_relabel_names_only_a_possible_maker(identifier: Identifier) -> None:
-    (match,) = identifier.match("http.server", "Amcrest-webs/2")
-    assert match.sets.get("manufacturer") != "Dahua"
-    assert match.relabel == "Dahua"
+    matches = identifier.match("http.server", "Amcrest-webs/2")
+    assert matches and all(m.sets.get("manufacturer") != "Dahua" for m in matches)
+    assert {m.relabel for m in matches} == {"Dahua"}
 
 
 def test_no_match_is_empty(identifier: Identifier) -> None:

@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from custodiet.identify.fusion import channel, fuse
+from custodiet.identify.fusion import channel, fuse, fuse_one_text
 from custodiet.model import Evidence, Provenance
 
 HERE = Provenance("scan.xml", "host 10.0.0.1")
@@ -197,6 +197,8 @@ def _reference_fuse(evidence):  # type: ignore[no-untyped-def]
         scores: dict = {}
         for item in agreeing:
             value = item.sets.get(attribute)
+            if item.field in ("os.match", "os.cpe") and attribute in ("product", "model", "version"):
+                continue  # an OS guess is the guessed OS's product and version, not the device's
             if not value:
                 continue
             key = fold(value) or value
@@ -265,3 +267,28 @@ def test_fuse_agrees_with_its_plain_reference_on_random_evidence() -> None:
                 )
             )
         assert fuse(evidence) == _reference_fuse(evidence), evidence
+
+
+def test_an_os_guess_never_sets_product_or_firmware() -> None:
+    """nmap -O: `cpe:/o:linux:linux_kernel:3.1` is the guessed OS, not the device's product and
+    firmware; its maker claim (if any) stays a weak hint."""
+    from custodiet.identify.engine import Identifier
+    from custodiet.pipeline.content import load_content
+
+    identifier = Identifier(load_content().compiled)
+    here = Provenance(file="scan.xml", place="host 1")
+    guess = [
+        Evidence("os.cpe", text, here, m.signature, m.sets, m.strength, None, m.relabel)
+        for text in ("cpe:/o:linux:linux_kernel:3.1", "cpe:/o:huawei:vrp:5.170")
+        for m in identifier.match("os.cpe", text)
+    ] + [
+        Evidence("os.match", "Huawei AR151 router", here, m.signature, m.sets, m.strength, None, m.relabel)
+        for m in identifier.match("os.match", "Huawei AR151 router")
+    ]
+    identity = fuse(guess)
+    assert identity.firmware is None and identity.product is None and identity.model is None
+    assert identity.manufacturer == "Huawei" and identity.confidence < 0.45  # a hint, withheld
+    values, confidence, _ = fuse_one_text(identifier.match("os.match", "Huawei AR151 router"))
+    assert values["model"] is None and values["version"] is None and confidence < 0.45
+    device_own = Evidence("http.server", "HG8245H", here, "x", {"model": "HG8245H", "version": "V3"}, 0.85)
+    assert fuse([*guess, device_own]).firmware == "V3"

@@ -10,9 +10,10 @@ import pytest
 from custodiet.catalog import load_catalog
 from custodiet.datafile import load_yaml
 from custodiet.errors import ContentError
-from custodiet.identify.compile import content_dir, load_compiled
-from custodiet.identify.endpoints import endpoint_entries, host_pattern
+from custodiet.identify.compile import content_dir
+from custodiet.identify.endpoints import HostFact, endpoint_entries, host_pattern
 from custodiet.identify.engine import Identifier
+from custodiet.pipeline.content import load_content
 from custodiet.policy.phonehome import load_endpoints
 
 CONTENT = content_dir()
@@ -98,7 +99,14 @@ def test_bad_user_entries_name_file_and_line(tmp_path: Path, entry: str, message
 
 
 def test_signatures_follow_side_and_confidence() -> None:
-    entries = {e.id.removeprefix("contact.name/endpoint-"): e for e in endpoint_entries(CONTENT, CATALOG)}
+    entries = {
+        e.id.removeprefix("contact.name/endpoint-"): e
+        for e in endpoint_entries(
+            HostFact(e.host, e.owner, e.brand, e.side, e.confidence)
+            for e in load_endpoints(CONTENT, (), CATALOG, SOURCES).endpoints
+            if e.host
+        )
+    }
     assert entries["www.easy4ipcloud.com"].weight == 0.85  # device-side, high
     assert entries["www.dahuaddns.com"].weight == 0.6  # device-side, medium
     assert entries["litedev.hik-connect.com"].weight == 0.3  # device-side, low
@@ -107,7 +115,7 @@ def test_signatures_follow_side_and_confidence() -> None:
 
 
 def test_contact_names_are_matched_by_the_compiled_content() -> None:
-    identifier = Identifier(load_compiled(CONTENT))
+    identifier = Identifier(load_content(CONTENT).compiled)
     (hit,) = identifier.match("contact.name", "P2P.WWW.Easy4IPCloud.com.")
     assert (hit.signature, hit.sets["manufacturer"], hit.strength) == (
         "contact.name/endpoint-www.easy4ipcloud.com",
@@ -127,12 +135,19 @@ def test_host_patterns_escape_every_special_character() -> None:
 
 
 def test_endpoint_problems_for_content_verify(tmp_path: Path) -> None:
-    from custodiet.policy.phonehome import endpoint_problems
+    import shutil
 
-    assert endpoint_problems(CONTENT, CATALOG, SOURCES) == []
-    (tmp_path / "endpoints.yaml").write_text(
-        "endpoints:\n  - {host: a.example, owner: nobody, side: device, role: P2P, confidence: high, sources: [x]}\n"
+    from custodiet.errors import ContentErrors
+    from custodiet.pipeline.content import read_content
+
+    shutil.copytree(
+        CONTENT, tmp_path, dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.py", "__pycache__")
     )
-    assert endpoint_problems(tmp_path, CATALOG, {"x"}) == [
-        ("line 2", "unknown owner 'nobody' (a vendor id of vendors/*.yaml)")
+    (tmp_path / "endpoints.yaml").write_text(
+        "endpoints:\n  - {host: a.example, owner: nobody, side: device, role: P2P, confidence: high, sources: [tlp-2021-03]}\n"
+    )
+    with pytest.raises(ContentErrors) as caught:
+        read_content(tmp_path)
+    assert [(e.file, e.place, e.message) for e in caught.value.errors] == [
+        ("content/endpoints.yaml", "line 2", "unknown owner 'nobody' (a vendor id of vendors/*.yaml)")
     ]

@@ -6,7 +6,9 @@ import pytest
 
 from custodiet.identify.compile import content_dir
 from custodiet.model import Device, Evidence, Identity, Provenance
-from custodiet.policy.evaluate import Policy, load_policy
+from custodiet.policy.evaluate import Policy
+
+from .policies import load_policy
 
 HERE = Provenance("scan.xml", "host 10.0.0.7 port 80/tcp")
 

@@ -9,24 +9,23 @@ from pathlib import Path
 
 import pytest
 
-from custodiet.catalog import load_catalog
-from custodiet.datafile import load_yaml
-from custodiet.errors import ContentError
+from custodiet.errors import ContentError, ContentErrors
 from custodiet.identify.compile import content_dir
 from custodiet.model import Conflict, Device, Evidence, Identity, Provenance
-from custodiet.policy.evaluate import Policy, load_policy
+from custodiet.pipeline.content import load_content, read_content
+from custodiet.policy.evaluate import Policy
 from custodiet.policy.kev import (
     KevEntry,
     Rule,
     judge,
-    kev_enabled,
     kev_findings,
-    kev_problems,
     kev_sources,
     load_kev,
     normalise_model,
     parse_firmware,
 )
+
+from .policies import load_policy
 
 HERE = Provenance("scan.xml", "host 10.0.0.7 port 80/tcp")
 
@@ -413,13 +412,14 @@ def test_profile_switch_turns_kev_off(tmp_path: Path) -> None:
     text = profiles.read_text()
     assert "    kev: true\n" in text
     profiles.write_text(text.replace("    kev: true\n", "    kev: false\n", 1))
-    assert kev_enabled(content, "us-federal") is False
-    assert kev_enabled(content, "all-lists") is True
+    loaded = read_content(content)
+    assert loaded.profiles["us-federal"].kev is False
+    assert loaded.profiles["all-lists"].kev is True
     assert load_policy(content).kev == ()
     assert len(load_policy(content, profile="all-lists").kev) == 5
     profiles.write_text(text.replace("    kev: true\n", "    kev: maybe\n", 1))
     with pytest.raises(ContentError, match="'kev' must be true or false"):
-        kev_enabled(content, "us-federal")
+        read_content(content)
 
 
 def test_default_profile_has_kev(policy: Policy) -> None:
@@ -437,9 +437,7 @@ def test_default_profile_has_kev(policy: Policy) -> None:
 
 def test_shipped_kev_content_is_sound(entries: dict[str, KevEntry]) -> None:
     directory = content_dir()
-    catalog = load_catalog(directory)
-    known = set((load_yaml(directory / "sources.yaml") or {}).get("sources") or {}) | set(catalog.sources)
-    assert kev_problems(directory, known, set(catalog.vendors)) == []
+    assert load_content().kev  # loads whole: every KEV vendor and source resolves
     for entry in entries.values():
         assert entry.rules, entry.cve
         if entry.status == "listed":
@@ -454,13 +452,17 @@ def test_shipped_kev_content_is_sound(entries: dict[str, KevEntry]) -> None:
 
 
 def test_kev_problems_reports_unknown_sources_and_vendors(tmp_path: Path) -> None:
+    shutil.copytree(
+        content_dir(), tmp_path, dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.py", "__pycache__")
+    )
     (tmp_path / "kev.yaml").write_text(
         "entries:\n"
         "  - {cve: CVE-2000-0001, vendor: nobody, product: X, description: Y, cwe: CWE-1, kev_status: unconfirmed,\n"
         "     sources: [nowhere], affected: [{series: S, models: [A], versions: unknown, sources: [elsewhere]}]}\n"
     )
-    problems = kev_problems(tmp_path, {"s"}, {"hikvision"})
-    messages = [m for _, m in problems]
+    with pytest.raises(ContentErrors) as caught:
+        read_content(tmp_path)
+    messages = [e.message for e in caught.value.errors]
     assert "CVE-2000-0001: unknown vendor 'nobody'" in messages
     assert "CVE-2000-0001: unknown source 'nowhere'" in messages
     assert "CVE-2000-0001: unknown source 'elsewhere'" in messages

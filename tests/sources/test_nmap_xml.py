@@ -84,9 +84,11 @@ def test_host_identity(scripts_scan) -> None:
     assert texts(cam, "mac") == ["02:00:5E:12:34:56"]
     assert texts(cam, "mac.vendor") == ["Example Vision Technology"]
     assert texts(cam, "hostname") == ["cam-lobby", "cam-lobby.example.internal"]
-    # Best three OS guesses only, best first; their CPEs once each.
+    # Best three OS guesses only, best first; their CPEs once each, as guesses (os.cpe), never
+    # as the device's own CPE.
     assert texts(cam, "os.match") == ["Linux 3.2 - 4.9", "Example embedded", "Linux 2.6.32"]
-    os_cpes = [o.text for o in cam if o.field == "cpe" and o.port is None]
+    assert not [o for o in cam if o.field == "cpe" and o.port is None]
+    os_cpes = [o.text for o in cam if o.field == "os.cpe"]
     assert os_cpes == [
         "cpe:/o:linux:linux_kernel:3",
         "cpe:/o:linux:linux_kernel:4",
@@ -157,7 +159,9 @@ def test_banner_fields_by_service(scripts_scan) -> None:
     ]
     assert stats.skipped["ssh-hostkey: no identity in output"] == 1
     assert stats.skipped["rtsp-methods: no identity in output"] == 1
-    assert stats.skipped["script not identity-bearing"] == 2  # smb-os-discovery, broadcast-dhcp-discover
+    assert stats.skipped["script not identity-bearing"] == 1  # broadcast-dhcp-discover
+    # A script no handler knows: its output still reaches the matcher, as nmap printed it.
+    assert texts(obs, "nmap.script") == ["OS: Unix"]
 
 
 def test_udp_scripts(scripts_scan) -> None:

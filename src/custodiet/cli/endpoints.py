@@ -34,24 +34,16 @@ DESC_LIMIT = 400
 
 def load(user_files: list[Path] | None):  # type: ignore[no-untyped-def]
     """Content endpoints plus user files; a bad user file is an InputError (exit 2)."""
-    from custodiet.catalog import load_catalog
-    from custodiet.datafile import load_yaml
-    from custodiet.identify.compile import content_dir
-    from custodiet.policy.phonehome import load_endpoints
+    from custodiet.pipeline.content import load_content
+    from custodiet.policy.phonehome import extend_endpoints
 
-    directory = content_dir()
-    catalog = load_catalog(directory)
-    known = set((load_yaml(directory / "sources.yaml", "content/sources.yaml") or {}).get("sources") or {})
-    known |= set(catalog.sources)
-    endpoints = load_endpoints(directory, (), catalog, known)
+    content = load_content()
     files = tuple(user_files or ())
-    if not files:
-        return endpoints
     for path in files:
         if not path.is_file():
             raise InputError("no such endpoints file", file=str(path))
     try:
-        return load_endpoints(directory, files, catalog, known)
+        return extend_endpoints(content.endpoints, files, content.catalog, set(content.sources))
     except ContentError as exc:
         raise InputError(exc.message, file=exc.file, place=exc.place) from exc
 

@@ -1,41 +1,28 @@
 """Turn content into matchers: one Hyperscan database per field, with every signature of that
 field (and the generated vendor-name signatures) matched in a single pass over the text.
 
-Compiled content is cached on disk, keyed by a hash of every content file and of the engine and
-library versions, so that loading is fast and a content change can never use a stale database.
+pipeline.content reads and checks the content once and caches the compiled result on disk,
+keyed by content_hash() (every content file, the engine and library versions), so that loading is
+fast and a content change can never use a stale database.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
-import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import hyperscan
 
-from custodiet.catalog import Catalog, fold, load_catalog
+from custodiet.catalog import Catalog, fold
 from custodiet.errors import ContentError
+from custodiet.identify.knowledge import Knowledge
 from custodiet.identify.linepattern import single_line
 from custodiet.identify.oui import load_registry, registry_path
-from custodiet.identify.signatures import Signature, SignatureFile, load_signature_files
+from custodiet.identify.signatures import Signature, SignatureFile
 
-ENGINE_VERSION = "4"  # bumped whenever compiled databases change shape (cache key)
+ENGINE_VERSION = "5"  # bumped whenever compiled databases change shape (cache key)
 HS_FLAGS = hyperscan.HS_FLAG_SINGLEMATCH | hyperscan.HS_FLAG_MULTILINE
-
-# Free-text fields where a vendor or brand name, as a whole word, is itself evidence; the
-# strength says how much we trust who wrote the text.
-NAME_FIELDS: dict[str, str] = {
-    "inventory.vendor": "strong",  # a person recorded the maker
-    "inventory.model": "medium",
-    "inventory.name": "weak",
-    "nmap.service": "medium",  # the scanner's reading of a banner
-    "mac.vendor": "medium",  # the scanner's own OUI table
-    "cpe": "medium",
-    "os.match": "weak",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +35,8 @@ class SigEntry:
     weight: float
     captures: bool  # has named groups -> run RE2 after a hit
     veto: str | None = None  # for generated "not a vendor" names: the vendor id it vetoes
+    text_wide: bool = False  # a knowledge signature (`fields: text`), weighed per field
+    kind: str = ""  # names database: "name", "brand" or "domain" (knowledge.yaml weighs each per field)
 
 
 @dataclass
@@ -66,6 +55,7 @@ class CompiledContent:
     oui: dict[int, tuple[str, str]]
     names: NamesData | None = None
     signature_files: list[SignatureFile] = field(default_factory=list)
+    knowledge: Knowledge | None = None
 
 
 def content_dir() -> Path:
@@ -157,11 +147,12 @@ def _literal(name: str) -> str:
 
 @dataclass
 class NamesData:
-    """Every vendor name, alias and brand as a caseless literal, in one database shared by all
-    NAME_FIELDS. Literals compile in milliseconds (word-bounded regexes took a second per field);
-    the engine checks the word boundaries itself from the match end and the literal's length."""
+    """Every vendor name, legal name, alias, brand and domain as a caseless literal, in one
+    database shared by every knowledge field. Literals compile in milliseconds (word-bounded
+    regexes took a second per field); the engine checks the word boundaries itself from the match
+    end and the literal's length."""
 
-    entries: list[SigEntry]  # weight 1.0: the field's strength (NAME_FIELDS) applies at match time
+    entries: list[SigEntry]  # weight 1.0: the field's strength for the entry's kind applies at match time
     lengths: list[int]  # byte length of each literal
     database: bytes
 
@@ -172,22 +163,26 @@ def name_entries(catalog: Catalog) -> tuple[list[SigEntry], list[int]]:
     entries: list[SigEntry] = []
     lengths: list[int] = []
 
-    def add(sid: str, name: str, sets: dict[str, str], veto: str | None = None) -> None:
+    def add(sid: str, name: str, sets: dict[str, str], kind: str, veto: str | None = None) -> None:
         if not name.strip():
             return
-        entries.append(SigEntry(sid, _literal(name), sets, 1.0, False, veto=veto))
+        entries.append(SigEntry(sid, _literal(name), sets, 1.0, False, veto=veto, kind=kind))
         lengths.append(len(name.encode("utf-8")))
 
     for vendor in catalog.vendors.values():
-        for name in (vendor.name, *vendor.aliases):
+        for name in dict.fromkeys((vendor.name, *vendor.aliases, *vendor.legal_names)):
             if fold(name) not in catalog.brands:
-                add(f"names/{vendor.id}", name, {"manufacturer": vendor.name})
+                add(f"names/{vendor.id}", name, {"manufacturer": vendor.name}, "name")
+        for domain in vendor.domains:
+            add(f"domains/{vendor.id}", domain, {"manufacturer": vendor.name}, "domain")
         for bad in vendor.not_aliases:
-            add(f"names/not-{vendor.id}", bad, {}, veto=vendor.id)
+            add(f"names/not-{vendor.id}", bad, {}, "name", veto=vendor.id)
     links = {id(link): link for link in catalog.brands.values()}
     for link in sorted(links.values(), key=lambda lk: fold(lk.brand)):
         for alias in link.aliases:
-            add(f"names/brand-{fold(link.brand)}", alias, {"brand": link.brand})
+            add(f"names/brand-{fold(link.brand)}", alias, {"brand": link.brand}, "brand")
+        for domain in link.domains:
+            add(f"domains/brand-{fold(link.brand)}", domain, {"brand": link.brand}, "domain")
     return entries, lengths
 
 
@@ -202,30 +197,36 @@ def compile_names(entries: list[SigEntry]) -> bytes:
     return hyperscan.dumpb(database)
 
 
-def signature_entry(sig: Signature) -> SigEntry:
+def signature_entry(sig: Signature, weight: float | None = None) -> SigEntry:
     return SigEntry(
         id=sig.id,
         pattern=sig.pattern,
         sets=dict(sig.sets),
-        weight=sig.weight,
+        weight=sig.weight if weight is None else weight,
         captures="(?P<" in sig.pattern,
+        text_wide=sig.text_wide,
     )
 
 
-def build(directory: Path | None = None) -> CompiledContent:
-    """Load and compile all content (no cache)."""
-    directory = directory or content_dir()
-    catalog = load_catalog(directory)
-    files = load_signature_files(directory)
+def compile_content(
+    version: str,
+    catalog: Catalog,
+    knowledge: Knowledge,
+    files: list[SignatureFile],
+    extra: dict[str, list[SigEntry]] | None = None,
+) -> CompiledContent:
+    """Compile loaded content into matchers (one Hyperscan database per field, plus the names
+    database). `extra`: generated signatures per field (contact.name from the endpoint facts).
+    Reading and checking the files is pipeline.content's job; this only compiles."""
     per_field: dict[str, list[SigEntry]] = {}
     for sig_file in files:
         for sig in sig_file.signatures:
             for name in sig.fields:
-                per_field.setdefault(name, []).append(signature_entry(sig))
-    # Vendor infrastructure a device contacts names its maker (content/endpoints.yaml).
-    from custodiet.identify.endpoints import FIELD, endpoint_entries
-
-    per_field.setdefault(FIELD, []).extend(endpoint_entries(directory, catalog))
+                # a text-wide signature weighs what knowledge.yaml gives its strength in this field
+                weight = knowledge.weight(name, sig.strength) if sig.text_wide else None
+                per_field.setdefault(name, []).append(signature_entry(sig, weight))
+    for name, entries in (extra or {}).items():
+        per_field.setdefault(name, []).extend(entries)
     names, lengths = name_entries(catalog)
     fields = {
         name: FieldMatcherData(
@@ -238,43 +239,11 @@ def build(directory: Path | None = None) -> CompiledContent:
         if entries
     }
     return CompiledContent(
-        version=content_hash(directory),
+        version=version,
         catalog=catalog,
         fields=fields,
         oui=load_registry(),
         names=NamesData(names, lengths, compile_names(names)),
         signature_files=files,
+        knowledge=knowledge,
     )
-
-
-def cache_dir() -> Path:
-    base = os.environ.get("CUSTODIET_CACHE") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "custodiet"
-    )
-    return Path(base)
-
-
-def load_compiled(directory: Path | None = None, use_cache: bool = True) -> CompiledContent:
-    """Compiled content, from the on-disk cache when its key matches, else built and cached."""
-    directory = directory or content_dir()
-    if not use_cache:
-        return build(directory)
-    key = content_hash(directory)
-    path = cache_dir() / f"content-{key}.pickle"
-    try:
-        with path.open("rb") as handle:
-            cached: Any = pickle.load(handle)
-        if isinstance(cached, CompiledContent) and cached.version == key:
-            return cached
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError):
-        pass
-    compiled = build(directory)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".tmp{os.getpid()}")
-        with tmp.open("wb") as handle:
-            pickle.dump(compiled, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except OSError:
-        pass  # a read-only home is not an error; we just compile next time too
-    return compiled

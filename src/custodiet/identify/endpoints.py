@@ -12,12 +12,9 @@ without a trailing dot; the text is one name (what the pipeline makes of a conta
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
+from collections.abc import Iterable
+from dataclasses import dataclass
 
-from custodiet.catalog import Catalog
-from custodiet.datafile import line_of, load_yaml
-from custodiet.errors import ContentError
 from custodiet.identify.compile import SigEntry
 from custodiet.identify.signatures import STRENGTHS
 
@@ -39,48 +36,35 @@ def host_pattern(host: str) -> str:
     return f"(?i)(?:^|\\.){escaped}\\.?$"
 
 
-def endpoint_entries(content_dir: Path, catalog: Catalog | None = None) -> list[SigEntry]:
-    """One contact.name signature per host endpoint of content_dir/endpoints.yaml (address
-    endpoints are not names and make none). Only the content file counts: a user's --endpoints
-    file changes what is reported, not how devices are identified.
+@dataclass(frozen=True, slots=True)
+class HostFact:
+    """What a contact.name signature needs of one endpoint fact (policy.phonehome reads the file;
+    pipeline.content hands the host endpoints over as these)."""
 
-    The file is read here rather than through policy.phonehome (stages do not import each other);
-    policy's loader checks the whole schema, this one only what a signature needs."""
-    path = content_dir / "endpoints.yaml"
-    if not path.exists():
-        return []
-    label = "content/endpoints.yaml"
-    doc = load_yaml(path, label) or {}
+    host: str  # normalised DNS name
+    owner: str  # canonical vendor name
+    brand: str | None
+    side: str  # "device" or "app"
+    confidence: str  # low | medium | high
+
+
+def endpoint_entries(facts: Iterable[HostFact]) -> list[SigEntry]:
+    """One contact.name signature per host endpoint of the content (not the user's files: a
+    user's --endpoints file changes what is reported, not how devices are identified)."""
     entries = []
     seen: set[str] = set()
-    for node in doc.get("endpoints") or []:
-        entry = _entry(node, label, catalog)
-        if entry is not None and entry.id not in seen:
-            seen.add(entry.id)
-            entries.append(entry)
+    for fact in facts:
+        sid = f"{FIELD}/endpoint-{fact.host}"
+        if sid in seen:
+            continue
+        seen.add(sid)
+        sets = {"manufacturer": fact.owner}
+        if fact.brand:
+            sets["brand"] = fact.brand
+        level = strength(fact.side, fact.confidence)
+        entries.append(
+            SigEntry(
+                id=sid, pattern=host_pattern(fact.host), sets=sets, weight=STRENGTHS[level], captures=False
+            )
+        )
     return entries
-
-
-def _entry(node: Any, label: str, catalog: Catalog | None) -> SigEntry | None:
-    if not isinstance(node, dict) or not isinstance(node.get("host"), str):
-        return None  # address endpoints name no host
-    host = node["host"].strip().rstrip(".").lower()
-    owner = node.get("owner")
-    if not host or not isinstance(owner, str) or not owner:
-        raise ContentError("endpoint lacks 'host' or 'owner'", file=label, place=line_of(node))
-    if catalog is not None:
-        vendor = catalog.vendors.get(owner) or catalog.vendor_by_name(owner)
-        if vendor is None:
-            raise ContentError(f"unknown owner '{owner}'", file=label, place=line_of(node))
-        owner = vendor.name
-    sets = {"manufacturer": owner}
-    if isinstance(node.get("brand"), str) and node["brand"]:
-        sets["brand"] = node["brand"]
-    level = strength(str(node.get("side", "")), str(node.get("confidence", "")))
-    return SigEntry(
-        id=f"{FIELD}/endpoint-{host}",
-        pattern=host_pattern(host),
-        sets=sets,
-        weight=STRENGTHS[level],
-        captures=False,
-    )

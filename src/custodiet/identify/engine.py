@@ -18,10 +18,9 @@ import hyperscan
 import re2
 
 from custodiet.catalog import Catalog, Resolution, clean_display, fold, resolve_name
-from custodiet.identify.compile import NAME_FIELDS, CompiledContent, SigEntry
+from custodiet.identify.compile import CompiledContent, SigEntry
 from custodiet.identify.components import COMPOSITE_FIELDS, part_offset, parts
 from custodiet.identify.oui import mac_prefix
-from custodiet.identify.signatures import STRENGTHS
 from custodiet.model import Match
 
 # How much an OUI says about the device maker, by how sure we are the block is the vendor's.
@@ -38,12 +37,33 @@ _CACHE_TEXT_LIMIT = 512
 _WORD = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 
 
+_LOWER = frozenset(b"abcdefghijklmnopqrstuvwxyz")
+_UPPER = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+def _camel_break(data: bytes, end: int) -> bool:
+    """A name ending in a lower-case letter followed by an upper-case one ends a word in camel
+    case: "HuaweiHomeGateway" names Huawei, "Huaweix" does not."""
+    return data[end] in _UPPER and data[end - 1] in _LOWER
+
+
 def _collect(sig_index: int, _from: int, _to: int, _flags: int, hits: list[int]) -> None:
     hits.append(sig_index)
 
 
 def _collect_end(sig_index: int, _from: int, to: int, _flags: int, hits: list[tuple[int, int]]) -> None:
     hits.append((sig_index, to))
+
+
+MAX_NAME_HITS = 4096  # a text repeating a name a million times says no more than one that says it 4,096 times
+
+
+def _collect_end_bounded(
+    sig_index: int, _from: int, to: int, _flags: int, hits: list[tuple[int, int]]
+) -> bool:
+    """As _collect_end; stops the scan (a true return) once MAX_NAME_HITS are held."""
+    hits.append((sig_index, to))
+    return len(hits) >= MAX_NAME_HITS
 
 
 def _load_database(serialized: bytes) -> Any:
@@ -81,11 +101,17 @@ class Identifier:
         self._names_db = _load_database(names.database) if names else None
         self._names_entries = names.entries if names else []
         self._names_len = names.lengths if names else []
-        self._name_weight = {name: STRENGTHS[strength] for name, strength in NAME_FIELDS.items()}
+        self._text_wide = frozenset(
+            e.id for data in compiled.fields.values() for e in data.entries if e.text_wide
+        )
+        # field -> {name kind: weight}: how much a vendor name, brand or domain says in that field
+        self._name_weights: dict[str, dict[str, float]] = (
+            compiled.knowledge.name_weights() if compiled.knowledge else {}
+        )
 
     @property
     def fields(self) -> frozenset[str]:
-        return frozenset(self._databases) | {"mac"} | frozenset(NAME_FIELDS)
+        return frozenset(self._databases) | {"mac"} | frozenset(self._name_weights)
 
     def match(self, field: str, text: str) -> tuple[Match, ...]:
         """Every signature of `field` that hits `text`, resolved; () when none."""
@@ -147,9 +173,9 @@ class Identifier:
         per_text: dict[int, set[int]] = {}
         for sig_index, end in hits:
             per_text.setdefault(bisect_right(starts, end - 1) - 1, set()).add(sig_index)
-        name_weight = self._name_weight.get(field)
+        name_weights = self._name_weights.get(field)
         named: set[int] = set()
-        if name_weight is not None and self._names_db is not None:
+        if name_weights is not None and self._names_db is not None:
             name_hits: list[tuple[int, int]] = []
             self._names_db.scan(buffer, match_event_handler=_collect_end, context=name_hits)
             named = {bisect_right(starts, end - 1) - 1 for _, end in name_hits}
@@ -162,7 +188,7 @@ class Identifier:
                 if match is not None:
                     matches.append(match)
             if index in named:
-                matches.extend(self._match_names(field, data, name_weight))  # type: ignore[arg-type]
+                matches = self._with_names(matches, self._match_names(field, data, name_weights))  # type: ignore[arg-type]
             results[index] = tuple(matches)
         return results
 
@@ -181,8 +207,8 @@ class Identifier:
 
     def _match_text(self, field: str, text: str) -> tuple[Match, ...]:
         database = self._databases.get(field)
-        name_weight = self._name_weight.get(field)
-        if database is None and name_weight is None:
+        name_weights = self._name_weights.get(field)
+        if database is None and name_weights is None:
             return ()
         data = text.encode("utf-8", "surrogatepass")
         matches: list[Match] = []
@@ -196,33 +222,62 @@ class Identifier:
                     match = self._build(field, index, entries[index], data)
                     if match is not None:
                         matches.append(match)
-        if name_weight is not None and self._names_db is not None:
-            matches.extend(self._match_names(field, data, name_weight))
+        if name_weights is not None and self._names_db is not None:
+            matches = self._with_names(matches, self._match_names(field, data, name_weights))
         return tuple(matches)
 
-    def _match_names(self, field: str, data: bytes, weight: float) -> list[Match]:
-        """Vendor names and brands as whole words; a 'not this vendor' name vetoes its vendor."""
+    def _with_names(self, matches: list[Match], names: list[Match]) -> list[Match]:
+        """A text's signature matches plus its name matches, where a field-specific signature
+        outranks a bare name: "Web Viewer for Samsung DVR" is a Hanwha page (Samsung Techwin's
+        DVRs became Hanwha's), so the name Samsung does not contradict the signature that says so.
+        Text-wide signatures (model numbers) do not outrank names: "Dell DS-6505B" keeps Dell."""
+        if not names:
+            return matches
+        specific = {
+            m.sets["manufacturer"]
+            for m in matches
+            if m.sets.get("manufacturer") and m.signature not in self._text_wide
+        }
+        if specific:
+            names = [n for n in names if (n.sets.get("manufacturer") or n.relabel) in specific]
+        return [*matches, *names]
+
+    def _match_names(self, field: str, data: bytes, weights: dict[str, float]) -> list[Match]:
+        """Vendor names, brands and domains as whole words, each weighed by what its kind says in
+        this field; a 'not this vendor' name vetoes its vendor."""
         hits: list[tuple[int, int]] = []
-        self._names_db.scan(data, match_event_handler=_collect_end, context=hits)
+        self._names_db.scan(data, match_event_handler=_collect_end_bounded, context=hits)
         if not hits:
             return []
         size = len(data)
+        spans: list[tuple[int, int, int]] = []  # (start, -end, entry index) of whole-word hits
+        for index, end in hits:
+            start = end - self._names_len[index]
+            if (start > 0 and data[start - 1] in _WORD) or (
+                end < size and data[end] in _WORD and not _camel_break(data, end)
+            ):
+                continue
+            spans.append((start, -end, index))
+        spans.sort()
         found: dict[str, SigEntry] = {}
         vetoed: set[str] = set()
-        for index, end in sorted(hits):
-            start = end - self._names_len[index]
-            if (start > 0 and data[start - 1] in _WORD) or (end < size and data[end] in _WORD):
-                continue
+        reach, reach_start = -1, -1  # the furthest end of a hit starting at or before this one
+        for start, negative_end, index in spans:
+            end = -negative_end
+            if end < reach or (end == reach and start > reach_start):
+                continue  # inside a longer name: "Hewlett Packard Enterprise" is not "Hewlett Packard"
+            if end > reach:
+                reach, reach_start = end, start
             entry = self._names_entries[index]
             if entry.veto:
                 vetoed.add(entry.veto)
-            else:
+            elif entry.kind in weights:
                 found.setdefault(entry.id, entry)
         matches = []
         for entry in found.values():
             key = (field, entry.id)
             if key not in self._static_names:
-                self._static_names[key] = self.resolve(field, entry.id, dict(entry.sets), weight)
+                self._static_names[key] = self.resolve(field, entry.id, dict(entry.sets), weights[entry.kind])
             match = self._static_names[key]
             if match is None:
                 continue

@@ -30,6 +30,11 @@ CONTRADICTION_FLOOR = 0.2
 # (0.51) or a vendor's own MAC block (0.7) through, and stops a single weak token (0.3).
 REPORT_FLOOR = 0.45
 OTHER_ATTRIBUTES = ("brand", "product", "model", "version", "device_type")
+# An OS-detection guess ("Linux 3.2 - 4.9", cpe:/o:linux:linux_kernel:3.1) says something about
+# who may have made a device, weakly, but its product and version are the guessed OS's, not the
+# device's product or firmware: they never set those attributes.
+HINT_FIELDS = frozenset({"os.match", "os.cpe"})
+_HINT_ONLY = frozenset({"product", "model", "version"})
 
 _CHANNEL_PREFIX = {
     "nmap": "scanner",
@@ -124,8 +129,9 @@ def fuse(evidence: Sequence[Evidence]) -> Identity:
         if maker and _fold_name(maker) != folded:
             continue
         agreeing.append(item)
+        hint = item.field in HINT_FIELDS
         for attribute, value in sets.items():
-            if value and attribute in _OTHER:
+            if value and attribute in _OTHER and not (hint and attribute in _HINT_ONLY):
                 found = scores.get(attribute)
                 if found is None:
                     found = scores[attribute] = {}
@@ -219,7 +225,10 @@ def fuse_one_text(matches: Sequence) -> tuple[dict[str, str | None], float, str 
             signature, signature_rank = match.signature, rank
         if not agrees:
             continue
+        hint = match.field in HINT_FIELDS
         for attribute in OTHER_ATTRIBUTES:
+            if hint and attribute in _HINT_ONLY:
+                continue
             value = match.sets.get(attribute)
             if value and (
                 attribute not in chosen

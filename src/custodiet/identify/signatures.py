@@ -6,7 +6,8 @@ the examples that prove it. This module only reads them; compile.py turns them i
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -14,38 +15,9 @@ from custodiet.datafile import line_of, load_yaml
 from custodiet.errors import ContentError
 from custodiet.model.fields import ALL_FIELDS, IDENTITY_ATTRIBUTES
 
-STRENGTHS: dict[str, float] = {"weak": 0.3, "medium": 0.6, "strong": 0.85, "conclusive": 0.95}
+TextFields = Callable[[str], tuple[str, ...]]
 
-DEVICE_TYPES = frozenset(
-    [
-        "camera",
-        "recorder",
-        "encoder",
-        "intercom",
-        "access-control",
-        "alarm",
-        "display",
-        "storage",
-        "nas",
-        "router",
-        "switch",
-        "access-point",
-        "ont",
-        "modem",
-        "firewall",
-        "base-station",
-        "radio",
-        "phone",
-        "pbx",
-        "printer",
-        "server",
-        "drone",
-        "controller",
-        "iot",
-        "ups",
-        "workstation",
-    ]
-)
+STRENGTHS: dict[str, float] = {"weak": 0.3, "medium": 0.6, "strong": 0.85, "conclusive": 0.95}
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +39,7 @@ class Signature:
     file: str
     line: int
     note: str = ""
+    text_wide: bool = False  # from a `fields: text` file: matched in every knowledge field
 
     @property
     def weight(self) -> float:
@@ -81,16 +54,30 @@ class SignatureFile:
     sources: dict[str, Any]
 
 
-def load_signature_files(content_dir: Path) -> list[SignatureFile]:
-    return [load_signature_file(p) for p in sorted((content_dir / "fingerprints").glob("*.yaml"))]
+# `fields: text` in a signature file: its signatures are knowledge (product families, model
+# numbers) matched in every free-text field, with the strength content/knowledge.yaml gives their
+# declared strength in each field.
+TEXT_WIDE = "text"
 
 
-def load_signature_file(path: Path) -> SignatureFile:
+def load_signature_files(content_dir: Path, text_fields: TextFields | None) -> list[SignatureFile]:
+    """text_fields: declared strength -> the fields a text-wide signature of that strength is
+    matched in (knowledge.Knowledge.text_fields; None when the knowledge table did not load, and
+    then a text-wide file is an error of its own)."""
+    return [
+        load_signature_file(p, text_fields) for p in sorted((content_dir / "fingerprints").glob("*.yaml"))
+    ]
+
+
+def load_signature_file(path: Path, text_fields: TextFields | None = None) -> SignatureFile:
     label = f"content/fingerprints/{path.name}"
     doc = load_yaml(path, label)
     if not isinstance(doc, dict):
         raise ContentError("a signature file is a mapping with 'field' and 'signatures'", file=label)
-    fields = _fields(doc, label)
+    text_wide = doc.get("fields") == TEXT_WIDE
+    if text_wide and text_fields is None:
+        raise ContentError("a text-wide file needs content/knowledge.yaml, which did not load", file=label)
+    fields = (TEXT_WIDE,) if text_wide else _fields(doc, label)
     sources = doc.get("sources") or {}
     if not isinstance(sources, dict):
         raise ContentError("'sources' must be a mapping of id -> {title, url}", file=label)
@@ -102,6 +89,9 @@ def load_signature_file(path: Path) -> SignatureFile:
     signatures = []
     for node in raw:
         sig = _signature(node, stem, fields, label)
+        if text_wide:
+            assert text_fields is not None
+            sig = replace(sig, fields=text_fields(sig.strength), text_wide=True)
         if sig.id in seen:
             raise ContentError(f"duplicate signature id '{sig.id}'", file=label, place=line_of(node))
         seen.add(sig.id)
@@ -144,8 +134,6 @@ def _signature(node: Any, stem: str, fields: tuple[str, ...], label: str) -> Sig
             raise ContentError(f"{sid}: cannot set '{key}'", file=label, place=where)
         if not isinstance(value, str) or not value:
             raise ContentError(f"{sid}: value of '{key}' must be a non-empty string", file=label, place=where)
-    if sets.get("device_type") and sets["device_type"] not in DEVICE_TYPES:
-        raise ContentError(f"{sid}: unknown device_type '{sets['device_type']}'", file=label, place=where)
     for group in _group_names(pattern):
         if group not in IDENTITY_ATTRIBUTES:
             raise ContentError(f"{sid}: named group '{group}' is not an attribute", file=label, place=where)

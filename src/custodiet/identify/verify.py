@@ -8,15 +8,12 @@ Returns problems instead of stopping at the first, so an author sees them all at
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import hyperscan
 import re2
 
 from custodiet.catalog import Catalog, fold
-from custodiet.datafile import load_yaml
-from custodiet.errors import ContentError
-from custodiet.identify.compile import HS_FLAGS, CompiledContent, build, content_dir, hs_pattern
+from custodiet.identify.compile import HS_FLAGS, CompiledContent, hs_pattern
 from custodiet.identify.engine import Identifier
 from custodiet.identify.signatures import Signature
 
@@ -41,52 +38,20 @@ class VerifyReport:
     counter_examples: int
 
 
-def verify(directory: Path | None = None) -> VerifyReport:
-    directory = directory or content_dir()
-    try:
-        compiled = build(directory)
-    except ContentError as exc:
-        return VerifyReport([Problem(exc.file or "content", exc.place, exc.message)], 0, 0, 0)
+def verify_signatures(compiled: CompiledContent, sources: set[str]) -> VerifyReport:
+    """Replay every signature's examples and counter-examples on the compiled content and check
+    its names and sources (pipeline.content checks the rest of the content when loading it)."""
     identifier = Identifier(compiled)
     problems: list[Problem] = []
-    global_sources = _global_sources(directory, problems)
-    problems.extend(_check_catalog(compiled.catalog, global_sources | set(compiled.catalog.sources)))
     counts = [0, 0, 0]
     for sig_file in compiled.signature_files:
-        known = global_sources | set(sig_file.sources)
+        known = sources | set(sig_file.sources)
         for sig in sig_file.signatures:
             counts[0] += 1
             counts[1] += len(sig.examples)
             counts[2] += len(sig.counter_examples)
             problems.extend(_check_signature(sig, identifier, compiled, known))
     return VerifyReport(problems, *counts)
-
-
-def _global_sources(directory: Path, problems: list[Problem]) -> set[str]:
-    try:
-        doc = load_yaml(directory / "sources.yaml", "content/sources.yaml")
-    except ContentError as exc:
-        problems.append(Problem(exc.file or "content/sources.yaml", exc.place, exc.message))
-        return set()
-    return set((doc or {}).get("sources") or {})
-
-
-def _check_catalog(catalog: Catalog, sources: set[str]) -> list[Problem]:
-    problems = []
-    for vendor in catalog.vendors.values():
-        if not vendor.sources:
-            problems.append(Problem("content/vendors", vendor.id, "vendor has no sources"))
-        for source in vendor.sources:
-            if source not in sources and not source.startswith("http"):
-                problems.append(Problem("content/vendors", vendor.id, f"unknown source '{source}'"))
-    links = {id(v): v for v in catalog.brands.values()}
-    for link in links.values():
-        for source in link.sources:
-            if source not in sources and not source.startswith("http"):
-                problems.append(
-                    Problem("content (brands/relabels)", link.brand, f"unknown source '{source}'")
-                )
-    return problems
 
 
 def _check_signature(

@@ -45,6 +45,8 @@ DESCRIPTIVE_FIELDS: tuple[str, ...] = (
     "http.user_agent",  # the User-Agent a device's own HTTP client sends (firmware updaters, SDKs)
     "contact.name",  # a DNS name, TLS SNI or HTTP Host the device contacted (vendor clouds are evidence)
     "os.match",  # an OS guess ("Linux 3.2 - 4.9", "Hikvision embedded")
+    "os.cpe",  # a CPE of an OS-detection guess: a hint, never the device's product or firmware
+    "nmap.script",  # output of an nmap script no reader knows the shape of, as nmap printed it
     "mac.vendor",  # a vendor name a scanner attached to the MAC (nmap's own table)
     "inventory.vendor",  # an asset inventory's vendor / manufacturer / make column
     "inventory.model",

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from custodiet.identify.compile import content_dir, load_compiled
 from custodiet.identify.engine import Identifier
-from custodiet.policy.evaluate import Policy, load_policy
+from custodiet.pipeline.content import Content, load_content
+from custodiet.policy.evaluate import Policy, policy_for
 
 
 @dataclass
@@ -15,12 +15,17 @@ class Context:
     identifier: Identifier
     policy: Policy
     content_version: str
+    content: Content
 
 
 def load_context(
     profile: str | None = None, directory: Path | None = None, use_cache: bool = True
 ) -> Context:
-    directory = directory or content_dir()
-    compiled = load_compiled(directory, use_cache=use_cache)
-    policy = load_policy(directory, catalog=compiled.catalog, profile=profile)
-    return Context(identifier=Identifier(compiled), policy=policy, content_version=compiled.version)
+    content = load_content(directory, use_cache=use_cache)
+    policy = policy_for(content.catalog, content.lists, content.profiles, content.kev, profile)
+    return Context(
+        identifier=Identifier(content.compiled),
+        policy=policy,
+        content_version=content.version,
+        content=content,
+    )

@@ -16,14 +16,13 @@ from typing import Any
 
 from custodiet import geo
 from custodiet.errors import ContentError, InputError, UsageError
-from custodiet.identify.compile import content_dir
 from custodiet.model import Contact, Device, Identity, Observation, PhoneHome
 from custodiet.pipeline.context import Context
 from custodiet.policy.phonehome import (
     EndpointSet,
     Resolution,
     device_phone_home,
-    load_endpoints,
+    extend_endpoints,
     resolve_names,
 )
 
@@ -61,19 +60,16 @@ def prepare(
     """Load content's endpoints plus the user's files. A bad content file is a ContentError (exit
     3); a bad user file is an InputError naming it (exit 2)."""
     home = check_country(home_country)
-    directory = content_dir()
-    catalog = context.policy.catalog
-    known = set(_sources(directory)) | set(catalog.sources)
+    content = context.content
+    endpoints = content.endpoints
     for path in endpoint_files:
         if not path.is_file():
             raise InputError("no such endpoints file", file=str(path))
-    try:
-        endpoints = load_endpoints(directory, (), catalog, known)
-    except ContentError:
-        raise
     if endpoint_files:
         try:
-            endpoints = load_endpoints(directory, tuple(endpoint_files), catalog, known)
+            endpoints = extend_endpoints(
+                endpoints, tuple(endpoint_files), content.catalog, set(content.sources)
+            )
         except ContentError as exc:
             raise InputError(exc.message, file=exc.file, place=exc.place) from exc
     return PhoneHomeSetup(endpoints=endpoints, home_country=home, watch_countries=covered_countries(context))
@@ -93,12 +89,6 @@ def covered_countries(context: Context) -> frozenset[str]:
                 if vendor is not None and vendor.country:
                     countries.add(vendor.country.upper())
     return frozenset(countries)
-
-
-def _sources(directory: Path) -> dict:
-    from custodiet.datafile import load_yaml
-
-    return (load_yaml(directory / "sources.yaml", "content/sources.yaml") or {}).get("sources") or {}
 
 
 def key_extra(endpoint_files: Sequence[Path], home_country: str | None) -> str:

@@ -9,14 +9,14 @@ must look, and the finding says what to check.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path
 
-from custodiet.catalog import Catalog, Vendor, fold, load_catalog
+from custodiet.catalog import Catalog, Vendor, fold
 from custodiet.model import Device, Evidence, Finding, Identity
-from custodiet.policy.kev import KevEntry, kev_enabled, kev_findings, load_kev
-from custodiet.policy.lists import ListEntry, Profile, RegulatoryList, load_lists, load_profiles
+from custodiet.policy.kev import KevEntry, kev_findings
+from custodiet.policy.lists import ListEntry, Profile, RegulatoryList
 
 CONFIDENT = 0.6
 MAX_REASON_TEXT = 80
@@ -156,20 +156,24 @@ class Policy:
 _Walk = tuple[tuple[ListEntry, ...], tuple[ListEntry, ...]]
 
 
-def load_policy(content_dir: Path, catalog: Catalog | None = None, profile: str | None = None) -> Policy:
+def policy_for(
+    catalog: Catalog,
+    lists: Mapping[str, RegulatoryList],
+    profiles: Mapping[str, Profile],
+    kev: tuple[KevEntry, ...],
+    profile: str | None = None,
+) -> Policy:
+    """The policy of one profile (the default when None) over content already loaded
+    (pipeline.content.load_content reads it once)."""
     from custodiet.errors import UsageError
 
-    catalog = catalog or load_catalog(content_dir)
-    lists = load_lists(content_dir)
-    profiles = load_profiles(content_dir, lists)
     if profile is None:
         chosen = next(p for p in profiles.values() if p.default)
     elif profile in profiles:
         chosen = profiles[profile]
     else:
         raise UsageError(f"unknown profile '{profile}' (known: {', '.join(sorted(profiles))})")
-    kev = load_kev(content_dir) if kev_enabled(content_dir, chosen.id) else ()
-    return Policy(catalog=catalog, lists=lists, profile=chosen, kev=kev)
+    return Policy(catalog=catalog, lists=dict(lists), profile=chosen, kev=kev if chosen.kev else ())
 
 
 def _strongest(evidence: tuple[Evidence, ...], manufacturer: str | None, limit: int = 2) -> list[Evidence]:

@@ -172,40 +172,6 @@ def kev_sources(content_dir: Path) -> dict[str, Any]:
     return sources
 
 
-def kev_enabled(content_dir: Path, profile_id: str) -> bool:
-    """A profile's `kev:` switch in profiles.yaml; KEV findings are on unless it says false."""
-    doc = load_yaml(content_dir / "profiles.yaml", "content/profiles.yaml") or {}
-    for node in doc.get("profiles") or []:
-        if isinstance(node, dict) and node.get("id") == profile_id:
-            value = node.get("kev", True)
-            if not isinstance(value, bool):
-                raise ContentError(
-                    "'kev' must be true or false", file="content/profiles.yaml", place=line_of(node)
-                )
-            return value
-    return True
-
-
-def kev_problems(
-    content_dir: Path, known_sources: set[str], vendor_ids: set[str]
-) -> list[tuple[str | None, str]]:
-    """Everything `content verify` should report about kev.yaml: (place, message) pairs."""
-    try:
-        entries = load_kev(content_dir)
-        own = set(kev_sources(content_dir))
-    except ContentError as exc:
-        return [(exc.place, exc.message)]
-    problems: list[tuple[str | None, str]] = []
-    for entry in entries:
-        if entry.vendor not in vendor_ids:
-            problems.append((None, f"{entry.cve}: unknown vendor '{entry.vendor}'"))
-        ids = entry.sources + tuple(s for rule in entry.rules or () for s in rule.sources)
-        for source in ids:
-            if source not in known_sources and source not in own:
-                problems.append((None, f"{entry.cve}: unknown source '{source}'"))
-    return problems
-
-
 def _entry(node: Any, label: str) -> KevEntry:
     where = line_of(node)
     if not isinstance(node, dict):

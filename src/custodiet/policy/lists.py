@@ -49,6 +49,7 @@ class Profile:
     description: str
     lists: dict[str, str]  # list id -> severity
     default: bool = False
+    kev: bool = True  # known-exploited-vulnerability findings on (profiles.yaml `kev:`)
 
 
 def _entry(node: Any, label: str) -> ListEntry:
@@ -121,11 +122,15 @@ def load_profiles(content_dir: Path, lists: dict[str, RegulatoryList]) -> dict[s
                 )
             if severity not in SEVERITIES:
                 raise ContentError(f"severity must be one of {SEVERITIES}", file=label, place=line_of(node))
+        kev = node.get("kev", True)
+        if not isinstance(kev, bool):
+            raise ContentError("'kev' must be true or false", file=label, place=line_of(node))
         profiles[node["id"]] = Profile(
             id=node["id"],
             description=str(node.get("description", "")),
             lists=dict(node.get("lists") or {}),
             default=bool(node.get("default", False)),
+            kev=kev,
         )
     if sum(p.default for p in profiles.values()) != 1:
         raise ContentError("exactly one profile must be the default", file=label)

@@ -163,44 +163,48 @@ def load_endpoints(
     given, every endpoint of the content file must cite one, and a user file's citations must
     resolve to those or to its own `sources:`.
     """
-    endpoints: list[Endpoint] = []
-    watch: set[str] = set()
-    defined: dict[str, Any] = {}
-    files = [(content_dir / "endpoints.yaml", "content/endpoints.yaml", True)]
-    files.extend((path, str(path), False) for path in extra)
-    for path, label, builtin in files:
-        doc = load_yaml(path, label)
-        if doc is None:
-            continue
-        if not isinstance(doc, dict):
-            raise ContentError("an endpoints file is a mapping with 'endpoints'", file=label)
-        own = doc.get("sources") or {}
-        if not isinstance(own, dict):
-            raise ContentError("'sources' must map id -> {title, url}", file=label, place=line_of(doc))
-        defined.update(own)
-        resolvable = None if known_sources is None else set(known_sources) | set(own)
-        for node in doc.get("watch_countries") or []:
-            watch.add(_country(node, label))
-        raw = doc.get("endpoints") or []
-        if not isinstance(raw, list):
-            raise ContentError("'endpoints' must be a list", file=label, place=line_of(doc))
-        for node in raw:
-            endpoints.append(_endpoint(node, label, catalog, resolvable, require_sources=builtin))
+    base = read_endpoint_file(
+        content_dir / "endpoints.yaml", "content/endpoints.yaml", catalog, known_sources, builtin=True
+    )
+    return extend_endpoints(base, extra, catalog, known_sources)
+
+
+def extend_endpoints(
+    base: EndpointSet, extra: Sequence[Path], catalog: Catalog | None, known_sources: Iterable[str] | None
+) -> EndpointSet:
+    """The content's endpoint set with the user's files added (a later file wins a host)."""
+    if not extra:
+        return base
+    endpoints = list(base.endpoints)
+    watch = set(base.watch_countries)
+    defined = dict(base.sources)
+    for path in extra:
+        more = read_endpoint_file(path, str(path), catalog, known_sources, builtin=False)
+        endpoints.extend(more.endpoints)
+        watch |= more.watch_countries
+        defined.update(more.sources)
     return EndpointSet(endpoints=tuple(endpoints), watch_countries=frozenset(watch), sources=defined)
 
 
-def endpoint_problems(
-    content_dir: Path, catalog: Catalog, known_sources: Iterable[str]
-) -> list[tuple[str | None, str]]:
-    """(place, message) for `custodiet content verify`: content/endpoints.yaml must load with
-    every owner known and every source resolving (the loader stops at the first problem)."""
-    if not (content_dir / "endpoints.yaml").exists():
-        return []
-    try:
-        load_endpoints(content_dir, (), catalog, known_sources)
-    except ContentError as exc:
-        return [(exc.place, exc.message)]
-    return []
+def read_endpoint_file(
+    path: Path, label: str, catalog: Catalog | None, known_sources: Iterable[str] | None, *, builtin: bool
+) -> EndpointSet:
+    """One endpoints file: content's (every endpoint must cite a source) or a user's."""
+    doc = load_yaml(path, label)
+    if doc is None:
+        return EndpointSet()
+    if not isinstance(doc, dict):
+        raise ContentError("an endpoints file is a mapping with 'endpoints'", file=label)
+    own = doc.get("sources") or {}
+    if not isinstance(own, dict):
+        raise ContentError("'sources' must map id -> {title, url}", file=label, place=line_of(doc))
+    resolvable = None if known_sources is None else set(known_sources) | set(own)
+    watch = {_country(node, label) for node in doc.get("watch_countries") or []}
+    raw = doc.get("endpoints") or []
+    if not isinstance(raw, list):
+        raise ContentError("'endpoints' must be a list", file=label, place=line_of(doc))
+    endpoints = tuple(_endpoint(node, label, catalog, resolvable, require_sources=builtin) for node in raw)
+    return EndpointSet(endpoints=endpoints, watch_countries=frozenset(watch), sources=dict(own))
 
 
 def _country(node: Any, label: str) -> str:

@@ -456,8 +456,8 @@ def _read_os(em: _Emitter, os_elem: ElementTree.Element, place: str) -> None:
         for osclass in match:
             if osclass.tag == "osclass":
                 for cpe in osclass:
-                    if cpe.tag == "cpe":
-                        em.add("cpe", _clean(cpe.text), place)
+                    if cpe.tag == "cpe":  # an OS-detection guess, not the device's own evidence
+                        em.add("os.cpe", _clean(cpe.text), place)
 
 
 def _read_port(em: _Emitter, port_elem: ElementTree.Element, here: str, stats: ReadStats) -> None:
@@ -693,11 +693,53 @@ def _read_script(em: _Emitter, script: ElementTree.Element, ctx: _Port, stats: R
     sid = script.get("id", "")
     handler = _SCRIPTS.get(sid)
     if handler is None:
-        if sid not in _SILENT_SCRIPTS:
-            stats.skipped["script not identity-bearing"] += 1
+        if sid not in _SILENT_SCRIPTS and not _any_script(em, script, ctx, f"{ctx.place} script {sid}"):
+            stats.skipped["script output empty"] += 1
         return
     if not handler(em, script, ctx, f"{ctx.place} script {sid}"):
         stats.skipped[f"{sid}: no identity in output"] += 1
+
+
+def _any_script(em: _Emitter, script: ElementTree.Element, ctx: _Port, place: str) -> bool:
+    """A script no handler knows the shape of: its output as nmap printed it (nmap.script), so
+    that whatever identity it carries (a vendor name, a model, a domain) still reaches the
+    matcher, weighed as a document (content/knowledge.yaml)."""
+    text = _output(script).strip()
+    em.add("nmap.script", text, place, ctx.port)
+    return bool(text)
+
+
+def _http_auth(em: _Emitter, script: ElementTree.Element, ctx: _Port, place: str) -> bool:
+    """http-auth: the challenges of a 401, rebuilt as WWW-Authenticate values (`Basic
+    realm="x"`) from the structured tables (nmap prints the parameters as bare `k=v` pairs whose
+    values may hold spaces); from the text lines when the tables are absent."""
+    challenges = []
+    for table in script:
+        if table.tag != "table":
+            continue
+        scheme_elem = _keyed(table, "elem", "scheme")
+        params = _keyed(table, "table", "params")
+        scheme = _clean(scheme_elem.text) if scheme_elem is not None else ""
+        pairs = (
+            [(e.get("key", ""), _raw(e.text)) for e in params if e.tag == "elem"]
+            if params is not None
+            else []
+        )
+        pairs.sort(key=lambda kv: kv[0] != "realm")  # realm first, as devices send it
+        quoted = ", ".join(f'{k}="{v}"' for k, v in pairs if k)
+        if scheme:
+            challenges.append(f"{scheme} {quoted}" if quoted else scheme)
+    if not challenges:
+        for line in _output_lines(script):
+            if line.startswith("HTTP/"):
+                continue
+            scheme, _, rest = line.partition(" ")
+            if rest.startswith("realm=") and "=" not in rest[6:]:  # the only parameter: quote it whole
+                rest = f'realm="{rest[6:]}"'
+            challenges.append(f"{scheme} {rest}".strip())
+    for challenge in challenges:
+        em.add("http.www_authenticate", challenge, place, ctx.port)
+    return bool(challenges)
 
 
 def _output_lines(script: ElementTree.Element) -> list[str]:
@@ -954,6 +996,7 @@ def _ssh_keys(em: _Emitter, script: ElementTree.Element, ctx: _Port, place: str)
 
 
 _SCRIPTS = {
+    "http-auth": _http_auth,
     "http-title": _http_title,
     "http-headers": _http_headers,
     "http-server-header": _http_server_header,

@@ -93,6 +93,9 @@ def main() -> None:
         lines.append(f"| `{source.sid}` | [{source.title}]({source.url}) | {per_source[source.sid]} |\n")
     (HERE / "SOURCES.md").write_text("".join(lines), encoding="utf-8")
     print(f"{len(records)} public records from {len(sources)} sources")
+    import evaluation  # the evaluation section of SOURCES.md is rewritten after the development one
+
+    evaluation.main()
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Records transcribed from public captures: GitHub issues, forum posts, manuals, library fixtures.
+"""Records transcribed from public captures: GitHub issues, forum posts, manuals.
 
 SOURCES is a table: each Source (id, address, title) carries the records taken from it, each a
 Rec(field, text, manufacturer or None, note, device). build/public.py numbers the records of each
@@ -9,6 +9,11 @@ source printed are replaced by documentation addresses; redactions the source ma
 is only taken when its text itself carries that maker's evidence by our reading (a model number, a
 firmware string, the maker's name); generic texts from such devices are not taken. None marks
 texts that name no maker.
+
+Never taken: test fixtures, mocks and device definitions of other projects (LibreNMS snmpsim
+records, OSS_SNMP platform tests, FusionInventory agent tests, ONVIF library fixtures, pull requests
+to netdisco/snmp-info device definitions): independent measurements draw on those, so the corpus
+keeps apart from them (tests/identify/test_provenance.py checks every origin address).
 """
 
 from __future__ import annotations
@@ -53,19 +58,6 @@ def kentik(issue: int, title: str, oid: str, maker: str | None) -> Source:
     )
 
 
-_LNMS = "https://github.com/librenms/librenms/blob/master/tests/snmpsim/"
-
-
-def lnms(name: str, what: str | None, *records: Rec) -> Source:
-    """A LibreNMS snmpsim fixture (tests/snmpsim/<name>.snmprec) as a source; `what` the device, if said."""
-    return Source(
-        f"lnms-{name.lower().replace('_', '-')}",
-        _LNMS + name + ".snmprec",
-        f"LibreNMS test fixture tests/snmpsim/{name}.snmprec" + (f" ({what})" if what else ""),
-        *records,
-    )
-
-
 def upnp_xml(
     device_type: str, friendly: str, manufacturer: str, url: str, descr: str, model: str, number: str
 ) -> str:
@@ -81,7 +73,6 @@ def upnp_xml(
 
 IGD1 = "urn:schemas-upnp-org:device:InternetGatewayDevice:1"
 IGD2 = "urn:schemas-upnp-org:device:InternetGatewayDevice:2"
-_OSS = "https://github.com/opensolutions/OSS_SNMP/blob/master/tests/Tests/OSS_SNMP/Platforms/"
 
 SOURCES: list[Source] = [
     # ---------------------------------------------------------------- issues: HTTP, RTSP
@@ -144,29 +135,6 @@ SOURCES: list[Source] = [
         ),
     ),
     # ---------------------------------------------------------------- issues: SNMP
-    Source(
-        "gh-snmpinfo-257",
-        "https://github.com/netdisco/snmp-info/pull/257",
-        "netdisco/snmp-info #257: more Huawei support",
-        Rec(
-            "snmp.sysdescr",
-            "Huawei Versatile Routing Platform Software VRP Software Version 3.40, Release 0311P07 Quidway Series "
-            "Router AR28-31 Copyright (c) 1998-2011, Huawei Technologies Co., Ltd. All rights reserved. ",
-            "Huawei",
-        ),
-        Rec(
-            "snmp.sysdescr",
-            "Huawei Versatile Routing Platform Software VRP Software Version 3.40, Feature 0308 Quidway Series "
-            "Router AR46-40 Copyright (c) 1998-2007, Huawei Technologies Co., Ltd. All rights reserved. ",
-            "Huawei",
-        ),
-        Rec(
-            "snmp.sysdescr",
-            "Huawei Versatile Routing Platform Software,VRP software, Version 3.40, Feature 0121L01.Quidway Router "
-            "AR18-34E.Copyright (c) 1998-2009 Huawei Technologies Co., Ltd. All rights reserved.",
-            "Huawei",
-        ),
-    ),
     Source(
         "gh-osssnmp-41",
         "https://github.com/opensolutions/OSS_SNMP/issues/41",
@@ -274,45 +242,6 @@ SOURCES: list[Source] = [
         "https://github.com/kentik/snmp-profiles/issues/346",
         "kentik/snmp-profiles #346: Huawei AR651-X8",
         Rec("snmp.sysobjectid", "1.3.6.1.4.1.2011.2.224.279", "Huawei"),
-    ),
-    lnms(
-        "vrp",
-        None,
-        Rec(
-            "snmp.sysdescr",
-            "Huawei AR1220 Huawei Versatile Routing Platform Software  VRP (R) software,Version 5.120 "
-            "(AR1220 V200R003C01SPC900) Copyright (C) 2011-2013 Huawei Technologies Co., Ltd",
-            "Huawei",
-        ),
-        Rec("snmp.sysobjectid", "1.3.6.1.4.1.2011.2.224.1", "Huawei"),
-    ),
-    lnms(
-        "zxr10",
-        None,
-        Rec("snmp.sysdescr", "ZTE Ethernet Switch  ZXR10 5250-52TM-H, Version: V2.05.11B23", "ZTE"),
-    ),
-    lnms(
-        "zxdsl",
-        None,
-        Rec("snmp.sysdescr", "ZTE ACCESS NODE AGENT", "ZTE"),
-        Rec("snmp.sysobjectid", "1.3.6.1.4.1.3902.1004.9806.22.1.1.1", "ZTE", "ZTE enterprise number 3902"),
-    ),
-    lnms(
-        "dahua-nvr",
-        None,
-        Rec("snmp.sysdescr", "DH-NVR4108HS-8P-4KS2", "Dahua", "Dahua NVR model (DH- prefix)"),
-        Rec("snmp.sysobjectid", "1.3.6.1.4.1.1004849.3.2.10", "Dahua", "Dahua's private OID arc 1004849"),
-    ),
-    lnms(
-        "hytera",
-        None,
-        Rec(
-            "snmp.sysobjectid",
-            "1.3.6.1.4.1.26381",
-            None,
-            "hard negative: lwIP's enterprise arc and the default sysObjectID of every lwIP SNMP agent "
-            "(lwIP snmp_opts.h); the fixture is a Hytera device, but the text names the stack, not the maker",
-        ),
     ),
     Source(
         "gh-librenms-13576",
@@ -612,135 +541,6 @@ SOURCES: list[Source] = [
         "https://github.com/Telecominfraproject/wlan-ap/pull/1029",
         "wlan-ap #1029: dhcpsnoop hostname example",
         Rec("hostname", "iPhone", "Apple", "iOS default DHCP host name"),
-    ),
-    # ---------------------------------------------------------------- library test fixtures: OSS_SNMP platform tests
-    Source(
-        "oss-cisco",
-        _OSS + "CiscoTest.php",
-        "OSS_SNMP test fixture CiscoTest.php (sysDescr)",
-        *each(
-            "snmp.sysdescr",
-            (
-                "Cisco IOS Software, s72033_rp Software (s72033_rp-ADVENTERPRISE_WAN-VM), Version 12.2(33)SXI5, RELEASE SOFTWARE (fc2)",
-                "Cisco IOS Software [Everest], Catalyst L3 Switch Software (CAT3K_CAA-UNIVERSALK9-M), Version 16.6.2, RELEASE SOFTWARE (fc2)",
-                "Cisco IOS Software, IOS-XE Software, Catalyst 4500 L3 Switch  Software (cat4500es8-UNIVERSAL-M), Version 03.08.02.E "
-                "RELEASE SOFTWARE (fc2)",
-                "Cisco IOS Software, IOS-XE Software, Catalyst L3 Switch Software (CAT3K_CAA-UNIVERSALK9-M), Version 03.06.06E "
-                "RELEASE SOFTWARE (fc1)",
-                "Cisco NX-OS(tm) n9000, Software (n9000-dk9), Version 6.1(2)I2(2b), RELEASE SOFTWARE Copyright (c) 2002-2013 by "
-                "Cisco Systems, Inc. Compiled 8/7/2014 15:00:00",
-                "Cisco NX-OS(tm) n3500, Software (n3500-uk9), Version 6.0(2)A1(1d), RELEASE SOFTWARE Copyright (c) 2002-2012 by "
-                "Cisco Systems, Inc. Device Manager Version nms.sro not found, Compiled 1/30/2014 9:00:00",
-                "Cisco NX-OS(tm) nxos.7.0.3.I2.3.bin, Software (nxos), Version 7.0(3)I2(3), RELEASE SOFTWARE Copyright (c) "
-                "2002-2013 by Cisco Systems, Inc. Compiled 3/19/2016 22:00:00",
-                "Cisco NX-OS(tm) nxos.7.0.3.I6.2.bin, Software (nxos), Version 7.0(3)I6(2), RELEASE SOFTWARE Copyright (c) "
-                "2002-2016 by Cisco Systems, Inc. Compiled 10/17/2017 18:00:00",
-            ),
-            "Cisco",
-        ),
-    ),
-    Source(
-        "oss-extreme",
-        _OSS + "ExtremeTest.php",
-        "OSS_SNMP test fixture ExtremeTest.php (sysDescr)",
-        *each(
-            "snmp.sysdescr",
-            (
-                "ExtremeXOS (X460-48t) version 15.2.2.7 v1522b7-patch1-1 by release-manager on Tue Nov 20 17:14:11 EST 2012",
-                "ExtremeXOS (X670V-48x) version 15.2.2.7 v1522b7-patch1-6 by release-manager on Thu Jan 31 11:11:52 EST 2013",
-                "ExtremeXOS version 12.5.3.9 v1253b9 by release-manager on Tue Apr 26 20:36:04 PDT 2011",
-                "Extreme BR-SLX9850-4 Router, SLX Operating System Version 18r.1.00a.",
-            ),
-            "Extreme Networks",
-        ),
-    ),
-    Source(
-        "oss-juniper",
-        _OSS + "JuniperTest.php",
-        "OSS_SNMP test fixture JuniperTest.php (sysDescr)",
-        Rec(
-            "snmp.sysdescr",
-            "Juniper Networks, Inc. ex4500-40f Ethernet Switch, kernel JUNOS 12.3R3.4, Build date: 2013-06-14 "
-            "01:37:19 UTC Copyright (c) 1996-2013 Juniper Networks, Inc.",
-            "Juniper Networks",
-        ),
-        Rec(
-            "snmp.sysdescr",
-            "Juniper Networks EX3400 Ethernet Switch , Junos OS Release 15.1X53-D5x EX series",
-            "Juniper Networks",
-        ),
-    ),
-    Source(
-        "oss-arista",
-        _OSS + "AristaTest.php",
-        "OSS_SNMP test fixture AristaTest.php (sysDescr)",
-        Rec(
-            "snmp.sysdescr",
-            "Arista Networks EOS version 4.14.2F running on an Arista Networks DCS-7504",
-            "Arista",
-        ),
-        Rec(
-            "snmp.sysdescr",
-            "Arista Networks EOS version 4.17.3F running on an Arista Networks DCS-7050SX-96-SSD",
-            "Arista",
-        ),
-    ),
-    Source(
-        "oss-huawei",
-        _OSS + "HuaweiTest.php",
-        "OSS_SNMP test fixture HuaweiTest.php (sysDescr, sysObjectID)",
-        Rec("snmp.sysdescr", "Huawei Integrated Access Software", "Huawei", "MA5603T access node"),
-        Rec("snmp.sysobjectid", ".1.3.6.1.4.1.2011.2.123", "Huawei", "MA5603T"),
-        Rec("snmp.sysdescr", "HUAWEI TECH. INC. SNMP AGENT FOR MA5300", "Huawei"),
-        Rec("snmp.sysobjectid", ".1.3.6.1.4.1.2011.2.6.6.1", "Huawei", "MA5300"),
-    ),
-    Source(
-        "oss-allied",
-        _OSS + "AlliedTelesisTest.php",
-        "OSS_SNMP test fixture AlliedTelesisTest.php (sysDescr)",
-        Rec("snmp.sysdescr", "Allied Telesis router/switch, AW+ v5.4.7-2.5", "Allied Telesis"),
-    ),
-    Source(
-        "oss-brocade",
-        _OSS + "BrocadeTest.php",
-        "OSS_SNMP test fixture BrocadeTest.php (sysDescr)",
-        Rec(
-            "snmp.sysdescr",
-            "Brocade Communications Systems, Inc. FESX624+2XG, IronWare Version 07.3.00cT3e1 Compiled on "
-            "Apr 25 2012 at 17:01:00 labeled as SXS07300c",
-            None,
-            "Brocade: not a catalogue maker",
-        ),
-    ),
-    Source(
-        "oss-dell",
-        _OSS + "DellTest.php",
-        "OSS_SNMP test fixture DellTest.php (sysDescr)",
-        Rec(
-            "snmp.sysdescr",
-            "Dell Force10 OS Operating System Version: 1.0 Application Software Version: 8.3.12.1 Series: S4810 "
-            "Copyright (c) 1999-2012 by Dell Inc. All Rights Reserved. Build Time: Sun Nov 18 11:05:15 2012",
-            "Dell",
-        ),
-        Rec(
-            "snmp.sysdescr",
-            "Dell Networking OS Operating System Version: 2.0 Application Software Version: 9.6(0.0) Series: S4810 "
-            "Copyright (c) 1999-2014 by Dell Inc. All Rights Reserved. Build Time: Sun Sep 28 10:02:15 2014",
-            "Dell",
-        ),
-    ),
-    Source(
-        "oss-fiberstore",
-        _OSS + "FiberStoreTest.php",
-        "OSS_SNMP test fixture FiberStoreTest.php (sysDescr, sysObjectID)",
-        Rec(
-            "snmp.sysdescr",
-            "FSOS software, S5850 software (S5850 48S6Q), Version 7.2.2\nCopyright (C) 2019 by FS.COM. All rights "
-            "reserved.\nCompiled Dec 10 09:12:14 2019",
-            None,
-            "FS.COM: not a catalogue maker",
-        ),
-        Rec("snmp.sysobjectid", ".1.3.6.1.4.1.52642.99.5803", None, "FS.COM enterprise number"),
     ),
     Source(
         "gh-netmiko-854",

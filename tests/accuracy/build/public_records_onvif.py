@@ -25,38 +25,6 @@ def devinfo(**values: str) -> str:
 
 SOURCES: list[Source] = [
     Source(
-        "gh-exonvif-fixture",
-        "https://github.com/gBillal/ex_onvif/blob/master/test/fixtures/get_device_information.xml",
-        "ex_onvif test fixture get_device_information.xml (Milesight MS-C8165-PE answer)",
-        Rec(
-            "onvif.device_information",
-            devinfo(
-                Manufacturer="Milesight Technology Co.,Ltd.",
-                Model="MS-C8165-PE",
-                FirmwareVersion="61.8.0.3-r8",
-                SerialNumber="EM82V102329001403",
-                HardwareId="V1.0",
-            ),
-            "Milesight",
-        ),
-    ),
-    Source(
-        "gh-evercam-onvif-test",
-        "https://github.com/vqc/evercam-server/blob/master/test/onvif/device_management_test.exs",
-        "evercam-server test/onvif/device_management_test.exs (live Hikvision DS-2DF7286-A answer)",
-        Rec(
-            "onvif.device_information",
-            devinfo(
-                Manufacturer="HIKVISION",
-                Model="DS-2DF7286-A",
-                FirmwareVersion="V5.1.8 build 140616",
-                SerialNumber="DS-2DF7286-A20140705CCWR471699220B",
-                HardwareId="88",
-            ),
-            "Hikvision",
-        ),
-    ),
-    Source(
         "gh-ha-92308",
         "https://github.com/home-assistant/core/issues/92308",
         "home-assistant #92308: CamHipro WiFi camera ONVIF (zeep debug log of GetDeviceInformation)",

@@ -1,5 +1,5 @@
-"""SNMP records transcribed from public captures: LibreNMS snmpsim fixtures (real devices recorded by
-LibreNMS contributors, `tests/snmpsim/*.snmprec`, values `OID|type|value`) and GitHub issues.
+"""SNMP records transcribed from public captures: GitHub issues quoting users' snmpwalks, and lwIP's
+own defaults.
 
 Labelling rule (same as public_records.py): the label is what a careful reader concludes from the one
 text. sysDescr: the maker named in the text, or a model/OS string public documentation ties to one
@@ -13,42 +13,9 @@ default sysObjectID of every lwIP agent, whose default sysDescr is "lwIP") and n
 
 from __future__ import annotations
 
-from public_records import Rec, Source, each, lnms
+from public_records import Rec, Source
 
 SOURCES: list[Source] = [
-    lnms(
-        "XMG1915-10EP",
-        "Zyxel XMG1915-10EP switch",
-        Rec("snmp.sysdescr", "XMG1915-10EP", "Zyxel", "Zyxel XMG1915 switch model number alone"),
-        Rec("snmp.sysobjectid", "1.3.6.1.4.1.890.1.15", "Zyxel", "PEN 890 ZyXEL Communications"),
-    ),
-    lnms(
-        "AOS-10_10.7.1.0-10.7.1.0",
-        "Aruba AP-635 on AOS-10",
-        Rec(
-            "snmp.sysdescr",
-            "AOS-10 (MODEL: 635), Version 10.7.1.0-10.7.1.0 SSR",
-            "Hewlett Packard Enterprise",
-            "Aruba (an HPE company) AOS-10 access point",
-        ),
-        Rec(
-            "snmp.sysobjectid",
-            "1.3.6.1.4.1.14823.1.2.125",
-            "Hewlett Packard Enterprise",
-            "PEN 14823 Aruba Networks (HPE)",
-        ),
-    ),
-    lnms(
-        "Cisco_sfe2000",
-        "Cisco SFE2000 switch",
-        Rec(
-            "snmp.sysdescr",
-            "24-port 10/100 Ethernet Switch",
-            None,
-            "generic description of a Cisco SFE2000: names no maker",
-        ),
-        Rec("snmp.sysobjectid", "1.3.6.1.4.1.9.6.1.70.2000.1", "Cisco", "PEN 9 Cisco"),
-    ),
     Source(
         "lwip-snmp-opts",
         "https://github.com/lwip-tcpip/lwip/blob/master/src/include/lwip/apps/snmp_opts.h",
@@ -85,28 +52,6 @@ SOURCES: list[Source] = [
         ),
     ),
     Source(
-        "fi-epson-tests",
-        "https://github.com/fusioninventory/fusioninventory-agent/blob/master/t/agent/tools/hardware/epson.t",
-        "FusionInventory agent test t/agent/tools/hardware/epson.t (sysDescr of recorded Epson printer walks)",
-        *each(
-            "snmp.sysdescr",
-            ("AL-C4200", "EPSON AL-C3900", "AL-C1100", "AL-M2400"),
-            "Epson",
-            "Epson AcuLaser printer model",
-        ),
-    ),
-    Source(
-        "fi-kyocera-tests",
-        "https://github.com/fusioninventory/fusioninventory-agent/blob/master/t/agent/tools/hardware/kyocera.t",
-        "FusionInventory agent test t/agent/tools/hardware/kyocera.t (sysDescr of recorded Kyocera printer walks)",
-        *each(
-            "snmp.sysdescr",
-            ("TASKalfa 820", "TASKalfa 181", "FS-2000D"),
-            "Kyocera",
-            "Kyocera TASKalfa / FS printer model",
-        ),
-    ),
-    Source(
         "gh-librenms-2090",
         "https://github.com/librenms/librenms/issues/2090",
         "LibreNMS #2090: Recognize HP1920 switches as Comware (sysDescr, sysObjectID)",
@@ -132,18 +77,6 @@ SOURCES: list[Source] = [
             "HP 1810-8G, PL.2.04, eCos-3.0, 1_12_8-customized-h",
             "Hewlett Packard Enterprise",
             "HP ProCurve 1810 switch",
-        ),
-    ),
-    Source(
-        "gh-snmpinfo-233",
-        "https://github.com/netdisco/snmp-info/pull/233",
-        "netdisco/snmp-info #233: Update HP.pm (J9774A sysDescr)",
-        Rec(
-            "snmp.sysdescr",
-            "HP J9774A 2530-8G-PoEP Switch, revision YA.16.03.0004, ROM YA.15.19 "
-            "(/ws/swbuildm/rel_tacoma_qaoff/code/build/lakes(swbuildm_rel_tacoma_qaoff_rel_tacoma))",
-            "Hewlett Packard Enterprise",
-            "HP/Aruba 2530 switch",
         ),
     ),
 ]
