@@ -15,9 +15,11 @@ import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.census import synth  # noqa: E402
+from tests.census import synth
 
-PAGE = "<html><head><title>{title}</title></head><body>" + "<div class='x'>content</div>" * 30 + "</body></html>"
+PAGE = (
+    "<html><head><title>{title}</title></head><body>" + "<div class='x'>content</div>" * 30 + "</body></html>"
+)
 
 
 def write(path: Path, records: int, distinct: float, seed: int = 1) -> dict:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from census_data import write  # noqa: E402
+from census_data import write
 
 
 def main() -> None:
@@ -36,7 +36,9 @@ def main() -> None:
         folder = Path(tmp)
         path = folder / "records.jsonl"
         info = write(path, args.records, 0.30)
-        print(f"{info['records']:,} records, {info['distinct_data']:,} distinct banners, {info['bytes'] / 1e6:.0f} MB; {os.cpu_count()} cores")
+        print(
+            f"{info['records']:,} records, {info['distinct_data']:,} distinct banners, {info['bytes'] / 1e6:.0f} MB; {os.cpu_count()} cores"
+        )
         started = time.perf_counter()
         reference = census(CensusRequest(paths=(path,), out=folder / "duckdb", html=False), context)
         print(f"  duckdb          {time.perf_counter() - started:7.1f} s")
@@ -47,11 +49,18 @@ def main() -> None:
             spark.session(options)
             ready = time.perf_counter() - started
             started = time.perf_counter()
-            result = census(CensusRequest(paths=(path,), out=folder / master, engine="spark", html=False, options=options), context)
+            result = census(
+                CensusRequest(
+                    paths=(path,), out=folder / master, engine="spark", html=False, options=options
+                ),
+                context,
+            )
             took = time.perf_counter() - started
             same = sorted(map(str, result.tables.footprint.to_pylist())) == want
             spark.stop()
-            print(f"  spark {master:<9} {took:7.1f} s  (+{ready:.1f} s session start)  same rows as duckdb: {same}")
+            print(
+                f"  spark {master:<9} {took:7.1f} s  (+{ready:.1f} s session start)  same rows as duckdb: {same}"
+            )
 
 
 if __name__ == "__main__":

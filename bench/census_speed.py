@@ -26,7 +26,7 @@ import duckdb
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from census_data import write  # noqa: E402
+from census_data import write
 
 NAMES = ("hikvision", "dahua", "huawei", "zte", "hytera")
 
@@ -56,7 +56,18 @@ def peak_rss(path: Path, out: Path, limit: str) -> float:
     """Peak RSS (MiB) of a census of `path` in a fresh process."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     subprocess.run(
-        [sys.executable, "-m", "custodiet.cli.main", "census", str(path), "--out", str(out), "--memory", limit, "-q"],
+        [
+            sys.executable,
+            "-m",
+            "custodiet.cli.main",
+            "census",
+            str(path),
+            "--out",
+            str(out),
+            "--memory",
+            limit,
+            "-q",
+        ],
         check=True,
     )
     after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
@@ -67,13 +78,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--records", type=int, default=300_000)
     parser.add_argument("--repeat", type=int, default=2, help="runs of each; the fastest is printed")
-    parser.add_argument("--memory", action="store_true", help="also measure peak RSS at 1x and 3x the records")
+    parser.add_argument(
+        "--memory", action="store_true", help="also measure peak RSS at 1x and 3x the records"
+    )
     args = parser.parse_args()
     from custodiet.pipeline.context import load_context
 
     started = time.perf_counter()
     context = load_context()
-    print(f"content loaded in {time.perf_counter() - started:.2f} s (once per process, not in the figures below)")
+    print(
+        f"content loaded in {time.perf_counter() - started:.2f} s (once per process, not in the figures below)"
+    )
     with tempfile.TemporaryDirectory(prefix="census-bench-") as tmp:
         folder = Path(tmp)
         for label, distinct in (("30% distinct texts", 0.30), ("heavy repetition (1% distinct)", 0.01)):
@@ -93,7 +108,9 @@ def main() -> None:
                 write(path, args.records * factor, 0.30, seed=factor)
                 size = path.stat().st_size / 1e6
                 rss = peak_rss(path, folder / f"mem-out-{factor}", "512MB")
-                print(f"memory: {args.records * factor:,} records ({size:.0f} MB): peak RSS {rss:,.0f} MiB (--memory 512MB)")
+                print(
+                    f"memory: {args.records * factor:,} records ({size:.0f} MB): peak RSS {rss:,.0f} MiB (--memory 512MB)"
+                )
                 path.unlink()
 
 

@@ -68,15 +68,27 @@ EXTRA = [
 ]  # fmt: skip
 
 GENERIC = [
-    ("http.headers", "HTTP/1.1 200 OK\r\nServer: nginx/1.18.0 (Ubuntu)\r\nContent-Type: text/html\r\nConnection: keep-alive"),
-    ("http.headers", "HTTP/1.1 200 OK\r\nServer: Apache/2.4.41 (Ubuntu)\r\nContent-Type: text/html; charset=UTF-8"),
+    (
+        "http.headers",
+        "HTTP/1.1 200 OK\r\nServer: nginx/1.18.0 (Ubuntu)\r\nContent-Type: text/html\r\nConnection: keep-alive",
+    ),
+    (
+        "http.headers",
+        "HTTP/1.1 200 OK\r\nServer: Apache/2.4.41 (Ubuntu)\r\nContent-Type: text/html; charset=UTF-8",
+    ),
     ("http.headers", "HTTP/1.1 403 Forbidden\r\nServer: Microsoft-IIS/10.0\r\nX-Powered-By: ASP.NET"),
-    ("http.headers", "HTTP/1.1 301 Moved Permanently\r\nServer: cloudflare\r\nLocation: https://example.org/"),
+    (
+        "http.headers",
+        "HTTP/1.1 301 Moved Permanently\r\nServer: cloudflare\r\nLocation: https://example.org/",
+    ),
     ("ssh.banner", "SSH-2.0-OpenSSH_8.9p1 Ubuntu-3ubuntu0.6"),
     ("ssh.banner", "SSH-2.0-OpenSSH_7.4"),
     ("ssh.banner", "SSH-2.0-dropbear_2020.81"),
     # A hard negative: a page that merely mentions covered makers (a reseller's shop).
-    ("http.headers", "HTTP/1.1 200 OK\r\nServer: nginx\r\nX-Shop: cameras - hikvision dahua huawei zte deals"),
+    (
+        "http.headers",
+        "HTTP/1.1 200 OK\r\nServer: nginx\r\nX-Shop: cameras - hikvision dahua huawei zte deals",
+    ),
 ]
 
 # field -> (kind, Shodan module, port, transport)

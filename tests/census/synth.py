@@ -134,7 +134,11 @@ def censys(hosts_: list[Host]) -> bytes:
                 entry["snmp"] = {"oid_system": {"desc": b.text}}
                 entry.pop("banner")
             services.append(entry)
-        lines.append(orjson.dumps({"ip": host.address, "location": {"country_code": host.country}, "services": services}))
+        lines.append(
+            orjson.dumps(
+                {"ip": host.address, "location": {"country_code": host.country}, "services": services}
+            )
+        )
     return b"\n".join(lines) + b"\n"
 
 
@@ -185,7 +189,9 @@ def masscan(hosts_: list[Host]) -> bytes:
         ports = []
         for service in host.services:
             b = service.banner
-            name = {"http": "http", "rtsp": "rtsp", "ssh": "ssh", "telnet": "telnet", "ftp": "ftp"}.get(b.kind)
+            name = {"http": "http", "rtsp": "rtsp", "ssh": "ssh", "telnet": "telnet", "ftp": "ftp"}.get(
+                b.kind
+            )
             if name is None:
                 continue
             banner = _data(service).encode("utf-8").decode("latin-1")  # masscan escapes each byte
@@ -208,16 +214,19 @@ def ivre(hosts_: list[Host]) -> bytes:
                           "service_name": banner.kind}  # fmt: skip
             if banner.kind == "http":
                 status, headers = _split_http(_data(service))
-                output = "\n" + "".join(f"  {k}: {v}\n" for k, v in [("Status", status), *headers]) + "  \n  (Request type: GET)\n"
+                output = (
+                    "\n"
+                    + "".join(f"  {k}: {v}\n" for k, v in [("Status", status), *headers])
+                    + "  \n  (Request type: GET)\n"
+                )
                 output = output.replace("  Status: ", "  ", 1)
                 port["scripts"] = [{"id": "http-headers", "output": output}]
             elif banner.kind in ("ssh", "telnet", "ftp"):
                 port["scripts"] = [{"id": "banner", "output": banner.text}]
             ports.append(port)
-        lines.append(
-            orjson.dumps({"addr": (a << 24) | (b << 16) | (c << 8) | d, "infos": {"country_code": host.country},
-                          "ports": ports, "source": "invented"})  # fmt: skip
-        )
+        record = {"addr": (a << 24) | (b << 16) | (c << 8) | d, "infos": {"country_code": host.country}}
+        record.update({"ports": ports, "source": "invented"})
+        lines.append(orjson.dumps(record))
     return b"\n".join(lines) + b"\n"
 
 

@@ -41,14 +41,31 @@ def test_each_reason_counted_and_the_rest_read(context, tmp_path: Path) -> None:
         b"",  # blank: not a record, not counted
     ]
     unknown = orjson.loads(lines[0])
-    unknown.update({"vendor_extension": {"nested": [1, 2, {"x": None}]}, "location": {"country_code": "FR", "new": 1}})
+    unknown.update(
+        {"vendor_extension": {"nested": [1, 2, {"x": None}]}, "location": {"country_code": "FR", "new": 1}}
+    )
     no_country = orjson.loads(lines[1])
     del no_country["location"]
-    mixed = [bad[0], lines[2], bad[1], bad[2], *lines[3:10], bad[3], bad[4], bad[5], bad[6], bad[7], bad[8], *lines[10:]]
+    mixed = [
+        bad[0],
+        lines[2],
+        bad[1],
+        bad[2],
+        *lines[3:10],
+        bad[3],
+        bad[4],
+        bad[5],
+        bad[6],
+        bad[7],
+        bad[8],
+        *lines[10:],
+    ]
     mixed.insert(1, orjson.dumps(unknown))
     mixed.insert(1, orjson.dumps(no_country))
     path = tmp_path / "bad.jsonl"
-    path.write_bytes(b"\n".join(mixed) + b"\n" + b'{"ip_str": "1.1.1.1", "port": 80, "data": "HTTP/1.1 2')  # stops mid-line
+    path.write_bytes(
+        b"\n".join(mixed) + b"\n" + b'{"ip_str": "1.1.1.1", "port": 80, "data": "HTTP/1.1 2'
+    )  # stops mid-line
     result, rows, hosts = run_census(context, [path], tmp_path / "out")
     summary = result.tables.files[0]
     assert dict(summary.skipped) == {
@@ -63,7 +80,9 @@ def test_each_reason_counted_and_the_rest_read(context, tmp_path: Path) -> None:
     assert summary.records == len(lines)
     # The good records all made it: same hosts and makers (one host's country now comes from
     # its record's replacement "FR" or from the registry when the record lost its location).
-    assert {h["address"]: h["manufacturer"] for h in hosts} == {h["address"]: h["manufacturer"] for h in want_hosts}
+    assert {h["address"]: h["manufacturer"] for h in hosts} == {
+        h["address"]: h["manufacturer"] for h in want_hosts
+    }
     assert sum(r["hosts"] for r in rows) == sum(r["hosts"] for r in want_rows)
     skipped = (tmp_path / "out" / "skipped.csv").read_text()
     assert "file ends mid-record,1" in skipped and "record too large,1" in skipped
@@ -87,7 +106,9 @@ def test_files_that_are_not_records(context, tmp_path: Path) -> None:  # type: i
     (folder / "records.jsonl").write_bytes(synth.shodan(GOOD[:5]))
     empty = tmp_path / "empty.jsonl"
     empty.write_bytes(b"")
-    request = CensusRequest(paths=(folder, empty, tmp_path / "missing.jsonl"), out=tmp_path / "out", html=False)
+    request = CensusRequest(
+        paths=(folder, empty, tmp_path / "missing.jsonl"), out=tmp_path / "out", html=False
+    )
     result = census(request, context)
     assert len(result.errors) == 2  # the empty file and the missing one, named by the user
     assert any("empty file" in e for e in result.errors) and any("no such file" in e for e in result.errors)

@@ -48,7 +48,9 @@ def pack(raw: bytes, packing: str, folder: Path, name: str) -> Path:
         source = folder / f"{name}.source.jsonl"
         source.write_bytes(raw.replace(b"[\n", b"").replace(b",\n", b"\n").replace(b"\n]\n", b"\n"))
         path = folder / f"{name}.parquet"
-        duckdb.execute(f"COPY (SELECT * FROM read_json('{source}', format='newline_delimited')) TO '{path}' (FORMAT parquet)")
+        duckdb.execute(
+            f"COPY (SELECT * FROM read_json('{source}', format='newline_delimited')) TO '{path}' (FORMAT parquet)"
+        )
         source.unlink()
     return path
 

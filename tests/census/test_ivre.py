@@ -15,7 +15,9 @@ from custodiet.pipeline.audit import AuditRequest, audit, load_report
 from .conftest import IVRE_SAMPLE, run_census
 from .test_parity import ivre_as_nmap_xml
 
-pytestmark = pytest.mark.skipif(not IVRE_SAMPLE.exists(), reason="the IVRE sample (../shared/datasets) is not here")
+pytestmark = pytest.mark.skipif(
+    not IVRE_SAMPLE.exists(), reason="the IVRE sample (../shared/datasets) is not here"
+)
 LABELS = Path(__file__).resolve().parents[1] / "accuracy" / "ivre-hosts.jsonl"
 
 
@@ -26,7 +28,7 @@ def ivre_census(context, tmp_path_factory):  # type: ignore[no-untyped-def]
 
 
 def test_counts(ivre_census) -> None:  # type: ignore[no-untyped-def]
-    result, rows, hosts = ivre_census
+    result, rows, _hosts = ivre_census
     countries = {r["country"]: r for r in result.tables.countries.to_pylist()}
     assert sum(r["hosts"] for r in countries.values()) == 503
     # Two records carry MaxMind's "A2" (satellite provider), no ISO country: the registry's
@@ -37,7 +39,9 @@ def test_counts(ivre_census) -> None:  # type: ignore[no-untyped-def]
     covered: dict[tuple[str, str], int] = {}
     for row in rows:
         if row["covered"] and row["hosts"]:
-            covered[(row["country"], row["manufacturer"])] = covered.get((row["country"], row["manufacturer"]), 0) + row["hosts"]
+            covered[(row["country"], row["manufacturer"])] = (
+                covered.get((row["country"], row["manufacturer"]), 0) + row["hosts"]
+            )
     assert covered == {
         ("IT", "Hikvision"): 4, ("CN", "Hikvision"): 2, ("BG", "Hikvision"): 1, ("CZ", "Hikvision"): 1,
         ("EE", "Hikvision"): 1, ("ES", "Hikvision"): 1, ("FR", "Hikvision"): 1, ("RO", "Hikvision"): 1,
@@ -74,7 +78,10 @@ def test_covered_hosts_against_labels(ivre_census) -> None:  # type: ignore[no-u
     with bz2.open(IVRE_SAMPLE, "rt", encoding="utf-8") as handle:
         addrs = [json.loads(line)["addr"] for line in handle]
     ordered = sorted(addrs, key=lambda a: hashlib.sha256(str(a).encode()).hexdigest())
-    address_of = {f"ivre-h{i:03d}": ".".join(str((a >> s) & 255) for s in (24, 16, 8, 0)) for i, a in enumerate(ordered, 1)}
+    address_of = {
+        f"ivre-h{i:03d}": ".".join(str((a >> s) & 255) for s in (24, 16, 8, 0))
+        for i, a in enumerate(ordered, 1)
+    }
     labels = [json.loads(line) for line in LABELS.read_text().splitlines() if line.strip()]
     truth = {address_of[r["host"]]: r["manufacturer"] for r in labels if r["covered"]}
     found = {h["address"]: h["manufacturer"] for h in hosts if h["covered"]}

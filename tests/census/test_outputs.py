@@ -40,7 +40,15 @@ def read_csv(path: Path) -> list[dict]:
 
 def test_footprint_and_units(out: Path) -> None:
     rows = read_csv(out / "footprint.csv")
-    assert list(rows[0])[:7] == ["country", "manufacturer", "device_type", "covered", "lists", "hosts", "services"]
+    assert list(rows[0])[:7] == [
+        "country",
+        "manufacturer",
+        "device_type",
+        "covered",
+        "lists",
+        "hosts",
+        "services",
+    ]
     labelled: dict[tuple[str, str], int] = {}
     for host in HOSTS:
         if host.label in ("Hikvision", "Huawei", "ZTE"):  # makers every public banner of names
@@ -52,7 +60,9 @@ def test_footprint_and_units(out: Path) -> None:
             counted[key] = counted.get(key, 0) + int(row["hosts"])
     assert counted == labelled
     meta = json.loads((out / "footprint.csv-metadata.json").read_text())
-    assert "a host is one IP address" in meta["dc:description"].replace("host: one IP address", "a host is one IP address")
+    assert "a host is one IP address" in meta["dc:description"].replace(
+        "host: one IP address", "a host is one IP address"
+    )
     hosts_column = next(c for c in meta["tableSchema"]["columns"] if c["name"] == "hosts")
     assert "IP address" in hosts_column["dc:description"]
     schema = pq.read_schema(out / "footprint.parquet")
@@ -65,7 +75,10 @@ def test_footprint_and_units(out: Path) -> None:
 def test_trends_over_snapshots(out: Path) -> None:
     rows = read_csv(out / "trends.csv")
     assert {r["snapshot"] for r in rows} == {"2025-01-15", "2025-07-15"}
-    totals = {s: sum(int(r["hosts"]) for r in rows if r["snapshot"] == s and r["covered"] == "true") for s in ("2025-01-15", "2025-07-15")}
+    totals = {
+        s: sum(int(r["hosts"]) for r in rows if r["snapshot"] == s and r["covered"] == "true")
+        for s in ("2025-01-15", "2025-07-15")
+    }
     assert 0 < totals["2025-01-15"] < totals["2025-07-15"]
     assert (out / "snapshots" / "2025-01-15" / "footprint.parquet").exists()
 
@@ -90,17 +103,20 @@ def test_aigs_tables_and_names() -> None:
     assert sum(bool(d.safe_city_2019) for d in docs.values()) == 56
     assert sum(bool(d.chinese_supplier_2019) for d in docs.values()) == 63
     assert sum(bool(d.facial_recognition_2022) for d in docs.values()) == 78
-    assert docs["MM"].listed_2019 and docs["GB"].listed_2019 and docs["CI"].listed_2022  # cut-off names mapped
+    assert (
+        docs["MM"].listed_2019 and docs["GB"].listed_2019 and docs["CI"].listed_2022
+    )  # cut-off names mapped
     assert all(len(code) == 2 and code.isupper() for code in aigs.iso_map().values())
 
 
 def test_csv_cells_are_formula_safe(context, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    from custodiet.census.outputs import write_csv
     import pyarrow as pa
 
-    write_csv(tmp_path / "x.csv", pa.table({"brand": ["=HYPERLINK(\"x\")", "+1", "ok"], "hosts": [1, 2, 3]}))
+    from custodiet.census.outputs import write_csv
+
+    write_csv(tmp_path / "x.csv", pa.table({"brand": ['=HYPERLINK("x")', "+1", "ok"], "hosts": [1, 2, 3]}))
     cells = [r["brand"] for r in read_csv(tmp_path / "x.csv")]
-    assert cells == ["'=HYPERLINK(\"x\")", "'+1", "ok"]
+    assert cells == ['\'=HYPERLINK("x")', "'+1", "ok"]
 
 
 def test_bad_snapshot_date(context, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -114,7 +130,13 @@ def test_bad_snapshot_date(context, tmp_path: Path) -> None:  # type: ignore[no-
 @pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed")
 def test_page_in_browser(out: Path) -> None:
     sync_api = pytest.importorskip("playwright.sync_api")
-    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
+    flags = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+    ]
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=flags)
         page = browser.new_page()

@@ -33,7 +33,9 @@ def test_same_rows_as_duckdb(context, tmp_path: Path) -> None:  # type: ignore[n
     results = {}
     for engine in ("duckdb", "spark"):
         options = EngineOptions(spark_master="local[2]", spark_partitions=4)
-        request = CensusRequest(paths=(inputs,), out=tmp_path / engine, engine=engine, hosts=True, html=False, options=options)
+        request = CensusRequest(
+            paths=(inputs,), out=tmp_path / engine, engine=engine, hosts=True, html=False, options=options
+        )
         results[engine] = census(request, context)
     from custodiet.census import spark
 
@@ -45,4 +47,11 @@ def test_same_rows_as_duckdb(context, tmp_path: Path) -> None:  # type: ignore[n
     assert rows_key(sparked.hosts.to_pylist()) == rows_key(duck.hosts.to_pylist())
     assert sum(r["hosts"] for r in duck.footprint.to_pylist() if r["covered"]) > 150
     by_file = {Path(f.label).name: (f.records, dict(f.skipped)) for f in sparked.files}
-    assert by_file == {Path(f.label).name: (f.records, {k: v for k, v in f.skipped.items() if k != "file ends mid-record"} | ({"malformed JSON": 1} if "file ends mid-record" in f.skipped else {})) for f in duck.files}
+    assert by_file == {
+        Path(f.label).name: (
+            f.records,
+            {k: v for k, v in f.skipped.items() if k != "file ends mid-record"}
+            | ({"malformed JSON": 1} if "file ends mid-record" in f.skipped else {}),
+        )
+        for f in duck.files
+    }

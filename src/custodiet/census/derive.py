@@ -180,12 +180,9 @@ class Deriver:
 
     def _nmap_script(self, argument: str, raw: str) -> Pairs:
         service, _, script_id = argument.partition("|")
-        handler = nmap_xml._SCRIPTS.get(script_id)
-        if handler is None:
-            return []
         emitter = nmap_xml._Emitter(_SUBJECT, "census")
         element = ElementTree.Element("script", id=script_id, output=raw)
-        handler(emitter, element, nmap_xml._Port(None, service, _PLACE), _PLACE)
+        nmap_xml._read_script(emitter, element, nmap_xml._Port(None, service, _PLACE), ReadStats())
         return [(obs.field, obs.text) for obs in emitter.out]
 
     def _nmap_servicefp(self, service: str, raw: str) -> Pairs:

@@ -199,7 +199,14 @@ def _shodan() -> str:
 
 
 _WRAP = Leaves(
-    "w", {"result": "$.result", "services": "$.result.services", "ip": "$.result.ip", "host": "$.host", "resource": "$.resource"}
+    "w",
+    {
+        "result": "$.result",
+        "services": "$.result.services",
+        "ip": "$.result.ip",
+        "host": "$.host",
+        "resource": "$.resource",
+    },
 )
 
 
@@ -216,7 +223,15 @@ def _unwrap(source: str, value: str) -> str:
 
 
 def _censys() -> str:
-    h = Leaves("h", {"ip": "$.ip", "cc": "$.location.country_code", "services": "$.services", "names": "$.dns.reverse_dns.names"})
+    h = Leaves(
+        "h",
+        {
+            "ip": "$.ip",
+            "cc": "$.location.country_code",
+            "services": "$.services",
+            "names": "$.dns.reverse_dns.names",
+        },
+    )
     g = h.grouped()
     s = Leaves("s", {
         "port": "$.port", "transport": "$.transport_protocol", "name": "$.service_name", "protocol": "$.protocol",
@@ -364,7 +379,16 @@ def _masscan() -> str:
         "data": "$.data", "name": "$.data.service_name", "banner": "$.data.banner",
     })  # fmt: skip
     g = m.grouped()
-    e = Leaves("e", {"port": "$.port", "proto": "$.proto", "service": "$.service", "name": "$.service.name", "banner": "$.service.banner"})
+    e = Leaves(
+        "e",
+        {
+            "port": "$.port",
+            "proto": "$.proto",
+            "service": "$.service",
+            "name": "$.service.name",
+            "banner": "$.service.banner",
+        },
+    )
     data_obj = f"{m.type('data')} = 'OBJECT'"
     return f"""
     WITH {_records(masscan=True)},
