@@ -11,6 +11,7 @@ does; tests/census/test_parity.py checks it record by record against the readers
 Kinds:
   <field>                         the text itself (cut to MAX_TEXT)
   strip:<field>                   the text without surrounding white space
+  list:<field>                    a JSON array of texts (host names, CPEs), each item that field's
   banner:<protocol>               a raw banner of that protocol (banners_jsonl.emit_banner)
   dn:<field>                      a Shodan name object or string (JSON) as an RFC 4514 DN
   html:                           a page: http.body and its <title> as http.title
@@ -56,6 +57,7 @@ class Deriver:
             "masscan": self._masscan,
             "censys.headers": self._censys_headers,
             "zgrab2.http": self._zgrab2_http,
+            "list": self._list,
             "nmap.service": self._nmap_service,
             "nmap.clean": self._nmap_clean,
             "nmap.script": self._nmap_script,
@@ -93,6 +95,18 @@ class Deriver:
     def _strip(self, field: str, raw: str) -> Pairs:
         text = raw.strip()
         return [(field, text[:MAX_TEXT])] if text else []
+
+    def _list(self, field: str, raw: str) -> Pairs:
+        """A JSON array of texts (host names, CPEs): each item as sources.logs.text_of reads it."""
+        items = orjson.loads(raw)
+        if not isinstance(items, list):
+            return []
+        out: Pairs = []
+        for item in items[: bj.MAX_ITEMS]:
+            text = bj.text_of(item)
+            if text:
+                out.append((field, text))
+        return out
 
     def _banner(self, protocol: str, raw: str) -> Pairs:
         return self._collect(

@@ -145,17 +145,27 @@ _WITHOUT_DATA = "zgrab2 record without 'data'".replace("'", "''")
 
 
 def _shodan() -> str:
-    """One streaming pipeline (no CTE read twice, so DuckDB never materialises one): bad lines
-    and records travel as '#bad' and '#rec' pieces of their own row."""
-    r = Leaves("r", {
+    """One streaming pipeline (no CTE read twice, so DuckDB never materialises one). Each record
+    is parsed three times in all: its validity, then two lists of leaves (json_type and
+    json_extract_string take lists of paths). The few per-record values (address, country,
+    port, service kind) are read from a short list; the pieces are one zipped unnest of the
+    other list with a constant list of kinds (list element access costs more than parsing).
+    A path under "http" or "snmp" resolves only when that is an object, as the reader's
+    isinstance checks; lists (host names, CPEs) go to derive.py whole."""
+    a = Leaves("a", {
         "ip": "$.ip_str", "cc": "$.location.country_code", "port": "$.port", "transport": "$.transport",
-        "module": "$._shodan.module", "http": "$.http", "server": "$.http.server", "title": "$.http.title",
-        "html": "$.http.html", "data": "$.data", "cert": "$.ssl.cert", "subject": "$.ssl.cert.subject",
-        "issuer": "$.ssl.cert.issuer", "snmp": "$.snmp", "descr": "$.snmp.description", "hostnames": "$.hostnames",
-        "cpe23": "$.cpe23", "cpe": "$.cpe",
+        "module": "$._shodan.module", "http": "$.http", "cert": "$.ssl.cert",
     })  # fmt: skip
-    kind = _service_kind_sql(f"left(coalesce({r.text('module')}, ''), 64)")
-    http = f"{r.type('http')} = 'OBJECT'"
+    # piece kind -> path; the first slot carries the record itself ('#rec').
+    slots = {
+        "#rec": "$.ip_str", "http.server": "$.http.server", "http.title": "$.http.title", "http.body": "$.http.html",
+        "banner": "$.data", "dn:tls.subject": "$.ssl.cert.subject", "dn:tls.issuer": "$.ssl.cert.issuer",
+        "snmp.sysdescr": "$.snmp.description", "list:hostname": "$.hostnames", "list:cpe": "$.cpe23",
+        "list:cpe ": "$.cpe",
+    }  # fmt: skip
+    paths = "[" + ", ".join(f"'{p}'" for p in slots.values()) + "]"
+    kinds = "[" + ", ".join(f"'{k.strip()}'" for k in slots) + "]"
+    kind = _service_kind_sql(f"left(coalesce({a.text('module')}, ''), 64)")
     return f"""
     WITH lines AS (
         SELECT file, n, line, try(json_type(line)) AS ty FROM src
@@ -164,38 +174,40 @@ def _shodan() -> str:
     x AS (
         SELECT file, n,
             CASE WHEN ty IS NULL THEN 'malformed JSON' WHEN ty <> 'OBJECT' THEN 'not a JSON object' END AS bad,
-            CASE WHEN ty = 'OBJECT' THEN json_type(line, {r.paths}) END AS r_t,
-            CASE WHEN ty = 'OBJECT' THEN json_extract_string(line, {r.paths}) END AS r_s
+            CASE WHEN ty = 'OBJECT' THEN json_type(line, {a.paths}) END AS a_t,
+            CASE WHEN ty = 'OBJECT' THEN json_extract_string(line, {a.paths}) END AS a_s,
+            CASE WHEN ty = 'OBJECT' THEN json_type(line, {paths}) ELSE ['#'] END AS b_t,
+            CASE WHEN ty = 'OBJECT' THEN json_extract_string(line, {paths}) END AS b_s
         FROM lines
     ),
     y AS (
-        SELECT *, c_port({r.text("port")}, coalesce({r.text("transport")}, 'tcp')) AS port,
-            CASE WHEN {http} THEN coalesce({kind}, 'http') ELSE {kind} END AS svc
+        SELECT file, n, bad, b_t, b_s, {a.text("ip")} AS addr, {a.text("cc")} AS cc,
+            c_port({a.text("port")}, coalesce({a.text("transport")}, 'tcp')) AS port,
+            CASE WHEN {a.type("http")} = 'OBJECT' THEN coalesce({kind}, 'http') ELSE {kind} END AS svc,
+            {a.type("cert")} = 'OBJECT' AS cert
         FROM x
     ),
-    parsed AS (
-        SELECT file, n, {r.text("ip")} AS addr, {r.text("cc")} AS cc, CASE WHEN bad IS NOT NULL
-            THEN [c_piece(NULL, '#bad', bad)]
-            ELSE list_concat([
-                c_piece(NULL, '#rec', NULL),
-                c_piece(port, 'http.server', CASE WHEN {http} THEN {r.text("server")} END),
-                c_piece(port, 'http.title', CASE WHEN {http} THEN {r.text("title")} END),
-                c_piece(port, 'http.body', CASE WHEN {http} THEN {r.text("html")} END),
-                c_piece(port, 'banner:' || svc, {r.text("data")}),
-                c_piece(port, 'dn:tls.subject', CASE WHEN {r.type("cert")} = 'OBJECT' THEN {r.json("subject")} END),
-                c_piece(port, 'dn:tls.issuer', CASE WHEN {r.type("cert")} = 'OBJECT' THEN {r.json("issuer")} END),
-                c_piece(port, 'snmp.sysdescr', CASE WHEN {r.type("snmp")} = 'OBJECT' THEN {r.text("descr")} END)
-            ],
-                list_transform({r.items("hostnames", MAX_ITEMS)}, lambda h: c_piece(NULL, 'hostname', c_text(h))),
-                list_transform({r.items("cpe23", MAX_ITEMS)}, lambda c: c_piece(port, 'cpe', c_text(c))),
-                list_transform({r.items("cpe", MAX_ITEMS)}, lambda c: c_piece(port, 'cpe', c_text(c)))
-            ) END AS pieces
+    z AS (
+        SELECT file, n, addr, cc, port, svc, cert,
+            unnest(CASE WHEN bad IS NULL THEN {kinds} ELSE ['#bad'] END) AS k,
+            unnest(CASE WHEN bad IS NULL THEN b_s ELSE [bad] END) AS s,
+            unnest(b_t) AS t
         FROM y
     )
-    SELECT file, n, CASE WHEN p.kind = '#rec' THEN addr END AS addr, CASE WHEN p.kind = '#rec' THEN cc END AS cc,
-        p.port, p.kind, p.raw
-    FROM (SELECT file, n, addr, cc, unnest(pieces) AS p FROM parsed)
-    WHERE p.kind IS NOT NULL AND (starts_with(p.kind, '#') OR (p.raw IS NOT NULL AND p.raw <> ''))"""
+    SELECT file, n, CASE WHEN k = '#rec' THEN addr END AS addr, CASE WHEN k = '#rec' THEN cc END AS cc,
+        CASE WHEN k NOT IN ('#rec', '#bad', 'list:hostname') THEN port END AS port,
+        CASE WHEN k = 'banner' THEN 'banner:' || svc ELSE k END AS kind,
+        CASE WHEN k IN ('#rec') THEN NULL
+            WHEN k IN ('dn:tls.subject', 'dn:tls.issuer') AND t = 'VARCHAR' THEN to_json(s)::VARCHAR
+            ELSE s END AS raw
+    FROM z
+    WHERE k IN ('#rec', '#bad')
+        OR (k = 'banner' AND svc IS NOT NULL AND t = 'VARCHAR' AND s <> '')
+        OR (k = 'banner' AND svc IS NOT NULL AND t IN ('BIGINT', 'UBIGINT', 'DOUBLE'))
+        OR (starts_with(k, 'dn:') AND cert AND t IN ('OBJECT', 'ARRAY', 'VARCHAR', 'BIGINT', 'UBIGINT', 'DOUBLE', 'BOOLEAN'))
+        OR (starts_with(k, 'list:') AND t = 'ARRAY')
+        OR (k IN ('http.server', 'http.title', 'http.body', 'snmp.sysdescr')
+            AND ((t = 'VARCHAR' AND s <> '') OR t IN ('BIGINT', 'UBIGINT', 'DOUBLE')))"""
 
 
 _WRAP = Leaves(
