@@ -24,7 +24,7 @@ import duckdb
 import pyarrow as pa
 
 from custodiet.census import counts, formats, lines, places
-from custodiet.census.evidence import Matcher, item_maker
+from custodiet.census.evidence import Matcher, combo_of, item_maker
 from custodiet.census.model import (
     BRANDS_SCHEMA,
     COUNTRIES_SCHEMA,
@@ -40,7 +40,7 @@ from custodiet.census.model import (
 
 BATCH = 16_384  # distinct pieces per matcher call
 
-_ANSWERS = pa.schema([("kind", pa.string()), ("raw", pa.large_string()), ("items", pa.list_(pa.string()))])
+_ANSWERS = pa.schema([("kind", pa.string()), ("raw", pa.large_string()), ("items", pa.list_(pa.int32()))])
 
 
 def arrow_reader(con: duckdb.DuckDBPyConnection, sql: str, rows: int) -> pa.RecordBatchReader:
@@ -219,8 +219,11 @@ def _hosts(con: duckdb.DuckDBPyConnection, summaries: list[FileSummary]) -> None
 
 
 def _match(con: duckdb.DuckDBPyConnection, matcher: Matcher) -> None:
-    """answers: every distinct piece that hits something, with its item keys."""
-    con.execute("CREATE TABLE answers (kind VARCHAR, raw VARCHAR, items VARCHAR[])")
+    """answers: every distinct piece that hits something, with its items as small integers
+    (item_keys maps them to the canonical keys): hosts' items are grouped and compared as
+    integers, not as JSON strings."""
+    con.execute("CREATE TABLE answers (kind VARCHAR, raw VARCHAR, items INTEGER[])")
+    ids: dict[str, int] = {}
     cursor = con.cursor()
     try:
         reader = arrow_reader(
@@ -240,7 +243,7 @@ def _match(con: duckdb.DuckDBPyConnection, matcher: Matcher) -> None:
                 {
                     "kind": [kinds[i] for i in keep],
                     "raw": [raws[i] for i in keep],
-                    "items": [answered[i] for i in keep],
+                    "items": [[ids.setdefault(key, len(ids)) for key in answered[i]] for i in keep],
                 },
                 schema=_ANSWERS,
             )
@@ -249,6 +252,17 @@ def _match(con: duckdb.DuckDBPyConnection, matcher: Matcher) -> None:
             con.unregister("answers_arrow")
     finally:
         cursor.close()
+    keys = list(ids)
+    items = pa.table(
+        {
+            "item": pa.array(range(len(keys)), pa.int32()),
+            "item_key": keys,
+            "maker_fold": [item_maker(k) for k in keys],
+        }
+    )
+    con.register("item_arrow", items)
+    con.execute("CREATE TABLE item_keys AS SELECT * FROM item_arrow")
+    con.unregister("item_arrow")
     con.execute(
         """CREATE TABLE host_items AS
         SELECT r.addr, f.port, unnest(a.items) AS item
@@ -262,17 +276,21 @@ def _match(con: duckdb.DuckDBPyConnection, matcher: Matcher) -> None:
 
 
 def _identify(con: duckdb.DuckDBPyConnection, matcher: Matcher) -> None:
-    con.execute(
-        "CREATE TABLE host_combo AS SELECT addr, string_agg(DISTINCT item, chr(10) ORDER BY item) AS combo "
-        "FROM host_items GROUP BY addr"
-    )
-    combos = [row[0] for row in con.execute("SELECT DISTINCT combo FROM host_combo").fetchall()]
-    identities = [matcher.identity(combo) for combo in combos]
+    """Each host's items (sorted, distinct) make its combo; each distinct combo is fused once."""
     from custodiet.catalog import fold
 
+    con.execute(
+        "CREATE TABLE host_combo AS SELECT addr, list(DISTINCT item ORDER BY item) AS combo FROM host_items GROUP BY addr"
+    )
+    con.execute(
+        "CREATE TABLE combos AS SELECT combo, row_number() OVER () AS cid FROM (SELECT DISTINCT combo FROM host_combo)"
+    )
+    key_of = dict(con.execute("SELECT item, item_key FROM item_keys").fetchall())
+    rows = con.execute("SELECT cid, combo FROM combos").fetchall()
+    identities = [matcher.identity(combo_of(key_of[i] for i in combo)) for _, combo in rows]
     table = pa.table(
         {
-            "combo": combos,
+            "cid": pa.array([cid for cid, _ in rows], pa.int64()),
             "manufacturer": [i.manufacturer for i in identities],
             "maker_fold": [fold(i.manufacturer) if i.manufacturer else None for i in identities],
             "brand": [i.brand for i in identities],
@@ -287,19 +305,16 @@ def _identify(con: duckdb.DuckDBPyConnection, matcher: Matcher) -> None:
     con.register("ident_arrow", table)
     con.execute("CREATE TABLE ident AS SELECT * FROM ident_arrow")
     con.unregister("ident_arrow")
-    items = [row[0] for row in con.execute("SELECT DISTINCT item FROM host_items").fetchall()]
-    con.register("item_arrow", pa.table({"item": items, "maker_fold": [item_maker(i) for i in items]}))
-    con.execute("CREATE TABLE item_makers AS SELECT * FROM item_arrow")
-    con.unregister("item_arrow")
     con.execute(
         """CREATE TABLE host_ident AS
-        SELECT h.addr, h.cc, i.*, coalesce(s.services, 0) AS services
-        FROM hosts h JOIN host_combo c USING (addr) JOIN ident i USING (combo)
+        WITH host_cid AS (SELECT c.addr, k.cid FROM host_combo c JOIN combos k USING (combo))
+        SELECT h.addr, h.cc, i.* EXCLUDE (cid), coalesce(s.services, 0) AS services
+        FROM hosts h JOIN host_cid hc USING (addr) JOIN ident i USING (cid)
         LEFT JOIN (
             SELECT hi.addr, count(DISTINCT hi.port) AS services
-            FROM host_items hi JOIN host_combo hc USING (addr) JOIN ident i2 USING (combo)
-            JOIN item_makers im USING (item)
-            WHERE hi.port IS NOT NULL AND im.maker_fold = i2.maker_fold
+            FROM host_items hi JOIN host_cid hc USING (addr) JOIN ident i2 USING (cid)
+            JOIN item_keys ik USING (item)
+            WHERE hi.port IS NOT NULL AND ik.maker_fold = i2.maker_fold
             GROUP BY hi.addr
         ) s USING (addr)
         WHERE i.manufacturer IS NOT NULL"""
