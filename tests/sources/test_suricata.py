@@ -255,7 +255,7 @@ def test_detection_and_gzip(tmp_path: Path) -> None:
 
 FORMATS = {
     "nmap-xml", "csv", "pcap", "pcapng", "zeek", "suricata-eve", "masscan", "zgrab2", "shodan", "censys",
-    "dhcpd-leases", "dnsmasq", "kea-leases",
+    "dhcpd-leases", "dnsmasq", "kea-leases", "scan-replies",
 }  # fmt: skip
 
 

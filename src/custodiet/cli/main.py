@@ -33,6 +33,9 @@ app.add_typer(endpoints_app, name="endpoints")
 from custodiet.cli.census import census as census_command  # noqa: E402
 
 app.command("census")(census_command)
+from custodiet.cli.scan import scan_command  # noqa: E402 - it imports this module lazily
+
+app.command("scan")(scan_command)
 
 err = Console(stderr=True, highlight=False)
 EXIT = {InputError: 2, UsageError: 2, ContentError: 3, StoreError: 4}

@@ -21,7 +21,7 @@ from custodiet.identify.linepattern import single_line
 from custodiet.identify.oui import load_registry, registry_path
 from custodiet.identify.signatures import Signature, SignatureFile
 
-ENGINE_VERSION = "5"  # bumped whenever compiled databases change shape (cache key)
+ENGINE_VERSION = "6"  # bumped whenever compiled databases change shape (cache key)
 HS_FLAGS = hyperscan.HS_FLAG_SINGLEMATCH | hyperscan.HS_FLAG_MULTILINE
 
 
@@ -42,9 +42,10 @@ class SigEntry:
 @dataclass
 class FieldMatcherData:
     field: str
-    entries: list[SigEntry]
-    database: bytes  # hyperscan.dumpb(): one report per signature per text
+    entries: list[SigEntry]  # the field's signatures: database ids 0..len-1
+    database: bytes  # hyperscan.dumpb(): one report per signature per text, then every name occurrence
     batch_database: bytes | None = None  # newline-free rewrites, all reports: see linepattern.py
+    names: bool = False  # the catalogue's names follow the signatures (ids len(entries)...)
 
 
 @dataclass
@@ -86,36 +87,36 @@ MULTILINE_FIELDS = frozenset(
 )
 
 
-def compile_batch(entries: list[SigEntry]) -> bytes | None:
+def compile_batch(entries: list[SigEntry], names: list[SigEntry] = ()) -> bytes | None:  # type: ignore[assignment]
     """The field's patterns rewritten never to match a newline (linepattern.single_line), for
-    scanning many newline-free texts joined by newlines in one call; None if any pattern cannot
-    be rewritten or compiled that way (the engine then scans texts one at a time)."""
+    scanning many newline-free texts joined by newlines in one call, followed by the catalogue's
+    names (caseless literals, ids after the signatures'); None if any pattern cannot be rewritten
+    or compiled that way (the engine then scans texts one at a time)."""
     rewritten = [single_line(e.pattern, to_line_end=True) for e in entries]
     if any(p is None for p in rewritten):
         return None
+    expressions = [hs_pattern(p) for p in rewritten] + [hs_pattern(n.pattern) for n in names]  # type: ignore[arg-type]
+    flags = [hyperscan.HS_FLAG_MULTILINE] * len(entries) + [hyperscan.HS_FLAG_CASELESS] * len(names)
     database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
     try:
         database.compile(
-            expressions=[hs_pattern(p) for p in rewritten],  # type: ignore[arg-type]
-            ids=list(range(len(entries))),
-            elements=len(entries),
-            flags=[hyperscan.HS_FLAG_MULTILINE] * len(entries),
+            expressions=expressions, ids=list(range(len(expressions))), elements=len(expressions), flags=flags
         )
     except hyperscan.error:
         return None
     return hyperscan.dumpb(database)
 
 
-def compile_field(field_name: str, entries: list[SigEntry]) -> bytes:
-    """Compile one field's patterns; a pattern Hyperscan rejects is a ContentError naming it."""
+def compile_field(field_name: str, entries: list[SigEntry], names: list[SigEntry] = ()) -> bytes:  # type: ignore[assignment]
+    """Compile one field's patterns, followed by the catalogue's names (caseless literals that
+    report every occurrence, ids after the signatures'), so that one scan of a text finds both;
+    a pattern Hyperscan rejects is a ContentError naming it."""
     database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-    expressions = [hs_pattern(e.pattern) for e in entries]
+    expressions = [hs_pattern(e.pattern) for e in entries] + [hs_pattern(n.pattern) for n in names]
+    flags = [HS_FLAGS] * len(entries) + [hyperscan.HS_FLAG_CASELESS] * len(names)
     try:
         database.compile(
-            expressions=expressions,
-            ids=list(range(len(entries))),
-            elements=len(entries),
-            flags=[HS_FLAGS] * len(entries),
+            expressions=expressions, ids=list(range(len(expressions))), elements=len(expressions), flags=flags
         )
     except hyperscan.error as exc:
         bad = _find_bad_pattern(entries)
@@ -147,14 +148,13 @@ def _literal(name: str) -> str:
 
 @dataclass
 class NamesData:
-    """Every vendor name, legal name, alias, brand and domain as a caseless literal, in one
-    database shared by every knowledge field. Literals compile in milliseconds (word-bounded
-    regexes took a second per field); the engine checks the word boundaries itself from the match
-    end and the literal's length."""
+    """Every vendor name, legal name, alias, brand and domain as a caseless literal, compiled into
+    every knowledge field's database after its signatures, so that one scan of a text finds both.
+    Literals compile in milliseconds (word-bounded regexes took a second per field); the engine
+    checks the word boundaries itself from the match end and the literal's length."""
 
     entries: list[SigEntry]  # weight 1.0: the field's strength for the entry's kind applies at match time
     lengths: list[int]  # byte length of each literal
-    database: bytes
 
 
 def name_entries(catalog: Catalog) -> tuple[list[SigEntry], list[int]]:
@@ -184,17 +184,6 @@ def name_entries(catalog: Catalog) -> tuple[list[SigEntry], list[int]]:
         for domain in link.domains:
             add(f"domains/brand-{fold(link.brand)}", domain, {"brand": link.brand}, "domain")
     return entries, lengths
-
-
-def compile_names(entries: list[SigEntry]) -> bytes:
-    database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-    database.compile(
-        expressions=[hs_pattern(e.pattern) for e in entries],
-        ids=list(range(len(entries))),
-        elements=len(entries),
-        flags=[hyperscan.HS_FLAG_CASELESS] * len(entries),
-    )
-    return hyperscan.dumpb(database)
 
 
 def signature_entry(sig: Signature, weight: float | None = None) -> SigEntry:
@@ -228,22 +217,24 @@ def compile_content(
     for name, entries in (extra or {}).items():
         per_field.setdefault(name, []).extend(entries)
     names, lengths = name_entries(catalog)
-    fields = {
-        name: FieldMatcherData(
+    named = set(knowledge.name_weights())
+    fields = {}
+    for name in sorted({f for f, e in per_field.items() if e} | named):
+        entries = per_field.get(name, [])
+        with_names = names if name in named else []
+        fields[name] = FieldMatcherData(
             field=name,
             entries=entries,
-            database=compile_field(name, entries),
-            batch_database=compile_batch(entries),
+            database=compile_field(name, entries, with_names),
+            batch_database=compile_batch(entries, with_names),
+            names=bool(with_names),
         )
-        for name, entries in per_field.items()
-        if entries
-    }
     return CompiledContent(
         version=version,
         catalog=catalog,
         fields=fields,
         oui=load_registry(),
-        names=NamesData(names, lengths, compile_names(names)),
+        names=NamesData(names, lengths),
         signature_files=files,
         knowledge=knowledge,
     )

@@ -47,23 +47,22 @@ def _camel_break(data: bytes, end: int) -> bool:
     return data[end] in _UPPER and data[end - 1] in _LOWER
 
 
-def _collect(sig_index: int, _from: int, _to: int, _flags: int, hits: list[int]) -> None:
-    hits.append(sig_index)
-
-
 def _collect_end(sig_index: int, _from: int, to: int, _flags: int, hits: list[tuple[int, int]]) -> None:
     hits.append((sig_index, to))
 
 
-MAX_NAME_HITS = 4096  # a text repeating a name a million times says no more than one that says it 4,096 times
+# A text repeating a name a million times says no more than one that says it a few thousand times:
+# a scan stops after this many reports (each signature reports once per text; names every time).
+MAX_REPORTS = 4096
+BATCH_TEXT_LIMIT = 8192  # longer texts are matched alone, where a scan's reports are bounded
 
 
 def _collect_end_bounded(
     sig_index: int, _from: int, to: int, _flags: int, hits: list[tuple[int, int]]
 ) -> bool:
-    """As _collect_end; stops the scan (a true return) once MAX_NAME_HITS are held."""
+    """As _collect_end; stops the scan (a true return) once MAX_REPORTS are held."""
     hits.append((sig_index, to))
-    return len(hits) >= MAX_NAME_HITS
+    return len(hits) >= MAX_REPORTS
 
 
 def _load_database(serialized: bytes) -> Any:
@@ -98,16 +97,17 @@ class Identifier:
             if data.batch_database is not None
         }
         names = compiled.names
-        self._names_db = _load_database(names.database) if names else None
         self._names_entries = names.entries if names else []
         self._names_len = names.lengths if names else []
         self._text_wide = frozenset(
             e.id for data in compiled.fields.values() for e in data.entries if e.text_wide
         )
-        # field -> {name kind: weight}: how much a vendor name, brand or domain says in that field
-        self._name_weights: dict[str, dict[str, float]] = (
-            compiled.knowledge.name_weights() if compiled.knowledge else {}
-        )
+        # field -> {name kind: weight}: how much a vendor name, brand or domain says in that field;
+        # only fields whose database holds the names after the signatures
+        weights = compiled.knowledge.name_weights() if compiled.knowledge else {}
+        self._name_weights: dict[str, dict[str, float]] = {
+            name: weights[name] for name, data in compiled.fields.items() if data.names and name in weights
+        }
 
     @property
     def fields(self) -> frozenset[str]:
@@ -156,6 +156,8 @@ class Identifier:
         batch_db = self._batch_databases.get(field)
         if field == "mac" or batch_db is None or len(texts) < 2 or field in COMPOSITE_FIELDS:
             return [self.match_uncached(field, t) for t in texts]
+        if any(len(t) > BATCH_TEXT_LIMIT for t in texts):
+            return self._match_many_split(field, texts, lambda t: len(t) <= BATCH_TEXT_LIMIT)
         joined_text = "\n".join(texts)
         if joined_text.count("\n") != len(texts) - 1 or "\x00" in joined_text:
             return self._match_many_mixed(field, texts)
@@ -170,31 +172,40 @@ class Identifier:
         results: list[tuple[Match, ...]] = [()] * len(texts)
         hits: list[tuple[int, int]] = []
         batch_db.scan(buffer, match_event_handler=_collect_end, context=hits)
-        per_text: dict[int, set[int]] = {}
-        for sig_index, end in hits:
-            per_text.setdefault(bisect_right(starts, end - 1) - 1, set()).add(sig_index)
-        name_weights = self._name_weights.get(field)
-        named: set[int] = set()
-        if name_weights is not None and self._names_db is not None:
-            name_hits: list[tuple[int, int]] = []
-            self._names_db.scan(buffer, match_event_handler=_collect_end, context=name_hits)
-            named = {bisect_right(starts, end - 1) - 1 for _, end in name_hits}
         entries = self._entries[field]
-        for index in per_text.keys() | named:
+        signatures = len(entries)
+        per_text: dict[int, set[int]] = {}
+        named: dict[int, list[tuple[int, int]]] = {}  # text -> its name hits, ends relative to it
+        for index, end in hits:
+            text_index = bisect_right(starts, end - 1) - 1
+            if index < signatures:
+                per_text.setdefault(text_index, set()).add(index)
+            else:
+                named.setdefault(text_index, []).append((index - signatures, end - starts[text_index]))
+        name_weights = self._name_weights.get(field)
+        for index in per_text.keys() | named.keys():
             data = buffer[starts[index] : starts[index + 1] - 1]
             matches = []
             for sig_index in sorted(per_text.get(index, ())):
                 match = self._build(field, sig_index, entries[sig_index], data)
                 if match is not None:
                     matches.append(match)
-            if index in named:
-                matches = self._with_names(matches, self._match_names(field, data, name_weights))  # type: ignore[arg-type]
+            if index in named and name_weights is not None:
+                matches = self._with_names(
+                    matches, self._match_names(field, data, name_weights, named[index])
+                )
             results[index] = tuple(matches)
         return results
 
     def _match_many_mixed(self, field: str, texts: list[str]) -> list[tuple[Match, ...]]:
         """Texts with newlines or NULs one at a time, the others together."""
-        clean = [i for i, t in enumerate(texts) if "\n" not in t and "\x00" not in t]
+        return self._match_many_split(field, texts, lambda t: "\n" not in t and "\x00" not in t)
+
+    def _match_many_split(
+        self, field: str, texts: list[str], batchable: Callable[[str], bool]
+    ) -> list[tuple[Match, ...]]:
+        """The texts `batchable` accepts together (match_many), the others one at a time."""
+        clean = [i for i, t in enumerate(texts) if batchable(t)]
         results = [()] * len(texts) if clean else [self.match_uncached(field, t) for t in texts]
         if clean:
             for i, matches in zip(clean, self.match_many(field, [texts[i] for i in clean]), strict=True):
@@ -207,23 +218,25 @@ class Identifier:
 
     def _match_text(self, field: str, text: str) -> tuple[Match, ...]:
         database = self._databases.get(field)
-        name_weights = self._name_weights.get(field)
-        if database is None and name_weights is None:
+        if database is None:
             return ()
         data = text.encode("utf-8", "surrogatepass")
+        hits: list[tuple[int, int]] = []
+        database.scan(data, match_event_handler=_collect_end_bounded, context=hits)
+        if not hits:
+            return ()
+        entries = self._entries[field]
+        signatures = len(entries)
         matches: list[Match] = []
-        if database is not None:
-            hits: list[int] = []
-            database.scan(data, match_event_handler=_collect, context=hits)
-            if hits:
-                hits.sort()
-                entries = self._entries[field]
-                for index in hits:
-                    match = self._build(field, index, entries[index], data)
-                    if match is not None:
-                        matches.append(match)
-        if name_weights is not None and self._names_db is not None:
-            matches = self._with_names(matches, self._match_names(field, data, name_weights))
+        names: list[tuple[int, int]] = []
+        for index in sorted({i for i, _ in hits if i < signatures}):
+            match = self._build(field, index, entries[index], data)
+            if match is not None:
+                matches.append(match)
+        names = [(i - signatures, end) for i, end in hits if i >= signatures]
+        name_weights = self._name_weights.get(field)
+        if names and name_weights is not None:
+            matches = self._with_names(matches, self._match_names(field, data, name_weights, names))
         return tuple(matches)
 
     def _with_names(self, matches: list[Match], names: list[Match]) -> list[Match]:
@@ -242,13 +255,12 @@ class Identifier:
             names = [n for n in names if (n.sets.get("manufacturer") or n.relabel) in specific]
         return [*matches, *names]
 
-    def _match_names(self, field: str, data: bytes, weights: dict[str, float]) -> list[Match]:
+    def _match_names(
+        self, field: str, data: bytes, weights: dict[str, float], hits: list[tuple[int, int]]
+    ) -> list[Match]:
         """Vendor names, brands and domains as whole words, each weighed by what its kind says in
-        this field; a 'not this vendor' name vetoes its vendor."""
-        hits: list[tuple[int, int]] = []
-        self._names_db.scan(data, match_event_handler=_collect_end_bounded, context=hits)
-        if not hits:
-            return []
+        this field; a 'not this vendor' name vetoes its vendor. `hits`: (name index, end) of the
+        names' reports on `data` (the field's database holds them after its signatures)."""
         size = len(data)
         spans: list[tuple[int, int, int]] = []  # (start, -end, entry index) of whole-word hits
         for index, end in hits:

@@ -41,6 +41,7 @@ DESCRIPTIVE_FIELDS: tuple[str, ...] = (
     "nmap.devicetype",  # nmap's devicetype for a port ("webcam", "router", ...)
     "cpe",  # a CPE string a scanner reported ("cpe:/h:hikvision:ds-7600")
     "wsd.scopes",  # WS-Discovery (ONVIF) types, scopes and XAddrs of a device
+    "device_search.reply",  # a vendor device-search answer (Hikvision SADP ProbeMatch XML)
     "dhcp.parameter_list",  # DHCP option 55, the parameter request list ("1,3,6,15,119,252")
     "http.user_agent",  # the User-Agent a device's own HTTP client sends (firmware updaters, SDKs)
     "contact.name",  # a DNS name, TLS SNI or HTTP Host the device contacted (vendor clouds are evidence)

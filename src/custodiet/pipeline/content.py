@@ -94,10 +94,14 @@ def read_content(directory: Path | None = None) -> Content:
     lists = found.run(lambda: load_lists(directory), {})
     profiles = found.run(lambda: load_profiles(directory, lists), {})
     kev = found.run(lambda: load_kev(directory), ())
-    known = set(sources) | set(catalog.sources) | {s for f in files for s in f.sources}
-    known |= set(found.run(lambda: kev_sources(directory), {}))
-    endpoints = found.run(lambda: load_endpoints(directory, (), catalog, known), EndpointSet())
-    known |= set(endpoints.sources)
+    # every source id that resolves, whichever file defines it
+    all_sources: dict[str, Any] = {**sources, **catalog.sources}
+    for sig_file in files:
+        all_sources.update(sig_file.sources)
+    all_sources.update(found.run(lambda: kev_sources(directory), {}))
+    endpoints = found.run(lambda: load_endpoints(directory, (), catalog, set(all_sources)), EndpointSet())
+    all_sources.update(endpoints.sources)
+    known = set(all_sources)
     if device_types:
         _check_vocabulary(found, device_types, catalog, files, lists)
     _check_references(found, catalog, lists, kev, known)
@@ -110,9 +114,6 @@ def read_content(directory: Path | None = None) -> Content:
     ]
     version = content_hash(directory)
     compiled = compile_content(version, catalog, knowledge, files, {CONTACT_FIELD: endpoint_entries(hosts)})
-    all_sources = {**sources, **catalog.sources, **endpoints.sources}
-    for sig_file in files:
-        all_sources.update(sig_file.sources)
     return Content(
         directory=directory,
         version=version,

@@ -30,6 +30,8 @@ from custodiet.errors import InputError
 from custodiet.sources.banners_jsonl import unwrap_censys
 from custodiet.sources.dhcp_logs import is_dnsmasq_lease
 from custodiet.sources.logs import gunzip_head
+from custodiet.sources.scan_replies import FORMAT as SCAN_REPLIES
+from custodiet.sources.scan_replies import is_scan_replies
 from custodiet.sources.zeek import kind_from_columns
 
 # Enough for nmap's prolog even when its command-line comment is long.
@@ -293,6 +295,7 @@ SNIFFERS: list[tuple[str, Sniffer]] = [
     ("pcap", is_pcap),
     ("pcapng", is_pcapng),
     ("nmap-xml", is_nmap_xml),
+    (SCAN_REPLIES, is_scan_replies),
     ("zeek", is_zeek),
     ("suricata-eve", is_suricata_eve),
     ("zgrab2", is_zgrab2),

@@ -14,6 +14,8 @@ from custodiet.model import Contact, Observation
 from custodiet.sources import banners_jsonl, csv_inventory, dhcp_logs, nmap_xml, suricata_eve, zeek
 from custodiet.sources.base import Reader, ReadStats, SourceOptions
 from custodiet.sources.detect import pcap_module
+from custodiet.sources.scan_replies import FORMAT as SCAN_REPLIES
+from custodiet.sources.scan_replies import read as read_scan_replies
 
 
 def read_capture(
@@ -42,4 +44,5 @@ READERS: dict[str, Reader] = {
     "dhcpd-leases": dhcp_logs.read_dhcpd_leases,
     "dnsmasq": dhcp_logs.read_dnsmasq,
     "kea-leases": dhcp_logs.read_kea_leases,
+    SCAN_REPLIES: read_scan_replies,
 }
