@@ -26,14 +26,16 @@ dev: $(VENV)/.dev-installed
 system-deps:
 	./scripts/install-system-deps
 
+# The demo keeps its own inventory under $(OUT)/: it never mixes sample devices into yours.
 demo: $(VENV)/.installed
 	@mkdir -p $(OUT)
-	$(BIN)/custodiet audit examples/ --html $(OUT)/report.html --json $(OUT)/report.json --csv $(OUT)/report.csv
-	@echo "Reports: $(OUT)/report.html $(OUT)/report.json $(OUT)/report.csv"
+	$(BIN)/custodiet audit examples/ --db $(OUT)/demo.sqlite --html $(OUT)/report.html --json $(OUT)/report.json --csv $(OUT)/report.csv
+	@echo "Reports: $(OUT)/report.html $(OUT)/report.json $(OUT)/report.csv (inventory: $(OUT)/demo.sqlite)"
 
 test: $(VENV)/.dev-installed system-deps
 	$(BIN)/custodiet content verify
 	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
 	$(BIN)/pytest -n auto -q
 
 lint: $(VENV)/.dev-installed
@@ -47,6 +49,8 @@ bench: $(VENV)/.dev-installed
 	$(BIN)/python bench/bench_store.py
 	$(BIN)/python bench/accuracy.py
 	$(BIN)/python bench/accuracy.py --hosts
+	$(BIN)/python bench/history_size.py --hosts 20000 --runs 10
+	$(BIN)/python bench/dashboard_scale.py --hosts 100000
 
 # Writes a capture of over 1 GB to a temporary folder and runs tshark on it too: minutes.
 bench-pcap: $(VENV)/.dev-installed system-deps

@@ -97,7 +97,7 @@ def clean_display(text: str) -> str:
     return " ".join(text.split())[:120]
 
 
-def _strings(node: Any, key: str, where: str, file: str) -> tuple[str, ...]:
+def _strings(node: Any, key: str, where: str | None, file: str) -> tuple[str, ...]:
     value = node.get(key) or []
     if isinstance(value, str):
         value = [value]

@@ -44,6 +44,7 @@ SHAPES: dict[str, str] = {
     "onvif.device_information": "<tds:GetDeviceInformationResponse><tds:Manufacturer>X</tds:Manufacturer>"
     "</tds:GetDeviceInformationResponse>",
     "wsd.scopes": "dn:NetworkVideoTransmitter onvif://www.onvif.org/hardware/X http://192.0.2.7/onvif/device_service",
+    "device_search.reply": "<ProbeMatch><DeviceDescription>X</DeviceDescription></ProbeMatch>",
     "tls.subject": "CN=X,O=X,C=CN",
     "tls.issuer": "CN=X Device CA,O=X",
     "dhcp.vendor_class": "X",

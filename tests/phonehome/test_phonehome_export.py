@@ -79,7 +79,7 @@ def test_cli_export_needs_a_target_and_a_good_user_file(tmp_path: Path) -> None:
     result = runner.invoke(
         app, ["endpoints", "export", "--domains", str(tmp_path / "d"), "--endpoints", str(bad)]
     )
-    assert result.exit_code == 2
+    assert result.exit_code == 5  # a bad user file is bad input
     assert "line 2" in result.output
 
 

@@ -119,7 +119,7 @@ def test_truncated_xml_is_an_error_with_line_and_other_inputs_are_audited(tmp_pa
     broken.write_text(text[: len(text) // 2])
     db = tmp_path / "db.sqlite"
     result = custodiet("audit", broken, INVENTORY, "--json", tmp_path / "r.json", db=db)
-    assert result.returncode == 2
+    assert result.returncode == 5  # bad input
     assert "broken.xml" in result.stderr and "line" in result.stderr and "Traceback" not in result.stderr
     report = json.loads((tmp_path / "r.json").read_text())
     assert any(d["manufacturer"] == "Hytera" for d in report["devices"])  # from the inventory
@@ -143,7 +143,7 @@ def test_bad_inputs_give_one_line_errors(tmp_path: Path, name: str, content: str
     path = tmp_path / name
     path.write_text(content)
     result = custodiet("audit", path, db=tmp_path / "db.sqlite")
-    assert result.returncode == 2
+    assert result.returncode == 5
     assert message in result.stderr.lower()
     assert "Traceback" not in result.stderr
     assert result.stderr.count("\n") <= 3
@@ -153,7 +153,7 @@ def test_missing_path_is_reported_and_others_audited(tmp_path: Path) -> None:
     result = custodiet(
         "audit", tmp_path / "nope.xml", INVENTORY, "--json", tmp_path / "r.json", db=tmp_path / "db.sqlite"
     )
-    assert result.returncode == 2 and "nope.xml" in result.stderr and "Traceback" not in result.stderr
+    assert result.returncode == 5 and "nope.xml" in result.stderr and "Traceback" not in result.stderr
     assert json.loads((tmp_path / "r.json").read_text())["devices"]
 
 

@@ -94,8 +94,10 @@ def _stored(db: Path) -> dict[str, list[tuple]]:
             columns = [r[1] for r in conn.execute(f"PRAGMA table_info({table})")]
             kept = ", ".join(c for c in columns if c not in ("started", "finished"))
             out[table] = conn.execute(f"SELECT {kept} FROM {table} ORDER BY {', '.join(columns)}").fetchall()
-        out["device_state order"] = conn.execute("SELECT device_id FROM device_state ORDER BY id").fetchall()
-        out["finding order"] = conn.execute("SELECT device_id, rule FROM finding ORDER BY id").fetchall()
+        out["state order"] = conn.execute("SELECT device_id FROM state ORDER BY id").fetchall()
+        out["finding order"] = conn.execute(
+            "SELECT s.device_id, f.rule FROM state_finding f JOIN state s ON s.id = f.state_id ORDER BY f.id"
+        ).fetchall()
         out["phone_home order"] = conn.execute(
             "SELECT device_id, endpoint FROM phone_home ORDER BY id"
         ).fetchall()
@@ -147,7 +149,7 @@ def test_fast_and_slow_audits_store_the_same_rows(
     assert fast_rows.keys() == slow_rows.keys()
     for table in slow_rows:
         assert fast_rows[table] == slow_rows[table], table
-    assert len(slow_rows["device_state"]) > 350 and slow_rows["finding"]
+    assert len(slow_rows["state"]) > 350 and slow_rows["state_finding"]
     if any(p.suffix == ".pcap" for p in mixed):
         assert slow_rows["contact"] and slow_rows["phone_home"]
 
@@ -218,8 +220,8 @@ def test_hosts_the_store_must_group_come_out_the_same(
         assert result.errors == []
         rows.append(_stored(db))
     assert rows[0] == rows[1]
-    assert {r[0] for r in rows[0]["device_state order"]} == devices
-    assert rows[0]["finding"]
+    assert {r[0] for r in rows[0]["state order"]} == devices
+    assert rows[0]["state_finding"]
 
 
 def test_identities_reused_by_shape_are_what_fusion_gives(mixed: list[Path], context) -> None:

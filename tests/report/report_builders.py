@@ -9,13 +9,19 @@ from __future__ import annotations
 from custodiet.model import (
     Conflict,
     Device,
+    DeviceSeen,
     Evidence,
     Finding,
     Identity,
     InputSummary,
+    ListVersion,
     Provenance,
+    Remediation,
     RunReport,
+    ScopeSummary,
     Service,
+    SourceRef,
+    Waiver,
 )
 
 SCRIPT_BANNER = "<script>alert(1)</script>"
@@ -64,6 +70,9 @@ def hostile_run() -> RunReport:
             explanation=("strong http.server/hikvision-webs: 0.85", f"title says {SCRIPT_BANNER}: 0.96"),
         ),
         covered=True,
+        site=f"HQ {SCRIPT_BANNER}",
+        serial="SN-0001",
+        owner="Facilities",
     )
     amcrest = Device(
         id="ip:10.0.0.10",
@@ -90,7 +99,8 @@ def hostile_run() -> RunReport:
                 ),
             ),
         ),
-        covered=True,
+        review=True,
+        site="Warehouse",
     )
     printer = Device(
         id="ip:10.0.0.9",
@@ -157,4 +167,48 @@ def hostile_run() -> RunReport:
         inputs=inputs,
         devices=(printer, hik, unknown, amcrest),
         findings=findings,
+        profile="us-federal",
+        lists=(
+            ListVersion(
+                id="us-fcc-covered-list",
+                name="FCC Covered List",
+                jurisdiction="US",
+                severity="covered",
+                as_of="2026-04-30",
+                first_published="2021-03-12",
+                latest_entry="2026-03-23",
+                entries=9,
+                url="https://www.fcc.gov/supplychain/coveredlist",
+                sources=(
+                    SourceRef(
+                        "fcc-coveredlist",
+                        "Covered List",
+                        "https://www.fcc.gov/supplychain/coveredlist",
+                        "FCC",
+                        rank=0,
+                    ),
+                    SourceRef("law-firm", f"A summary {SCRIPT_BANNER}", "https://example.org/x", rank=3),
+                ),
+            ),
+        ),
+        scope=(
+            ScopeSummary(f"scans/{SCRIPT_BANNER}.xml", "nmap targets", 256, (("10.0.0.0", "10.0.0.255"),)),
+        ),
+        seen=(DeviceSeen(hik.id, 3, "2025-03-01T10:00:00Z", 7, "2025-06-01T10:00:00Z"),),
+        waivers=(
+            Waiver(
+                1,
+                amcrest.id,
+                "us-fcc-covered-list",
+                "alice",
+                f"replacement ordered {ATTR_BANNER}",
+                "2025-05-01T00:00:00Z",
+                "2099-12-31",
+            ),
+            Waiver(2, hik.id, None, "bob", "pilot", "2025-01-01T00:00:00Z", "2025-02-01"),
+        ),
+        remediation=(
+            Remediation(5, hik.id, "ticketed", "2025-06-02T09:00:00Z", "carol", f"INC-{SCRIPT_BANNER}"),
+        ),
+        as_of="2025-06-03",
     )

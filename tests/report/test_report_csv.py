@@ -43,6 +43,14 @@ def test_one_row_per_device_with_the_columns() -> None:
     assert hik["top_evidence"].startswith('http.server 80/tcp "<script>alert(1)</script>')
     assert hik["top_evidence"].endswith("(http.server/hikvision-webs, 0.85)")
     assert rows[3]["brand"] == "Amcrest"
+    # One word for the status; CMDB facts, history and decisions.
+    assert [r["status"] for r in rows] == ["not covered", "covered", "not covered", "needs review"]
+    assert rows[3]["covered"] == "no" and rows[3]["needs_review"] == "yes"
+    assert hik["site"] == "HQ <script>alert(1)</script>" and hik["serial"] == "SN-0001"
+    assert hik["owner"] == "Facilities" and hik["first_seen"] == "2025-03-01T10:00:00Z"
+    assert hik["remediation"] == "ticketed 2025-06-02" and hik["ticket"] == "INC-<script>alert(1)</script>"
+    assert (hik["open_findings"], hik["waived_findings"]) == ("1", "0")
+    assert (rows[3]["open_findings"], rows[3]["waived_findings"]) == ("0", "1")
 
 
 def test_formula_cells_are_neutralised() -> None:

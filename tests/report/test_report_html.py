@@ -22,7 +22,7 @@ from custodiet.report import render_html
 ALLOWED_TAGS = {
     "html", "head", "meta", "title", "style", "body", "h1", "h2", "h3", "p", "span", "table", "thead", "tbody",
     "tr", "th", "td", "button", "div", "input", "label", "details", "summary", "ul", "ol", "li", "pre", "code",
-    "a", "br", "script",
+    "a", "br", "script", "b",
 }  # fmt: skip
 
 
@@ -160,7 +160,7 @@ def test_report_content_devices_evidence_conflicts_findings() -> None:
         ("device", "dev-0"),
         ("device covered", "dev-1"),
         ("device", "dev-2"),
-        ("device covered", "dev-3"),
+        ("device review", "dev-3"),
     ]
     assert sum(1 for t, _ in page.tags if t == "details") == 4
     # Evidence rows: field, signature, what it set, strength, file and place.
@@ -192,11 +192,33 @@ def test_report_content_devices_evidence_conflicts_findings() -> None:
     # Inputs: errors shown.
     assert "error: line 3: ok\\x00nul" in text
     assert BIDI not in text
+    # Status: one word each; site, serial, owner, first and last seen, remediation.
+    for needle in (
+        "1 covered",
+        "1 need review",
+        "needs review",
+        f"HQ {SCRIPT_BANNER}",
+        "Serial number: SN-0001",
+        "Owner: Facilities",
+        "first 2025-03-01T10:00:00Z (run 3), last 2025-06-01T10:00:00Z (run 7)",
+        f"ticketed 2025-06-02 (INC-{SCRIPT_BANNER})",
+    ):
+        assert needle in text, needle
+    # Decisions: the Amcrest finding is waived (waiver 1, whole list); the Hikvision one is open
+    # again (waiver 2 ended).
+    assert f"waived until 2099-12-31 by alice (#1): replacement ordered {ATTR_BANNER}" in text
+    assert "open (waiver #2 ended 2025-02-01)" in text
+    assert "1 open, 1 waived (1 open again: their waiver ended)" in text
+    # Lists with their versions, official sources first; what was examined.
+    lists = text[text.index("Lists applied") :]
+    assert "FCC Covered List" in lists and "2026-04-30" in lists and "2026-03-23" in lists
+    assert lists.index("official") < lists.index("A summary")
+    assert "10.0.0.0–10.0.0.255" in text and "nmap targets" in text
 
 
 def test_sort_keys_and_filter_controls() -> None:
     _, page = _parse(hostile_run())
-    assert [a.get("id") for t, a in page.tags if t == "input"] == ["filter", "covered-only"]
+    assert [a.get("id") for t, a in page.tags if t == "input"] == ["filter", "covered-only", "review-only"]
     sort_keys = [a["data-sort"] for t, a in page.tags if t == "td" and "data-sort" in a]
     # address, confidence, covered for each device, in device order.
     assert sort_keys[1:3] == ["0.850000", "0"]
@@ -237,6 +259,7 @@ const headers = data.headers.map((h, i) => {
   return th;
 });
 const table = {
+  getAttribute: (n) => (n === "data-page-size" ? "100" : null),
   tHead: { rows: [{ cells: headers }] },
   get tBodies() { return bodies.slice(); },
   appendChild(b) { bodies = bodies.filter((x) => x !== b); bodies.push(b); },
@@ -248,8 +271,8 @@ global.document = { getElementById: (id) => ({ devices: table, filter: filter, "
 eval(data.script);
 const out = {};
 const order = () => bodies.map((b) => b.id);
-listeners["header7:click"](); out.confidenceUp = order();
-listeners["header7:click"](); out.confidenceDown = order();
+listeners["header" + data.confidence + ":click"](); out.confidenceUp = order();
+listeners["header" + data.confidence + ":click"](); out.confidenceDown = order();
 listeners["header0:click"](); out.address = order();
 filter.value = "dahua"; listeners["filter:input"](); out.filtered = bodies.filter((b) => !b.hidden).map((b) => b.id);
 out.shown = shown.textContent;
@@ -297,7 +320,14 @@ def test_page_script_sorts_and_filters(tmp_path: Path) -> None:
     parsed = Table()
     parsed.feed(render_html(hostile_run()))
     (tmp_path / "data.json").write_text(
-        json.dumps({"bodies": parsed.bodies, "headers": parsed.headers, "script": html_report._JS})
+        json.dumps(
+            {
+                "bodies": parsed.bodies,
+                "headers": parsed.headers,
+                "script": html_report._JS,
+                "confidence": html_report.CONFIDENCE_COLUMN,
+            }
+        )
     )
     (tmp_path / "dom.js").write_text(FAKE_DOM)
     result = subprocess.run(
@@ -314,4 +344,4 @@ def test_page_script_sorts_and_filters(tmp_path: Path) -> None:
     assert out["confidenceDown"] == ["dev-1", "dev-0", "dev-3", "dev-2"]
     assert out["address"] == ["dev-1", "dev-0", "dev-3", "dev-2"]
     assert out["filtered"] == ["dev-3"] and out["shown"] == "1"
-    assert sorted(out["covered"]) == ["dev-1", "dev-3"]
+    assert sorted(out["covered"]) == ["dev-1"]

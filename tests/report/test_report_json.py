@@ -35,6 +35,17 @@ def test_shape_and_values() -> None:
         "started": "2025-06-01T10:00:00Z",
         "finished": "2025-06-01T10:02:00Z",
         "content_version": "2025.06",
+        "profile": "us-federal",
+        "options": {},
+    }
+    assert doc["summary"] == {
+        "devices": 4,
+        "covered": 1,
+        "needs_review": 1,
+        "findings": 2,
+        "open": 1,
+        "waived": 1,
+        "as_of": "2025-06-03",
     }
     assert doc["inputs"][0]["skip_reasons"] == {f"bad address {ATTR_BANNER}": 1}
     assert doc["inputs"][1]["error"] == f"line 3: {CONTROL}"
@@ -50,6 +61,18 @@ def test_shape_and_values() -> None:
             assert set(evidence) >= EVIDENCE_KEYS
     hik = doc["devices"][1]
     assert hik["covered"] is True and hik["confidence"] == 0.9625
+    assert hik["status"] == "covered" and hik["needs_review"] is False
+    assert (
+        hik["site"] == f"HQ {SCRIPT_BANNER}" and hik["serial"] == "SN-0001" and hik["owner"] == "Facilities"
+    )
+    assert hik["first_seen"] == "2025-03-01T10:00:00Z" and hik["last_seen"] == "2025-06-01T10:00:00Z"
+    assert hik["remediation"] == {
+        "state": "ticketed",
+        "at": "2025-06-02T09:00:00Z",
+        "who": "carol",
+        "ticket": f"INC-{SCRIPT_BANNER}",
+        "note": None,
+    }
     assert hik["mac"] == "44:19:B6:00:00:01"
     assert hik["manufacturer"] == "Hikvision" and hik["brand"] is None
     assert hik["evidence"][0] == {
@@ -73,7 +96,13 @@ def test_shape_and_values() -> None:
     amcrest = doc["devices"][3]
     assert amcrest["brand"] == "Amcrest" and amcrest["evidence"][0]["relabel"] == "Amcrest"
     assert amcrest["evidence"][0]["text"] == UNDECODABLE
+    assert (
+        amcrest["covered"] is False
+        and amcrest["needs_review"] is True
+        and amcrest["status"] == "needs review"
+    )
     assert doc["devices"][2]["covered"] is False and doc["devices"][2]["manufacturer"] is None
+    assert doc["devices"][2]["status"] == "not covered" and doc["devices"][2]["remediation"] is None
     assert len(doc["findings"]) == 2
     for finding in doc["findings"]:
         assert set(finding) >= FINDING_KEYS
@@ -86,7 +115,21 @@ def test_shape_and_values() -> None:
         "scope": ATTR_BANNER,
         "severity": "verify",
         "sources": ["fcc-covered-list"],
+        "status": "waived",
+        "waiver": {
+            "id": 1,
+            "until": "2099-12-31",
+            "who": "alice",
+            "why": f"replacement ordered {ATTR_BANNER}",
+        },
+        "waiver_ended": None,
     }
+    assert doc["findings"][0]["status"] == "open" and doc["findings"][0]["waiver_ended"] == "2025-02-01"
+    fcc = doc["lists"][0]
+    assert fcc["id"] == "us-fcc-covered-list" and fcc["as_of"] == "2026-04-30"
+    assert [s["official"] for s in fcc["sources"]] == [True, False]
+    assert doc["scope"][0]["kind"] == "nmap targets" and doc["scope"][0]["addresses"] == 256
+    assert [w["id"] for w in doc["waivers"]] == [1, 2]
 
 
 def test_strings_are_exact_controls_included() -> None:

@@ -29,7 +29,7 @@ def _render(run: RunReport, *, color: bool) -> str:
 def test_summary_shows_inputs_makers_findings_and_covered_devices() -> None:
     out = _render(hostile_run(), color=False)
     assert "custodiet run 7" in out
-    assert "4 devices, 2 covered, 2 findings" in out
+    assert "4 devices, 1 covered, 1 need review, 2 findings (1 open, 1 waived)" in out
     # Inputs with their problems: skip reasons and read errors.
     assert "bad address" in out
     assert "error: line 3: ok\\x00nul\\x1b[2J" in out
@@ -45,14 +45,19 @@ def test_summary_shows_inputs_makers_findings_and_covered_devices() -> None:
     assert "us-fcc-covered-list:hikvision" in out and "us-fcc-covered-list:dahua" in out
     assert "verify 1" in out
     # The covered-devices table: address, maker/brand, model, firmware, confidence, evidence.
-    covered = out[out.index("Covered devices") :]
-    assert "10.0.0.5" in covered and "10.0.0.10" in covered and "10.0.0.9" not in covered
-    assert "Dahua / Amcrest" in covered
+    covered = out[out.index("Covered devices") : out.index("\nNeeds review ")]
+    assert "10.0.0.5" in covered and "10.0.0.10" not in covered and "10.0.0.9" not in covered
     assert "DS-2CD2143G0-I" in covered and "V5.5.0" in covered
-    assert "96%" in covered and "60%" in covered
+    assert "96%" in covered
     assert "http.server/hikvision-webs" in covered
-    assert covered.index("10.0.0.5") < covered.index("10.0.0.10"), "most confident first"
+    # A weak relabel is not covered: it needs review, with what to check.
+    review = out[out.index("\nNeeds review ") :]
+    assert "10.0.0.10" in review and "Dahua / Amcrest" in review and "60%" in review
     assert "1 finding(s) need a human check" in out
+    # Sites, remediation and a waiver that ended.
+    assert "Devices by site" in out and "Warehouse" in out
+    assert "Remediation: 1 ticketed" in out
+    assert "1 finding(s) are open again: their waiver ended." in out
 
 
 def test_no_raw_control_characters_reach_the_terminal() -> None:

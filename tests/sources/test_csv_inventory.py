@@ -37,6 +37,7 @@ def test_synonym_headers_bom_quotes_and_line_numbers() -> None:
         "inventory.model": "X-100",
         "inventory.serial": "SN0001",
         "inventory.site": "HQ Lobby",
+        "inventory.owner": "facilities",
         "inventory.name": "Lobby camera",
     }
     assert {o.provenance.place for o in lobby} == {"line 2"}

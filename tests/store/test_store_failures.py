@@ -31,7 +31,7 @@ def _counts(db: Path) -> tuple[int, int, int, int]:
         conn = store._conn
         return tuple(  # type: ignore[return-value]
             conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-            for table in ("run", "device", "device_state", "observation")
+            for table in ("run", "device", "run_device", "observation")
         )
 
 

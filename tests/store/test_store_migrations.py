@@ -35,7 +35,8 @@ def test_new_file_gets_the_newest_schema(db: Path) -> None:
     Store(db).close()
     assert _pragma(db, "user_version") == len(migrations.MIGRATIONS)
     assert _pragma(db, "application_id") == migrations.APPLICATION_ID
-    assert {"run", "input", "observation", "device", "device_state", "finding"} <= _tables(db)
+    assert {"run", "input", "observation", "device", "state", "run_device", "state_finding"} <= _tables(db)
+    assert not {"device_state", "finding", "device_name"} & _tables(db)
 
 
 def test_empty_existing_file_is_initialised(db: Path) -> None:

@@ -16,7 +16,7 @@ from store_builders import (
     sample_inputs,
 )
 
-from custodiet.errors import StoreError, UsageError
+from custodiet.errors import NotFoundError, StoreError, UsageError
 from custodiet.model import Device, Observation
 from custodiet.store import DeviceDetail, RunInfo, Store
 
@@ -73,11 +73,13 @@ def test_run_round_trip(db: Path) -> None:
     assert report.content_version == "content-2025.1"
     assert report.started.endswith("Z") and report.finished >= report.started
     assert report.inputs == sample_inputs()
-    assert report.devices == _devices()
+    # Devices come back in id order.
+    assert report.devices == tuple(sorted(_devices(), key=lambda d: d.id))
     assert report.findings == sample_findings()
     # The hostile text survives byte for byte, NUL and ESC included.
-    assert report.devices[0].identity.evidence[0].text == HOSTILE
-    assert report.devices[0].identity.conflicts[0].values == (("DS-2CD2143G0-I", 0.85), ("DS-2CD2T", 0.3))
+    camera = report.devices[-1]
+    assert camera.identity.evidence[0].text == HOSTILE
+    assert camera.identity.conflicts[0].values == (("DS-2CD2143G0-I", 0.85), ("DS-2CD2T", 0.3))
 
 
 def test_device_detail_returns_device_and_its_observations(db: Path) -> None:
@@ -162,7 +164,11 @@ def test_runs_find_run_and_device_history(db: Path) -> None:
             devices=3,
             covered=2,
             findings=1,
+            files=("scans/site-a.xml", "inventory.csv"),
         )
+        # The second run concluded exactly what the first did: it shares its states and rows.
+        assert store._conn.execute("SELECT count(*) FROM state").fetchone()[0] == 3
+        assert store._conn.execute("SELECT count(*) FROM run_device").fetchone()[0] == 6
         assert store.load_run().run_id == second
         assert store.load_run(first).run_id == first
         # Device ids are stable: seen first in run 1, last in run 2.
@@ -186,12 +192,13 @@ def test_same_input_key_twice_is_refused(db: Path) -> None:
 def test_empty_store_has_no_run(db: Path) -> None:
     with Store(db) as store:
         assert store.runs() == []
-        with pytest.raises(StoreError, match="no finished run") as excinfo:
+        # Nothing to show is a usage error (exit 2), not a broken store (issue 12, row 16).
+        with pytest.raises(NotFoundError, match="no finished run") as excinfo:
             store.load_run()
         assert excinfo.value.file == str(db)
-        with pytest.raises(StoreError, match="no finished run 3"):
+        with pytest.raises(NotFoundError, match="no finished run 3"):
             store.load_run(3)
-        with pytest.raises(StoreError):
+        with pytest.raises(NotFoundError):
             store.device_detail("10.0.0.1")
 
 

@@ -40,8 +40,12 @@ def _run(db: Path, hosts: list[list], extra: list | None = None) -> tuple[list[s
         writer.finish_devices()
     conn = sqlite3.connect(db)
     try:
-        stored = conn.execute("SELECT device_id, explanation FROM device_state ORDER BY id").fetchall()
-        findings = conn.execute("SELECT device_id, reason FROM finding ORDER BY id").fetchall()
+        stored = conn.execute(
+            "SELECT s.device_id, d.explanation FROM state s JOIN state_detail d ON d.state_id = s.id ORDER BY s.id"
+        ).fetchall()
+        findings = conn.execute(
+            "SELECT s.device_id, f.reason FROM state_finding f JOIN state s ON s.id = f.state_id ORDER BY f.id"
+        ).fetchall()
     finally:
         conn.close()
     assert [d for d, _ in findings] == [d for d, _ in stored]

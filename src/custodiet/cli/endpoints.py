@@ -8,12 +8,16 @@ Zeek intel row or a domain list.
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, BinaryIO
 
 import typer
 
-from custodiet.errors import ContentError, CustodietError, InputError
+from custodiet.errors import ContentError, InputError
+
+if TYPE_CHECKING:
+    from custodiet.policy.phonehome import EndpointSet
 
 endpoints_app = typer.Typer(
     help="Vendor infrastructure (P2P, DDNS, cloud APIs) that devices phone home to: list and export.",
@@ -23,7 +27,9 @@ endpoints_app = typer.Typer(
 EndpointsOption = Annotated[
     list[Path] | None,
     typer.Option(
-        "--endpoints", help="Add a user endpoints file (content/endpoints.yaml schema); repeatable."
+        "--endpoints",
+        readable=False,
+        help="Add a user endpoints file (content/endpoints.yaml schema); repeatable.",
     ),
 ]
 
@@ -32,8 +38,8 @@ ZEEK_SOURCE = "custodiet"
 DESC_LIMIT = 400
 
 
-def load(user_files: list[Path] | None):  # type: ignore[no-untyped-def]
-    """Content endpoints plus user files; a bad user file is an InputError (exit 2)."""
+def load(user_files: list[Path] | None) -> EndpointSet:
+    """Content endpoints plus user files; a bad user file is an InputError (exit 5)."""
     from custodiet.pipeline.content import load_content
     from custodiet.policy.phonehome import extend_endpoints
 
@@ -55,7 +61,7 @@ def one_line(text: str, limit: int = DESC_LIMIT) -> str:
     return cleaned or "-"
 
 
-def zeek_intel(endpoints) -> str:  # type: ignore[no-untyped-def]
+def zeek_intel(endpoints: EndpointSet) -> str:
     """A Zeek Intel framework file: one indicator per endpoint (Intel::DOMAIN for names, Intel::ADDR
     for single addresses, Intel::SUBNET for blocks). Zeek matches Intel::DOMAIN exactly, not
     subdomains, so the desc says the whole domain is the vendor's."""
@@ -66,11 +72,13 @@ def zeek_intel(endpoints) -> str:  # type: ignore[no-untyped-def]
     for endpoint in endpoints.endpoints:
         if endpoint.host:
             indicator, kind = endpoint.host, "Intel::DOMAIN"
-        else:
+        elif endpoint.network:
             network = ipaddress.ip_network(endpoint.network)
             single = network.prefixlen == network.max_prefixlen
             indicator = str(network.network_address) if single else str(network)
             kind = "Intel::ADDR" if single else "Intel::SUBNET"
+        else:
+            continue  # neither a name nor an address (the loader does not make such an endpoint)
         if indicator in seen:
             continue
         seen.add(indicator)
@@ -84,7 +92,11 @@ def zeek_intel(endpoints) -> str:  # type: ignore[no-untyped-def]
     return "\n".join(lines) + "\n"
 
 
-def domain_list(endpoints) -> str:  # type: ignore[no-untyped-def]
+def _write(data: bytes, handle: BinaryIO) -> None:
+    handle.write(data)
+
+
+def domain_list(endpoints: EndpointSet) -> str:
     """Every endpoint host, one per line, sorted and unique (subdomains are the vendor's too)."""
     hosts = sorted({e.host for e in endpoints.endpoints if e.host})
     return "".join(f"{one_line(h, 300)}\n" for h in hosts)
@@ -95,14 +107,10 @@ def list_endpoints(user_files: EndpointsOption = None) -> None:
     """List the endpoint facts (host or address, owner, side, role, port, confidence, sources)."""
     from rich.table import Table
 
-    from custodiet.cli.main import fail
     from custodiet.cli.render import out, shown
     from custodiet.geo import backends
 
-    try:
-        endpoints = load(user_files)
-    except CustodietError as exc:
-        raise fail(exc) from None
+    endpoints = load(user_files)
     table = Table(title=f"{len(endpoints.endpoints)} endpoints")
     for column in ("endpoint", "owner", "side", "role", "port", "confidence", "sources", "file"):
         table.add_column(column, overflow="fold")
@@ -131,29 +139,26 @@ def list_endpoints(user_files: EndpointsOption = None) -> None:
 @endpoints_app.command("export")
 def export(
     zeek_intel_path: Annotated[
-        Path | None, typer.Option("--zeek-intel", help="Write a Zeek Intel framework file.")
+        Path | None, typer.Option("--zeek-intel", readable=False, help="Write a Zeek Intel framework file.")
     ] = None,
     domains_path: Annotated[
-        Path | None, typer.Option("--domains", help="Write the endpoint domains, one per line.")
+        Path | None,
+        typer.Option("--domains", readable=False, help="Write the endpoint domains, one per line."),
     ] = None,
     user_files: EndpointsOption = None,
 ) -> None:
     """Export the endpoints for other tools: a Zeek intel file and/or a plain domain list."""
-    from custodiet.cli.main import fail
+    from custodiet.cli.output import check_targets, write_bytes
     from custodiet.cli.render import err, shown
     from custodiet.errors import UsageError
 
-    try:
-        if zeek_intel_path is None and domains_path is None:
-            raise UsageError("say what to export: --zeek-intel FILE and/or --domains FILE")
-        endpoints = load(user_files)
-        for path, text in ((zeek_intel_path, zeek_intel), (domains_path, domain_list)):
-            if path is None:
-                continue
-            try:
-                path.write_text(text(endpoints), encoding="utf-8")
-            except OSError as exc:
-                raise InputError(f"cannot write: {exc.strerror}", file=str(path)) from None
+    if zeek_intel_path is None and domains_path is None:
+        raise UsageError("say what to export: --zeek-intel FILE and/or --domains FILE")
+    check_targets(zeek_intel_path, domains_path)
+    endpoints = load(user_files)
+    for path, text in ((zeek_intel_path, zeek_intel), (domains_path, domain_list)):
+        if path is None:
+            continue
+        write_bytes(path, partial(_write, text(endpoints).encode("utf-8")))
+        if str(path) != "-":
             err.print(f"wrote {shown(path)}")
-    except CustodietError as exc:
-        raise fail(exc) from None

@@ -4,21 +4,33 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO
 
 from rich.console import Console, ConsoleDimensions
 from rich.markup import escape
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from custodiet.errors import OutputError
 from custodiet.model import Finding, RunReport
+
+if TYPE_CHECKING:
+    from custodiet.identify.verify import Problem
+    from custodiet.pipeline.content import ContentListing
+    from custodiet.store import DeviceDetail, RunInfo
+
+# Width of output that goes to a file or a pipe: wide enough that no line is wrapped (grep and
+# scripts see one line per row), not so wide that a table padded to it would be absurd.
+UNWRAPPED = 4096
 
 
 class _Console(Console):
     """A console that reads $COLUMNS when it prints, not only when it is created (the CLI's
-    consoles live as long as the process; tests and wrappers set COLUMNS later)."""
+    consoles live as long as the process; tests and wrappers set COLUMNS later), and that does
+    not wrap at 80 columns when its output is not a terminal (Rich's default)."""
 
     @property
     def size(self) -> ConsoleDimensions:
@@ -26,6 +38,8 @@ class _Console(Console):
         columns = os.environ.get("COLUMNS", "")
         if columns.isdigit() and int(columns) > 0:
             return ConsoleDimensions(int(columns), size.height)
+        if not self.is_terminal:
+            return ConsoleDimensions(UNWRAPPED, size.height)
         return size
 
     @size.setter
@@ -62,7 +76,7 @@ def progress_bar(quiet: bool) -> Iterator:
         console=err,
         transient=False,
     ) as progress:
-        tasks: dict[str, int] = {}
+        tasks: dict[str, TaskID] = {}
 
         def update(path: str, records: int, done: bool) -> None:
             if path not in tasks:
@@ -76,25 +90,42 @@ def progress_bar(quiet: bool) -> Iterator:
 
 def write_reports(
     run: RunReport, *, quiet: bool, html: Path | None, json_path: Path | None, csv_path: Path | None
-) -> None:
+) -> list[OutputError]:
+    """The terminal summary and every report asked for; a report that cannot be written does not
+    stop the others: its OutputError is returned. When a report goes to standard output (-),
+    the summary goes to stderr."""
+    from custodiet.cli.output import is_stdout, write_bytes, write_text
     from custodiet.report.csv_report import write_csv
     from custodiet.report.html import render_html
     from custodiet.report.json_report import write_json
-    from custodiet.report.terminal import render_summary
 
     if not quiet:
-        render_summary(run, out)
-    if html:
-        html.write_text(render_html(run), encoding="utf-8")
-        _wrote(html, quiet)
-    if json_path:
-        with json_path.open("wb") as handle:
-            write_json(run, handle)
-        _wrote(json_path, quiet)
-    if csv_path:
-        with csv_path.open("w", encoding="utf-8", newline="") as handle:
-            write_csv(run, handle)
-        _wrote(csv_path, quiet)
+        from custodiet.report.terminal import render_summary
+
+        piped = any(is_stdout(p) for p in (html, json_path, csv_path))
+        render_summary(run, err if piped else out)
+        out.file.flush()
+    failed: list[OutputError] = []
+
+    def html_report(handle: BinaryIO) -> None:
+        handle.write(render_html(run).encode("utf-8"))
+
+    jobs: list[tuple[Path | None, Callable[[Path], None]]] = [
+        (html, lambda p: write_bytes(p, html_report)),
+        (json_path, lambda p: write_bytes(p, lambda h: write_json(run, h))),
+        (csv_path, lambda p: write_text(p, lambda h: write_csv(run, h))),
+    ]
+    for path, job in jobs:
+        if path is None:
+            continue
+        try:
+            job(path)
+        except OutputError as exc:
+            failed.append(exc)
+            continue
+        if not is_stdout(path):
+            _wrote(path, quiet)
+    return failed
 
 
 def _wrote(path: Path, quiet: bool) -> None:
@@ -102,7 +133,7 @@ def _wrote(path: Path, quiet: bool) -> None:
         err.print(f"wrote {shown(path)}")
 
 
-def print_explanation(detail, findings: list[Finding]) -> None:  # type: ignore[no-untyped-def]
+def print_explanation(detail: DeviceDetail, findings: list[Finding]) -> None:
     device = detail.device
     identity = device.identity
     out.print(
@@ -157,7 +188,7 @@ def print_explanation(detail, findings: list[Finding]) -> None:  # type: ignore[
 MAX_CONTACTS_SHOWN = 50
 
 
-def _print_traffic(detail) -> None:  # type: ignore[no-untyped-def]
+def _print_traffic(detail: DeviceDetail) -> None:
     """The device's traffic (busiest contacts first) and what it reached (phone-home)."""
     contacts = list(getattr(detail, "contacts", None) or ())
     if contacts:
@@ -214,24 +245,171 @@ def _print_traffic(detail) -> None:  # type: ignore[no-untyped-def]
                 out.print(f"    sources: {shown(', '.join(fact.sources))}")
 
 
-def print_runs(runs) -> None:  # type: ignore[no-untyped-def]
+def print_runs(runs: Iterable[RunInfo]) -> None:
     table = Table(title="Audit runs")
-    for column in ("run", "started", "finished", "inputs", "devices", "covered", "findings"):
+    for column in (
+        "run",
+        "started",
+        "finished",
+        "profile",
+        "inputs",
+        "devices",
+        "covered",
+        "needs review",
+        "findings",
+    ):
         table.add_column(column)
+    table.add_column("files", overflow="fold")
     for info in runs:
+        files = ", ".join(info.files[:4]) + (f" … +{len(info.files) - 4}" if len(info.files) > 4 else "")
         table.add_row(
             str(info.id),
             shown(info.started),
             shown(info.finished or "-"),
+            shown(info.profile or "-"),
             str(info.inputs),
             str(info.devices),
             str(info.covered),
+            str(info.review),
             str(info.findings),
+            shown(files),
         )
     out.print(table)
 
 
-def print_verify(problems, counts: dict[str, int]) -> None:  # type: ignore[no-untyped-def]
+def _status_cell(covered: bool, review: bool) -> str:
+    if covered:
+        return "[bold red]covered[/]"
+    return "[yellow]needs review[/]" if review else "not covered"
+
+
+def print_devices(run_id: int, rows, total: int) -> None:
+    table = Table(title=f"Devices of run {run_id}: {len(rows):,} of {total:,}")
+    for column in (
+        "device",
+        "addresses",
+        "manufacturer / brand",
+        "model",
+        "site",
+        "status",
+        "first seen",
+        "last seen",
+        "remediation",
+    ):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        maker = row.manufacturer or "(unidentified)"
+        if row.brand and row.brand != row.manufacturer:
+            maker += f" / {row.brand}"
+        table.add_row(
+            shown(row.id),
+            shown(", ".join(row.addresses)),
+            shown(maker),
+            shown(row.model or ""),
+            shown(row.site or ""),
+            _status_cell(row.covered, row.review),
+            f"{row.first_seen[:10]} (run {row.first_run})",
+            f"{row.last_seen[:10]} (run {row.last_run})",
+            shown(row.remediation or ""),
+        )
+    out.print(table)
+
+
+def print_device_history(device_id: str, versions, steps, waivers, today: str) -> None:
+    out.print(f"[bold]{shown(device_id)}[/bold]")
+    if versions:
+        out.print(
+            f"first seen {shown(versions[0].started)} (run {versions[0].run_id}), "
+            f"last seen {shown(versions[-1].started)} (run {versions[-1].run_id}), in {len(versions)} run(s)"
+        )
+    table = Table(title="Seen in")
+    for column in (
+        "run",
+        "started",
+        "addresses",
+        "manufacturer",
+        "model",
+        "firmware",
+        "site",
+        "status",
+        "changed",
+    ):
+        table.add_column(column, overflow="fold")
+    previous = None
+    for version in versions:
+        device = version.device
+        changed = ""
+        if previous is not None:
+            names = [
+                n
+                for n in ("manufacturer", "model", "firmware", "site", "status", "addresses")
+                if previous.value(n) != device.value(n)
+            ]
+            changed = ", ".join(names)
+        table.add_row(
+            str(version.run_id),
+            shown(version.started),
+            shown(", ".join(device.addresses)),
+            shown(device.manufacturer or ""),
+            shown(device.model or ""),
+            shown(device.firmware or ""),
+            shown(device.site or ""),
+            _status_cell(device.covered, device.review),
+            shown(changed),
+        )
+        previous = device
+    out.print(table)
+    if waivers:
+        print_waivers(waivers, today)
+    if steps:
+        print_remediation(steps)
+
+
+def waiver_state(waiver, today: str) -> str:
+    if waiver.revoked:
+        return f"revoked {waiver.revoked[:10]}"
+    if today > waiver.until:
+        return "expired"
+    return "active"
+
+
+def print_waivers(waivers, today: str) -> None:
+    table = Table(title="Waivers")
+    for column in ("id", "device", "rule", "until", "state", "who", "why", "created"):
+        table.add_column(column, overflow="fold")
+    for waiver in waivers:
+        state = waiver_state(waiver, today)
+        style = "green" if state == "active" else "yellow" if state == "expired" else "dim"
+        table.add_row(
+            str(waiver.id),
+            shown(waiver.device or "(every device)"),
+            shown(waiver.rule or "(every rule)"),
+            shown(waiver.until),
+            f"[{style}]{shown(state)}[/]",
+            shown(waiver.who),
+            shown(waiver.why),
+            shown(waiver.created),
+        )
+    out.print(table)
+
+
+def print_remediation(steps) -> None:
+    table = Table(title="Remediation")
+    for column in ("device", "state", "at", "who", "ticket", "note"):
+        table.add_column(column, overflow="fold")
+    for step in steps:
+        table.add_row(
+            shown(step.device),
+            shown(step.state),
+            shown(step.at),
+            shown(step.who),
+            shown(step.ticket or ""),
+            shown(step.note or ""),
+        )
+    out.print(table)
+
+
+def print_verify(problems: Sequence[Problem], counts: dict[str, int]) -> None:
     for problem in problems:
         err.print(f"[red]✗[/red] {shown(problem)}")
     summary = ", ".join(f"{v} {k.replace('_', '-')}" for k, v in counts.items())
@@ -241,7 +419,7 @@ def print_verify(problems, counts: dict[str, int]) -> None:  # type: ignore[no-u
         out.print(f"[green]content OK[/green]: {summary}")
 
 
-def print_content_list(listing) -> None:  # type: ignore[no-untyped-def]
+def print_content_list(listing: ContentListing) -> None:
     table = Table(title=f"{len(listing.signatures)} signatures")
     for column in ("id", "fields", "sets", "strength", "sources"):
         table.add_column(column, overflow="fold")
@@ -272,7 +450,7 @@ def print_content_list(listing) -> None:  # type: ignore[no-untyped-def]
     out.print(profiles)
 
 
-def print_content_stats(listing) -> None:  # type: ignore[no-untyped-def]
+def print_content_stats(listing: ContentListing) -> None:
     per_vendor: Counter[str] = Counter()
     per_field: Counter[str] = Counter()
     grid: Counter[tuple[str, str]] = Counter()

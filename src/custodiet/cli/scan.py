@@ -7,12 +7,17 @@ This module imports cli.main lazily (main registers this command).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from custodiet.errors import CustodietError, UsageError
+from custodiet.errors import UsageError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.progress import Progress
 
 
 def scan_command(
@@ -117,8 +122,9 @@ def scan_command(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
 ) -> None:
     """Probe the devices in scope (read-only identity questions), then judge them like `audit`."""
-    from custodiet.cli.main import default_db, err, fail
-    from custodiet.cli.render import progress_bar, write_reports
+    from custodiet.cli.main import conclude, inventory_for_writing
+    from custodiet.cli.output import check_targets
+    from custodiet.cli.render import err, progress_bar
     from custodiet.pipeline.context import load_context
     from custodiet.pipeline.scan import ScanRequest, default_replies_path
     from custodiet.pipeline.scan import scan as run_scan
@@ -126,68 +132,62 @@ def scan_command(
     from custodiet.scan.probes import DEFAULT_TCP_PORTS, DEFAULT_UDP_PORTS
     from custodiet.scan.scope import Scope, interfaces_in_scope, parse_ports
     from custodiet.scan.snmp import SnmpCredentials, SnmpV3User
-    from custodiet.store import Store
 
-    try:
-        if fail_on not in (None, "covered", "exploited"):
-            raise UsageError("--fail-on accepts 'covered' or 'exploited'")
-        if rate <= 0 or timeout <= 0 or per_host < 1:
-            raise UsageError("--rate and --timeout must be positive, --per-host at least 1")
-        if snmp_version not in ("1", "2c"):
-            raise UsageError("--snmp-version accepts 1 or 2c")
-        v3 = None
-        if snmp_user:
-            try:
-                v3 = SnmpV3User(
-                    snmp_user,
-                    (snmp_auth_protocol or "SHA").upper() if snmp_auth_password else None,
-                    snmp_auth_password,
-                    (snmp_priv_protocol or "AES").upper() if snmp_priv_password else None,
-                    snmp_priv_password,
-                )
-            except ValueError as exc:
-                raise UsageError(str(exc)) from None
-        elif snmp_auth_password or snmp_priv_password:
-            raise UsageError("SNMPv3 passwords need --snmp-user")
-        scope = Scope.parse(targets, exclude or ())
-        tcp, udp = parse_ports(ports, DEFAULT_TCP_PORTS, DEFAULT_UDP_PORTS)
-        interfaces: list[tuple[str, str]] = []
-        if local_discovery:
-            found = interfaces_in_scope(scope)
-            interfaces = [(name, address) for name, address, _net in found]
-            if not quiet:
-                if found:
-                    shown = ", ".join(f"{name} ({net})" for name, _a, net in found)
-                    err.print(f"local discovery on {shown}")
-                else:
-                    err.print("local discovery: no interface whose whole network is in scope; skipped")
-        plan = ScanPlan(
-            scope=scope,
-            tcp_ports=tuple(tcp),
-            udp_ports=tuple(udp),
-            rate=rate,
-            timeout=timeout,
-            per_host=per_host,
-            snmp=SnmpCredentials(tuple(snmp_community or ()), snmp_version, v3)
-            if snmp_community or v3
-            else None,
-            local_discovery=local_discovery,
-            multicast_interfaces=tuple(interfaces),
-            assume_up=assume_up,
-        )
-        database = db or default_db()
-        database.parent.mkdir(parents=True, exist_ok=True)
-        request = ScanRequest(
-            plan=plan,
-            db=database,
-            replies=replies or default_replies_path(database),
-            inputs=tuple(inputs or ()),
-        )
-        context = load_context(profile=profile)
-        with _host_bar(quiet, err) as host_progress, progress_bar(quiet) as audit_progress:
-            result = run_scan(request, context, host_progress, audit_progress)
-    except CustodietError as exc:
-        raise fail(exc) from None
+    if fail_on not in (None, "covered", "exploited"):
+        raise UsageError("--fail-on accepts 'covered' or 'exploited'")
+    if rate <= 0 or timeout <= 0 or per_host < 1:
+        raise UsageError("--rate and --timeout must be positive, --per-host at least 1")
+    if snmp_version not in ("1", "2c"):
+        raise UsageError("--snmp-version accepts 1 or 2c")
+    v3 = None
+    if snmp_user:
+        try:
+            v3 = SnmpV3User(
+                snmp_user,
+                (snmp_auth_protocol or "SHA").upper() if snmp_auth_password else None,
+                snmp_auth_password,
+                (snmp_priv_protocol or "AES").upper() if snmp_priv_password else None,
+                snmp_priv_password,
+            )
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+    elif snmp_auth_password or snmp_priv_password:
+        raise UsageError("SNMPv3 passwords need --snmp-user")
+    scope = Scope.parse(targets, exclude or ())
+    tcp, udp = parse_ports(ports, DEFAULT_TCP_PORTS, DEFAULT_UDP_PORTS)
+    interfaces: list[tuple[str, str]] = []
+    if local_discovery:
+        found = interfaces_in_scope(scope)
+        interfaces = [(name, address) for name, address, _net in found]
+        if not quiet:
+            if found:
+                shown = ", ".join(f"{name} ({net})" for name, _a, net in found)
+                err.print(f"local discovery on {shown}")
+            else:
+                err.print("local discovery: no interface whose whole network is in scope; skipped")
+    plan = ScanPlan(
+        scope=scope,
+        tcp_ports=tuple(tcp),
+        udp_ports=tuple(udp),
+        rate=rate,
+        timeout=timeout,
+        per_host=per_host,
+        snmp=SnmpCredentials(tuple(snmp_community or ()), snmp_version, v3) if snmp_community or v3 else None,
+        local_discovery=local_discovery,
+        multicast_interfaces=tuple(interfaces),
+        assume_up=assume_up,
+    )
+    check_targets(html, json_path, csv_path)
+    database = inventory_for_writing(db)
+    request = ScanRequest(
+        plan=plan,
+        db=database,
+        replies=replies or default_replies_path(database),
+        inputs=tuple(inputs or ()),
+    )
+    context = load_context(profile=profile)
+    with _host_bar(quiet, err) as host_progress, progress_bar(quiet) as audit_progress:
+        result = run_scan(request, context, host_progress, audit_progress)
     summary = result.summary
     if not quiet:
         state = "interrupted after" if summary.interrupted else "done:"
@@ -202,36 +202,26 @@ def scan_command(
             )
         )
         err.print(f"raw replies: {result.replies}")
-    outcome = result.audit
-    for message in outcome.errors:
-        err.print(f"[red]error:[/red] {message}", markup=True, highlight=False)
-    severities: dict[str, int] = {}
-    if outcome.run_id is not None:
-        files = html or json_path or csv_path
-        try:
-            with Store(request.db) as store:
-                if files or not quiet:
-                    report = store.load_run(outcome.run_id, evidence="all" if files else "covered")
-                    write_reports(report, quiet=quiet, html=html, json_path=json_path, csv_path=csv_path)
-                severities = store.finding_severities(outcome.run_id)
-        except CustodietError as exc:
-            raise fail(exc) from None
-    if outcome.errors:
-        raise typer.Exit(2)
-    failing = {"covered": {"covered", "exploited"}, "exploited": {"exploited"}}.get(fail_on or "", set())
-    if any(severities.get(severity) for severity in failing):
-        raise typer.Exit(1)
+    conclude(
+        result.audit,
+        request.db,
+        html=html,
+        json_path=json_path,
+        csv_path=csv_path,
+        fail_on=fail_on,
+        quiet=quiet,
+    )
 
 
 class _host_bar:
     """A Rich progress bar of hosts done / total (none when quiet or not on a terminal)."""
 
-    def __init__(self, quiet: bool, console) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, quiet: bool, console: Console) -> None:
         self.quiet = quiet
         self.console = console
-        self.progress = None
+        self.progress: Progress | None = None
 
-    def __enter__(self):  # type: ignore[no-untyped-def]
+    def __enter__(self) -> Callable[[int, int], None] | None:
         if self.quiet or not self.console.is_terminal:
             return None
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn

@@ -16,6 +16,7 @@ talks to the same few servers again and again.
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -32,7 +33,7 @@ class GeoInfo:
     asn: int | None
     as_name: str | None
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[str | int | None]:
         """Unpacks as (country, asn, as_name)."""
         return iter((self.country, self.asn, self.as_name))
 

@@ -67,7 +67,8 @@ def content_dir() -> Path:
 
 def content_hash(directory: Path) -> str:
     digest = hashlib.sha256()
-    digest.update(f"engine {ENGINE_VERSION} hyperscan {hyperscan.__version__}".encode())
+    version = getattr(hyperscan, "__version__", "?")  # the binding's stubs do not declare it
+    digest.update(f"engine {ENGINE_VERSION} hyperscan {version}".encode())
     for path in sorted(directory.rglob("*.yaml")):
         digest.update(str(path.relative_to(directory)).encode())
         digest.update(path.read_bytes())

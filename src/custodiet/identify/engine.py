@@ -8,6 +8,7 @@ canonical and whose brand has been resolved to its maker (with the link's confid
 
 from __future__ import annotations
 
+import contextlib
 import operator
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
@@ -30,6 +31,8 @@ OUI_UNMAPPED_WEIGHT = 0.5  # registered organisation we have no catalogue entry 
 
 MAX_CAPTURE = 120
 _GUESS_FIELDS = frozenset({"os.match", "nmap.service"})  # a scanner's guesses, often "A, B, or C"
+# b" or " in any case, looked for without a lowered copy of a text that may be megabytes long.
+_OR_WORDS = (b" or ", b" OR ", b" Or ", b" oR ")
 _CACHE_LIMIT = 100_000
 _CACHE_TEXT_LIMIT = 512
 
@@ -86,7 +89,8 @@ class Identifier:
         self._static: dict[tuple[str, int], Match | None] = {}
         self._static_names: dict[tuple[str, str], Match | None] = {}
         self._oui_cache: dict[int, tuple[Match, ...]] = {}
-        self._resolved: dict[tuple, Match | None] = {}  # captured values -> resolved match
+        # (field, signature id, captured values) -> resolved match
+        self._resolved: dict[tuple[str, str, tuple[tuple[str, str], ...]], Match | None] = {}
         self._regex: dict[str, Any] = {}  # signature id -> its pattern compiled by RE2
         self._captures: dict[str, Any] = {}  # signature id -> _compile_captures of that regex
         self._resolutions: dict[str, Resolution] = {}  # name on a device -> catalogue resolution
@@ -206,7 +210,9 @@ class Identifier:
     ) -> list[tuple[Match, ...]]:
         """The texts `batchable` accepts together (match_many), the others one at a time."""
         clean = [i for i, t in enumerate(texts) if batchable(t)]
-        results = [()] * len(texts) if clean else [self.match_uncached(field, t) for t in texts]
+        results: list[tuple[Match, ...]] = (
+            [()] * len(texts) if clean else [self.match_uncached(field, t) for t in texts]
+        )
         if clean:
             for i, matches in zip(clean, self.match_many(field, [texts[i] for i in clean]), strict=True):
                 results[i] = matches
@@ -222,7 +228,9 @@ class Identifier:
             return ()
         data = text.encode("utf-8", "surrogatepass")
         hits: list[tuple[int, int]] = []
-        database.scan(data, match_event_handler=_collect_end_bounded, context=hits)
+        # At MAX_REPORTS the handler stops the scan, which hyperscan reports by raising.
+        with contextlib.suppress(hyperscan.ScanTerminated):
+            database.scan(data, match_event_handler=_collect_end_bounded, context=hits)
         if not hits:
             return ()
         entries = self._entries[field]
@@ -301,7 +309,7 @@ class Identifier:
                 continue  # "Teltronic AG" is not Hytera's Teltronic, whether named as vendor or brand
             matches.append(match)
         makers = {m.sets.get("manufacturer") or m.relabel for m in matches}
-        if len(makers) > 1 or (field in _GUESS_FIELDS and b" or " in data.lower()):
+        if len(makers) > 1 or (field in _GUESS_FIELDS and any(w in data for w in _OR_WORDS)):
             return []  # "GlobespanVirata GS8100, Huawei MT880, or Solwise ...": a list of guesses names nobody
         return matches
 
@@ -313,13 +321,13 @@ class Identifier:
             return self._static[key]
         values = dict(entry.sets)
         values.update(self.captures(entry, data))
-        key = (field, entry.id, tuple(values.items()))
-        match = self._resolved.get(key, False)
-        if match is False:
-            match = self.resolve(field, entry.id, values, entry.weight)
-            if len(self._resolved) >= _CACHE_LIMIT:
-                self._resolved.clear()
-            self._resolved[key] = match
+        captured = (field, entry.id, tuple(values.items()))
+        if captured in self._resolved:
+            return self._resolved[captured]
+        match = self.resolve(field, entry.id, values, entry.weight)
+        if len(self._resolved) >= _CACHE_LIMIT:
+            self._resolved.clear()
+        self._resolved[captured] = match
         return match
 
     def captures(self, entry: SigEntry, data: bytes) -> dict[str, str]:
@@ -403,8 +411,8 @@ class Identifier:
         by_name = [m for m in self.match("mac.vendor", org) if m.sets.get("manufacturer")]
         if by_name:
             best = by_name[0]
-            vendor = self.catalog.vendor_by_name(best.sets["manufacturer"])
-            weight = OUI_COMPONENT_WEIGHT if vendor and vendor.kind == "component" else OUI_UNMAPPED_WEIGHT
+            maker = self.catalog.vendor_by_name(best.sets["manufacturer"])
+            weight = OUI_COMPONENT_WEIGHT if maker and maker.kind == "component" else OUI_UNMAPPED_WEIGHT
             return (
                 Match(
                     signature="oui/registry",
@@ -433,7 +441,7 @@ class Identifier:
         if len(text) <= width:
             return text
         own_field = signature.split("/", 1)[0]  # a part's signature belongs to the part's field
-        entries = self._entries.get(own_field) or self._entries.get(field, ())
+        entries = self._entries.get(own_field) or self._entries.get(field) or []
         entry = next((e for e in entries if e.id == signature), None)
         if entry is None:
             return text[:width] + "..."

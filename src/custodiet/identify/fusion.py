@@ -141,8 +141,8 @@ def fuse(evidence: Sequence[Evidence]) -> Identity:
                     found[key] = (item.strength, value)
     values: dict[str, str | None] = {}
     for attribute in OTHER_ATTRIBUTES:
-        value, conflict = _choose(attribute, scores.get(attribute))
-        values[attribute] = value
+        chosen, conflict = _choose(attribute, scores.get(attribute))
+        values[attribute] = chosen
         if conflict:
             conflicts.append(conflict)
     for item in evidence:
@@ -190,8 +190,7 @@ def _choose(
 
 
 def _dedupe(lines: list[str]) -> list[str]:
-    seen: set[str] = set()
-    return [x for x in lines if not (x in seen or seen.add(x))]
+    return list(dict.fromkeys(lines))  # first occurrences, in order
 
 
 def fuse_one_text(matches: Sequence) -> tuple[dict[str, str | None], float, str | None]:

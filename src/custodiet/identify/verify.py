@@ -7,6 +7,7 @@ Returns problems instead of stopping at the first, so an author sees them all at
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import hyperscan
@@ -106,7 +107,7 @@ def _check_signature(
     return problems
 
 
-def _check_names(sig: Signature, catalog: Catalog, problem) -> None:  # type: ignore[no-untyped-def]
+def _check_names(sig: Signature, catalog: Catalog, problem: Callable[[str], None]) -> None:
     maker = sig.sets.get("manufacturer")
     if maker:
         vendor = catalog.vendor_by_name(maker)

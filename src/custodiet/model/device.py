@@ -18,7 +18,13 @@ class Service:
 
 @dataclass(frozen=True, slots=True)
 class Device:
-    """id is stable across runs: "mac:AA:BB:CC:DD:EE:FF" when a MAC is known, else "ip:<address>"."""
+    """id is stable across runs: "mac:AA:BB:CC:DD:EE:FF" when a MAC is known, else "ip:<address>".
+
+    covered and review are the device's status under the run's profile, one meaning everywhere:
+    covered means at least one finding of severity "covered" (a confident identity of a listed
+    maker); review ("needs review") means no such finding but at least one "verify" finding, which
+    a human must settle. site, serial and owner are what an asset inventory (CMDB) says of it.
+    """
 
     id: str
     addresses: tuple[str, ...]
@@ -27,3 +33,12 @@ class Device:
     services: tuple[Service, ...]
     identity: Identity
     covered: bool = False
+    review: bool = False
+    site: str | None = None
+    serial: str | None = None
+    owner: str | None = None
+
+
+def status_word(covered: bool, review: bool) -> str:
+    """The one word reports use for a device's status: "covered", "needs review" or "not covered"."""
+    return "covered" if covered else "needs review" if review else "not covered"

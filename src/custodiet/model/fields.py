@@ -53,6 +53,7 @@ DESCRIPTIVE_FIELDS: tuple[str, ...] = (
     "inventory.model",
     "inventory.serial",
     "inventory.site",
+    "inventory.owner",  # who is responsible for the asset (a person, team or department)
     "inventory.name",  # free-text asset name or description
 )
 

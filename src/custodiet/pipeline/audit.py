@@ -14,21 +14,34 @@ from __future__ import annotations
 
 import gc
 import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from custodiet.errors import InputError
-from custodiet.model import Contact, InputSummary, Match, Observation, PhoneHome, RunReport
-from custodiet.pipeline import phonehome
+from custodiet.errors import InputError, InternalError, StoreError, describe_bug
+from custodiet.model import (
+    Contact,
+    Device,
+    Finding,
+    InputSummary,
+    Match,
+    Observation,
+    PhoneHome,
+    RunReport,
+    Subject,
+)
+from custodiet.pipeline import phonehome, runinfo
+from custodiet.pipeline import scope as scopes
 from custodiet.pipeline.context import Context
 from custodiet.pipeline.devices import build_device
+from custodiet.policy.status import judged
 from custodiet.sources import nmap_xml
-from custodiet.sources.base import ReadStats, SourceOptions
+from custodiet.sources.base import Reader, ReadStats, SourceOptions
 from custodiet.sources.detect import detect_format
 from custodiet.sources.registry import READERS
-from custodiet.store import Store
+from custodiet.store import RunWriter, Store, codec
+from custodiet.store.writer import Conclude, Row
 
 BATCH = 5000
 # A host of more observations than this is not identified while it streams in (its rows would be
@@ -50,6 +63,8 @@ class AuditRequest:
     source_options: SourceOptions = field(default_factory=SourceOptions)
     endpoints: tuple[Path, ...] = ()  # user endpoint files (content/endpoints.yaml schema)
     home_country: str | None = None  # ISO 3166 alpha-2: traffic to other countries is reported
+    # What to call a named path in messages and evidence (standard input's copy: "<stdin>").
+    labels: Mapping[Path, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -57,7 +72,12 @@ class AuditResult:
     run_id: int | None
     reused: bool
     inputs: list[InputSummary]
-    errors: list[str]
+    errors: list[str]  # one line per input that could not be read (file, place, reason)
+    # Those of errors that were unexpected exceptions (bugs) in reading one input: the input's
+    # error, the other inputs audited all the same.
+    internal: list[str] = field(default_factory=list)
+    # Files met while walking a folder that are no input format (a README): not inputs of the run.
+    ignored: list[str] = field(default_factory=list)
 
 
 def load_report(db: Path, run_id: int | None = None, evidence: str = "all") -> RunReport:
@@ -66,12 +86,18 @@ def load_report(db: Path, run_id: int | None = None, evidence: str = "all") -> R
         return store.load_run(run_id, evidence=evidence)
 
 
-def expand_paths(paths: tuple[Path, ...]) -> tuple[list[tuple[Path, str, bool]], list[str]]:
+def expand_paths(
+    paths: tuple[Path, ...], labels: Mapping[Path, str] | None = None
+) -> tuple[list[tuple[Path, str, bool]], list[str]]:
     """Files to read as (path, label, named): named files were given by the user, the others were
-    found by walking a folder (hidden files skipped). Also one-line errors for bad paths."""
+    found by walking a folder (hidden files skipped). Also one-line errors for bad paths.
+    labels: what to call some named paths instead of their path (standard input's copy)."""
     files: list[tuple[Path, str, bool]] = []
     errors: list[str] = []
     for path in paths:
+        if labels and path in labels:
+            files.append((path, labels[path], True))
+            continue
         if path.is_dir():
             found = sorted(
                 p
@@ -107,9 +133,11 @@ def run_key(context: Context, inputs: list[tuple[str, str]], extra: str = "") ->
 
 def audit(request: AuditRequest, context: Context, progress: Progress | None = None) -> AuditResult:
     setup = phonehome.prepare(context, request.endpoints, request.home_country)
-    files, errors = expand_paths(request.paths)
+    files, errors = expand_paths(request.paths, request.labels)
+    internal: list[str] = []
     planned: list[tuple[Path, str, str, str]] = []  # path, label, format, sha
     skipped_inputs: list[InputSummary] = []
+    ignored: list[str] = []
     for path, label, named in files:
         try:
             if path.stat().st_size == 0:
@@ -119,18 +147,8 @@ def audit(request: AuditRequest, context: Context, progress: Progress | None = N
                 raise InputError(f"unknown format '{fmt}' (known: {', '.join(sorted(READERS))})", file=label)
             planned.append((path, label, fmt, file_sha256(path)))
         except InputError as exc:
-            if not named:  # a file met while walking a folder (a README, say) is skipped, not an error
-                skipped_inputs.append(
-                    InputSummary(
-                        path=label,
-                        format="-",
-                        sha256="",
-                        records=0,
-                        observations=0,
-                        skipped=1,
-                        skip_reasons=(("not a recognised input format", 1),),
-                    )
-                )
+            if not named:  # a file met while walking a folder (a README, say) is no input: not an error
+                ignored.append(label)
                 continue
             errors.append(str(exc))
             skipped_inputs.append(
@@ -138,18 +156,48 @@ def audit(request: AuditRequest, context: Context, progress: Progress | None = N
             )
         except OSError as exc:
             errors.append(str(InputError(f"cannot read: {exc.strerror}", file=label)))
+        except Exception as exc:  # a bug met while detecting this input: the others go on
+            message = str(InternalError(describe_bug(exc), file=label))
+            errors.append(message)
+            internal.append(message)
     if not planned:
-        return AuditResult(None, False, skipped_inputs, errors)
+        return AuditResult(None, False, skipped_inputs, errors, internal, ignored)
     extra = phonehome.key_extra(request.endpoints, request.home_country)
+    options = runinfo.options_key(request.format, request.source_options)
+    extra = f"{extra}|options:{options}" if options else extra
     key = run_key(context, [(sha, fmt) for _, _, fmt, sha in planned], extra)
     with Store(request.db) as store:
         existing = store.find_run(key)
         if existing is not None:
             inputs = list(store.load_run(existing, evidence="none").inputs)
-            return AuditResult(existing, True, inputs, errors)
-        with _few_collections(), store.begin_run(key, context.content_version) as writer:
+            # The same inputs give the same answer, errors included: the stored run's input
+            # errors are reported again (a re-run must not turn a failed input into a success).
+            for item in inputs:
+                if item.error:
+                    message = item.error if item.error.startswith(item.path) else f"{item.path}: {item.error}"
+                    errors.append(message)
+                    if "internal error: " in item.error:
+                        internal.append(message)
+            return AuditResult(existing, True, inputs, errors, internal, ignored)
+        recorded = runinfo.run_options(
+            request.format,
+            request.source_options,
+            tuple(str(p) for p in request.endpoints),
+            request.home_country,
+        )
+        lists = runinfo.list_versions(context)
+        begun = store.begin_run(
+            key,
+            context.content_version,
+            profile=context.policy.profile.id,
+            options=recorded,
+            lists=codec.dump_lists(lists),
+        )
+        with _few_collections(), begun as writer:
             summaries = [
-                _ingest(writer, context, p, label, fmt, sha, request.source_options, progress, errors)
+                _ingest(
+                    writer, context, p, label, fmt, sha, request.source_options, progress, errors, internal
+                )
                 for p, label, fmt, sha in planned
             ]
             for summary in [*summaries, *skipped_inputs]:
@@ -159,7 +207,7 @@ def audit(request: AuditRequest, context: Context, progress: Progress | None = N
             run_id = writer.run_id
     # The run is not loaded back here: the caller loads what it shows (a 100,000-device run's
     # evidence is hundreds of MB, and a --quiet pipeline run needs only finding counts).
-    return AuditResult(run_id, False, [*summaries, *skipped_inputs], errors)
+    return AuditResult(run_id, False, [*summaries, *skipped_inputs], errors, internal, ignored)
 
 
 @contextmanager
@@ -180,17 +228,22 @@ def _few_collections() -> Iterator[None]:
 
 
 def _ingest(
-    writer,
+    writer: RunWriter,
     context: Context,
     path: Path,
     label: str,
     fmt: str,
-    sha: str,  # type: ignore[no-untyped-def]
+    sha: str,
     options: SourceOptions,
     progress: Progress | None,
     errors: list[str],
+    internal: list[str] | None = None,
 ) -> InputSummary:
-    stats = ReadStats()
+    """Read one input into the run. Its reader's InputError or OSError, or any unexpected
+    exception (a bug, recorded as an internal error), becomes this input's error: what it yielded
+    before stays, and the run goes on with the other inputs. A StoreError stops the run."""
+    scope = scopes.collector_for(fmt)
+    stats = ReadStats(examined=scope.add)
     reader = READERS[fmt]
     error: str | None = None
     identifier = context.identifier
@@ -203,7 +256,7 @@ def _ingest(
     conclude = _concluder(context) if FAST_PATH else None
     add_host = writer.add_host
     record: list[tuple[Observation, tuple[Match, ...]]] = []  # consecutive observations of one subject
-    subject = None
+    subject: Subject | None = None
     whole = True  # record holds its host from the start
     contacts: list[Contact] = []
     named = phonehome.ContactObservations()
@@ -216,6 +269,8 @@ def _ingest(
             # A reader that hands over each host whole: no record to assemble observation by
             # observation (what the loop below does for the others).
             for host in by_host(path, label, stats, options):
+                if host:
+                    scope.add(host[0].subject.address)
                 rows = [(obs, how.get(obs.field, nothing)(obs.field, obs.text)) for obs in host]
                 if len(rows) <= MAX_HOST_ROWS:
                     add_host(rows, conclude)
@@ -226,19 +281,26 @@ def _ingest(
                 if progress and stored - reported >= BATCH:
                     reported = stored
                     progress(label, stats.records, False)
-        for obs in () if by_host is not None else reader(path, label, stats, options):
-            if type(obs) is not Observation and isinstance(obs, Contact):
+        for item in () if by_host is not None else reader(path, label, stats, options):
+            if item.subject is not subject:
+                scope.add(item.subject.address)
+            obs: Observation | None
+            if type(item) is Observation:
+                obs = item
+            elif isinstance(item, Contact):
                 # Traffic: staged for phone-home; a name it reached is also evidence of the maker.
                 # A host's traffic is scattered over the input: the store groups it.
                 conclude = None
-                contacts.append(obs)  # type: ignore[arg-type]
+                contacts.append(item)
                 contact_count += 1
-                obs = named(obs)  # type: ignore[assignment]
+                obs = named(item)
                 if len(contacts) >= BATCH:
                     writer.add_contacts(contacts)
                     contacts = []
                 if obs is None:
                     continue
+            else:
+                obs = item  # an Observation of a subclass
             if obs.subject is not subject and obs.subject != subject:
                 if record:
                     add_host(record, conclude if whole else None)
@@ -261,12 +323,20 @@ def _ingest(
     except OSError as exc:
         error = str(InputError(f"read failed: {exc.strerror or exc}", file=label))
         errors.append(error)
+    except StoreError:
+        raise
+    except Exception as exc:
+        error = str(InternalError(describe_bug(exc), file=label, place=f"record {stats.records + 1}"))
+        errors.append(error)
+        if internal is not None:
+            internal.append(error)
     if record:
         add_host(record, conclude if whole else None)
     if contacts:
         writer.add_contacts(contacts)
     if progress:
         progress(label, stats.records, True)
+    _record_scope(writer, path, label, fmt, scope)
     return InputSummary(
         path=label,
         format=fmt,
@@ -277,34 +347,49 @@ def _ingest(
         skip_reasons=tuple(sorted(stats.skipped.items())),
         error=error,
         contacts=max(stats.contacts, contact_count),
+        taken=scopes.taken(path, fmt),
     )
+
+
+def _record_scope(writer, path: Path, label: str, fmt: str, scope: scopes.ScopeCollector) -> None:
+    """What this input examined (pipeline.scope): its hosts or subnets, and nmap's targets."""
+    writer.add_scope(label, scopes.kind_of(fmt), scope.ranges())
+    if fmt == "nmap-xml":
+        args = scopes.nmap_args(path)
+        targets = scopes.nmap_targets(args) if args else None
+        if targets:
+            writer.add_scope(label, "nmap targets", targets)
 
 
 _HOST_OWN_FIELDS = frozenset({"mac", "hostname"})
 
 # Readers with a form that yields a host's observations as one list (the same observations).
-_HOST_READERS = {nmap_xml.read: nmap_xml.read_hosts}
+HostReader = Callable[[Path, str, ReadStats, SourceOptions], Iterator[list[Observation]]]
+_HOST_READERS: dict[Reader, HostReader] = {nmap_xml.read: nmap_xml.read_hosts}
 
 
 def _nothing(field: str, text: str) -> tuple[Match, ...]:
     return ()
 
 
-def _concluder(context: Context):  # type: ignore[no-untyped-def]
+def _concluder(context: Context) -> Conclude:
     """conclude(rows, key) for RunWriter.add_host: the device and its findings."""
     identifier = context.identifier
     policy = context.policy
     covered = policy.is_covered
     findings = policy.findings
 
-    def conclude(rows, key: str):  # type: ignore[no-untyped-def]
+    def conclude(rows: Sequence[Row], key: str) -> tuple[Device, list[Finding]]:
         device = build_device(rows, identifier, covered, key)
-        return device, findings(device)
+        found = findings(device)
+        return judged(device, found), found
 
     return conclude
 
 
-def _identify_devices(writer, context: Context, setup: phonehome.PhoneHomeSetup | None = None) -> None:  # type: ignore[no-untyped-def]
+def _identify_devices(
+    writer: RunWriter, context: Context, setup: phonehome.PhoneHomeSetup | None = None
+) -> None:
     """Devices for the groups that no staged device covers, then every device in key order, then
     phone-home facts (observed devices in key order, then hosts seen only in traffic)."""
     policy = context.policy
@@ -312,7 +397,8 @@ def _identify_devices(writer, context: Context, setup: phonehome.PhoneHomeSetup 
         phonehome.resolve(setup, writer)
     for group in writer.regroup():
         device = build_device(group, context.identifier, policy.is_covered, group.key)
-        writer.stage_device(device, policy.findings(device))
+        found = policy.findings(device)
+        writer.stage_device(judged(device, found), found)
     writer.finish_devices()
     if setup is None:
         return

@@ -84,21 +84,22 @@ def read_content(directory: Path | None = None) -> Content:
     each with its file and place."""
     directory = directory or content_dir()
     found = _Collector()
-    sources = found.run(lambda: _global_sources(directory), {})
-    device_types = found.run(lambda: load_device_types(directory), {})
+    sources: dict[str, Any] = found.run(lambda: _global_sources(directory), {})
+    device_types: dict[str, str] = found.run(lambda: load_device_types(directory), {})
     catalog = found.run(lambda: load_catalog(directory), Catalog())
     knowledge = found.run(lambda: load_knowledge(directory), None)
-    files = found.run(
+    files: list[SignatureFile] = found.run(
         lambda: load_signature_files(directory, knowledge.text_fields if knowledge else None), []
     )
-    lists = found.run(lambda: load_lists(directory), {})
-    profiles = found.run(lambda: load_profiles(directory, lists), {})
-    kev = found.run(lambda: load_kev(directory), ())
+    lists: dict[str, RegulatoryList] = found.run(lambda: load_lists(directory), {})
+    profiles: dict[str, Profile] = found.run(lambda: load_profiles(directory, lists), {})
+    kev: tuple[KevEntry, ...] = found.run(lambda: load_kev(directory), ())
     # every source id that resolves, whichever file defines it
     all_sources: dict[str, Any] = {**sources, **catalog.sources}
     for sig_file in files:
         all_sources.update(sig_file.sources)
-    all_sources.update(found.run(lambda: kev_sources(directory), {}))
+    kev_known: dict[str, Any] = found.run(lambda: kev_sources(directory), {})
+    all_sources.update(kev_known)
     endpoints = found.run(lambda: load_endpoints(directory, (), catalog, set(all_sources)), EndpointSet())
     all_sources.update(endpoints.sources)
     known = set(all_sources)
@@ -246,12 +247,12 @@ def _check_references(
         for source in item.sources + tuple(s for rule in item.rules or () for s in rule.sources):
             if source not in known_sources:
                 found.add(f"{item.cve}: unknown source '{source}'", "content/kev.yaml")
-    for vendor in catalog.vendors.values():
-        if not vendor.sources:
-            found.add(f"vendor '{vendor.id}' has no sources", "content/vendors")
-        for source in vendor.sources:
+    for maker in catalog.vendors.values():
+        if not maker.sources:
+            found.add(f"vendor '{maker.id}' has no sources", "content/vendors")
+        for source in maker.sources:
             if source not in known_sources and not source.startswith("http"):
-                found.add(f"vendor '{vendor.id}': unknown source '{source}'", "content/vendors")
+                found.add(f"vendor '{maker.id}': unknown source '{source}'", "content/vendors")
     links = {id(v): v for v in catalog.brands.values()}
     for link in links.values():
         for source in link.sources:

@@ -8,10 +8,13 @@ from typing import Any
 
 from custodiet.identify.engine import Identifier
 from custodiet.identify.fusion import REPORT_FLOOR, fuse
-from custodiet.model import Device, Evidence, Identity, Match, Observation, Service
+from custodiet.model import Conflict, Device, Evidence, Identity, Match, Observation, Service
 
 MAX_HOSTNAMES = 16
 MAX_SERVICES = 256
+MAX_ASSET_TEXT = 200  # site, serial and owner from an inventory: a cell, not a document
+# Inventory (CMDB) columns a device keeps as they are: the first value seen of each.
+_ASSET_FIELDS = {"inventory.site": 0, "inventory.serial": 1, "inventory.owner": 2}
 
 
 def _maker(cls: type, names: tuple[str, ...]) -> Callable[..., Any]:
@@ -26,7 +29,7 @@ def _maker(cls: type, names: tuple[str, ...]) -> Callable[..., Any]:
         s0, s1, s2, s3, s4, s5, s6, s7 = setters
 
         def make8(a: Any, b: Any, c: Any, d: Any, e: Any, f: Any, g: Any, h: Any) -> Any:
-            obj = new(cls)
+            obj: Any = new(cls)
             s0(obj, a)
             s1(obj, b)
             s2(obj, c)
@@ -42,7 +45,7 @@ def _maker(cls: type, names: tuple[str, ...]) -> Callable[..., Any]:
         t0, t1, t2 = setters
 
         def make3(a: Any, b: Any, c: Any) -> Any:
-            obj = new(cls)
+            obj: Any = new(cls)
             t0(obj, a)
             t1(obj, b)
             t2(obj, c)
@@ -61,9 +64,9 @@ _service = _maker(Service, ("port", "name", "product"))
 def build_device(
     rows: Sequence[tuple[Observation, tuple[Match, ...]]],
     identifier: Identifier,
-    covered,
+    covered: Callable[[str | None], bool],
     device_id: str | None = None,
-) -> Device:  # type: ignore[no-untyped-def]
+) -> Device:
     """`covered(manufacturer) -> bool` comes from the policy; the identity from fusion.
 
     The same signature on the same text seen twice (two scans of one host) is one fact: evidence
@@ -77,6 +80,7 @@ def build_device(
     evidence: list[Evidence] = []
     shape: list[object] = []  # (field, Match) of each piece of evidence: all that fusion reads
     seen: set[tuple[str, str, str | None]] = set()
+    asset: list[str | None] = [None, None, None]  # site, serial, owner
     excerpt = identifier.excerpt
     last_subject = None
     for obs, matches in rows:
@@ -102,6 +106,11 @@ def build_device(
                 products[obs.port] = obs.text
         elif field == "mac" and mac is None:
             mac = obs.text
+        elif field in _ASSET_FIELDS:
+            slot = _ASSET_FIELDS[field]
+            value = obs.text.strip()
+            if asset[slot] is None and value:
+                asset[slot] = value[:MAX_ASSET_TEXT]
         if matches:
             text = obs.text
             port = obs.port
@@ -137,6 +146,10 @@ def build_device(
         services,
         identity,
         bool(covered(identity.manufacturer)) and identity.confidence >= REPORT_FLOOR,
+        False,
+        asset[0],
+        asset[1],
+        asset[2],
     )
 
 
@@ -145,7 +158,19 @@ def build_device(
 # of one kind (a camera model, a printer line) give the same matches in the same order, so the
 # identity computed for the first is reused for the others, with their own evidence. Keyed by
 # the Match objects' identity, which the entry keeps alive (an id cannot be reused meanwhile).
-_FUSED: dict[tuple[object, ...], tuple[list[object], tuple[object, ...]]] = {}
+# What an Identity holds besides its evidence, in its field order.
+_IdentityParts = tuple[
+    str | None,
+    str | None,
+    str | None,
+    str | None,
+    str | None,
+    str | None,
+    float,
+    tuple[Conflict, ...],
+    tuple[str, ...],
+]
+_FUSED: dict[tuple[object, ...], tuple[list[object], _IdentityParts]] = {}
 _FUSED_LIMIT = 4096
 
 
@@ -171,10 +196,10 @@ def _fuse(evidence: list[Evidence], shape: list[object]) -> Identity:
         tuple(evidence),
         conflicts,
         explanation,
-    )  # type: ignore[arg-type]
+    )
 
 
-def _identity_parts(identity: Identity) -> tuple[object, ...]:
+def _identity_parts(identity: Identity) -> _IdentityParts:
     return (
         identity.manufacturer,
         identity.brand,

@@ -5,6 +5,10 @@ Out: one line per input line, in order:
      {"id", "manufacturer", "brand", "product", "model", "version", "device_type", "covered",
       "lists", "signature", "confidence"}  or  {"id", "error": "line N: ..."}.
 
+"lists" and "covered" follow the profile (--profile): the lists of the profile that name the
+manufacturer, and whether one of them applies at severity "covered" (a list the profile applies
+as advisory or watch, or leaves out, never makes a text covered).
+
 Built for throughput: the answer for a (field, text) pair is computed once and kept as the
 ready-made JSON tail of the output line, so a repeated banner costs one dict lookup, and a
 batch of lines is answered by passes that iterate in C.
@@ -31,7 +35,7 @@ _CACHE_LIMIT = 100_000
 _CACHE_CHARS = 32 * 1024 * 1024
 
 
-class _AnswerCache(dict):  # type: ignore[type-arg]
+class _AnswerCache(dict[tuple[str, str], bytes]):
     """(field, text) -> JSON tail of the answer, emptied before it holds _CACHE_LIMIT answers
     or _CACHE_CHARS characters of text. A dict subclass: lookups stay dict's own C methods."""
 
@@ -57,6 +61,7 @@ class _Answerer:
     def __init__(self, context: Context) -> None:
         self.identifier = context.identifier
         self.policy = context.policy
+        self._naming: dict[str | None, tuple[list[str], bool]] = {}
         self.empty = orjson.dumps(self.answer(()))[1:]
         # The engine interns its Match objects (one per signature and resolved value set, one
         # tuple per OUI block): the same hits on a new text are the same objects, so the answer
@@ -87,7 +92,7 @@ class _Answerer:
         values, confidence, signature = fuse_one_text(matches)
         if confidence < REPORT_FLOOR:  # a hint, not an answer: see fusion.REPORT_FLOOR
             values["manufacturer"] = values["brand"] = None
-        lists = self.policy.lists_naming(values["manufacturer"])
+        lists, covered = self.lists_naming(values["manufacturer"])
         return {
             "manufacturer": values["manufacturer"],
             "brand": values["brand"],
@@ -95,11 +100,30 @@ class _Answerer:
             "model": values["model"],
             "version": values["version"],
             "device_type": values["device_type"],
-            "covered": bool(lists),
-            "lists": list(lists),
+            "covered": covered,
+            "lists": lists,
             "signature": signature,
             "confidence": confidence,
         }
+
+    def lists_naming(self, manufacturer: str | None) -> tuple[list[str], bool]:
+        """(ids of the profile's lists naming the manufacturer, in profile order; whether one of
+        them applies at severity "covered")."""
+        known = self._naming.get(manufacturer)
+        if known is not None:
+            return known
+        policy = self.policy
+        vendor = policy.catalog.vendor_by_name(manufacturer) if manufacturer else None
+        lists: list[str] = []
+        covered = False
+        if vendor is not None:
+            for list_id, severity in policy.profile.lists.items():
+                if any(vendor.id in entry.vendors for entry in policy.lists[list_id].entries):
+                    lists.append(list_id)
+                    covered = covered or severity == "covered"
+        if len(self._naming) < _CACHE_LIMIT:
+            self._naming[manufacturer] = (lists, covered)
+        return lists, covered
 
 
 def _error(record_id: object, number: int, message: str) -> bytes:
@@ -120,11 +144,19 @@ def _batches(stream: BinaryIO) -> Iterator[list]:
         if not chunk:
             break
         pieces: list = chunk.split(b"\n")
+        del chunk  # the pieces are copies: the chunk need not live on while they are answered
         if skipping:
             if len(pieces) == 1:
                 continue
             pieces[0] = _OVERSIZE
             skipping = False
+        elif len(partial) + len(pieces[0]) > MAX_LINE:
+            # The line grew past the limit in this chunk (it may end here, or later).
+            if len(pieces) == 1:
+                partial = b""
+                skipping = True
+                continue
+            pieces[0] = _OVERSIZE
         else:
             pieces[0] = partial + pieces[0]
         partial = pieces.pop()

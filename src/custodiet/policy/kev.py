@@ -228,7 +228,7 @@ def _rule(node: Any, label: str) -> Rule:
     has_versions, has_build = "versions" in node, "build_before" in node
     if has_versions == has_build:
         raise ContentError("a rule has either 'versions' or 'build_before'", file=label, place=where)
-    common = {
+    common: dict[str, Any] = {
         "series": str(node["series"]),
         "models": models,
         "matchers": matchers,
@@ -242,7 +242,7 @@ def _rule(node: Any, label: str) -> Rule:
     return Rule(**common, versions=_range(node["versions"], label, where))
 
 
-def _matcher(pattern: str, label: str, where: str) -> Any:
+def _matcher(pattern: str, label: str, where: str | None) -> Any:
     if not pattern.startswith("^"):
         return pattern.upper()
     try:
@@ -253,7 +253,7 @@ def _matcher(pattern: str, label: str, where: str) -> Any:
         ) from exc
 
 
-def _range(value: Any, label: str, where: str) -> tuple[Firmware, Firmware]:
+def _range(value: Any, label: str, where: str | None) -> tuple[Firmware, Firmware]:
     if not isinstance(value, dict) or not value.get("from") or not value.get("to"):
         raise ContentError("'versions' is {from, to} or 'unknown'", file=label, place=where)
     ends = (parse_firmware(str(value["from"])), parse_firmware(str(value["to"])))
@@ -262,7 +262,7 @@ def _range(value: Any, label: str, where: str) -> tuple[Firmware, Firmware]:
     return ends  # type: ignore[return-value]
 
 
-def _build_rule(node: dict, label: str, where: str) -> dict[str, Any]:
+def _build_rule(node: dict[str, Any], label: str, where: str | None) -> dict[str, Any]:
     text = str(node["build_before"])
     found = re2.fullmatch(r"([0-9]{4})-([0-9]{2})", text)
     cutoff = _date(int(found.group(1)), int(found.group(2)), 1) if found else None

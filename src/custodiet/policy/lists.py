@@ -41,6 +41,9 @@ class RegulatoryList:
     sources: tuple[str, ...]
     # "regulatory" (a rule or government measure) or "watch" (vendors worth watching)
     kind: str = "regulatory"
+    authority: str | None = None
+    first_published: str | None = None
+    as_of: str | None = None  # when custodiet's copy was last checked against its sources
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +100,9 @@ def load_lists(content_dir: Path) -> dict[str, RegulatoryList]:
             entries=tuple(_entry(e, label) for e in doc["entries"]),
             sources=tuple(doc.get("sources") or ()),
             kind=_kind(doc, label),
+            authority=str(doc["authority"]) if doc.get("authority") else None,
+            first_published=str(doc["first_published"]) if doc.get("first_published") else None,
+            as_of=str(doc["as_of"]) if doc.get("as_of") else None,
         )
     return lists
 

@@ -4,10 +4,20 @@ from __future__ import annotations
 
 import ipaddress
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from custodiet.model import Device, Evidence, Finding, PhoneHome
+from custodiet.model import (
+    Device,
+    DeviceSeen,
+    Evidence,
+    Finding,
+    FindingStatus,
+    PhoneHome,
+    Remediation,
+    RunReport,
+    Waiver,
+)
 from custodiet.report.text import excerpt
 
 UNIDENTIFIED = "(unidentified)"
@@ -66,19 +76,41 @@ class MakerCount:
     manufacturer: str
     devices: int
     covered: int
+    review: int = 0
 
 
 def by_manufacturer(devices: Iterable[Device]) -> list[MakerCount]:
     """Devices per manufacturer: makers with covered devices first, then by number of devices."""
+    return _count_by(devices, lambda d: d.identity.manufacturer or UNIDENTIFIED, UNIDENTIFIED)
+
+
+NO_SITE = "(no site)"
+
+
+def by_site(devices: Iterable[Device]) -> list[MakerCount]:
+    """Devices per site (from the asset inventory), as by_manufacturer (manufacturer holds the site)."""
+    return _count_by(devices, lambda d: d.site or NO_SITE, NO_SITE)
+
+
+def _count_by(devices: Iterable[Device], key: Callable[[Device], str], unknown: str) -> list[MakerCount]:
     total: Counter[str] = Counter()
     covered: Counter[str] = Counter()
+    review: Counter[str] = Counter()
     for device in devices:
-        name = device.identity.manufacturer or UNIDENTIFIED
+        name = key(device)
         total[name] += 1
         covered[name] += device.covered
-    rows = [MakerCount(name, count, covered[name]) for name, count in total.items()]
+        review[name] += device.review
+    rows = [MakerCount(name, count, covered[name], review[name]) for name, count in total.items()]
     rows.sort(
-        key=lambda r: (r.covered == 0, -r.covered, r.manufacturer == UNIDENTIFIED, -r.devices, r.manufacturer)
+        key=lambda r: (
+            r.covered == 0,
+            -r.covered,
+            -r.review,
+            r.manufacturer == unknown,
+            -r.devices,
+            r.manufacturer,
+        )
     )
     return rows
 
@@ -226,3 +258,82 @@ def places(fact: PhoneHome, limit: int = 5) -> str:
     if len(fact.evidence) > limit:
         shown.append(f"and {len(fact.evidence) - limit} more listed")
     return "; ".join(shown)
+
+
+# Decisions -------------------------------------------------------------------------------------
+
+
+def finding_status(
+    device: str, rule: str, list_id: str, waivers: Iterable[Waiver], today: str
+) -> FindingStatus:
+    """Whether a finding is open or waived on `today`; a waiver that would cover it but has
+    ended is named (the finding is open again)."""
+    active: Waiver | None = None
+    expired: Waiver | None = None
+    for waiver in waivers:
+        if waiver.applies(device, rule, list_id, today):
+            if active is None or waiver.until > active.until:
+                active = waiver
+        elif (
+            waiver.expired(today)
+            and (waiver.device is None or waiver.device == device)
+            and (waiver.rule is None or waiver.rule in (rule, list_id))
+            and (expired is None or waiver.until > expired.until)
+        ):
+            expired = waiver
+    if active is not None:
+        return FindingStatus("waived", waiver=active)
+    return FindingStatus("open", expired=expired)
+
+
+def status_line(status: FindingStatus) -> str:
+    """'waived until 2026-06-30 by alice (#3): reason' / 'open (waiver #2 ended 2026-01-31)' / 'open'."""
+    if status.waiver is not None:
+        w = status.waiver
+        return f"waived until {w.until} by {w.who} (#{w.id}): {w.why}"
+    if status.expired is not None:
+        return f"open (waiver #{status.expired.id} ended {status.expired.until})"
+    return "open"
+
+
+def remediation_by_device(run: RunReport) -> dict[str, Remediation]:
+    return {step.device: step for step in run.remediation}
+
+
+def remediation_line(step: Remediation | None) -> str:
+    """'ticketed 2026-05-02 (INC-1234)' : a device's remediation state for a table cell."""
+    if step is None:
+        return ""
+    text = f"{step.state} {step.at[:10]}"
+    if step.ticket:
+        text += f" ({step.ticket})"
+    return text
+
+
+def seen_by_device(run: RunReport) -> dict[str, DeviceSeen]:
+    return {item.device: item for item in run.seen}
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionCounts:
+    open: int
+    waived: int
+    reopened: int  # open again because a waiver ended
+
+
+def decision_counts(run: RunReport) -> DecisionCounts:
+    today = run.as_of or "9999-12-31"
+    counts = Counter(
+        "waived" if s.status == "waived" else "reopened" if s.expired else "open"
+        for s in (finding_status(f.device, f.rule, f.list, run.waivers, today) for f in run.findings)
+    )
+    return DecisionCounts(counts["open"] + counts["reopened"], counts["waived"], counts["reopened"])
+
+
+def status_counts(devices: Iterable[Device]) -> tuple[int, int]:
+    """(covered, needs review) devices."""
+    covered = review = 0
+    for device in devices:
+        covered += device.covered
+        review += device.review
+    return covered, review

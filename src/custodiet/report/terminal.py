@@ -9,6 +9,8 @@ string is built as markup, with escape() on everything variable.
 
 from __future__ import annotations
 
+from collections import Counter
+
 from rich import box
 from rich.console import Console
 from rich.markup import escape
@@ -41,30 +43,45 @@ def render_summary(run: RunReport, console: Console, *, max_devices: int = 50) -
     thousands of rows helps nobody; the HTML, JSON and CSV reports list them all.
     """
     covered = [d for d in run.devices if d.covered]
+    review = [d for d in run.devices if d.review]
     console.print(
         markup(
-            "[bold]custodiet run {}[/] {} → {}  content {}",
+            "[bold]custodiet run {}[/] {} → {}  profile {}  content {}",
             run.run_id,
             run.started,
             run.finished,
+            run.profile or "-",
             run.content_version,
         ),
         highlight=False,
     )
+    decisions = digest.decision_counts(run)
+    waived = f" ({decisions.open:,} open, {decisions.waived:,} waived)" if decisions.waived else ""
     console.print(
         markup(
-            "{} inputs, {} devices, [{}]{} covered[/], {} findings",
+            "{} inputs, {} devices, [{}]{} covered[/], [{}]{} need review[/], {} findings" + waived,
             len(run.inputs),
             len(run.devices),
             COVERED_STYLE if covered else "green",
             len(covered),
+            "yellow" if review else "green",
+            len(review),
             len(run.findings),
         ),
         highlight=False,
     )
+    console.print(
+        Text(
+            "covered: a listed maker, confidently identified; needs review: a finding a human must settle "
+            "(severity verify)",
+            style="dim",
+        )
+    )
     console.print(_inputs(run))
     if run.devices:
         console.print(_manufacturers(run))
+        if any(d.site for d in run.devices):
+            console.print(_sites(run))
     if run.findings:
         console.print(_rules(run))
     if covered:
@@ -76,7 +93,16 @@ def render_summary(run: RunReport, console: Console, *, max_devices: int = 50) -
                 )
             )
     else:
-        console.print(Text("No device from a covered vendor was identified.", style="green"))
+        console.print(Text("No covered device was identified.", style="green"))
+    if review:
+        console.print(_review(run, max_devices))
+        if len(review) > max_devices:
+            console.print(Text(f"… and {len(review) - max_devices:,} more devices that need review."))
+    if run.remediation:
+        states = Counter(step.state for step in run.remediation)
+        console.print(
+            Text("Remediation: " + ", ".join(f"{count} {state}" for state, count in sorted(states.items())))
+        )
     if run.phone_home:
         _print_phone_home(run, console)
     exploited = sum(1 for f in run.findings if f.severity == "exploited")
@@ -94,6 +120,10 @@ def render_summary(run: RunReport, console: Console, *, max_devices: int = 50) -
                 f"{verify} finding(s) need a human check (severity 'verify'): see the HTML report.",
                 style="yellow",
             )
+        )
+    if decisions.reopened:
+        console.print(
+            Text(f"{decisions.reopened} finding(s) are open again: their waiver ended.", style="yellow")
         )
 
 
@@ -127,14 +157,47 @@ def _inputs(run: RunReport) -> Table:
 
 
 def _manufacturers(run: RunReport) -> Table:
-    table = Table(title="Devices by manufacturer", box=box.SIMPLE_HEAD, title_justify="left")
-    table.add_column("Manufacturer")
+    return _counts("Devices by manufacturer", "Manufacturer", digest.by_manufacturer(run.devices))
+
+
+def _sites(run: RunReport) -> Table:
+    return _counts("Devices by site", "Site", digest.by_site(run.devices))
+
+
+def _counts(title: str, label: str, rows: list[digest.MakerCount]) -> Table:
+    table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left")
+    table.add_column(label)
     table.add_column("Devices", justify="right")
     table.add_column("Covered", justify="right")
-    for row in digest.by_manufacturer(run.devices):
+    table.add_column("Needs review", justify="right")
+    for row in rows:
         style = COVERED_STYLE if row.covered else ""
         table.add_row(
-            _t(row.manufacturer, style=style), _t(f"{row.devices:,}"), _t(f"{row.covered:,}", style=style)
+            _t(row.manufacturer, style=style),
+            _t(f"{row.devices:,}"),
+            _t(f"{row.covered:,}", style=style),
+            _t(f"{row.review:,}", style="yellow" if row.review else ""),
+        )
+    return table
+
+
+def _review(run: RunReport, limit: int) -> Table:
+    table = Table(title="Needs review", box=box.SIMPLE_HEAD, title_justify="left", title_style="yellow")
+    for name in ("Address", "Manufacturer / brand", "Model", "Confidence"):
+        table.add_column(name, justify="right" if name == "Confidence" else "left")
+    table.add_column("What to check", overflow="fold")
+    by_device = digest.findings_by_device(run.findings)
+    devices = sorted((d for d in run.devices if d.review), key=lambda d: (-d.identity.confidence, d.id))
+    for device in devices[:limit]:
+        checks = [
+            f.reason.split("verify: ", 1)[-1] for f in by_device.get(device.id, []) if f.severity == "verify"
+        ]
+        table.add_row(
+            _t(digest.address(device), style="bold"),
+            _t(digest.maker(device)),
+            _t(device.identity.model),
+            _t(percent(device.identity.confidence)),
+            _t(checks[0] if checks else "", EVIDENCE_LIMIT),
         )
     return table
 
@@ -212,12 +275,12 @@ def _print_phone_home(run: RunReport, console: Console) -> None:
         for name in ("Country", "Devices", "Addresses", "Bytes sent"):
             table.add_column(name, justify="left" if name == "Country" else "right")
         table.add_column("Busiest networks", overflow="fold")
-        for row in foreign:
+        for country in foreign:
             table.add_row(
-                _t(row.country, 8),
-                _t(f"{row.devices:,}"),
-                _t(f"{row.addresses:,}"),
-                _t(f"{row.bytes_out:,}"),
-                _t("; ".join(row.networks), EVIDENCE_LIMIT),
+                _t(country.country, 8),
+                _t(f"{country.devices:,}"),
+                _t(f"{country.addresses:,}"),
+                _t(f"{country.bytes_out:,}"),
+                _t("; ".join(country.networks), EVIDENCE_LIMIT),
             )
         console.print(table)

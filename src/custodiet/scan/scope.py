@@ -88,7 +88,7 @@ def _ranges_of(text: str, resolve: Resolver, where: str) -> list[tuple[int, int,
         pass
     if not all(c.isalnum() or c in "-._" for c in item):
         raise UsageError(f"{where}not an address, network, range or host name: {item!r}")
-    out = []
+    out: list[tuple[int, int, int]] = []
     for address_text in resolve(item):
         address = ipaddress.ip_address(address_text)
         out.append((address.version, int(address), int(address)))

@@ -118,7 +118,7 @@ def read_tlv(data: bytes, pos: int) -> tuple[int, int, int]:
 
 
 def elements(data: bytes, start: int, end: int, limit: int = 64) -> list[tuple[int, int, int]]:
-    out = []
+    out: list[tuple[int, int, int]] = []
     pos = start
     while pos < end and len(out) < limit:
         tag, vs, ve = read_tlv(data, pos)
@@ -206,7 +206,8 @@ class V3Session:
 
     def _message(self, body: bytes, flags: int, secure: bool) -> bytes:
         scoped = tlv(0x30, octets(self.engine_id if secure else b"") + octets(b"") + body)
-        auth_len = AUTH[self.user.auth_protocol][1] if secure and self.auth_key else 0
+        protocol = self.user.auth_protocol
+        auth_len = AUTH[protocol][1] if secure and self.auth_key and protocol else 0
         priv_params = b""
         if secure and self.priv_key:
             self.salt = (self.salt + 1) % (1 << 64)

@@ -23,6 +23,9 @@ class ReadStats:
     observations: int = 0
     contacts: int = 0
     skipped: Counter[str] = field(default_factory=Counter)  # reason -> count
+    # Called with each address a source looked at but yields nothing for (an nmap host that is
+    # down): what the run examined (pipeline.scope), so that a device missing there is gone.
+    examined: Callable[[str], None] | None = None
 
 
 @dataclass(frozen=True)

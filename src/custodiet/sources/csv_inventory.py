@@ -24,7 +24,7 @@ from custodiet.sources.text import bound, normalise_ip, normalise_mac
 # Longest physical line read; a longer one is an error rather than unbounded memory.
 MAX_LINE = 1 << 20
 
-ROLES: tuple[str, ...] = ("address", "mac", "hostname", "vendor", "model", "serial", "site", "name")
+ROLES: tuple[str, ...] = ("address", "mac", "hostname", "vendor", "model", "serial", "site", "owner", "name")
 
 # Header synonyms per role, in normalised form (see normalise_header).
 SYNONYMS: dict[str, frozenset[str]] = {
@@ -65,6 +65,9 @@ SYNONYMS: dict[str, frozenset[str]] = {
     "model": frozenset({"model", "modelnumber", "modelno", "modelname", "product", "productname"}),
     "serial": frozenset({"serial", "serialnumber", "serialno", "sn", "servicetag"}),
     "site": frozenset({"site", "location", "building", "sitename", "facility", "campus"}),
+    "owner": frozenset(
+        {"owner", "assetowner", "ownedby", "assignedto", "custodian", "responsible", "responsibleparty"}
+    ),
     "name": frozenset({"assetname", "description", "asset", "devicename", "assetdescription"}),
 }
 
@@ -76,6 +79,7 @@ FIELDS: dict[str, str] = {
     "model": "inventory.model",
     "serial": "inventory.serial",
     "site": "inventory.site",
+    "owner": "inventory.owner",
     "name": "inventory.name",
 }
 

@@ -388,6 +388,8 @@ def _read_host(host: ElementTree.Element, label: str, stats: ReadStats) -> list[
     open_ports, scripted_ports = _split_ports(ports_elem)
     if state != "up" and not open_ports:
         stats.skipped["host down"] += 1
+        if address is not None and stats.examined is not None:
+            stats.examined(address)
         return []
     if address is None and mac is None:
         stats.skipped["host without a usable address"] += 1

@@ -8,7 +8,7 @@ called after a fast path failed, so ordinary data pays nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import orjson
@@ -21,10 +21,12 @@ from custodiet.model import (
     Finding,
     Identity,
     InputSummary,
+    ListVersion,
     Match,
     PhoneHome,
     Provenance,
     Service,
+    SourceRef,
 )
 
 
@@ -86,13 +88,18 @@ def load_matches(text: str | None) -> tuple[Match, ...]:
 
 # Devices ---------------------------------------------------------------------------------------
 
+# A file named by a number is the run's own file of that number (run_file): a state shared by
+# several runs names each run's file. Older rows (schema 3) name it by path.
+FileNumber = Callable[[str], int]
+Paths = Mapping[int, str]
 
-def _evidence(items: Iterable[Evidence]) -> list[dict[str, Any]]:
+
+def _evidence(items: Iterable[Evidence], number: FileNumber | None) -> list[dict[str, Any]]:
     return [
         {
             "field": e.field,
             "text": e.text,
-            "file": e.provenance.file,
+            "file": number(e.provenance.file) if number is not None else e.provenance.file,
             "place": e.provenance.place,
             "signature": e.signature,
             "sets": e.sets if type(e.sets) is dict else dict(e.sets),
@@ -104,12 +111,18 @@ def _evidence(items: Iterable[Evidence]) -> list[dict[str, Any]]:
     ]
 
 
-def _load_evidence(items: list[dict[str, Any]]) -> tuple[Evidence, ...]:
+def _file(value: Any, paths: Paths | None) -> str:
+    if isinstance(value, int) and paths is not None:
+        return paths.get(value, f"input {value}")
+    return str(value)
+
+
+def _load_evidence(items: list[dict[str, Any]], paths: Paths | None) -> tuple[Evidence, ...]:
     return tuple(
         Evidence(
             field=e["field"],
             text=e["text"],
-            provenance=Provenance(file=e["file"], place=e["place"]),
+            provenance=Provenance(file=_file(e["file"], paths), place=e["place"]),
             signature=e["signature"],
             sets=e["sets"],
             strength=e["strength"],
@@ -120,8 +133,9 @@ def _load_evidence(items: list[dict[str, Any]]) -> tuple[Evidence, ...]:
     )
 
 
-def device_values(device: Device) -> tuple[Any, ...]:
-    """The device_state columns that describe the device itself (STATE_VALUES order)."""
+def device_values(device: Device, number: FileNumber | None = None) -> tuple[Any, ...]:
+    """The columns that describe the device itself (STAGE_VALUES order: STATE_VALUES, then
+    DETAIL_VALUES). number maps an evidence file path to the run's number for it."""
     ident = device.identity
     # (orjson writes tuples as arrays: the same JSON as lists, without copying them first.)
     return (
@@ -136,8 +150,12 @@ def device_values(device: Device) -> tuple[Any, ...]:
         ident.firmware,
         ident.device_type,
         int(device.covered),
+        int(device.review),
         float(ident.confidence),
-        dumps(_evidence(ident.evidence)),
+        device.site,
+        device.serial,
+        device.owner,
+        dumps(_evidence(ident.evidence, number)),
         _shared(ident.conflicts, _conflicts_json),
         _shared(ident.explanation, dumps),
     )
@@ -164,27 +182,29 @@ def _shared(value: Any, encode: Any) -> str:
     return text
 
 
-def device_row(run_id: int, device: Device, observation_key: str | None) -> tuple[Any, ...]:
-    """The device_state row of one device (column order of STATE_COLUMNS)."""
-    return (run_id, device.id, observation_key, *device_values(device))
-
-
-# The columns of device_values(), in order.
+# The columns of a state (what lists, filters and counts read) and of its detail (what one
+# device's page reads), in device_values() order.
 STATE_VALUES = (
     "addresses, mac, hostnames, services, manufacturer, brand, product, model, firmware, device_type, "
-    "covered, confidence, evidence, conflicts, explanation"
+    "covered, review, confidence, site, serial, owner"
 )
-STATE_COLUMNS = "run_id, device_id, observation_key, " + STATE_VALUES
+DETAIL_VALUES = "evidence, conflicts, explanation"
+STAGE_VALUES = STATE_VALUES + ", " + DETAIL_VALUES
+N_STAGE_VALUES = STAGE_VALUES.count(",") + 1
 
+# load_device() reads these, from run_device r JOIN state s JOIN state_detail d.
 STATE_SELECT = (
-    "device_id, addresses, mac, hostnames, services, manufacturer, brand, product, model, firmware, "
-    "device_type, covered, confidence, evidence, conflicts, explanation"
+    "r.device_id, "
+    + ", ".join(f"s.{c.strip()}" for c in STATE_VALUES.split(","))
+    + (", d.evidence, d.conflicts, d.explanation")
 )
+STATE_FROM = "run_device r JOIN state s ON s.id = r.state_id JOIN state_detail d ON d.state_id = r.state_id"
+COVERED_COLUMN = 11  # index of s.covered in a STATE_SELECT row
 
 
-def load_device(row: tuple[Any, ...], with_evidence: bool = True) -> Device:
-    """A Device from a device_state row selected with STATE_SELECT (evidence left empty when not
-    wanted: decoding it is most of the cost and memory of a large run)."""
+def load_device(row: tuple[Any, ...], with_evidence: bool = True, paths: Paths | None = None) -> Device:
+    """A Device from a row selected with STATE_SELECT (evidence left empty when not wanted:
+    decoding it is most of the cost and memory of a large run). paths: the run's file numbers."""
     (
         device_id,
         addresses,
@@ -198,7 +218,11 @@ def load_device(row: tuple[Any, ...], with_evidence: bool = True) -> Device:
         firmware,
         device_type,
         covered,
+        review,
         confidence,
+        site,
+        serial,
+        owner,
         evidence,
         conflicts,
         explanation,
@@ -211,7 +235,7 @@ def load_device(row: tuple[Any, ...], with_evidence: bool = True) -> Device:
         firmware=firmware,
         device_type=device_type,
         confidence=confidence,
-        evidence=_load_evidence(orjson.loads(evidence)) if with_evidence else (),
+        evidence=_load_evidence(orjson.loads(evidence), paths) if with_evidence else (),
         conflicts=tuple(
             Conflict(attribute=attr, values=tuple((v, s) for v, s in values))
             for attr, values in orjson.loads(conflicts)
@@ -226,6 +250,10 @@ def load_device(row: tuple[Any, ...], with_evidence: bool = True) -> Device:
         services=tuple(Service(port=p, name=n, product=pr) for p, n, pr in orjson.loads(services)),
         identity=identity,
         covered=bool(covered),
+        review=bool(review),
+        site=site,
+        serial=serial,
+        owner=owner,
     )
 
 
@@ -244,14 +272,15 @@ def input_row(run_id: int, s: InputSummary) -> tuple[Any, ...]:
         dumps([list(r) for r in s.skip_reasons]),
         s.error,
         s.contacts,
+        s.taken,
     )
 
 
-INPUT_SELECT = "path, format, sha256, records, observations, skipped, skip_reasons, error, contacts"
+INPUT_SELECT = "path, format, sha256, records, observations, skipped, skip_reasons, error, contacts, taken"
 
 
 def load_input(row: tuple[Any, ...]) -> InputSummary:
-    path, fmt, sha256, records, observations, skipped, reasons, error, contacts = row
+    path, fmt, sha256, records, observations, skipped, reasons, error, contacts, taken = row
     return InputSummary(
         path=path,
         format=fmt,
@@ -262,14 +291,17 @@ def load_input(row: tuple[Any, ...]) -> InputSummary:
         skip_reasons=tuple((r, n) for r, n in orjson.loads(reasons)),
         error=error,
         contacts=contacts or 0,
+        taken=taken,
     )
 
 
-def finding_row(run_id: int, f: Finding) -> tuple[Any, ...]:
-    return (run_id, f.device, f.rule, f.list, f.entity, f.reason, f.scope, f.severity, dumps(list(f.sources)))
+def finding_row(f: Finding) -> tuple[Any, ...]:
+    """(device, rule, list, entity, reason, scope, severity, sources) of one finding."""
+    return (f.device, f.rule, f.list, f.entity, f.reason, f.scope, f.severity, dumps(list(f.sources)))
 
 
-FINDING_SELECT = "device_id, rule, list, entity, reason, scope, severity, sources"
+# From run_device r JOIN state_finding f: the device is the run's.
+FINDING_SELECT = "r.device_id, f.rule, f.list, f.entity, f.reason, f.scope, f.severity, f.sources"
 
 
 def load_finding(row: tuple[Any, ...]) -> Finding:
@@ -378,4 +410,66 @@ def load_phone_home(row: tuple[Any, ...]) -> PhoneHome:
         country=country,
         asn=asn,
         sources=tuple(orjson.loads(sources)),
+    )
+
+
+# Lists in force for a run ------------------------------------------------------------------------
+
+
+def dump_lists(lists: Iterable[ListVersion]) -> list[dict[str, Any]]:
+    """The run's lists as JSON values (run.lists)."""
+    return [
+        {
+            "id": item.id,
+            "name": item.name,
+            "jurisdiction": item.jurisdiction,
+            "severity": item.severity,
+            "as_of": item.as_of,
+            "first_published": item.first_published,
+            "latest_entry": item.latest_entry,
+            "entries": item.entries,
+            "url": item.url,
+            "authority": item.authority,
+            "sources": [
+                {
+                    "id": s.id,
+                    "title": s.title,
+                    "url": s.url,
+                    "publisher": s.publisher,
+                    "date": s.date,
+                    "rank": s.rank,
+                }
+                for s in item.sources
+            ],
+        }
+        for item in lists
+    ]
+
+
+def load_lists(text: str | None) -> tuple[ListVersion, ...]:
+    return tuple(
+        ListVersion(
+            id=item["id"],
+            name=item["name"],
+            jurisdiction=item.get("jurisdiction", ""),
+            severity=item.get("severity", ""),
+            as_of=item.get("as_of"),
+            first_published=item.get("first_published"),
+            latest_entry=item.get("latest_entry"),
+            entries=item.get("entries", 0),
+            url=item.get("url"),
+            authority=item.get("authority"),
+            sources=tuple(
+                SourceRef(
+                    id=s["id"],
+                    title=s.get("title", s["id"]),
+                    url=s.get("url"),
+                    publisher=s.get("publisher"),
+                    date=s.get("date"),
+                    rank=s.get("rank", 3),
+                )
+                for s in item.get("sources", ())
+            ),
+        )
+        for item in (loads(text) or ())
     )

@@ -206,7 +206,211 @@ ORDER BY run_id, device_key, 3;
 DROP TABLE device_observation;
 """
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3]
+# History keeps changes, not copies (schema 4). A run used to store every observation, device and
+# finding again; ten audits of an unchanged network cost ten times one. Now:
+# - Observations are appended in blocks (one host read from one file); a block identical to one
+#   an earlier run stored (same digest) is not stored again: the run's device_range points at the
+#   old rows. observation.file is a run-local number (run_file maps it to the run's own path), so
+#   that "the same host in this month's scan" is the same block as in last month's.
+# - What a run concluded about a device is a state (state: the columns lists and filters read;
+#   state_detail: evidence, conflicts, explanation), with its findings (state_finding) and names
+#   (state_name). A run that concludes exactly the state an earlier run did refers to it
+#   (run_device) instead of copying it. Evidence names its file by the same run-local number.
+# - run carries the profile and options it was audited with, the lists in force (versions,
+#   sources) and its counts; run_scope what its inputs examined (for "gone" in diffs); run_summary
+#   devices per manufacturer, site and type (for charts over time without reading every device).
+# - Decisions are the inventory's own: waivers (per device and/or rule, with an end date) and the
+#   remediation log (one row per change of a device's state).
+# Rows of older runs are moved as they are: their states keep a digest no new state can have
+# ("v3 <id>"), evidence and contacts keep naming files by path or global id (run_file maps each
+# run's numbers to the same ids), covered is recomputed with its new meaning (a "covered"
+# finding), and site, serial and owner are read from their inventory observations.
+_V4 = """
+ALTER TABLE input ADD COLUMN taken TEXT;
+ALTER TABLE run ADD COLUMN profile TEXT;
+ALTER TABLE run ADD COLUMN options TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE run ADD COLUMN lists TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE run ADD COLUMN devices INTEGER;
+ALTER TABLE run ADD COLUMN covered INTEGER;
+ALTER TABLE run ADD COLUMN review INTEGER;
+ALTER TABLE run ADD COLUMN findings INTEGER;
+
+CREATE TABLE run_file (
+    run_id INTEGER NOT NULL,
+    number INTEGER NOT NULL,
+    file INTEGER NOT NULL,
+    PRIMARY KEY (run_id, number)
+) WITHOUT ROWID;
+INSERT INTO run_file (run_id, number, file) SELECT r.id, s.id, s.id FROM run r, source_file s ORDER BY 1, 2;
+
+CREATE TABLE observation_block (
+    digest BLOB PRIMARY KEY,
+    first_id INTEGER NOT NULL,
+    last_id INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE state (
+    id INTEGER PRIMARY KEY,
+    device_id TEXT NOT NULL,
+    digest BLOB NOT NULL UNIQUE,
+    observation_key TEXT,
+    addresses TEXT NOT NULL,
+    mac TEXT,
+    hostnames TEXT NOT NULL,
+    services TEXT NOT NULL,
+    manufacturer TEXT,
+    brand TEXT,
+    product TEXT,
+    model TEXT,
+    firmware TEXT,
+    device_type TEXT,
+    covered INTEGER NOT NULL,
+    review INTEGER NOT NULL,
+    confidence REAL NOT NULL,
+    site TEXT,
+    serial TEXT,
+    owner TEXT
+);
+
+CREATE TABLE state_detail (
+    state_id INTEGER PRIMARY KEY,
+    evidence TEXT NOT NULL,
+    conflicts TEXT NOT NULL,
+    explanation TEXT NOT NULL
+);
+
+CREATE TABLE state_finding (
+    id INTEGER PRIMARY KEY,
+    state_id INTEGER NOT NULL,
+    rule TEXT NOT NULL,
+    list TEXT NOT NULL,
+    entity TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    scope TEXT NOT NULL,
+    severity TEXT NOT NULL,
+    sources TEXT NOT NULL
+);
+CREATE INDEX state_finding_state ON state_finding (state_id);
+
+CREATE TABLE state_name (
+    name TEXT NOT NULL,
+    state_id INTEGER NOT NULL,
+    PRIMARY KEY (name, state_id)
+) WITHOUT ROWID;
+
+CREATE TABLE run_device (
+    run_id INTEGER NOT NULL,
+    device_id TEXT NOT NULL,
+    state_id INTEGER NOT NULL,
+    PRIMARY KEY (run_id, device_id)
+) WITHOUT ROWID;
+
+CREATE TABLE run_scope (
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER NOT NULL,
+    input TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    addresses INTEGER NOT NULL,
+    ranges BLOB NOT NULL
+);
+CREATE INDEX run_scope_run ON run_scope (run_id);
+
+CREATE TABLE run_summary (
+    run_id INTEGER NOT NULL,
+    dimension TEXT NOT NULL,
+    value TEXT NOT NULL,
+    devices INTEGER NOT NULL,
+    covered INTEGER NOT NULL,
+    review INTEGER NOT NULL,
+    PRIMARY KEY (run_id, dimension, value)
+) WITHOUT ROWID;
+
+CREATE TABLE waiver (
+    id INTEGER PRIMARY KEY,
+    device_id TEXT,
+    rule TEXT,
+    who TEXT NOT NULL,
+    why TEXT NOT NULL,
+    created TEXT NOT NULL,
+    until TEXT NOT NULL,
+    revoked TEXT,
+    revoked_by TEXT,
+    revoked_why TEXT,
+    CHECK (device_id IS NOT NULL OR rule IS NOT NULL)
+);
+CREATE INDEX waiver_device ON waiver (device_id);
+
+CREATE TABLE remediation (
+    id INTEGER PRIMARY KEY,
+    device_id TEXT NOT NULL,
+    state TEXT NOT NULL,
+    at TEXT NOT NULL,
+    who TEXT NOT NULL,
+    ticket TEXT,
+    note TEXT
+);
+CREATE INDEX remediation_device ON remediation (device_id, id);
+
+INSERT INTO state (id, device_id, digest, observation_key, addresses, mac, hostnames, services, manufacturer,
+                   brand, product, model, firmware, device_type, covered, review, confidence, site, serial, owner)
+SELECT d.id, d.device_id, CAST('v3 ' || d.id AS BLOB), d.observation_key, d.addresses, d.mac, d.hostnames,
+       d.services, d.manufacturer, d.brand, d.product, d.model, d.firmware, d.device_type,
+       EXISTS (SELECT 1 FROM finding f WHERE f.run_id = d.run_id AND f.device_id = d.device_id
+               AND f.severity = 'covered'),
+       NOT EXISTS (SELECT 1 FROM finding f WHERE f.run_id = d.run_id AND f.device_id = d.device_id
+                   AND f.severity = 'covered')
+       AND EXISTS (SELECT 1 FROM finding f WHERE f.run_id = d.run_id AND f.device_id = d.device_id
+                   AND f.severity = 'verify'),
+       d.confidence,
+       (SELECT o.text FROM device_range r JOIN observation o ON o.id BETWEEN r.first_id AND r.last_id
+        WHERE r.run_id = d.run_id AND r.device_key = d.observation_key AND o.field = 'inventory.site'
+        ORDER BY r.first_id, o.id LIMIT 1),
+       (SELECT o.text FROM device_range r JOIN observation o ON o.id BETWEEN r.first_id AND r.last_id
+        WHERE r.run_id = d.run_id AND r.device_key = d.observation_key AND o.field = 'inventory.serial'
+        ORDER BY r.first_id, o.id LIMIT 1),
+       NULL
+FROM device_state d ORDER BY d.id;
+
+INSERT INTO state_detail (state_id, evidence, conflicts, explanation)
+SELECT id, evidence, conflicts, explanation FROM device_state ORDER BY id;
+
+INSERT INTO state_finding (id, state_id, rule, list, entity, reason, scope, severity, sources)
+SELECT f.id, d.id, f.rule, f.list, f.entity, f.reason, f.scope, f.severity, f.sources
+FROM finding f JOIN device_state d ON d.run_id = f.run_id AND d.device_id = f.device_id ORDER BY f.id;
+
+INSERT OR IGNORE INTO state_name (name, state_id)
+SELECT n.name, d.id FROM device_name n JOIN device_state d ON d.run_id = n.run_id AND d.device_id = n.device_id
+ORDER BY 1, 2;
+
+INSERT INTO run_device (run_id, device_id, state_id)
+SELECT run_id, device_id, id FROM device_state ORDER BY 1, 2;
+
+DROP TABLE device_name;
+DROP TABLE finding;
+DROP TABLE device_state;
+
+UPDATE run SET
+    devices = (SELECT count(*) FROM run_device WHERE run_id = run.id),
+    covered = (SELECT count(*) FROM run_device r JOIN state s ON s.id = r.state_id
+               WHERE r.run_id = run.id AND s.covered),
+    review = (SELECT count(*) FROM run_device r JOIN state s ON s.id = r.state_id
+              WHERE r.run_id = run.id AND s.review),
+    findings = (SELECT count(*) FROM run_device r JOIN state_finding f ON f.state_id = r.state_id
+                WHERE r.run_id = run.id)
+WHERE finished IS NOT NULL;
+
+INSERT INTO run_summary (run_id, dimension, value, devices, covered, review)
+SELECT r.run_id, 'manufacturer', coalesce(s.manufacturer, ''), count(*), sum(s.covered), sum(s.review)
+FROM run_device r JOIN state s ON s.id = r.state_id GROUP BY 1, 3;
+INSERT INTO run_summary (run_id, dimension, value, devices, covered, review)
+SELECT r.run_id, 'site', coalesce(s.site, ''), count(*), sum(s.covered), sum(s.review)
+FROM run_device r JOIN state s ON s.id = r.state_id GROUP BY 1, 3;
+INSERT INTO run_summary (run_id, dimension, value, devices, covered, review)
+SELECT r.run_id, 'device_type', coalesce(s.device_type, ''), count(*), sum(s.covered), sum(s.review)
+FROM run_device r JOIN state s ON s.id = r.state_id GROUP BY 1, 3;
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4]
 
 
 def statements(script: str) -> Iterator[str]:

@@ -28,6 +28,16 @@ groups that still need a device -- the same address in two files, addresses shar
 inventory row joining a scan host -- read back from the store as device_groups() would.
 finish_devices() then writes every staged device in device-key order, so a run's rows come out
 exactly as if every device had been read back and built from the store.
+
+Why history costs changes, not copies (schema 4): audits of one network repeat. A host's
+observations from one file are one block; its digest (BLAKE2b of the rows, files named by their
+run-local number) finds the block if an earlier run stored it, and then the run's ranges point at
+those rows instead of appending them again. Likewise a device state (identity, status, evidence,
+findings, names) is written once and shared by every run that concluded exactly it (run_device):
+finish_devices() gives each staged device its digest in SQL (custodiet_digest, a Python function
+registered on the connection) and writes only the states no run has yet. Files are numbered per
+run in the order they are first met (run_file), so "line 12 of input 1" is the same fact in this
+month's scan as in last month's, whatever the files are called.
 """
 
 from __future__ import annotations
@@ -36,9 +46,12 @@ import contextlib
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
+from hashlib import blake2b
 from itertools import islice
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
+
+import orjson
 
 from custodiet.errors import StoreError
 from custodiet.model import (
@@ -52,6 +65,7 @@ from custodiet.model import (
     Provenance,
     Subject,
 )
+from custodiet.model.scope import AddressRanges
 from custodiet.store import codec
 from custodiet.store.names import device_names
 
@@ -66,17 +80,28 @@ Conclude = Callable[[Sequence[Row], str], tuple[Device, Sequence[Finding]]]
 # Rows per executemany; a batch that meets a bad string is undone and retried escaped.
 _CHUNK = 5000
 
-# decode_observations() reads these columns; file is a source_file id (paths() maps them). Within
-# a device, ORDER BY r.first_id, o.id gives its observations in the order they were added.
+# decode_observations() reads these columns; file is the run's number of a file (paths() maps
+# them). Within a device, ORDER BY r.first_id, o.id gives its observations in the order they were added.
 OBSERVATION_SELECT = (
     "SELECT r.device_key, o.address, o.mac, o.field, o.text, o.port, o.file, o.place, o.matches "
     "FROM device_range r JOIN observation o ON o.id BETWEEN r.first_id AND r.last_id "
 )
 
 
-def paths(conn: sqlite3.Connection) -> dict[int, str]:
-    """source_file id -> path; a handful of rows per run."""
-    return dict(conn.execute("SELECT id, path FROM source_file").fetchall())
+def paths(conn: sqlite3.Connection, run_id: int) -> dict[int, str]:
+    """The run's file numbers -> paths; a handful of rows per run."""
+    return dict(
+        conn.execute(
+            "SELECT n.number, f.path FROM run_file n JOIN source_file f ON f.id = n.file WHERE n.run_id = ?",
+            (run_id,),
+        ).fetchall()
+    )
+
+
+def digest(*values: Any) -> bytes:
+    """16 bytes of BLAKE2b over the values' JSON: equal values, equal digest (registered in SQL as
+    custodiet_digest). Strings SQLite hands over are valid UTF-8, so orjson never refuses them."""
+    return blake2b(orjson.dumps(values), digest_size=16).digest()
 
 
 # A MAC names one device only when it is unicast (I/G bit, the low bit of the first octet, clear)
@@ -127,17 +152,22 @@ _STAGE_SQL = (
 
 # Devices concluded while their observations streamed in (add_host) or regrouped (stage_device)
 # wait here until finish_devices() writes them in device-key order. first..last is the observation
-# id range a fast device was built from (NULL for a regrouped one); names feed device_name.
+# id range a fast device was built from (NULL for a regrouped one); names feed state_name. okey is
+# the key of its observations (the key itself, except for add_devices()); direct marks devices of
+# add_devices(), which regroup() does not judge and commit() writes. digest and state are filled
+# when they are written (state: the id of the state, new or an earlier run's; new: written now).
 _DEVICE_STAGE_SQL = (
     "DROP TABLE IF EXISTS temp.device_stage",
     f"""CREATE TEMP TABLE device_stage (
          id INTEGER PRIMARY KEY, key TEXT NOT NULL, first INTEGER, last INTEGER, names TEXT NOT NULL,
-         {codec.STATE_VALUES})""",
+         okey TEXT, direct INTEGER NOT NULL, digest BLOB, state INTEGER, new INTEGER,
+         {codec.STAGE_VALUES})""",
     # Covering the columns regroup() judges by, so that judging never reads the staged rows.
-    "CREATE INDEX temp.device_stage_key ON device_stage (key, first, last)",
+    "CREATE INDEX temp.device_stage_key ON device_stage (key, first, last, direct)",
     "DROP TABLE IF EXISTS temp.finding_stage",
     """CREATE TEMP TABLE finding_stage (
-         id INTEGER PRIMARY KEY, device_id TEXT NOT NULL, rule, list, entity, reason, scope, severity, sources)""",
+         id INTEGER PRIMARY KEY, device_id TEXT NOT NULL, rule, list, entity, reason, scope, severity, sources,
+         direct INTEGER NOT NULL)""",
     "CREATE INDEX temp.finding_stage_device ON finding_stage (device_id)",
     "DROP TABLE IF EXISTS temp.regroup",
     "CREATE TEMP TABLE regroup (key TEXT PRIMARY KEY) WITHOUT ROWID",
@@ -154,7 +184,7 @@ _RESOLVE_SQL = (
          SELECT device_key, count(*) AS n, min(first_id) AS lo, max(last_id) AS hi
          FROM device_range WHERE run_id = :run GROUP BY device_key) g
        LEFT JOIN (SELECT key, count(*) AS c, min(first) AS first, max(last) AS last
-                  FROM temp.device_stage GROUP BY key) s ON s.key = g.device_key
+                  FROM temp.device_stage WHERE NOT direct GROUP BY key) s ON s.key = g.device_key
        WHERE s.key IS NULL OR s.c > 1 OR s.first IS NULL OR g.n > 1 OR s.first <> g.lo OR s.last <> g.hi""",
     # Staged devices that do not stand: their group is regrouped, or their key has no group.
     "DELETE FROM temp.unstaged",
@@ -162,9 +192,10 @@ _RESOLVE_SQL = (
        SELECT key FROM temp.regroup
        UNION
        SELECT s.key FROM temp.device_stage s
-       WHERE NOT EXISTS (SELECT 1 FROM device_range r WHERE r.run_id = :run AND r.device_key = s.key)""",
-    "DELETE FROM temp.device_stage WHERE key IN (SELECT key FROM temp.unstaged)",
-    "DELETE FROM temp.finding_stage WHERE device_id IN (SELECT key FROM temp.unstaged)",
+       WHERE NOT s.direct
+         AND NOT EXISTS (SELECT 1 FROM device_range r WHERE r.run_id = :run AND r.device_key = s.key)""",
+    "DELETE FROM temp.device_stage WHERE NOT direct AND key IN (SELECT key FROM temp.unstaged)",
+    "DELETE FROM temp.finding_stage WHERE NOT direct AND device_id IN (SELECT key FROM temp.unstaged)",
 )
 
 _REGROUP_SELECT = (
@@ -173,19 +204,73 @@ _REGROUP_SELECT = (
     "JOIN observation o ON o.id BETWEEN r.first_id AND r.last_id ORDER BY r.device_key, r.first_id, o.id"
 )
 
+# Every value of a state goes into its digest, its findings (in order) too: two runs share a
+# state only when they concluded exactly the same about the device.
+_FINDINGS_JSON = """(SELECT json_group_array(json_array(rule, list, entity, reason, scope, severity, sources))
+    FROM (SELECT * FROM temp.finding_stage f WHERE f.device_id = s.key ORDER BY f.id))"""
+_DIGEST_ARGS = ", ".join(
+    ["s.key", "s.okey", *(f"s.{c.strip()}" for c in codec.STAGE_VALUES.split(",")), _FINDINGS_JSON]
+)
+
 _FINISH_SQL = (
-    f"""INSERT INTO device_state ({codec.STATE_COLUMNS})
-        SELECT :run, key, key, {codec.STATE_VALUES} FROM temp.device_stage ORDER BY key""",
-    """INSERT INTO finding (run_id, device_id, rule, list, entity, reason, scope, severity, sources)
-       SELECT :run, device_id, rule, list, entity, reason, scope, severity, sources
-       FROM temp.finding_stage ORDER BY device_id, id""",
+    f"UPDATE temp.device_stage AS s SET digest = custodiet_digest({_DIGEST_ARGS})",
+    """UPDATE temp.device_stage SET state = (SELECT id FROM main.state WHERE digest = device_stage.digest),
+                                    new = 0""",
+    "UPDATE temp.device_stage SET new = 1 WHERE state IS NULL",
+    f"""INSERT INTO state (device_id, digest, observation_key, {codec.STATE_VALUES})
+        SELECT key, digest, okey, {codec.STATE_VALUES} FROM temp.device_stage WHERE new ORDER BY key""",
+    """UPDATE temp.device_stage SET state = (SELECT id FROM main.state WHERE digest = device_stage.digest)
+       WHERE new""",
+    f"""INSERT INTO state_detail (state_id, {codec.DETAIL_VALUES})
+        SELECT state, {codec.DETAIL_VALUES} FROM temp.device_stage WHERE new ORDER BY state""",
+    """INSERT INTO state_finding (state_id, rule, list, entity, reason, scope, severity, sources)
+       SELECT s.state, f.rule, f.list, f.entity, f.reason, f.scope, f.severity, f.sources
+       FROM temp.finding_stage f JOIN temp.device_stage s ON s.key = f.device_id
+       WHERE s.new ORDER BY s.state, f.id""",
+    # Sorted: this run's names go to the end of the table's B-tree in order, not all over it.
+    """INSERT OR IGNORE INTO state_name (name, state_id)
+       SELECT j.value, s.state FROM temp.device_stage s, json_each(s.names) j WHERE s.new ORDER BY 1, 2""",
+    """INSERT INTO run_device (run_id, device_id, state_id)
+       SELECT :run, key, state FROM temp.device_stage ORDER BY key""",
     """INSERT INTO device (id, first_seen_run, last_seen_run) SELECT key, :run, :run FROM temp.device_stage
        WHERE true ON CONFLICT (id) DO UPDATE SET last_seen_run = excluded.last_seen_run""",
-    # Sorted: this run's names go to the end of the table's B-tree in order, not all over it.
-    """INSERT OR IGNORE INTO device_name (run_id, name, device_id)
-       SELECT :run, j.value, s.key FROM temp.device_stage s, json_each(s.names) j ORDER BY 2, 3""",
     "DELETE FROM temp.device_stage",
     "DELETE FROM temp.finding_stage",
+)
+
+# Findings of add_findings() whose device this run does not hold: refused before anything is written.
+_ORPHAN_FINDINGS_SQL = """SELECT DISTINCT device_id FROM temp.finding_stage f
+    WHERE NOT EXISTS (SELECT 1 FROM temp.device_stage s WHERE s.key = f.device_id)
+      AND NOT EXISTS (SELECT 1 FROM run_device r WHERE r.run_id = :run AND r.device_id = f.device_id)
+    LIMIT 5"""
+
+# At commit: the run's counts, and devices per manufacturer, site and type (charts over time).
+_SUMMARY_SQL = (
+    """UPDATE run SET
+         devices = (SELECT count(*) FROM run_device WHERE run_id = :run),
+         covered = (SELECT count(*) FROM run_device r JOIN state s ON s.id = r.state_id
+                    WHERE r.run_id = :run AND s.covered),
+         review = (SELECT count(*) FROM run_device r JOIN state s ON s.id = r.state_id
+                   WHERE r.run_id = :run AND s.review),
+         findings = (SELECT count(*) FROM run_device r JOIN state_finding f ON f.state_id = r.state_id
+                     WHERE r.run_id = :run)
+       WHERE id = :run""",
+    *(
+        f"""INSERT INTO run_summary (run_id, dimension, value, devices, covered, review)
+            SELECT :run, '{column}', coalesce(s.{column}, ''), count(*), sum(s.covered), sum(s.review)
+            FROM run_device r JOIN state s ON s.id = r.state_id WHERE r.run_id = :run GROUP BY 3"""
+        for column in ("manufacturer", "site", "device_type")
+    ),
+    # Blocks this run stored become findable by later runs (not by this one: a block read twice in
+    # one run stays two ranges, as device grouping expects).
+    "INSERT OR IGNORE INTO observation_block (digest, first_id, last_id) SELECT digest, first, last FROM temp.new_block",
+)
+
+# Blocks of observations this run appended, by digest (see the module doc); commit() makes them
+# findable for later runs.
+_BLOCK_SQL = (
+    "DROP TABLE IF EXISTS temp.new_block",
+    "CREATE TEMP TABLE new_block (digest BLOB PRIMARY KEY, first INTEGER NOT NULL, last INTEGER NOT NULL) WITHOUT ROWID",
 )
 
 _SEEN_BITS = 1 << 23  # 1 MiB: two bits per key, about 0.1% false "seen" at 100,000 hosts
@@ -234,20 +319,31 @@ def _contact_name(name: str | None) -> str:
 
 
 class _FileIds(dict[str, int]):
-    """path -> source_file.id, filled on first sight, so the insert loop does one dict lookup."""
+    """path -> the run's number for it (1, 2, ... in the order first met; run_file keeps them),
+    filled on first sight, so the insert loop does one dict lookup."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: sqlite3.Connection, run_id: int) -> None:
         super().__init__()
         self._conn = conn
+        self._run_id = run_id
+        self._numbers: dict[int, int] = {}  # source_file.id -> number
 
     def __missing__(self, path: str) -> int:
         try:
             self._conn.execute("INSERT OR IGNORE INTO source_file (path) VALUES (?)", (path,))
             row = self._conn.execute("SELECT id FROM source_file WHERE path = ?", (path,)).fetchone()
         except UnicodeEncodeError:
-            return self.__missing__(codec.clean(path))
-        self[path] = row[0]
-        return row[0]
+            number = self.__missing__(codec.clean(path))
+            self[path] = number
+            return number
+        known = self._numbers.get(row[0])
+        if known is None:
+            known = self._numbers[row[0]] = len(self._numbers) + 1
+            self._conn.execute(
+                "INSERT INTO run_file (run_id, number, file) VALUES (?, ?, ?)", (self._run_id, known, row[0])
+            )
+        self[path] = known
+        return known
 
 
 def now() -> str:
@@ -315,7 +411,7 @@ class RunWriter:
         self._open = True
         self._grouped = False
         self._reading: sqlite3.Cursor | None = None  # the cursor of a device_groups() in progress
-        self._files = _FileIds(conn)
+        self._files = _FileIds(conn, run_id)
         # The run's observations are one rowid range starting here: the run holds the write lock.
         # Ids are given explicitly, so that add_host() knows the range a staged device stands for.
         self._first_observation = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM observation").fetchone()[
@@ -340,8 +436,13 @@ class RunWriter:
         # The staged devices and their index are read back in key order: with the temporary
         # database's default 2 MB page cache that is a file read per row at 100,000 hosts.
         conn.execute("PRAGMA temp.cache_size = -32768")
-        for sql in (*_STAGE_SQL, *_RANGE_SQL, *_DEVICE_STAGE_SQL):
+        conn.create_function("custodiet_digest", -1, digest, deterministic=True)
+        for sql in (*_STAGE_SQL, *_RANGE_SQL, *_DEVICE_STAGE_SQL, *_BLOCK_SQL):
             conn.execute(sql)
+        self._new_blocks: list[tuple[bytes, int, int]] = []  # (digest, first id, last id) to insert
+        # An inventory's first run has no block to share: it need not look one up per host.
+        self._blocks_known = conn.execute("SELECT 1 FROM observation_block LIMIT 1").fetchone() is not None
+        self._direct = False  # devices of add_devices() wait in device_stage
         self._insert_sql = (
             "INSERT INTO observation (id, run_id, address, mac, field, text, port, file, place, matches) "
             f"VALUES (?1, {int(run_id)}, nullif(?2, ''), nullif(?3, ''), ?4, ?5, nullif(?6, ''), ?7, ?8, "
@@ -349,12 +450,12 @@ class RunWriter:
         )
         self._range_sql = "INSERT INTO temp.subject_range (first, last, address, mac) VALUES (?, ?, nullif(?, ''), nullif(?, ''))"
         self._stage_sql = (
-            f"INSERT INTO temp.device_stage (key, first, last, names, {codec.STATE_VALUES}) "
-            f"VALUES ({', '.join('?' * 19)})"
+            f"INSERT INTO temp.device_stage (key, first, last, names, okey, direct, {codec.STAGE_VALUES}) "
+            f"VALUES ({', '.join('?' * (6 + codec.N_STAGE_VALUES))})"
         )
         self._stage_finding_sql = (
-            "INSERT INTO temp.finding_stage (device_id, rule, list, entity, reason, scope, severity, sources) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+            "INSERT INTO temp.finding_stage (device_id, rule, list, entity, reason, scope, severity, sources, "
+            "direct) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
         )
 
     # Context manager ---------------------------------------------------------------------------
@@ -377,8 +478,17 @@ class RunWriter:
         """Record what was read from one input file."""
         self._execute(
             "INSERT INTO input (run_id, path, format, sha256, records, observations, skipped, "
-            "skip_reasons, error, contacts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "skip_reasons, error, contacts, taken) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             codec.input_row(self.run_id, summary),
+        )
+
+    def add_scope(self, path: str, kind: str, ranges: AddressRanges) -> None:
+        """Record what one input examined (see store.history: a device is gone only where a run looked)."""
+        from custodiet.store.history import dump_ranges
+
+        self._execute(
+            "INSERT INTO run_scope (run_id, input, kind, addresses, ranges) VALUES (?, ?, ?, ?, ?)",
+            (self.run_id, path, kind, min(ranges.size(), 1 << 62), dump_ranges(ranges)),
         )
 
     def add_observations(self, rows: Iterable[tuple[Observation, tuple[Match, ...]]]) -> None:
@@ -410,13 +520,12 @@ class RunWriter:
         in chunks: call regroup(), device_groups() or commit() to see them in the store.
         """
         self._check_adding()
-        first = self._next_id
         key = _host_key(rows) if conclude is not None else None
         try:
-            self._append_rows(rows)
+            first, last = self._append_block(rows)
             if key is not None and not self._seen_before(key):
                 device, findings = conclude(rows, key)  # type: ignore[misc]
-                self._stage(device, findings, first, self._next_id - 1)
+                self._stage(device, findings, first, last)
             if len(self._rows) >= _CHUNK or len(self._staged) >= _CHUNK:
                 self._flush()
         except sqlite3.IntegrityError as exc:
@@ -460,14 +569,27 @@ class RunWriter:
                 "staged devices must be judged by regroup() before they are written", file=self._label
             )
         self._stop_reading()
+        self._write_states()
+        self._unfinished = False
+
+    def _write_states(self) -> None:
+        """Write every staged device (see _FINISH_SQL): states no run has yet, and this run's
+        device rows; refuse findings of devices the run does not hold."""
+        self._flush()
+        conn = self._conn
         try:
+            orphans = [r[0] for r in conn.execute(_ORPHAN_FINDINGS_SQL, {"run": self.run_id})]
+            if orphans:
+                raise StoreError(
+                    f"findings of devices this run does not hold: {', '.join(orphans)}", file=self._label
+                )
             for sql in _FINISH_SQL:
-                self._conn.execute(sql, {"run": self.run_id})
+                conn.execute(sql, {"run": self.run_id})
         except sqlite3.IntegrityError as exc:
             raise StoreError(f"duplicate device id in one run: {exc}", file=self._label) from exc
         except sqlite3.Error as exc:
             raise StoreError(f"cannot store devices: {exc}", file=self._label) from exc
-        self._unfinished = False
+        self._direct = False
 
     def add_contacts(self, contacts: Iterable[Contact]) -> None:
         """Stage traffic contacts (any iterable, consumed in chunks); they are summed per device,
@@ -525,7 +647,7 @@ class RunWriter:
     def dns_answers(self) -> Iterator[tuple[str, str, tuple[Provenance, ...]]]:
         """(name, answered address, places) of every DNS contact of the run that got an answer."""
         self._ensure_grouped()
-        files = paths(self._conn)
+        files = paths(self._conn, self.run_id)
         rows = self._conn.execute(
             "SELECT name, remote, evidence FROM contact WHERE run_id = ? AND kind = 'dns' "
             "AND name IS NOT NULL AND remote IS NOT NULL",
@@ -658,7 +780,7 @@ class RunWriter:
         try:
             cursor.execute(sql, {"run": self.run_id})
             group: DeviceGroup | None = None
-            for key, observation, matches in decode_observations(cursor, paths(self._conn)):
+            for key, observation, matches in decode_observations(cursor, paths(self._conn, self.run_id)):
                 if group is None or key != group.key:
                     if group:
                         yield group
@@ -677,44 +799,25 @@ class RunWriter:
                 self._stop_reading()
 
     def add_devices(self, devices: Iterable[Device]) -> None:
-        """Store what this run concluded about each device, and keep device ids across runs."""
+        """Store what this run concluded about each device (written at commit, with the findings
+        add_findings() gives for them), and keep device ids across runs."""
         self._check_writable()
         self._ensure_grouped()
-        run = self.run_id
-        states: list[tuple[Any, ...]] = []
-        ids: list[tuple[Any, ...]] = []
-        names: list[tuple[Any, ...]] = []
-        for device in devices:
-            states.append(codec.device_row(run, device, self._observation_key(device)))
-            ids.append((device.id, run, run))
-            names.extend((run, name, device.id) for name in device_names(device))
         try:
-            self._insert_rows(
-                f"INSERT INTO device_state ({codec.STATE_COLUMNS}) VALUES ({', '.join('?' * 18)})", states
-            )
-            self._insert_rows(
-                "INSERT INTO device (id, first_seen_run, last_seen_run) VALUES (?, ?, ?) "
-                "ON CONFLICT (id) DO UPDATE SET last_seen_run = excluded.last_seen_run",
-                ids,
-            )
-            self._insert_rows(
-                "INSERT OR IGNORE INTO device_name (run_id, name, device_id) VALUES (?, ?, ?)", names
-            )
-        except sqlite3.IntegrityError as exc:
-            raise StoreError(f"duplicate device id in one run: {exc}", file=self._label) from exc
+            for device in devices:
+                self._stage(device, (), None, None, okey=self._observation_key(device), direct=True)
+                if len(self._staged) >= _CHUNK:
+                    self._flush()
         except sqlite3.Error as exc:
             raise StoreError(f"cannot store devices: {exc}", file=self._label) from exc
 
     def add_findings(self, findings: Iterable[Finding]) -> None:
-        """Store the findings of this run."""
+        """Store findings of devices of this run (given to add_devices() or staged)."""
         self._check_writable()
-        run = self.run_id
         try:
-            self._insert_rows(
-                "INSERT INTO finding (run_id, device_id, rule, list, entity, reason, scope, severity, "
-                "sources) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [codec.finding_row(run, finding) for finding in findings],
-            )
+            self._staged_findings.extend((*codec.finding_row(f), 1) for f in findings)
+            self._direct = True
+            self._flush()
         except sqlite3.Error as exc:
             raise StoreError(f"cannot store findings: {exc}", file=self._label) from exc
 
@@ -726,7 +829,15 @@ class RunWriter:
             self.abort()
             raise StoreError("devices were staged but never written (finish_devices)", file=self._label)
         self._stop_reading()
+        if self._direct:
+            try:
+                self._write_states()
+            except BaseException:
+                self.abort()
+                raise
         try:
+            for sql in _SUMMARY_SQL:
+                self._conn.execute(sql, {"run": self.run_id})
             for table in (
                 "address_mac",
                 "contact_stage",
@@ -734,6 +845,7 @@ class RunWriter:
                 "device_stage",
                 "finding_stage",
                 "regroup",
+                "new_block",
             ):
                 self._conn.execute(f"DROP TABLE IF EXISTS temp.{table}")
             self._conn.execute("UPDATE run SET finished = ? WHERE id = ?", (now(), self.run_id))
@@ -822,6 +934,57 @@ class RunWriter:
             ranges.append((first, number - 1, address, mac))
         self._next_id = number
 
+    def _append_block(self, rows: Sequence[Row]) -> tuple[int, int]:
+        """Append the rows of one add_host() call; (first id, last id) of the rows that hold them.
+
+        A block of one subject gets a digest; if an earlier run stored the same block, its rows
+        are not appended again: the range of this run points at them (see the module doc)."""
+        if not rows:
+            return self._next_id, self._next_id - 1
+        subject = rows[0][0].subject
+        files = self._files
+        dump = self._dump_matches
+        parts: list[tuple[Any, ...]] = []
+        for obs, matches in rows:
+            if obs.subject is not subject and obs.subject != subject:
+                first = self._next_id
+                self._append_rows(rows)
+                return first, self._next_id - 1
+            provenance = obs.provenance
+            parts.append(
+                (
+                    obs.field,
+                    obs.text,
+                    obs.port or "",
+                    files[provenance.file],
+                    provenance.place,
+                    dump(matches) if matches else "",
+                )
+            )
+        address = subject.address or ""
+        mac = subject.mac or ""
+        try:
+            block = blake2b(orjson.dumps((address, mac, parts)), digest_size=16).digest()
+        except orjson.JSONEncodeError:  # a string SQLite cannot take as it is: stored escaped, never shared
+            block = None
+        if block is not None and self._blocks_known:
+            found = self._conn.execute(
+                "SELECT first_id, last_id FROM main.observation_block WHERE digest = ?", (block,)
+            ).fetchone()
+            if found is not None:
+                self._ranges.append((found[0], found[1], address, mac))
+                return found[0], found[1]
+        first = number = self._next_id
+        out = self._rows
+        for part in parts:
+            out.append((number, address, mac, *part))
+            number += 1
+        self._ranges.append((first, number - 1, address, mac))
+        self._next_id = number
+        if block is not None:
+            self._new_blocks.append((block, first, number - 1))
+        return first, number - 1
+
     def _dump_matches(self, matches: tuple[Match, ...]) -> str:
         """codec.dump_matches, remembered: matching hands out the same Match objects again and
         again (a run of 200,000 observations holds a few dozen distinct match lists). The key is
@@ -836,14 +999,26 @@ class RunWriter:
         return found[1]
 
     def _stage(
-        self, device: Device, findings: Sequence[Finding], first: int | None, last: int | None
+        self,
+        device: Device,
+        findings: Sequence[Finding],
+        first: int | None,
+        last: int | None,
+        *,
+        okey: str | None = None,
+        direct: bool = False,
     ) -> None:
-        names = codec.dumps(list(device_names(device)))
-        self._staged.append((device.id, first, last, names, *codec.device_values(device)))
-        self._staged_keys.add(device.id)
-        run = self.run_id
-        self._staged_findings.extend(codec.finding_row(run, f)[1:] for f in findings)
-        self._unfinished = True
+        names = codec.dumps(sorted(device_names(device)))
+        key = device.id
+        values = codec.device_values(device, self._files.__getitem__)
+        self._staged.append((key, first, last, names, key if not direct else okey, int(direct), *values))
+        self._staged_keys.add(key)
+        flag = int(direct)
+        self._staged_findings.extend((*codec.finding_row(f), flag) for f in findings)
+        if direct:
+            self._direct = True
+        else:
+            self._unfinished = True
 
     def _flush(self) -> None:
         """Insert the rows add_host() collected (observations first: staged ranges refer to them)."""
@@ -861,6 +1036,9 @@ class RunWriter:
         if self._staged_findings:
             findings, self._staged_findings = self._staged_findings, []
             self._append_temp(self._stage_finding_sql, findings, "temp.finding_stage")
+        if self._new_blocks:
+            blocks, self._new_blocks = self._new_blocks, []
+            self._conn.executemany("INSERT OR IGNORE INTO temp.new_block VALUES (?, ?, ?)", blocks)
 
     def _seen_before(self, key: str) -> bool:
         """Whether add_host() met this key before (and mark it): a host scanned twice or listed
@@ -964,7 +1142,7 @@ def _host_key(rows: Sequence[Row]) -> str | None:
 
 
 def _contacts(conn: sqlite3.Connection, run_id: int, device_key: str) -> list[codec.ContactSummary]:
-    files = paths(conn)
+    files = paths(conn, run_id)
     rows = conn.execute(
         f"SELECT {codec.CONTACT_SELECT} FROM contact WHERE run_id = ? AND device_key = ? ORDER BY id",
         (run_id, device_key),
