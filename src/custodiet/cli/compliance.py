@@ -6,11 +6,12 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, BinaryIO
 
 import typer
 
 from custodiet.cli.inventory import DbOption, RunOption, _main, _store
+from custodiet.cli.render import err
 
 
 def _chromium() -> str | None:
@@ -74,7 +75,8 @@ def compliance(
 ) -> None:
     """Write the section 889 compliance report of a run: what was examined, covered equipment with
     evidence, decisions and remediation, list versions and sources, FAR 52.204-25(d) data, sign-off."""
-    from custodiet.errors import CustodietError, InputError
+    from custodiet.cli.output import write_bytes
+    from custodiet.errors import CustodietError
     from custodiet.report.compliance import ReportFacts, render_compliance
     from custodiet.store import decisions
 
@@ -86,14 +88,16 @@ def compliance(
         facts = ReportFacts(
             organisation=organisation, contract=contract, orders=tuple(order or ()), prepared_by=prepared_by
         )
-        try:
-            html_path.write_text(render_compliance(report, facts, steps), encoding="utf-8")
-        except OSError as exc:
-            raise InputError(f"cannot write: {exc.strerror}", file=str(html_path)) from None
-        main.err.print(f"wrote {html_path}")
+        page = render_compliance(report, facts, steps).encode("utf-8")
+
+        def write_page(handle: BinaryIO) -> None:
+            handle.write(page)
+
+        write_bytes(html_path, write_page)
+        err.print(f"wrote {html_path}")
         if pdf is not None:
             write_pdf(html_path, pdf)
-            main.err.print(f"wrote {pdf}")
+            err.print(f"wrote {pdf}")
     except CustodietError as exc:
         raise main.fail(exc) from None
 

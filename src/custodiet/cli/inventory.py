@@ -5,13 +5,14 @@ exit codes)."""
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, BinaryIO
+from typing import Annotated
 
 import typer
+
+from custodiet.cli.render import err
 
 DbOption = Annotated[
     Path | None,
@@ -29,27 +30,12 @@ def _main():
 
 
 @contextmanager
-def output(target: str) -> Iterator[BinaryIO]:
-    """A binary stream to write to: a file path, or standard output for "-"."""
-    if target == "-":
-        yield sys.stdout.buffer
-        sys.stdout.buffer.flush()
-        return
-    from custodiet.errors import InputError
-
-    try:
-        handle = open(target, "wb")  # noqa: SIM115 - closed below
-    except OSError as exc:
-        raise InputError(f"cannot write: {exc.strerror}", file=target) from None
-    with handle:
-        yield handle
-
-
-@contextmanager
-def _store(db: Path | None) -> Iterator:
+def _store(db: Path | None, readonly: bool = True) -> Iterator:
+    """The inventory; read-only unless the command records a decision (a read-only inventory
+    still answers the reading commands)."""
     from custodiet.store import Store
 
-    with Store(db or _main().default_db()) as store:
+    with Store(db or _main().default_db(), readonly=readonly) as store:
         yield store
 
 
@@ -67,6 +53,7 @@ def diff(
 
     A device missing from a run whose inputs did not cover its address is "not examined", not gone.
     """
+    from custodiet.cli.output import write_bytes
     from custodiet.cli.render import out
     from custodiet.errors import CustodietError
     from custodiet.report.diff import render_diff, write_diff_json
@@ -77,8 +64,7 @@ def diff(
         with _store(db) as store:
             result = history.diff(store, from_run, to_run)
         if json_path:
-            with output(json_path) as handle:
-                write_diff_json(result, handle)
+            write_bytes(Path(json_path), lambda handle: write_diff_json(result, handle))
     except CustodietError as exc:
         raise main.fail(exc) from None
     if json_path != "-":
@@ -163,7 +149,7 @@ def waive(
 
     main = _main()
     try:
-        with _store(db) as store:
+        with _store(db, readonly=False) as store:
             waiver = decisions.add_waiver(store, host=device, rule=rule, who=who, why=why, until=until)
     except CustodietError as exc:
         raise main.fail(exc) from None
@@ -188,7 +174,7 @@ def unwaive(
 
     main = _main()
     try:
-        with _store(db) as store:
+        with _store(db, readonly=False) as store:
             waiver = decisions.revoke_waiver(store, waiver_id, who=who, why=why)
     except CustodietError as exc:
         raise main.fail(exc) from None
@@ -230,7 +216,7 @@ def remediate(
 
     main = _main()
     try:
-        with _store(db) as store:
+        with _store(db, readonly=False) as store:
             step = decisions.add_remediation(
                 store, host=host, state=state, who=who, ticket=ticket, note=note, at=at
             )
@@ -273,6 +259,7 @@ def export(
     open_only: Annotated[bool, typer.Option("--open", help="Only open findings (not waived).")] = False,
 ) -> None:
     """Findings with their device, status (open / waived) and remediation, for ticketing systems and SIEMs."""
+    from custodiet.cli.output import write_bytes
     from custodiet.errors import CustodietError, UsageError
     from custodiet.report.export import write_export
 
@@ -282,12 +269,16 @@ def export(
             raise UsageError("--format accepts csv or jsonl")
         with _store(db) as store:
             report = store.load_run(run, evidence="none")
-        with output(out_path) as handle:
-            count = write_export(report, handle, fmt, open_only=open_only)
+        written: list[int] = []
+        write_bytes(
+            Path(out_path),
+            lambda handle: written.append(write_export(report, handle, fmt, open_only=open_only)),
+        )
+        count = written[0]
     except CustodietError as exc:
         raise main.fail(exc) from None
     if out_path != "-":
-        main.err.print(f"wrote {count:,} findings to {out_path}")
+        err.print(f"wrote {count:,} findings to {out_path}")
 
 
 def register(app: typer.Typer) -> None:

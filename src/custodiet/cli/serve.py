@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from custodiet.cli.inventory import DbOption, _main
+from custodiet.cli.render import err
 
 
 def serve(
@@ -32,12 +33,12 @@ def serve(
         except StoreError as exc:
             if "locked" not in exc.message:
                 raise
-            main.err.print(f"[yellow]warning:[/] {exc}: pages answer 503 until it is free")
+            err.print(f"[yellow]warning:[/] {exc}: pages answer 503 until it is free")
         allowed = ["127.0.0.1", "localhost", "[::1]", "::1"]
         try:
             address = ipaddress.ip_address(host.strip("[]"))
             if not address.is_loopback:
-                main.err.print(
+                err.print(
                     f"[yellow]warning:[/] listening on {host}: anyone who can reach it can read the inventory"
                 )
             allowed.append(str(address) if address.version == 4 else f"[{address}]")
@@ -50,7 +51,7 @@ def serve(
         raise main.fail(exc) from None
     import uvicorn
 
-    main.err.print(f"custodiet dashboard of {path} on http://{host}:{port}/ (read-only; Ctrl-C stops it)")
+    err.print(f"custodiet dashboard of {path} on http://{host}:{port}/ (read-only; Ctrl-C stops it)")
     uvicorn.run(create_app(path, allowed), host=host, port=port, log_level="warning", access_log=False)
 
 

@@ -29,7 +29,7 @@ from starlette.staticfiles import StaticFiles
 
 from custodiet.dashboard import views
 from custodiet.dashboard.db import open_readonly
-from custodiet.errors import StoreError, UsageError
+from custodiet.errors import NotFoundError, StoreError, UsageError
 from custodiet.report.text import excerpt
 from custodiet.store import Store
 
@@ -111,6 +111,8 @@ def create_app(db: Path, allowed_hosts: list[str] | None = None) -> Starlette:
                 page = make(store, *args, params)
             except LookupError as exc:
                 return _error(env, 404, str(exc.args[0] if exc.args else exc), as_json)
+            except NotFoundError as exc:  # an unknown run or device: the page does not exist
+                return _error(env, 404, str(exc), as_json)
             except UsageError as exc:
                 return _error(env, 400, str(exc), as_json)
             except StoreError as exc:

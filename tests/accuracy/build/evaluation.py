@@ -19,13 +19,26 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import eval_records_cameras
+import eval_records_cameras2
+import eval_records_mac2
 import eval_records_negatives
+import eval_records_negatives2
 import eval_records_telecom
+import eval_records_telecom2
 import public
 from public_records import Source
 
 # The tables in the order of the corpus and of the SOURCES.md section.
-TABLES = (eval_records_cameras, eval_records_telecom, eval_records_negatives)
+TABLES = (
+    eval_records_cameras,
+    eval_records_telecom,
+    eval_records_negatives,
+    # round 2 (origin ids ev2-): other kinds of sources than round 1's issue search
+    eval_records_cameras2,
+    eval_records_telecom2,
+    eval_records_negatives2,
+    eval_records_mac2,
+)
 
 HERE = Path(__file__).resolve().parent.parent
 MARK = "\n## Evaluation sources (`corpus/eval.jsonl`)\n"
