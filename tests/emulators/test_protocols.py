@@ -72,7 +72,7 @@ def test_identity_strings_literally(net: EmulatedNetwork) -> None:
     root = DET.fromstring(info)
     ns = "{http://www.hikvision.com/ver20/XMLSchema}"
     assert root.findtext(f"{ns}model") == "DS-2CD2386G2-IU"
-    assert root.findtext(f"{ns}firmwareVersion") == "V5.7.15"
+    assert root.findtext(f"{ns}firmwareVersion") == "V5.7.13"
     nvr = net.device("hikvision-nvr")
     _, headers, _ = http(nvr.address, nvr.port("http"), "GET", "/ISAPI/System/deviceInfo")
     assert headers[b"server"] == [b"DNVRS-Webs"]
@@ -301,9 +301,9 @@ def test_onvif_device_service(net: EmulatedNetwork) -> None:
         for k in ("Manufacturer", "Model", "FirmwareVersion", "SerialNumber", "HardwareId")
     }
     assert got == {
-        "Manufacturer": "Hikvision",
+        "Manufacturer": "HIKVISION",
         "Model": "DS-2CD2386G2-IU",
-        "FirmwareVersion": "V5.7.15 build 240201",
+        "FirmwareVersion": "V5.7.13 build 230504",
         "SerialNumber": "DS-2CD2386G2-IU20240301AAWRJ61234567",
         "HardwareId": "88",
     }

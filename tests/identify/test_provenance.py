@@ -13,7 +13,15 @@ What is checked:
   title of every such source for file paths that only a fixture or a device definition has;
 - every origin address in ``tests/accuracy/SOURCES.md`` and every address written in the corpus
   builders (``tests/accuracy/build/*.py``, new builder modules included), and every corpus origin
-  id against the id prefixes that used to mark fixture origins.
+  id against the id prefixes that used to mark fixture origins;
+- every source of every device emulator profile (``tests/emulators/profiles/*.yaml``: its URL,
+  the addresses and file paths its note names, and no "search corpus, code" citation that names
+  no file), and every address written anywhere in the emulators, the scan and source tests and
+  their data (``tests/emulators``, ``tests/scan``, ``tests/sources``), ``examples/`` and the
+  ``bench/`` generators: the scan tests, the benches and ``make demo`` replay those bytes, so a
+  reply copied from a fixture would measure custodiet against its own evaluation data.
+  ``tests/emulators/profiles/PROVENANCE.md`` records the audit and names the places it removed,
+  so it is the one file left out of the text scan.
 
 Allow-list: a place that matches a pattern but is allowed anyway goes into ``ALLOWED`` below, keyed
 by the exact URL (or the source/origin id), with the reason in the value. Keep it short and say who
@@ -31,6 +39,10 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 CONTENT = ROOT / "src" / "custodiet" / "content"
 ACCURACY = ROOT / "tests" / "accuracy"
+PROFILES = ROOT / "tests" / "emulators" / "profiles"
+# Trees whose bytes the emulators, the scan/source tests, make demo and the benches replay.
+REPLAYED = ("tests/emulators", "tests/scan", "tests/sources", "examples", "bench")
+AUDIT_RECORD = PROFILES / "PROVENANCE.md"
 
 # Each pattern: (why, regex searched case-insensitively in a URL).
 FORBIDDEN_URLS: tuple[tuple[str, str], ...] = (
@@ -68,6 +80,17 @@ FORBIDDEN_URLS: tuple[tuple[str, str], ...] = (
         "a project's test fixtures or test data",
         r"/(?:fixtures?|testdata|__fixtures__)/|/tests?/(?:[^/]+/)*(?:data|samples|resources|captures)/",
     ),
+    (
+        "a file in a repository's test tree (a test module replays a fixture just the same)",
+        r"github\.com/[^/]+/[^/]+/(?:blob|tree|raw)/[^/]+/(?:[^/]+/)*(?:tests?|spec|__tests__|testing)/"
+        r"|raw\.githubusercontent\.com/[^/]+/[^/]+/[^/]+/(?:[^/]+/)*(?:tests?|spec|__tests__|testing)/",
+    ),
+)
+
+# A citation of "code" found by a search that names no file (no URL, no index id) cannot be
+# checked, and such outputs mostly live in other projects' test fixtures.
+UNNAMED_CODE = re.compile(
+    r"search corpus,\s*code|open-source [a-z -]*(?:clients|tools)'? fixtures", re.IGNORECASE
 )
 
 # File paths that only fixtures and device definitions have; searched in source titles, which
@@ -138,6 +161,9 @@ def _corpus_origins() -> list[tuple[str, str]]:
         "https://github.com/projectdiscovery/nuclei-templates/blob/main/http/technologies/tech.yaml",
         "https://github.com/gBillal/ex_onvif/blob/master/test/fixtures/get_device_information.xml",
         "https://www.observium.org/",
+        "https://github.com/maciej-or/hikvision_next/blob/main/tests/fixtures/devices/DS-2CD2386G2-IU.json",
+        "https://github.com/Kane610/axis/blob/master/tests/test_basic_device_info.py",
+        "https://raw.githubusercontent.com/example/onvif-client/main/test/probe_match_test.go",
     ],
 )
 def test_the_patterns_catch_forbidden_places(url: str) -> None:
@@ -155,6 +181,10 @@ def test_the_patterns_catch_forbidden_places(url: str) -> None:
         "https://www.iana.org/assignments/enterprise-numbers",
         "https://www.rfc-editor.org/rfc/rfc3418",
         "https://github.com/ivre/ivre-test-samples/blob/master/tests/samples/Nmap-Modbus-IPv4.json.bz2",
+        "https://github.com/maciej-or/hikvision_next/issues/58",
+        "https://github.com/rroller/dahua/pull/79",
+        "https://github.com/Uaemextop/firmware-HG8145V5-V500R020C10SPC212_1/blob/main/web/frame_zain/login_cut.asp",
+        "https://developer.axis.com/vapix/network-video/basic-device-information",
     ],
 )
 def test_the_patterns_leave_allowed_places_alone(url: str) -> None:
@@ -215,3 +245,80 @@ def test_every_corpus_record_has_an_allowed_origin() -> None:
                 if origin not in ALLOWED and FORBIDDEN_ORIGIN_IDS.search(origin):
                     bad.add(f"{path.name}: {origin}")
     assert not bad, sorted(bad)
+
+
+def _profile_sources() -> list[tuple[str, str, dict]]:
+    """(profile file, source id, entry) for every source of every emulator profile."""
+    found = []
+    for path in sorted(PROFILES.glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for sid, entry in (data.get("sources") or {}).items():
+            found.append((path.name, sid, entry or {}))
+    return found
+
+
+def test_no_emulator_profile_source_points_at_a_forbidden_place() -> None:
+    sources = _profile_sources()
+    assert len(sources) > 60, "the profiles' sources were not found"
+    bad = []
+    for file, sid, entry in sources:
+        if sid in ALLOWED:
+            continue
+        url = str(entry.get("url") or "")
+        note = str(entry.get("note") or "")
+        for cited in ([url] if url.startswith("http") else []) + _URL.findall(note):
+            why = forbidden(cited.rstrip(".,;"))
+            if why:
+                bad.append(f"{file}: {sid}: {cited} ({why})")
+        for text in (url, note):
+            hit = FORBIDDEN_TITLE_PATHS.search(text)
+            if hit:
+                bad.append(f"{file}: {sid}: names {hit.group(0)!r}")
+            unnamed = UNNAMED_CODE.search(text)
+            if unnamed:
+                bad.append(f"{file}: {sid}: cites code it does not name ({unnamed.group(0)!r})")
+        if "fixture" in sid.lower():  # (the corpus id prefixes fi-/oss- mean issues here)
+            bad.append(f"{file}: {sid}: id of a fixture origin")
+    assert not bad, "\n".join(bad)
+
+
+def _replayed_files() -> list[Path]:
+    """Text files of the trees whose bytes tests, benches and make demo replay."""
+    files = []
+    for tree in REPLAYED:
+        for path in sorted((ROOT / tree).rglob("*")):
+            if path.is_file() and path != AUDIT_RECORD and "__pycache__" not in path.parts:
+                files.append(path)
+    return files
+
+
+def test_no_replayed_test_data_cites_a_forbidden_place() -> None:
+    """Profiles (route and service notes too), emulator and test code, pcap recipes, XML, logs,
+    CSV, the examples nmap wrote and the bench generators."""
+    files = _replayed_files()
+    assert len(files) > 80, "the emulator and test-data trees were not found"
+    bad = []
+    for path in files:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:  # a binary capture: no citations to read
+            continue
+        where = path.relative_to(ROOT)
+        for url in _URL.findall(text):
+            why = forbidden(url.rstrip(".,;&#"))
+            if why:
+                bad.append(f"{where}: {url} ({why})")
+        for rx in (FORBIDDEN_TITLE_PATHS, UNNAMED_CODE):
+            hit = rx.search(text)
+            if hit:
+                bad.append(f"{where}: names {hit.group(0)!r}")
+    assert not bad, "\n".join(bad)
+
+
+def test_the_audit_record_names_what_was_removed() -> None:
+    """PROVENANCE.md is left out of the text scan because it lists the removed places; it must
+    keep doing so (and nothing else may hide there)."""
+    text = AUDIT_RECORD.read_text(encoding="utf-8")
+    for removed in ("hikvision_next/.../tests/fixtures", "Kane610/axis/.../tests/", "OSS_SNMP"):
+        assert removed in text
+    assert not [u for u in _URL.findall(text) if forbidden(u)], "the audit record must not link them"

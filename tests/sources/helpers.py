@@ -63,7 +63,9 @@ class Listeners:
 
     @staticmethod
     def _handle(conn: socket.socket, handler: Handler) -> None:
-        conn.settimeout(3)
+        # nmap's first probe sends nothing and waits several seconds for a banner; a handler that
+        # gave up earlier would close the connection unanswered ("tcpwrapped" on a loaded machine)
+        conn.settimeout(30)
         try:
             handler(conn)
         except OSError:

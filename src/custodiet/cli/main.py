@@ -37,6 +37,9 @@ app.add_typer(content_app, name="content")
 from custodiet.cli.endpoints import endpoints_app  # noqa: E402 - it imports this module lazily
 
 app.add_typer(endpoints_app, name="endpoints")
+from custodiet.cli.census import census as census_command  # noqa: E402
+
+app.command("census")(census_command)
 from custodiet.cli.scan import scan_command  # noqa: E402 - it imports this module lazily
 
 app.command("scan")(scan_command)

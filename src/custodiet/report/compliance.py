@@ -241,12 +241,7 @@ def _examined(run: RunReport) -> list[str]:
             "<h3>Addresses each input covered</h3>\n<table>\n<thead><tr><th>Input</th><th>Kind</th>"
             "<th>Addresses</th><th>Ranges (first shown)</th></tr></thead>\n<tbody>\n"
         )
-        for scoped in run.scope:
-            ranges = ", ".join(first if first == last else f"{first}–{last}" for first, last in scoped.ranges)
-            out.append(
-                f"<tr><td><code>{_h(scoped.input)}</code></td><td>{_h(scoped.kind)}</td>"
-                f'<td class="num">{scoped.addresses:,}</td><td>{_h(ranges, TEXT_LIMIT)}</td></tr>\n'
-            )
+        out.extend(digest.scope_rows(run, _h, TEXT_LIMIT))
         out.append("</tbody>\n</table>\n")
     if run.options:
         out.append(f"<p>Options: {_h(', '.join(f'{k}={v}' for k, v in run.options), TEXT_LIMIT)}</p>\n")

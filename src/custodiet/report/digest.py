@@ -337,3 +337,16 @@ def status_counts(devices: Iterable[Device]) -> tuple[int, int]:
         covered += device.covered
         review += device.review
     return covered, review
+
+
+def scope_rows(run: RunReport, escape: Callable[..., str], text_limit: int) -> list[str]:
+    """The <tr> rows of what each input of a run examined (input, kind, addresses, ranges), for
+    the HTML and compliance reports alike; `escape` is the renderer's own HTML escaping."""
+    rows = []
+    for scoped in run.scope:
+        ranges = ", ".join(first if first == last else f"{first}–{last}" for first, last in scoped.ranges)
+        rows.append(
+            f"<tr><td><code>{escape(scoped.input)}</code></td><td>{escape(scoped.kind)}</td>"
+            f'<td class="num">{scoped.addresses:,}</td><td>{escape(ranges, text_limit)}</td></tr>\n'
+        )
+    return rows

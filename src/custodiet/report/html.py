@@ -621,12 +621,7 @@ def _inputs(inputs: Iterable[InputSummary], run: RunReport) -> list[str]:
             "where that run looked (custodiet diff).</p>\n<table>\n<thead><tr><th>Input</th><th>Kind</th>"
             "<th>Addresses</th><th>Ranges</th></tr></thead>\n<tbody>\n"
         )
-        for scoped in run.scope:
-            ranges = ", ".join(first if first == last else f"{first}–{last}" for first, last in scoped.ranges)
-            out.append(
-                f"<tr><td><code>{_h(scoped.input)}</code></td><td>{_h(scoped.kind)}</td>"
-                f'<td class="num">{scoped.addresses:,}</td><td>{_h(ranges, TEXT_LIMIT)}</td></tr>\n'
-            )
+        out.extend(digest.scope_rows(run, _h, TEXT_LIMIT))
         out.append("</tbody>\n</table>\n")
     if run.options:
         options = ", ".join(f"{k}={v}" for k, v in run.options)

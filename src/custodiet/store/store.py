@@ -452,21 +452,8 @@ class Store:
                 "WHERE r.finished IS NOT NULL AND i.format <> '-' ORDER BY i.run_id, i.id"
             ):
                 files.setdefault(run_id, []).append(path)
-        return [
-            RunInfo(
-                row[0],
-                row[1],
-                row[2],
-                row[3],
-                row[4],
-                row[5],
-                row[6],
-                row[7],
-                row[8],
-                files=tuple(files.get(row[0], ())),
-            )
-            for row in rows
-        ]
+        # a row is the nine counted columns above, in RunInfo's order (mypy cannot count them)
+        return [RunInfo(*row, files=tuple(files.get(row[0], ()))) for row in rows]  # type: ignore[misc]
 
     # Devices -----------------------------------------------------------------------------------
 

@@ -1,0 +1,118 @@
+"""Census speed and memory on 300,000 Shodan-style records, against DuckDB alone.
+
+For each of two files (30% distinct banner texts; heavy repetition, 1% distinct) it prints:
+- baseline: DuckDB alone reads the same file and counts naive vendor-name matches per country
+  (each record's text searched for "hikvision", "dahua", "huawei", "zte", "hytera");
+- census: `custodiet census` (DuckDB engine) on the file, all outputs written, content loaded
+  beforehand (its load time printed apart);
+- the ratio (target: at most 3x);
+and, with --memory, the peak resident size of a census of 1x and 3x the records in a fresh
+process (memory must stay flat in the input size: DuckDB spills beyond --memory-limit).
+
+Run: .venv/bin/python bench/census_speed.py [--records 300000] [--repeat 2] [--memory]
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import duckdb
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from census_data import write
+
+NAMES = ("hikvision", "dahua", "huawei", "zte", "hytera")
+
+
+def baseline(path: Path) -> float:
+    counts = ", ".join(f"count(*) FILTER (WHERE contains(t, '{n}')) AS {n}" for n in NAMES)
+    sql = f"""SELECT cc, {counts} FROM (
+        SELECT json->>'$.location.country_code' AS cc, lower(json::VARCHAR) AS t
+        FROM read_json_objects('{path}', format = 'newline_delimited')) GROUP BY cc"""
+    con = duckdb.connect()
+    started = time.perf_counter()
+    rows = con.execute(sql).fetchall()
+    elapsed = time.perf_counter() - started
+    assert rows
+    return elapsed
+
+
+def census_time(path: Path, out: Path, context) -> float:  # type: ignore[no-untyped-def]
+    from custodiet.census.run import CensusRequest, census
+
+    started = time.perf_counter()
+    census(CensusRequest(paths=(path,), out=out), context)
+    return time.perf_counter() - started
+
+
+def peak_rss(path: Path, out: Path, limit: str) -> float:
+    """Peak RSS (MiB) of a census of `path` in a fresh process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "custodiet.cli.main",
+            "census",
+            str(path),
+            "--out",
+            str(out),
+            "--memory",
+            limit,
+            "-q",
+        ],
+        check=True,
+    )
+    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(after, before) / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--records", type=int, default=300_000)
+    parser.add_argument("--repeat", type=int, default=2, help="runs of each; the fastest is printed")
+    parser.add_argument(
+        "--memory", action="store_true", help="also measure peak RSS at 1x and 3x the records"
+    )
+    args = parser.parse_args()
+    from custodiet.pipeline.context import load_context
+
+    started = time.perf_counter()
+    context = load_context()
+    print(
+        f"content loaded in {time.perf_counter() - started:.2f} s (once per process, not in the figures below)"
+    )
+    with tempfile.TemporaryDirectory(prefix="census-bench-") as tmp:
+        folder = Path(tmp)
+        for label, distinct in (("30% distinct texts", 0.30), ("heavy repetition (1% distinct)", 0.01)):
+            path = folder / f"records-{distinct}.jsonl"
+            info = write(path, args.records, distinct)
+            base = min(baseline(path) for _ in range(args.repeat))
+            took = min(census_time(path, folder / f"out-{distinct}-{i}", context) for i in range(args.repeat))
+            print(
+                f"{label}: {info['records']:,} records, {info['distinct_data']:,} distinct banners "
+                f"({info['distinct_data'] / info['records']:.0%}), {info['bytes'] / 1e6:.0f} MB\n"
+                f"  DuckDB alone, read + naive vendor names per country: {base:6.2f} s\n"
+                f"  custodiet census (DuckDB engine, all outputs):        {took:6.2f} s   = {took / base:.1f}x"
+            )
+        if args.memory:
+            for factor in (1, 3):
+                path = folder / f"memory-{factor}.jsonl"
+                write(path, args.records * factor, 0.30, seed=factor)
+                size = path.stat().st_size / 1e6
+                rss = peak_rss(path, folder / f"mem-out-{factor}", "512MB")
+                print(
+                    f"memory: {args.records * factor:,} records ({size:.0f} MB): peak RSS {rss:,.0f} MiB (--memory 512MB)"
+                )
+                path.unlink()
+
+
+if __name__ == "__main__":
+    main()

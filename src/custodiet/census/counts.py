@@ -1,0 +1,53 @@
+"""The counts of a census, in SQL that DuckDB and Spark SQL both run (so both engines count
+alike). Each engine builds three relations first:
+
+- hosts(addr, cc, cc_source): every address with a usable record, its country and where the
+  country came from ('record', 'registry' or 'unknown');
+- host_ident(addr, cc, manufacturer, maker_fold, brand, brand_kind, device_type, confidence,
+  band, covered, lists, services): the hosts that some evidence names a maker for, with their
+  fused identity and the services (address, port) whose own evidence names that maker;
+- host_services(addr, services): every service (address, port) seen with some text.
+"""
+
+from __future__ import annotations
+
+_REPORTED = "band <> 'hint'"
+
+FOOTPRINT_SQL = f"""
+SELECT cc AS country, manufacturer, coalesce(device_type, 'unknown') AS device_type,
+    bool_or(lists <> '') AS covered, max(lists) AS lists,
+    count(*) FILTER (WHERE {_REPORTED}) AS hosts,
+    CAST(coalesce(sum(services) FILTER (WHERE {_REPORTED}), 0) AS BIGINT) AS services,
+    count(*) FILTER (WHERE band = 'high') AS hosts_high,
+    count(*) FILTER (WHERE band = 'medium') AS hosts_medium,
+    count(*) FILTER (WHERE band = 'low') AS hosts_low,
+    count(*) FILTER (WHERE band = 'hint') AS hint_hosts,
+    count(*) FILTER (WHERE {_REPORTED} AND brand_kind = 'own-brand') AS own_brand_hosts,
+    count(*) FILTER (WHERE {_REPORTED} AND brand_kind = 'relabel') AS relabel_hosts
+FROM host_ident
+GROUP BY cc, manufacturer, coalesce(device_type, 'unknown')
+ORDER BY country, manufacturer, device_type
+"""
+
+BRANDS_SQL = f"""
+SELECT cc AS country, manufacturer, brand, coalesce(brand_kind, 'unknown') AS brand_kind, count(*) AS hosts
+FROM host_ident WHERE {_REPORTED} AND brand IS NOT NULL
+GROUP BY cc, manufacturer, brand, coalesce(brand_kind, 'unknown')
+ORDER BY country, manufacturer, brand
+"""
+
+COUNTRIES_SQL = f"""
+SELECT h.cc AS country, count(*) AS hosts, CAST(coalesce(sum(s.services), 0) AS BIGINT) AS services,
+    count(i.addr) FILTER (WHERE i.{_REPORTED}) AS identified_hosts,
+    count(i.addr) FILTER (WHERE i.covered) AS covered_hosts,
+    count(*) FILTER (WHERE h.cc_source = 'record') AS country_from_record,
+    count(*) FILTER (WHERE h.cc_source = 'registry') AS country_from_registry
+FROM hosts h LEFT JOIN host_ident i ON i.addr = h.addr
+LEFT JOIN host_services s ON s.addr = h.addr
+GROUP BY h.cc ORDER BY country
+"""
+
+HOSTS_SQL = """
+SELECT addr AS address, cc AS country, manufacturer, brand, device_type, confidence, band, covered, services
+FROM host_ident ORDER BY address
+"""

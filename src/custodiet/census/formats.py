@@ -1,0 +1,553 @@
+"""Scan record formats -> DuckDB SQL that cuts each record into pieces.
+
+One SQL text per format turns a relation `src(file, n, line)` of JSON lines into rows
+`(file, n, addr, cc, port, kind, raw)`:
+
+- one row per record with kind '#rec' (addr and cc as the record has them, raw NULL), or with
+  kind '#bad' and the reason in raw when the record cannot be used (malformed JSON, not an
+  object, a zgrab2 record without "data");
+- one row per piece of identity-bearing text, kind and raw as census.derive describes them;
+- '!<reason>' rows for parts of a record that are skipped (a masscan port entry with a bad port).
+
+Each format mirrors its audit reader (sources/banners_jsonl.py for Shodan, Censys, zgrab2 and
+masscan; sources/nmap_xml.py for IVRE's JSON form of nmap results): the same keys, the same
+bounds (MAX_ITEMS services or list items per record), the same protocol names. The readers'
+own functions then finish each distinct piece (derive.py); tests/census/test_parity.py checks
+that the observations come out the same as the readers' on every fixture.
+
+The SQL is plain DuckDB (json extension, built into the Python wheel): it runs in the DuckDB
+engine over whole files and, in the Spark engine, inside each executor over one partition.
+"""
+
+from __future__ import annotations
+
+import orjson
+
+from custodiet.errors import InputError
+from custodiet.sources import banners_jsonl, detect
+from custodiet.sources.banners_jsonl import MAX_ITEMS
+
+FORMATS = ("shodan", "censys", "zgrab2", "masscan", "ivre")
+MAX_PORTS = 4096  # ports of one nmap/IVRE host read (a host with all ports open has 65,535)
+
+# Macros every flatten query uses. c_text: a JSON value as text as sources.logs.text_of does it
+# (strings as they are, cut to MAX_TEXT; numbers as digits; anything else NULL). c_str: the same
+# for the i-th leaf of a Leaves extraction (types t, strings s), without parsing anything again.
+MACROS = """
+CREATE OR REPLACE MACRO c_text(v) AS CASE json_type(v)
+    WHEN 'VARCHAR' THEN nullif(left(v->>'$', 65536), '')
+    WHEN 'BIGINT' THEN v->>'$' WHEN 'UBIGINT' THEN v->>'$' WHEN 'DOUBLE' THEN v->>'$' END;
+CREATE OR REPLACE MACRO c_str(t, s, i) AS CASE t[i]
+    WHEN 'VARCHAR' THEN nullif(left(s[i], 65536), '')
+    WHEN 'BIGINT' THEN s[i] WHEN 'UBIGINT' THEN s[i] WHEN 'DOUBLE' THEN s[i] END;
+CREATE OR REPLACE MACRO c_port(p, proto) AS CASE
+    WHEN try_cast(p AS BIGINT) BETWEEN 0 AND 65535 AND length(trim(proto)) BETWEEN 1 AND 8
+    THEN CAST(try_cast(p AS BIGINT) AS VARCHAR) || '/' || lower(trim(proto)) END;
+CREATE OR REPLACE MACRO c_obj(v) AS json_type(v) = 'OBJECT';
+CREATE OR REPLACE MACRO c_piece(port, kind, raw) AS {'port': port, 'kind': kind, 'raw': raw};
+"""
+
+
+class Leaves:
+    """Many paths of one JSON value read in two passes over its text (json_type and
+    json_extract_string each take a list of paths): a record is parsed a few times in all,
+    not once per field, which matters when records carry whole pages.
+
+    `agg` wraps the type and string lists in any_value() for queries that group records."""
+
+    def __init__(self, name: str, paths: dict[str, str], agg: bool = False) -> None:
+        self.name = name
+        self.index = {key: i + 1 for i, key in enumerate(paths)}
+        self.paths = "[" + ", ".join(f"'{p}'" for p in paths.values()) + "]"
+        self.t = f"any_value({name}_t)" if agg else f"{name}_t"
+        self.s = f"any_value({name}_s)" if agg else f"{name}_s"
+
+    def grouped(self) -> Leaves:
+        """The same leaves, read inside an aggregate query."""
+        copy = Leaves(self.name, {}, agg=True)
+        copy.index, copy.paths = self.index, self.paths
+        return copy
+
+    def columns(self, value: str) -> str:
+        """The select-list items computing the types and strings of `value`."""
+        return f"json_type({value}, {self.paths}) AS {self.name}_t, json_extract_string({value}, {self.paths}) AS {self.name}_s"
+
+    def text(self, key: str) -> str:
+        return f"c_str({self.t}, {self.s}, {self.index[key]})"
+
+    def type(self, key: str) -> str:
+        return f"{self.t}[{self.index[key]}]"
+
+    def raw(self, key: str) -> str:
+        return f"{self.s}[{self.index[key]}]"
+
+    def json(self, key: str) -> str:
+        """The leaf as JSON text (objects and arrays as they are, strings quoted), else NULL."""
+        t, v = self.type(key), self.raw(key)
+        return (
+            f"(CASE WHEN {t} IN ('OBJECT', 'ARRAY') THEN {v} WHEN {t} = 'VARCHAR' THEN to_json({v})::VARCHAR "
+            f"WHEN {t} IN ('BIGINT', 'UBIGINT', 'DOUBLE', 'BOOLEAN') THEN {v} END)"
+        )
+
+    def items(self, key: str, limit: int) -> str:
+        """The leaf's items (JSON) when it is an array, at most `limit`; else []."""
+        return (
+            f"(CASE WHEN {self.type(key)} = 'ARRAY' THEN list_slice(json_extract({self.raw(key)}, '$[*]'), 1, {limit}) "
+            "ELSE [] END)"
+        )
+
+
+def _service_kind_sql(expr: str) -> str:
+    """banners_jsonl.service_kind in SQL, built from its own table of names (so both agree).
+
+    service_kind strips, in turn, "-simple-new", "-simple", "-tcp", "-udp" and "-tls" when the
+    name ends with them; so a name it knows is a known base followed by any of those suffixes in
+    the reverse order. Every such spelling is a key of one constant MAP (a hash look-up per
+    record, where five regular-expression replacements cost more than the whole JSON parse)."""
+    suffixes = ["-tls", "-udp", "-tcp", "-simple", "-simple-new"]  # outermost last
+    spellings: dict[str, str] = {}
+    for name, kind in banners_jsonl._KINDS.items():
+        for mask in range(1 << len(suffixes)):
+            spelled = name + "".join(sfx for i, sfx in enumerate(suffixes) if mask & (1 << i))
+            if banners_jsonl.service_kind(spelled) == kind:
+                spellings[spelled] = kind
+    table = "MAP {" + ", ".join(f"'{k}': '{v}'" for k, v in sorted(spellings.items())) + "}"
+    return f"list_extract(map_extract({table}, lower({expr})), 1)"
+
+
+def _records(masscan: bool = False) -> str:
+    """src -> rec(file, n, j, bad): each line checked once; bad says why a line is unusable."""
+    text = "trim(line, ' \t\r\n')"
+    if masscan:  # -oJ: "[" and "]" lines, and "," before or after a record
+        text = f"trim(trim({text}, ','), ' \t\r\n')"
+    blank = " AND t NOT IN ('[', ']')" if masscan else ""
+    return f"""
+    lines AS (SELECT file, n, {text} AS t FROM src),
+    rec AS (
+        SELECT file, n, CASE WHEN ok AND json_type(t) = 'OBJECT' THEN t END AS j,
+            CASE WHEN NOT ok THEN 'malformed JSON' WHEN json_type(t) <> 'OBJECT' THEN 'not a JSON object' END AS bad
+        FROM (SELECT file, n, t, json_valid(t) AS ok FROM lines WHERE t <> ''{blank})
+    )"""
+
+
+_BAD = """
+    SELECT file, n, NULL::VARCHAR AS addr, NULL::VARCHAR AS cc, NULL::VARCHAR AS port, '#bad' AS kind, bad AS raw
+    FROM rec WHERE bad IS NOT NULL"""
+
+_OUT = """
+    SELECT file, n, addr, cc, NULL::VARCHAR AS port, '#rec' AS kind, NULL::VARCHAR AS raw FROM parsed
+    UNION ALL
+    SELECT file, n, addr, NULL, p.port, p.kind, p.raw
+    FROM (SELECT file, n, addr, unnest(pieces) AS p FROM parsed)
+    WHERE p.raw IS NOT NULL AND p.raw <> '' AND p.kind IS NOT NULL"""
+
+_WITHOUT_DATA = "zgrab2 record without 'data'".replace("'", "''")
+
+
+def _shodan() -> str:
+    """One streaming pipeline (no CTE read twice, so DuckDB never materialises one). Each record
+    is parsed three times in all: its validity, then two lists of leaves (json_type and
+    json_extract_string take lists of paths). The few per-record values (address, country,
+    port, service kind) are read from a short list; the pieces are one zipped unnest of the
+    other list with a constant list of kinds (list element access costs more than parsing).
+    A path under "http" or "snmp" resolves only when that is an object, as the reader's
+    isinstance checks; lists (host names, CPEs) go to derive.py whole."""
+    a = Leaves("a", {
+        "ip": "$.ip_str", "cc": "$.location.country_code", "port": "$.port", "transport": "$.transport",
+        "module": "$._shodan.module", "http": "$.http", "cert": "$.ssl.cert",
+    })  # fmt: skip
+    # piece kind -> path; the first slot carries the record itself ('#rec').
+    slots = {
+        "#rec": "$.ip_str", "http.server": "$.http.server", "http.title": "$.http.title", "http.body": "$.http.html",
+        "banner": "$.data", "dn:tls.subject": "$.ssl.cert.subject", "dn:tls.issuer": "$.ssl.cert.issuer",
+        "snmp.sysdescr": "$.snmp.description", "list:hostname": "$.hostnames", "list:cpe": "$.cpe23",
+        "list:cpe ": "$.cpe",
+    }  # fmt: skip
+    paths = "[" + ", ".join(f"'{p}'" for p in slots.values()) + "]"
+    kinds = "[" + ", ".join(f"'{k.strip()}'" for k in slots) + "]"
+    kind = _service_kind_sql(f"left(coalesce({a.text('module')}, ''), 64)")
+    return f"""
+    WITH lines AS (
+        SELECT file, n, line, try(json_type(line)) AS ty FROM src
+        WHERE NOT (length(line) <= 64 AND trim(line, ' \t\r\n') = '')
+    ),
+    x AS (
+        SELECT file, n,
+            CASE WHEN ty IS NULL THEN 'malformed JSON' WHEN ty <> 'OBJECT' THEN 'not a JSON object' END AS bad,
+            CASE WHEN ty = 'OBJECT' THEN json_type(line, {a.paths}) END AS a_t,
+            CASE WHEN ty = 'OBJECT' THEN json_extract_string(line, {a.paths}) END AS a_s,
+            CASE WHEN ty = 'OBJECT' THEN json_type(line, {paths}) ELSE ['#'] END AS b_t,
+            CASE WHEN ty = 'OBJECT' THEN json_extract_string(line, {paths}) END AS b_s
+        FROM lines
+    ),
+    y AS (
+        SELECT file, n, bad, b_t, b_s, {a.text("ip")} AS addr, {a.text("cc")} AS cc,
+            c_port({a.text("port")}, coalesce({a.text("transport")}, 'tcp')) AS port,
+            CASE WHEN {a.type("http")} = 'OBJECT' THEN coalesce({kind}, 'http') ELSE {kind} END AS svc,
+            {a.type("cert")} = 'OBJECT' AS cert
+        FROM x
+    ),
+    z AS (
+        SELECT file, n, addr, cc, port, svc, cert,
+            unnest(CASE WHEN bad IS NULL THEN {kinds} ELSE ['#bad'] END) AS k,
+            unnest(CASE WHEN bad IS NULL THEN b_s ELSE [bad] END) AS s,
+            unnest(b_t) AS t
+        FROM y
+    )
+    SELECT file, n, CASE WHEN k = '#rec' THEN addr END AS addr, CASE WHEN k = '#rec' THEN cc END AS cc,
+        CASE WHEN k NOT IN ('#rec', '#bad', 'list:hostname') THEN port END AS port,
+        CASE WHEN k = 'banner' THEN 'banner:' || svc ELSE k END AS kind,
+        CASE WHEN k IN ('#rec') THEN NULL
+            WHEN k IN ('dn:tls.subject', 'dn:tls.issuer') AND t = 'VARCHAR' THEN to_json(s)::VARCHAR
+            ELSE s END AS raw
+    FROM z
+    WHERE k IN ('#rec', '#bad')
+        OR (k = 'banner' AND svc IS NOT NULL AND t = 'VARCHAR' AND s <> '')
+        OR (k = 'banner' AND svc IS NOT NULL AND t IN ('BIGINT', 'UBIGINT', 'DOUBLE'))
+        OR (starts_with(k, 'dn:') AND cert AND t IN ('OBJECT', 'ARRAY', 'VARCHAR', 'BIGINT', 'UBIGINT', 'DOUBLE', 'BOOLEAN'))
+        OR (starts_with(k, 'list:') AND t = 'ARRAY')
+        OR (k IN ('http.server', 'http.title', 'http.body', 'snmp.sysdescr')
+            AND ((t = 'VARCHAR' AND s <> '') OR t IN ('BIGINT', 'UBIGINT', 'DOUBLE')))"""
+
+
+_WRAP = Leaves(
+    "w",
+    {
+        "result": "$.result",
+        "services": "$.result.services",
+        "ip": "$.result.ip",
+        "host": "$.host",
+        "resource": "$.resource",
+    },
+)
+
+
+def _unwrap(source: str, value: str) -> str:
+    """One step of banners_jsonl.unwrap_censys, as a query over `source` whose JSON is `value`."""
+    w = _WRAP
+    return f"""SELECT file, n, CASE
+            WHEN {w.type("result")} = 'OBJECT' AND ({w.type("services")} IS NOT NULL OR {w.type("ip")} IS NOT NULL)
+                THEN {w.raw("result")}
+            WHEN {w.type("host")} = 'OBJECT' THEN {w.raw("host")}
+            WHEN {w.type("resource")} = 'OBJECT' THEN {w.raw("resource")}
+            ELSE {value} END AS h
+        FROM (SELECT file, n, {value}, {w.columns(value)} FROM {source})"""
+
+
+def _censys() -> str:
+    h = Leaves(
+        "h",
+        {
+            "ip": "$.ip",
+            "cc": "$.location.country_code",
+            "services": "$.services",
+            "names": "$.dns.reverse_dns.names",
+        },
+    )
+    g = h.grouped()
+    s = Leaves("s", {
+        "port": "$.port", "transport": "$.transport_protocol", "name": "$.service_name", "protocol": "$.protocol",
+        "banner": "$.banner", "ssh": "$.ssh.endpoint_id.raw", "leaf_subject": "$.tls.certificates.leaf_data.subject_dn",
+        "leaf_issuer": "$.tls.certificates.leaf_data.issuer_dn", "cert_subject": "$.cert.parsed.subject_dn",
+        "cert_issuer": "$.cert.parsed.issuer_dn", "system": "$.snmp.oid_system", "desc": "$.snmp.oid_system.desc",
+        "oid": "$.snmp.oid_system.object_id", "response": "$.http.response", "endpoints": "$.endpoints",
+        "software": "$.software",
+    })  # fmt: skip
+    q = Leaves("q", {"headers": "$.headers", "title": "$.html_title", "body": "$.body"})
+    kind = _service_kind_sql(f"left(coalesce({s.text('name')}, {s.text('protocol')}, ''), 64)")
+    snmp = f"{s.type('system')} = 'OBJECT'"
+    return f"""
+    WITH {_records()},
+    u1 AS ({_unwrap("(SELECT file, n, j FROM rec WHERE bad IS NULL)", "j")}),
+    u2 AS ({_unwrap("u1", "h")}),
+    u3 AS (SELECT file, n, {h.columns("h")} FROM ({_unwrap("u2", "h")})),
+    svc AS (
+        SELECT *, c_port({s.text("port")}, coalesce({s.text("transport")}, 'tcp')) AS port, {kind} AS kind
+        FROM (
+            SELECT file, n, {s.columns("sv")} FROM (
+                SELECT file, n, unnest({h.items("services", MAX_ITEMS)}) AS sv FROM u3)
+            WHERE json_type(sv) = 'OBJECT')
+    ),
+    responses AS (
+        SELECT file, n, port, {q.columns("r")}
+        FROM (
+            SELECT file, n, port, unnest(list_concat(
+                [CASE WHEN {s.type("response")} = 'OBJECT' THEN {s.raw("response")} END],
+                list_transform({s.items("endpoints", MAX_ITEMS)}, lambda e: json_extract(e, '$.http')))) AS r
+            FROM svc
+        )
+        WHERE r IS NOT NULL AND json_type(r) = 'OBJECT'
+    ),
+    pieces AS (
+        SELECT file, n, list_concat([
+            c_piece(port, 'banner:' || kind, {s.text("banner")}),
+            c_piece(port, 'ssh.banner', {s.text("ssh")}),
+            c_piece(port, 'tls.subject', {s.text("leaf_subject")}),
+            c_piece(port, 'tls.issuer', {s.text("leaf_issuer")}),
+            c_piece(port, 'tls.subject', {s.text("cert_subject")}),
+            c_piece(port, 'tls.issuer', {s.text("cert_issuer")}),
+            c_piece(port, 'snmp.sysdescr', CASE WHEN {snmp} THEN {s.text("desc")} END),
+            c_piece(port, 'snmp.sysobjectid', CASE WHEN {snmp} THEN {s.text("oid")} END)
+        ],
+            list_transform(list_filter({s.items("software", MAX_ITEMS)}, lambda w: c_obj(w)),
+                lambda w: c_piece(port, 'cpe', coalesce(c_text(w->'$.uniform_resource_identifier'), c_text(w->'$.cpe'))))
+        ) AS pieces
+        FROM svc
+        UNION ALL
+        SELECT file, n, [
+            c_piece(port, 'censys.headers', CASE WHEN {q.type("headers")} = 'OBJECT' THEN {q.raw("headers")} END),
+            c_piece(port, 'http.title', {q.text("title")}),
+            c_piece(port, 'http.body', {q.text("body")})
+        ] FROM responses
+    ),
+    parsed AS (
+        SELECT u3.file, u3.n, {g.text("ip")} AS addr, {g.text("cc")} AS cc,
+            list_concat(
+                coalesce(flatten(list(p.pieces) FILTER (WHERE p.pieces IS NOT NULL)), []),
+                list_transform({g.items("names", MAX_ITEMS)}, lambda m: c_piece(NULL, 'hostname', c_text(m)))
+            ) AS pieces
+        FROM u3 LEFT JOIN pieces p ON p.file = u3.file AND p.n = u3.n
+        GROUP BY u3.file, u3.n
+    )
+    {_OUT} UNION ALL {_BAD}"""
+
+
+def _zgrab2() -> str:
+    certs = "handshake_log.server_certificates.certificate.parsed"
+    z = Leaves("z", {
+        "protocol": "$.protocol", "port": "$.port", "result": "$.result", "result_port": "$.result.port",
+        "response": "$.result.response", "body": "$.result.response.body", "host": "$.result.response.request.url.host",
+        "scheme": "$.result.response.request.url.scheme",
+        "req_subject": f"$.result.response.request.tls_log.{certs}.subject_dn",
+        "req_issuer": f"$.result.response.request.tls_log.{certs}.issuer_dn",
+        "ssh": "$.result.server_id.raw", "tls_subject": f"$.result.{certs}.subject_dn",
+        "tls_issuer": f"$.result.{certs}.issuer_dn", "banner": "$.result.banner",
+        "ftp_subject": f"$.result.tls.{certs}.subject_dn", "ftp_issuer": f"$.result.tls.{certs}.issuer_dn",
+    })  # fmt: skip
+    host = z.text("host")
+    http_port = f"""(CASE
+        WHEN regexp_matches(coalesce({host}, ''), '(^|:)[0-9]+$') AND NOT suffix({host}, ']')
+            THEN c_port(regexp_extract({host}, '([0-9]+)$', 1), 'tcp')
+        WHEN lower({z.text("scheme")}) = 'http' THEN '80/tcp'
+        WHEN lower({z.text("scheme")}) = 'https' THEN '443/tcp' END)"""
+    return f"""
+    WITH {_records()},
+    good AS (
+        SELECT file, n, j, CASE WHEN json_type(j, '$.data') IS DISTINCT FROM 'OBJECT' THEN '{_WITHOUT_DATA}' END AS why
+        FROM rec WHERE bad IS NULL
+    ),
+    scans AS (
+        SELECT file, n, scan, v, {z.columns("v")} FROM (
+            SELECT good.file, good.n, e.key AS scan, e.value AS v
+            FROM good, json_each(good.j, '$.data') AS e
+            WHERE good.why IS NULL AND json_type(e.value) = 'OBJECT')
+    ),
+    typed AS (
+        SELECT *, lower(coalesce({z.text("protocol")}, scan)) AS protocol,
+            coalesce(c_port({z.text("port")}, 'tcp'), c_port({z.text("result_port")}, 'tcp')) AS port0
+        FROM scans WHERE {z.type("result")} = 'OBJECT'
+    ),
+    scan_pieces AS (
+        SELECT file, n, CASE WHEN protocol = 'http' THEN [
+                c_piece(port, 'zgrab2.http', json_array(json_extract(v, '$.result.response.status_line'),
+                    json_extract(v, '$.result.response.protocol.name'), json_extract(v, '$.result.response.headers'))::VARCHAR),
+                c_piece(port, 'html:', {z.text("body")}),
+                c_piece(port, 'tls.subject', {z.text("req_subject")}),
+                c_piece(port, 'tls.issuer', {z.text("req_issuer")})
+            ]
+            WHEN protocol = 'ssh' THEN [c_piece(port, 'strip:ssh.banner', {z.text("ssh")})]
+            WHEN protocol = 'tls' THEN [
+                c_piece(port, 'tls.subject', {z.text("tls_subject")}),
+                c_piece(port, 'tls.issuer', {z.text("tls_issuer")})
+            ]
+            WHEN protocol IN ('ftp', 'telnet') THEN [
+                c_piece(port, 'strip:' || protocol || '.banner', {z.text("banner")}),
+                c_piece(port, 'tls.subject', {z.text("ftp_subject")}),
+                c_piece(port, 'tls.issuer', {z.text("ftp_issuer")})
+            ]
+            WHEN protocol = 'banner' AND starts_with(coalesce({z.text("banner")}, ''), 'SSH-')
+                THEN [c_piece(port, 'banner:ssh', {z.text("banner")})]
+            ELSE [] END AS pieces
+        FROM (
+            SELECT *, coalesce(port0, CASE WHEN protocol = 'http' THEN {http_port} END) AS port
+            FROM typed
+            WHERE protocol <> 'http' OR {z.type("response")} = 'OBJECT'
+        )
+    ),
+    parsed AS (
+        SELECT g.file, g.n, c_text(json_extract(any_value(g.j), '$.ip')) AS addr, NULL::VARCHAR AS cc,
+            coalesce(flatten(list(sp.pieces) FILTER (WHERE sp.pieces IS NOT NULL)), []) AS pieces
+        FROM good g LEFT JOIN scan_pieces sp ON sp.file = g.file AND sp.n = g.n
+        WHERE g.why IS NULL
+        GROUP BY g.file, g.n
+    )
+    {_OUT} UNION ALL {_BAD}
+    UNION ALL SELECT file, n, NULL, NULL, NULL, '#bad', why FROM good WHERE why IS NOT NULL"""
+
+
+def _masscan() -> str:
+    m = Leaves("m", {
+        "ip": "$.ip", "ports": "$.ports", "port": "$.port", "proto": "$.proto", "rec_type": "$.rec_type",
+        "data": "$.data", "name": "$.data.service_name", "banner": "$.data.banner",
+    })  # fmt: skip
+    g = m.grouped()
+    e = Leaves(
+        "e",
+        {
+            "port": "$.port",
+            "proto": "$.proto",
+            "service": "$.service",
+            "name": "$.service.name",
+            "banner": "$.service.banner",
+        },
+    )
+    data_obj = f"{m.type('data')} = 'OBJECT'"
+    return f"""
+    WITH {_records(masscan=True)},
+    x AS (SELECT file, n, {m.columns("j")} FROM rec WHERE bad IS NULL),
+    entries AS (
+        SELECT file, n, {e.columns("en")} FROM (
+            SELECT file, n, unnest(CASE WHEN {m.type("ports")} IS NOT NULL
+                THEN list_filter({m.items("ports", MAX_ITEMS)}, lambda p: c_obj(p))
+                ELSE [json_object('port', {m.json("port")}::JSON, 'proto', {m.json("proto")}::JSON,
+                    'service', CASE WHEN {m.text("rec_type")} = 'banner' THEN json_object(
+                        'name', CASE WHEN {data_obj} THEN {m.json("name")}::JSON END,
+                        'banner', CASE WHEN {data_obj} THEN {m.json("banner")}::JSON END) END)]
+                END) AS en
+            FROM x)
+    ),
+    entry_pieces AS (
+        SELECT file, n, CASE
+            WHEN port IS NULL THEN [c_piece(NULL, '!bad port', 'x')]
+            WHEN {e.type("service")} = 'OBJECT' THEN
+                [c_piece(port, 'masscan:' || coalesce({e.text("name")}, ''), {e.text("banner")})]
+            ELSE [] END AS pieces
+        FROM (SELECT *, c_port({e.text("port")}, {e.text("proto")}) AS port FROM entries)
+    ),
+    parsed AS (
+        SELECT x.file, x.n, {g.text("ip")} AS addr, NULL::VARCHAR AS cc,
+            coalesce(flatten(list(ep.pieces) FILTER (WHERE ep.pieces IS NOT NULL)), []) AS pieces
+        FROM x LEFT JOIN entry_pieces ep ON ep.file = x.file AND ep.n = x.n
+        GROUP BY x.file, x.n
+    )
+    {_OUT} UNION ALL {_BAD}"""
+
+
+def _ivre() -> str:
+    i = Leaves("i", {
+        "addr": "$.addr", "cc": "$.infos.country_code", "ports": "$.ports", "scripts": "$.scripts",
+        "osmatch": "$.os.osmatch", "hostnames": "$.hostnames",
+    })  # fmt: skip
+    g = i.grouped()
+    p = Leaves("p", {
+        "port": "$.port", "protocol": "$.protocol", "state": "$.state_state", "name": "$.service_name",
+        "product": "$.service_product", "version": "$.service_version", "extrainfo": "$.service_extrainfo",
+        "devicetype": "$.service_devicetype", "hostname": "$.service_hostname", "servicefp": "$.service_servicefp",
+        "scripts": "$.scripts",
+    })  # fmt: skip
+    named = ("product", "version", "extrainfo", "devicetype", "hostname")
+    strings = ", ".join(f"CASE WHEN {p.type(k)} = 'VARCHAR' THEN {p.raw(k)} END" for k in named)
+    any_text = ", ".join(p.text(k) for k in named)
+    addr = i.raw("addr")
+    return f"""
+    WITH {_records()},
+    x AS (SELECT file, n, {i.columns("j")} FROM rec WHERE bad IS NULL),
+    y AS (
+        SELECT *, CASE WHEN {i.type("addr")} IN ('UBIGINT', 'BIGINT') AND try_cast({addr} AS UBIGINT) < 4294967296 THEN
+                concat_ws('.', ({addr}::UBIGINT >> 24) & 255, ({addr}::UBIGINT >> 16) & 255,
+                    ({addr}::UBIGINT >> 8) & 255, {addr}::UBIGINT & 255)
+                ELSE {i.text("addr")} END AS addr
+        FROM x
+    ),
+    ports AS (
+        SELECT *, coalesce({p.text("name")}, '') AS svc, coalesce({p.text("state")}, '') = 'open' AS open,
+            CASE WHEN try_cast({p.text("port")} AS BIGINT) >= 0
+                THEN c_port({p.text("port")}, coalesce({p.text("protocol")}, 'tcp')) END AS port
+        FROM (
+            SELECT file, n, {p.columns("pv")} FROM (
+                SELECT file, n, unnest({i.items("ports", MAX_PORTS)}) AS pv FROM y)
+            WHERE json_type(pv) = 'OBJECT')
+    ),
+    port_pieces AS (
+        SELECT file, n, list_concat(
+            CASE WHEN open THEN [
+                c_piece(port, 'nmap.service', CASE WHEN coalesce({any_text}) IS NOT NULL
+                    THEN to_json([{strings}])::VARCHAR END),
+                c_piece(port, 'nmap.servicefp:' || svc, {p.text("servicefp")})
+            ] ELSE [] END,
+            list_transform(list_filter({p.items("scripts", MAX_ITEMS)}, lambda s: c_obj(s)),
+                lambda s: c_piece(port, 'nmap.script:' || svc || '|' || coalesce(c_text(s->'$.id'), ''), c_text(s->'$.output')))
+        ) AS pieces
+        FROM ports
+    ),
+    parsed AS (
+        SELECT y.file, y.n, any_value(y.addr) AS addr, {g.text("cc")} AS cc,
+            list_concat(
+                coalesce(flatten(list(pp.pieces) FILTER (WHERE pp.pieces IS NOT NULL)), []),
+                list_transform(list_filter({g.items("scripts", MAX_ITEMS)}, lambda s: c_obj(s)),
+                    lambda s: c_piece(NULL, 'nmap.script:|' || coalesce(c_text(s->'$.id'), ''), c_text(s->'$.output'))),
+                list_transform({g.items("osmatch", 3)},
+                    lambda m: c_piece(NULL, 'nmap.clean:os.match', c_text(m->'$.name'))),
+                list_transform({g.items("hostnames", MAX_ITEMS)},
+                    lambda h: c_piece(NULL, 'nmap.clean:hostname', c_text(h->'$.name')))
+            ) AS pieces
+        FROM y LEFT JOIN port_pieces pp ON pp.file = y.file AND pp.n = y.n
+        GROUP BY y.file, y.n
+    )
+    {_OUT} UNION ALL {_BAD}"""
+
+
+_BUILDERS = {"shodan": _shodan, "censys": _censys, "zgrab2": _zgrab2, "masscan": _masscan, "ivre": _ivre}
+_CACHE: dict[str, str] = {}
+
+
+def flatten_sql(fmt: str) -> str:
+    """The flatten query of a format, over a relation named `src(file, n, line)`."""
+    if fmt not in _BUILDERS:
+        raise InputError(f"unknown census format '{fmt}' (known: {', '.join(FORMATS)})")
+    if fmt not in _CACHE:
+        _CACHE[fmt] = _BUILDERS[fmt]()
+    return _CACHE[fmt]
+
+
+def is_ivre(head: bytes) -> bool:
+    """IVRE host records (nmap results as JSON): {"addr", "ports": [{"port", "protocol", ...}], ...}."""
+    record = detect.first_json(head)
+    if record is None:
+        return detect._long_json(head, b'"addr"', b'"ports"')
+    return "addr" in record and ("ports" in record or "infos" in record or "schema_version" in record)
+
+
+_SNIFFERS = (
+    ("zgrab2", detect.is_zgrab2),
+    ("masscan", detect.is_masscan),
+    ("shodan", detect.is_shodan),
+    ("censys", detect.is_censys),
+    ("ivre", is_ivre),
+)
+
+
+def sniff(head: bytes, label: str) -> str:
+    """The format of a JSON-lines file from its first (decompressed) bytes."""
+    if not head.strip():
+        raise InputError("empty file", file=label)
+    for name, test in _SNIFFERS:
+        if test(head):
+            return name
+    # The first record may be the broken one: the first of the next lines that is a JSON object.
+    for line in head.split(b"\n")[1:64]:
+        text = line.strip().strip(b",").strip()
+        if text.startswith(b"{"):
+            try:
+                record = orjson.loads(text)
+            except orjson.JSONDecodeError:
+                continue
+            if isinstance(record, dict):
+                for name, test in _SNIFFERS:
+                    if test(text + b"\n"):
+                        return name
+    raise InputError(
+        "not a scan record file the census reads (Shodan, Censys, zgrab2, masscan or IVRE JSON lines, "
+        "plain or compressed, or Parquet)",
+        file=label,
+    )
