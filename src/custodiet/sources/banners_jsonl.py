@@ -335,7 +335,7 @@ def certificate_names(der: bytes) -> tuple[str | None, str | None]:
     tbs = _tlv(der, cert[1], cert[2])
     if tbs is None or tbs[0] != 0x30:
         return None, None
-    children = []
+    children: list[tuple[int, int, int]] = []
     pos = tbs[1]
     while pos < tbs[2] and len(children) < 7:
         child = _tlv(der, pos, tbs[2])

@@ -290,7 +290,7 @@ def _observation_maker() -> tuple[
     set_subject, set_field, set_text, set_provenance, set_port = (
         getattr(Observation, name).__set__ for name in observation_fields
     )
-    set_file, set_place = Provenance.file.__set__, Provenance.place.__set__  # type: ignore[attr-defined]
+    set_file, set_place = (getattr(Provenance, name).__set__ for name in ("file", "place"))
 
     def observation(
         subject: Subject, field: str, text: str, provenance: Provenance, port: str | None

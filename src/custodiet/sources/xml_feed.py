@@ -231,7 +231,7 @@ class TokenFeeder:
                 start = quote_at + 1
                 del held[_safe_end(held, start, start + KEEP) :]
                 self.cuts[CUT_VALUE] += 1
-                self._start_drop(quote, b"")
+                self._start_drop(bytes(quote), b"")
                 return
             pos = close + 1
         raise TokenRefused(f"a tag with more than {_MAX_ATTRIBUTES} attributes", line)

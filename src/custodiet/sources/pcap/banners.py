@@ -12,7 +12,7 @@ from custodiet.sources.text import decode
 MAX_BANNER = 2048
 
 
-def kind(data: bytes, port: int) -> str | None:
+def kind(data: bytes | bytearray, port: int) -> str | None:
     """ "ssh", "ftp" or "telnet" for the first bytes of a server stream, else None."""
     if data.startswith(b"SSH-"):
         return "ssh"

@@ -578,9 +578,9 @@ class Capture:
         elif which == _DHCP:
             self.dhcp(src, payload)
         elif which == _NBNS:
-            name = dns.netbios_name(payload)
-            if name and is_unicast(src):
-                self.observe(src, None, "hostname", name, None)
+            netbios = dns.netbios_name(payload)
+            if netbios and is_unicast(src):
+                self.observe(src, None, "hostname", netbios, None)
         else:
             self.udp_text(which, src, dst, sport, payload)
 
@@ -617,9 +617,9 @@ class Capture:
             if dport == 53 and msg.qname:
                 pending = self.dns_pending
                 if len(pending) >= MAX_DNS_PENDING:
-                    old, (qname, frame, when) = pending.popitem(last=False)
+                    old, (old_name, frame, when) = pending.popitem(last=False)
                     saved, self.frame = self.frame, frame
-                    self.contact("dns", old[0], None, qname, None, when)
+                    self.contact("dns", old[0], None, old_name, None, when)
                     self.frame = saved
                 pending[(src, dst, sport, msg.ident)] = (msg.qname, self.frame, ts)
             return
@@ -688,7 +688,7 @@ class Capture:
                     self.skip("frame shorter than its link header")
                     continue
                 etype = (buf[off + 12] << 8) | buf[off + 13]
-                smac = buf[off + 6 : off + 12]
+                smac: bytes | None = buf[off + 6 : off + 12]
                 l3 = off + 14
                 while etype in VLAN_TAGS:
                     if l3 + 4 > end:
@@ -826,7 +826,7 @@ class Capture:
         stats.records = frame
 
 
-def classify(data: bytes, port: int) -> str | None:
+def classify(data: bytes | bytearray, port: int) -> str | None:
     """What a stream carries, from its first bytes (and, for banners, its sender's port)."""
     if tls.looks_like_handshake(data):
         if len(data) > 5 and data[5] == 1:

@@ -72,7 +72,7 @@ def _fqdn(value: bytes | None) -> str:
         return ""
     name = bytes(value[3:])
     if value[0] & 0x04:
-        labels = []
+        labels: list[bytes] = []
         pos = 0
         while pos < len(name) and name[pos] and len(labels) < 64:
             size = name[pos]

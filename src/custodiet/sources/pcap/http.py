@@ -54,7 +54,7 @@ def split_head(data: bytes) -> tuple[list[str], list[tuple[str, str]], int]:
     return lines, headers, end
 
 
-def is_request(data: bytes) -> bool:
+def is_request(data: bytes | bytearray) -> bool:
     """An HTTP request line: a known method, then a target, then HTTP/1.x."""
     if not data.startswith(METHODS):
         return False
@@ -209,7 +209,7 @@ def rtsp_response(data: bytes) -> list[Fact]:
     return [("rtsp.response", "\r\n".join(lines)), *header_facts(headers, _RTSP_HEADERS)]
 
 
-def is_sip(data: bytes) -> bool:
+def is_sip(data: bytes | bytearray) -> bool:
     """A SIP request or response start line."""
     line_end = data.find(b"\r\n", 0, 2048)
     line = data[:line_end] if line_end >= 0 else data[:2048]

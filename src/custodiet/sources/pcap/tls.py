@@ -45,7 +45,7 @@ class TlsError(ValueError):
     """A handshake that cannot be what it claims."""
 
 
-def looks_like_handshake(data: bytes) -> bool:
+def looks_like_handshake(data: bytes | bytearray) -> bool:
     """A TLS handshake record header: type 22, version 3.x."""
     return len(data) >= 3 and data[0] == _HANDSHAKE and data[1] == 3 and data[2] <= 4
 
