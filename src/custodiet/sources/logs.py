@@ -26,18 +26,19 @@ import ipaddress
 import math
 import zlib
 from collections import Counter
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any, BinaryIO
+from typing import Annotated, Any, BinaryIO, Generic, TypeVar
 
 import orjson
 
 try:  # an accelerator of the JSON traffic logs (Zeek, EVE): lines decoded into the fields read
     import msgspec
 except ImportError:  # pragma: no cover - without it, every JSON line goes through orjson
-    msgspec = None
+    # mypy types the name as the module; the readers test it for None before any use
+    msgspec = None  # type: ignore[assignment]
 
 from custodiet.errors import InputError
 from custodiet.model import Contact, Observation, Provenance, Subject
@@ -242,7 +243,7 @@ class Emitter:
 
     def make(
         self,
-        out: list[Observation],
+        out: list[Observation] | list[Observation | Contact],
         subject: Subject,
         field: str,
         text: str | None,
@@ -276,13 +277,18 @@ class Emitter:
 
 # One aggregated contact: [first time, last time, count, bytes a, bytes b, first line number].
 # first/last are None when unknown; a time of None never replaces a known one. Only
-# ContactTable.count changes an entry; the readers' builders read it.
-Entry = list
+# ContactTable.count changes an entry; the readers' builders read it. A list, not a typed
+# record: the hot loops update its slots in place, millions of times.
+Entry = list[Any]
 
-Builder = Callable[[Hashable, Entry], list[Contact]]
+# What a reader's line handler hands on: observations, and a full contact table's contacts.
+Items = Iterable[Observation | Contact]
+
+# A contact table's key: each reader chooses its own (raw values, as a tuple or joined bytes).
+K = TypeVar("K", bound=Hashable)
 
 
-class ContactTable:
+class ContactTable(Generic[K]):
     """Contacts aggregated by a reader-chosen key; `builder` turns (key, entry) into a Contact
     when the table is emitted, so the hot loop never builds objects or decodes bytes.
 
@@ -300,15 +306,15 @@ class ContactTable:
 
     __slots__ = ("builder", "entries", "skips", "stats")
 
-    def __init__(self, builder: Builder, stats: ReadStats, skips: Skips) -> None:
+    def __init__(self, builder: Callable[[K, Entry], list[Contact]], stats: ReadStats, skips: Skips) -> None:
         self.builder = builder
-        self.entries: dict[Hashable, Entry] = {}
+        self.entries: dict[K, Entry] = {}
         self.stats = stats
         self.skips = skips
 
     def count(
         self,
-        key: Hashable,
+        key: K,
         when: object,
         bytes_a: int,
         bytes_b: int,
@@ -324,9 +330,9 @@ class ContactTable:
         if entry is None:
             return self._new(key, when, when, bytes_a, bytes_b, number)
         if when is not None:
-            if entry[0] is None or when < entry[0]:  # type: ignore[operator]
+            if entry[0] is None or when < entry[0]:
                 entry[0] = when
-            if entry[1] is None or when > entry[1]:  # type: ignore[operator]
+            if entry[1] is None or when > entry[1]:
                 entry[1] = when
         entry[2] += 1
         entry[3] += bytes_a
@@ -335,7 +341,7 @@ class ContactTable:
 
     def count_span(
         self,
-        key: Hashable,
+        key: K,
         first: object,
         last: object,
         bytes_a: int,
@@ -350,9 +356,9 @@ class ContactTable:
             return None
         if entry is None:
             return self._new(key, first, last, bytes_a, bytes_b, number)
-        if first is not None and (entry[0] is None or first < entry[0]):  # type: ignore[operator]
+        if first is not None and (entry[0] is None or first < entry[0]):
             entry[0] = first
-        if last is not None and (entry[1] is None or last > entry[1]):  # type: ignore[operator]
+        if last is not None and (entry[1] is None or last > entry[1]):
             entry[1] = last
         entry[2] += 1
         entry[3] += bytes_a
@@ -360,7 +366,7 @@ class ContactTable:
         return None
 
     def _new(
-        self, key: Hashable, first: object, last: object, bytes_a: int, bytes_b: int, number: int
+        self, key: K, first: object, last: object, bytes_a: int, bytes_b: int, number: int
     ) -> Iterator[Contact] | None:
         if key_size(key) > MAX_KEY_BYTES:
             self.skips.bad("value too long", number)
@@ -670,9 +676,11 @@ def port_text(port: object, proto: object) -> str | None:
         port = port.decode("ascii", "replace")
     if isinstance(proto, bytes):
         proto = proto.decode("ascii", "replace")
+    if not isinstance(port, (str, int, float)):
+        return None  # a JSON list or object: no port
     try:
         number = int(port)
-    except (TypeError, ValueError):
+    except ValueError:
         return None
     proto_text = str(proto).strip().lower()
     if not 0 <= number <= 65535 or not proto_text or len(proto_text) > 8:
