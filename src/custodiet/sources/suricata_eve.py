@@ -33,11 +33,12 @@ goes through orjson and the general handlers, which give the same results (see _
 
 from __future__ import annotations
 
-from collections.abc import Generator, Hashable, Iterable, Iterator
+from collections.abc import Generator, Iterator
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Union
+from types import GenericAlias
+from typing import Any, BinaryIO, Union
 
 import orjson
 
@@ -49,6 +50,7 @@ from custodiet.sources.logs import (
     MSGSPEC_ERRORS,
     ContactTable,
     Entry,
+    Items,
     TrafficFile,
     address_subject,
     entry_addresses,
@@ -221,6 +223,11 @@ def _int(value: object) -> int:
     return value if type(value) is int and value > 0 else 0
 
 
+# Contact keys of raw event values: (src_ip, dest_ip, dest_port, proto) of a flow;
+# (kind, client, server, dest_port, name, answer) of a dns, http or tls event.
+_FlowKey = tuple[object, object, object, object]
+_NamedKey = tuple[str, object, object, object, object, str | None]
+
 # Codes of the event types read in place (the classes of _event_decoder carry theirs).
 _FLOW, _DNS, _HTTP, _TLS, _ANOMALY, _SKIPPED = 1, 2, 3, 4, 5, 6
 
@@ -246,10 +253,11 @@ def _event_decoder() -> tuple[Any, tuple[type[Exception], ...], Any]:
         "Flow", [("start", str), ("end", str), ("bytes_toserver", i64), ("bytes_toclient", i64)]
     )
     answer = msgspec.defstruct("Answer", [("rrtype", Any, None), ("rdata", Any, None)])
+    answers = GenericAlias(list, answer)  # list[answer]: built at run time, no type for mypy
     dns = msgspec.defstruct(
         "Dns",
         [(name, Any, None) for name in ("type", "rrname", "queries", "rrtype", "rdata", "grouped")]
-        + [("answers", list[answer] | None, None)],  # objects (as _answers reads them), or no event
+        + [("answers", answers | None, None)],  # objects (as _answers reads them), or no event
     )
     # present in an event, the headers and custom fields take the general handler
     http = msgspec.defstruct(
@@ -260,25 +268,28 @@ def _event_decoder() -> tuple[Any, tuple[type[Exception], ...], Any]:
     tls = msgspec.defstruct(
         "Tls", [(name, str | None, None) for name in ("sni", "subject", "issuerdn", "issuer")]
     )
-    tagged = {"tag_field": "event_type", "kw_only": True}
+
+    def event(name: str, fields: list[Any], tag: str, namespace: dict[str, Any]) -> type:
+        """An event struct, told apart from the others by its event_type."""
+        return msgspec.defstruct(
+            name, fields, namespace=namespace, tag=tag, tag_field="event_type", kw_only=True
+        )
+
     types: list[type] = [
-        msgspec.defstruct("FlowEvent", [("src_ip", str), ("dest_ip", str), ("dest_port", i64), ("proto", str),
-                          ("flow", flow)], namespace={"code": _FLOW}, tag="flow", **tagged),
-        msgspec.defstruct("DnsEvent", [("dns", dns), ("timestamp", str | None, None), ("src_ip", str | None, None),
-                          ("dest_ip", str | None, None), ("src_port", i64 | None, None), ("dest_port", i64 | None, None)],
-                          namespace={"code": _DNS}, tag="dns", **tagged),
-        msgspec.defstruct("HttpEvent", [("http", http), ("timestamp", str | None, None), ("src_ip", str | None, None),
-                          ("dest_ip", str | None, None), ("dest_port", i64 | None, None)],
-                          namespace={"code": _HTTP}, tag="http", **tagged),
-        msgspec.defstruct("TlsEvent", [("tls", tls), ("timestamp", str | None, None), ("src_ip", str | None, None),
-                          ("dest_ip", str | None, None), ("dest_port", i64 | None, None)],
-                          namespace={"code": _TLS}, tag="tls", **tagged),
-        msgspec.defstruct("AnomalyEvent", [], namespace={"code": _ANOMALY}, tag="anomaly", **tagged),
+        event("FlowEvent", [("src_ip", str), ("dest_ip", str), ("dest_port", i64), ("proto", str), ("flow", flow)],
+              "flow", {"code": _FLOW}),
+        event("DnsEvent", [("dns", dns), ("timestamp", str | None, None), ("src_ip", str | None, None),
+              ("dest_ip", str | None, None), ("src_port", i64 | None, None), ("dest_port", i64 | None, None)],
+              "dns", {"code": _DNS}),
+        event("HttpEvent", [("http", http), ("timestamp", str | None, None), ("src_ip", str | None, None),
+              ("dest_ip", str | None, None), ("dest_port", i64 | None, None)], "http", {"code": _HTTP}),
+        event("TlsEvent", [("tls", tls), ("timestamp", str | None, None), ("src_ip", str | None, None),
+              ("dest_ip", str | None, None), ("dest_port", i64 | None, None)], "tls", {"code": _TLS}),
+        event("AnomalyEvent", [], "anomaly", {"code": _ANOMALY}),
     ]  # fmt: skip
     for kind in sorted(_KNOWN_TYPES):
         note = f"{kind} event (not read)"
-        types.append(msgspec.defstruct(f"Skipped_{kind.replace('-', '_')}", [], namespace={"code": _SKIPPED, "note": note},
-                                       tag=kind, **tagged))  # fmt: skip
+        types.append(event(f"Skipped_{kind.replace('-', '_')}", [], kind, {"code": _SKIPPED, "note": note}))
     return msgspec.json.Decoder(Union[tuple(types)]).decode, MSGSPEC_ERRORS, unset  # noqa: UP007
 
 
@@ -303,7 +314,7 @@ class _EveFile(TrafficFile):
             "anomaly": self._anomaly,
         }
 
-    def run(self, handle) -> Iterator[Observation | Contact]:  # type: ignore[no-untyped-def]
+    def run(self, handle: BinaryIO) -> Iterator[Observation | Contact]:
         for first, batch in raw_line_batches(handle, self.skips, MAX_LOG_LINE):
             yield from self._rows(batch, first)
         yield from self.flows.drain()
@@ -321,6 +332,7 @@ class _EveFile(TrafficFile):
         agent_field = USER_AGENT
         count_flow, count_named = flows.count_span, named.count
         number, records = first - 1, 0
+        out: Items | None
         try:
             for line in batch:
                 number += 1
@@ -345,8 +357,8 @@ class _EveFile(TrafficFile):
                             sent = 0
                         if received < 0:
                             received = 0
-                        key: tuple = (event.src_ip, event.dest_ip, event.dest_port, event.proto)
-                        out = count_flow(key, start, end, sent, received, number)
+                        flow_key = (event.src_ip, event.dest_ip, event.dest_port, event.proto)
+                        out = count_flow(flow_key, start, end, sent, received, number)
                         if out:
                             stats.records += records
                             records = 0
@@ -357,7 +369,7 @@ class _EveFile(TrafficFile):
                         continue
                     if code == _ANOMALY:
                         records += 1
-                        self._anomaly(event, number)  # type: ignore[arg-type]
+                        self._anomaly(event, number)
                         continue
                     if code == _HTTP:
                         http = event.http
@@ -448,7 +460,7 @@ class _EveFile(TrafficFile):
         finally:
             stats.records += records
 
-    def _http_agent(self, event: Any, number: int, out: Iterable | None) -> Iterable | None:
+    def _http_agent(self, event: Any, number: int, out: Items | None) -> Items | None:
         """The User-Agent of a decoded http event, after `out` (the contacts of a full table), as
         _http_fields does it."""
         client = event.src_ip
@@ -461,7 +473,7 @@ class _EveFile(TrafficFile):
             self.emit.make(out, address_subject(ends[0]), USER_AGENT, text_of(agent), f"line {number}")  # type: ignore[arg-type]
         return out
 
-    def _tls_names(self, event: Any, number: int, out: Iterable | None) -> Iterable | None:
+    def _tls_names(self, event: Any, number: int, out: Items | None) -> Items | None:
         """The certificate names of a decoded tls event, after `out` (the contacts of a full
         table), as _tls_fields does it."""
         tls = event.tls
@@ -518,7 +530,7 @@ class _EveFile(TrafficFile):
     # on the raw JSON values and leave checking and normalising to the builders, which run once
     # per distinct key; observations are de-duplicated on raw values before any decoding.
 
-    def _flow(self, event: dict, number: int) -> Iterable | None:
+    def _flow(self, event: dict, number: int) -> Items | None:
         try:  # subscripts for what every flow event has; anything missing takes the slow path
             flow = event["flow"]
             start, end = flow["start"], flow["end"]
@@ -538,7 +550,7 @@ class _EveFile(TrafficFile):
         # the table updates a known key; _rows does it in place for the events msgspec decodes
         return self.flows.count_span(key, start, end, sent, received, number)
 
-    def _flow_slow(self, event: dict, number: int) -> Iterable | None:
+    def _flow_slow(self, event: dict, number: int) -> Items | None:
         """A flow event missing some of the usual fields."""
         flow = event.get("flow")
         if type(flow) is not dict:
@@ -548,7 +560,7 @@ class _EveFile(TrafficFile):
         header = {k: event.get(k) for k in ("src_ip", "dest_ip", "dest_port", "proto")}
         return self._flow({**header, "flow": fields}, number)
 
-    def _dns(self, event: dict, number: int) -> Iterable | None:
+    def _dns(self, event: dict, number: int) -> Items | None:
         dns = self._section(event, "dns", number)
         if dns is None:
             return None
@@ -562,7 +574,7 @@ class _EveFile(TrafficFile):
     def _dns_fields(
         self, src: object, dest: object, src_port: object, dest_port: object, stamp: object,
         kind: object, name: object, queries: object, answers: tuple, number: int,
-    ) -> Iterable | None:  # fmt: skip
+    ) -> Items | None:  # fmt: skip
         """A dns event: the query name for the client, and each address an answer gave
         (`answers`: the rdata, rrtype, answers and grouped fields, for _answers)."""
         answer = kind in ("answer", "response")
@@ -584,8 +596,8 @@ class _EveFile(TrafficFile):
             return None
         when = self._when(stamp)
         remotes = self._answers(*answers) if answer else []
-        out: list = []
-        for remote in remotes or [None]:
+        out: list[Contact] = []
+        for remote in remotes or (None,):
             key = ("dns", client, server, None, name, remote)
             flushed = self.named.count(key, when, 0, 0, number)
             if flushed:
@@ -612,7 +624,7 @@ class _EveFile(TrafficFile):
                     found.extend(i for i in items[:MAX_ANSWERS] if isinstance(i, str))
         return _addresses(found)
 
-    def _http(self, event: dict, number: int) -> Iterable | None:
+    def _http(self, event: dict, number: int) -> Items | None:
         http = self._section(event, "http", number)
         if http is None:
             return None
@@ -626,20 +638,20 @@ class _EveFile(TrafficFile):
     def _http_fields(
         self, client: object, server: object, dest_port: object, stamp: object, hostname: object,
         length: object, headers: object, agent: object, custom: list[tuple[str, str, object]], number: int,
-    ) -> Iterable | None:  # fmt: skip
+    ) -> Items | None:  # fmt: skip
         """An http event: the Host contact; the server's headers (response_headers, or the
         custom fields present, as (field name, observation field, value)); the User-Agent."""
         key = ("http", client, server, dest_port, hostname, None)
         when = self._when(stamp)
-        out = self.named.count(key, when, 0, _int(length), number)
+        flushed = self.named.count(key, when, 0, _int(length), number)
         if not USER_AGENT:
             agent = None
         if not headers and not agent and not custom:
-            return out
+            return flushed
         ends = line_addresses(self.skips, client, server, number)
         if ends is None:
-            return out
-        out = list(out or ())
+            return flushed
+        out: list[Observation | Contact] = list(flushed or ())
         port = port_of(dest_port, "tcp")
         place = f"line {number}"
         emit = self.emit
@@ -666,7 +678,7 @@ class _EveFile(TrafficFile):
             emit.make(out, address_subject(ends[0]), USER_AGENT, text_of(agent), place)  # type: ignore[arg-type]
         return out
 
-    def _tls(self, event: dict, number: int) -> Iterable | None:
+    def _tls(self, event: dict, number: int) -> Items | None:
         tls = self._section(event, "tls", number)
         if tls is None:
             return None
@@ -679,9 +691,9 @@ class _EveFile(TrafficFile):
     def _tls_fields(
         self, client: object, server: object, dest_port: object, stamp: object, sni: object,
         subject: object, issuer: object, number: int,
-    ) -> Iterable | None:  # fmt: skip
+    ) -> Items | None:  # fmt: skip
         """A tls event: the SNI contact; the certificate's subject and issuer for the server."""
-        out: Iterable | None = []
+        out: Items | None = []
         if sni:
             key = ("tls", client, server, dest_port, sni, None)
             when = self._when(stamp)
@@ -697,8 +709,8 @@ class _EveFile(TrafficFile):
         subject: object,
         issuer: object,
         number: int,
-        out: Iterable | None,
-    ) -> Iterable | None:
+        out: Items | None,
+    ) -> Items | None:
         """The certificate's subject and issuer for the server of a tls event (once per raw
         value), after `out`."""
         if self._once((server, dest_port, subject, issuer)):
@@ -711,7 +723,7 @@ class _EveFile(TrafficFile):
             self.emit.make(out, address_subject(address), "tls.issuer", text_of(issuer), place, port)
         return out
 
-    def _ssh(self, event: dict, number: int) -> Iterable | None:
+    def _ssh(self, event: dict, number: int) -> Items | None:
         ends = line_addresses(self.skips, event.get("src_ip"), event.get("dest_ip"), number)
         ssh = self._section(event, "ssh", number)
         if ends is None or ssh is None:
@@ -731,7 +743,7 @@ class _EveFile(TrafficFile):
             self.emit.make(out, Subject(address), "ssh.banner", banner, place, side_port)
         return out
 
-    def _dhcp(self, event: dict, number: int) -> Iterable | None:
+    def _dhcp(self, event: dict, number: int) -> Items | None:
         dhcp = self._section(event, "dhcp", number)
         if dhcp is None:
             return None
@@ -760,18 +772,18 @@ class _EveFile(TrafficFile):
             )
         return out
 
-    def _anomaly(self, event: dict, number: int) -> Iterable | None:
+    def _anomaly(self, event: dict, number: int) -> Items | None:
         self.skips.note("anomaly event (counted, not read)")
         return None
 
     # ----------------------------------------------------------------- contact builders
 
-    def _flow_contact(self, key: Hashable, entry: Entry) -> list[Contact]:
-        src, dest, dest_port, proto = key  # type: ignore[misc]
+    def _flow_contact(self, key: _FlowKey, entry: Entry) -> list[Contact]:
+        src, dest, dest_port, proto = key
         return self._flow_contact_of(entry, src, dest, port_of(dest_port, proto), eve_iso)
 
-    def _named_contact(self, key: Hashable, entry: Entry) -> list[Contact]:
-        kind, client_raw, server_raw, dest_port, name, answer = key  # type: ignore[misc]
+    def _named_contact(self, key: _NamedKey, entry: Entry) -> list[Contact]:
+        kind, client_raw, server_raw, dest_port, name, answer = key
         pair = entry_addresses(self.skips, client_raw, server_raw, entry)
         if pair is None:
             return []
