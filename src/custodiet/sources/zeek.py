@@ -41,10 +41,10 @@ through the general path (_line, the kind's handler), which gives the same resul
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator, Hashable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterator, Sequence
 from operator import itemgetter
 from pathlib import Path
-from typing import Any, Union
+from typing import Any, BinaryIO, Union
 
 import orjson
 
@@ -58,6 +58,7 @@ from custodiet.sources.logs import (
     MSGSPEC_ERRORS,
     ContactTable,
     Entry,
+    Items,
     TrafficFile,
     address_subject,
     entry_addresses,
@@ -263,7 +264,8 @@ def _time(value: object) -> float | None:
 
 # --------------------------------------------------------------------------- the reader
 
-Handler = Callable[[list, int], Iterable | None]
+# A log kind's handler: the row's values (the kind's COLUMNS, in order) and its line number.
+Handler = Callable[[Sequence[Any], int], Items | None]
 
 # Column names that tell a log's kind when nothing names it, most specific first.
 _KIND_MARKERS: tuple[tuple[str, frozenset[str]], ...] = (
@@ -356,21 +358,25 @@ def _line_decoders() -> tuple[dict[str, Any], Any]:
 _LINE_DECODERS, _STREAM_DECODER = _line_decoders()
 
 
-def _key(parts: tuple) -> Hashable:
+# A contact key of raw column values (see _key).
+_Key = bytes | tuple[object, ...]
+
+
+def _key(parts: tuple[object, ...]) -> _Key:
     """A contact key of raw values: TSV bytes joined with "\n" (which no value of a line can
     hold), as the batch loops make them; JSON values, or a row with an absent column (None),
     as the tuple."""
     if type(parts[0]) is bytes:
         try:
-            return b"\n".join(parts)
+            return b"\n".join(parts)  # type: ignore[arg-type]  # TypeError when a part is no bytes
         except TypeError:
             return parts
     return parts
 
 
-def _unkey(key: Hashable) -> tuple:
+def _unkey(key: _Key) -> tuple[object, ...]:
     """The parts of a contact key made by _key."""
-    return tuple(key.split(b"\n")) if type(key) is bytes else key  # type: ignore[return-value]
+    return tuple(key.split(b"\n")) if isinstance(key, bytes) else key
 
 
 # Kinds whose handlers take TSV values raw, unset and empty markers included (they check the
@@ -388,13 +394,13 @@ class _Spec:
         kind: str,
         handler: Handler,
         names: tuple[str, ...],
-        index: list[int] | None,
-        json: Callable[[dict, int], Iterable | None] | None = None,
+        index: list[int],
+        json: Callable[[dict, int], Items | None] | None = None,
     ) -> None:
         self.kind = kind
         self.handler = handler
         self.names = names
-        self.index = index  # TSV column positions (len(header) for absent columns)
+        self.index = index  # TSV column positions (len(header) for absent columns); [] for JSON
         # For raw kinds, one C call picks the columns out of a split row.
         self.getter = itemgetter(*index) if index and kind in RAW_KINDS and len(index) > 1 else None
         self.json = json  # reads a JSON object (the JSON spec of a kind only)
@@ -441,7 +447,7 @@ class _ZeekFile(TrafficFile):
     # the traffic logs (conn, dns, http: millions of rows) do a row's whole work in place, with
     # everything they need bound to locals once per batch; `_line` reads any line, slowly.
 
-    def run(self, handle) -> Iterator[Observation | Contact]:  # type: ignore[no-untyped-def]
+    def run(self, handle: BinaryIO) -> Iterator[Observation | Contact]:
         for first, batch in raw_line_batches(handle, self.skips, MAX_LOG_LINE):
             i, n = 0, len(batch)
             while i < n:
@@ -457,7 +463,7 @@ class _ZeekFile(TrafficFile):
         for table in self.tables:
             yield from table.drain()
 
-    def _line(self, line: bytes, number: int) -> Iterable | None:
+    def _line(self, line: bytes, number: int) -> Items | None:
         """Any one line: a header, a JSON object, a TSV row, or a line that is none of these."""
         if not line:
             return None
@@ -508,13 +514,13 @@ class _ZeekFile(TrafficFile):
             return None
         return row
 
-    def _values(self, spec: _Spec, row: list) -> Iterable:
+    def _values(self, spec: _Spec, row: list) -> Sequence[Any]:
         """The columns a handler reads: raw for the traffic logs, unset and empty as None else."""
         row.append(None)  # what absent columns point at
         if spec.getter is not None:
-            return spec.getter(row)  # type: ignore[no-any-return]
+            return spec.getter(row)
         nulls = self.nulls
-        return [None if (v := row[i]) in nulls else v for i in spec.index]  # type: ignore[union-attr]
+        return [None if (v := row[i]) in nulls else v for i in spec.index]
 
     def _choose_fast(self) -> None:
         """The batch loop for the file's current state (after a header or the first JSON line)."""
@@ -525,14 +531,20 @@ class _ZeekFile(TrafficFile):
         loop = {"conn": self._conn_rows, "dns": self._dns_rows, "http": self._http_rows}.get(spec.kind)
         optional = _OPTIONAL.get(spec.kind, frozenset())
         width = self.tsv_width
-        columns = zip(spec.index or (), spec.names, strict=True)
+        columns = zip(spec.index, spec.names, strict=True)
         absent = any(i >= width for i, name in columns if name not in optional)
         self.fast = self._tsv_rows if loop is None or self.certs_only or absent else loop
+
+    def _tsv_index(self) -> list[int]:
+        """The column positions of the current #fields header (the TSV loops run under one only)."""
+        assert self.tsv is not None
+        return self.tsv.index
 
     def _tsv_rows(self, batch: list[bytes], i: int, first: int) -> Generator[Any, None, int]:
         """TSV rows of any kind, through the kind's handler."""
         spec, split, stats = self.tsv, self._split, self.stats
-        handler, values_of = spec.handler, self._values  # type: ignore[union-attr]
+        assert spec is not None  # the TSV loops run under a #fields header only
+        handler, values_of = spec.handler, self._values
         n = len(batch)
         while i < n:
             line = strip_line(batch[i])
@@ -561,13 +573,13 @@ class _ZeekFile(TrafficFile):
 
     def _conn_rows(self, batch: list[bytes], i: int, first: int) -> Generator[Any, None, int]:
         """conn.log TSV rows: the flow table."""
-        its, ioh, irh, irp, ipr, iob, irb, ilo, ilr = self.tsv.index  # type: ignore[union-attr]
+        its, ioh, irh, irp, ipr, iob, irb, ilo, ilr = self._tsv_index()
         return self._counted_rows(batch, i, first, self.flows, its, (ioh, irh, irp, ipr, ilo, ilr), iob, irb)
 
     def _http_rows(self, batch: list[bytes], i: int, first: int) -> Generator[Any, None, int]:
         """http.log TSV rows: the Host table, and once per raw value the server's Server header
         (a `server` column, if a script logs one) and the client's User-Agent."""
-        its, ioh, irh, irp, ihost, iagent, iserver, isent, ireceived = self.tsv.index  # type: ignore[union-attr]
+        its, ioh, irh, irp, ihost, iagent, iserver, isent, ireceived = self._tsv_index()
         width = self.tsv_width
         server = (irh, irp, iserver) if iserver < width else None
         agent = (ioh, iagent) if USER_AGENT is not None and iagent < width else None
@@ -581,7 +593,7 @@ class _ZeekFile(TrafficFile):
         batch: list[bytes],
         i: int,
         first: int,
-        table: ContactTable,
+        table: ContactTable[_Key],
         its: int,
         key_columns: tuple[int, ...],
         isent: int,
@@ -594,7 +606,7 @@ class _ZeekFile(TrafficFile):
         Server header (`server`: the columns of the server address, port and header) and the
         User-Agent (`agent`: the columns of the client address and the header)."""
         sep, width, nulls = self.sep, self.tsv_width, self.nulls
-        strip = max(c for c in self.tsv.index if c < width) == width - 1  # type: ignore[union-attr]
+        strip = max(c for c in self._tsv_index() if c < width) == width - 1
         key_of, join = itemgetter(*key_columns), b"\n".join
         has_server, has_agent = server is not None, agent is not None
         irh, irp, iserver = server or (0, 0, 0)
@@ -602,6 +614,7 @@ class _ZeekFile(TrafficFile):
         count = table.count
         seen, max_seen = self.raw_seen, logs.MAX_SEEN
         n, records, saw = len(batch), 0, self.saw_data
+        when: float | None  # a row's time: epoch seconds, None when unreadable
         try:
             while i < n:
                 line = batch[i]
@@ -668,11 +681,12 @@ class _ZeekFile(TrafficFile):
         are repeated on purpose: a row here has a query to check and no byte counts, and one
         loop for both would test for these on every row, or call a function per row."""
         sep, width, skips, nulls = self.sep, self.tsv_width, self.skips, self.nulls
-        its, ioh, irh, iq, ian = self.tsv.index  # type: ignore[union-attr]
+        its, ioh, irh, iq, ian = self._tsv_index()
         strip = max(its, ioh, irh, iq, ian) == width - 1
         key_of, join = itemgetter(ioh, irh, iq, ian), b"\n".join
         count = self.dns_table.count
         n, records, saw = len(batch), 0, self.saw_data
+        when: float | None  # a row's time: epoch seconds, None when unreadable
         try:
             while i < n:
                 line = batch[i]
@@ -718,6 +732,7 @@ class _ZeekFile(TrafficFile):
         count_conn, count_dns, count_http = self.flows.count, self.dns_table.count, self.http_table.count
         kind, decode = self._line_decoder()
         n, records, saw = len(batch), 0, self.saw_data
+        when: float | None  # a row's time: epoch seconds, None when unreadable
         try:
             while i < n:
                 line = batch[i]
@@ -933,10 +948,10 @@ class _ZeekFile(TrafficFile):
         fast = getattr(self, f"_{kind}_json", None) if kind in RAW_KINDS and not self.certs_only else None
         if fast is None:
 
-            def fast(obj: dict, number: int) -> Iterable | None:
+            def fast(obj: dict, number: int) -> Items | None:
                 return handler(self._json_values(names, obj), number)
 
-        spec = _Spec(kind or "?", handler, names, None, fast)
+        spec = _Spec(kind or "?", handler, names, [], fast)
         if not self.certs_only:
             spec.inline = _INLINE.get(kind, 0)  # type: ignore[arg-type]
         return spec
@@ -948,11 +963,11 @@ class _ZeekFile(TrafficFile):
             if self.json_kind is None:
                 self.json_kind = self.name_kind or kind_from_columns(set(obj)) or "?"
             path = self.json_kind
-        spec = self.json_specs.get(path)  # type: ignore[arg-type]
+        spec = self.json_specs.get(path)
         if spec is None:
             if len(self.json_specs) > 64:
                 self.json_specs.clear()
-            spec = self.json_specs[path] = self._spec(path, None)  # type: ignore[index,arg-type]
+            spec = self.json_specs[path] = self._spec(path, None)
             self._choose_fast()
         return spec
 
@@ -971,7 +986,7 @@ class _ZeekFile(TrafficFile):
     # JSON readers of the traffic logs: the columns straight out of the object (the generic path
     # when Zeek's flat names are missing, as with a nested "id" record).
 
-    def _conn_json(self, obj: dict, number: int) -> Iterable | None:
+    def _conn_json(self, obj: dict, number: int) -> Items | None:
         get = obj.get
         orig = get("id.orig_h")
         if orig is None:
@@ -979,23 +994,23 @@ class _ZeekFile(TrafficFile):
         key = (orig, get("id.resp_h"), get("id.resp_p"), get("proto"), get("local_orig"), get("local_resp"))
         return self._add(self.flows, key, get("ts"), get("orig_bytes"), get("resp_bytes"), number)
 
-    def _dns_json(self, obj: dict, number: int) -> Iterable | None:
+    def _dns_json(self, obj: dict, number: int) -> Items | None:
         get = obj.get
         orig = get("id.orig_h")
         if orig is None:
             return self._dns(self._json_values(COLUMNS["dns"], obj), number)
-        return self._dns((get("ts"), orig, get("id.resp_h"), get("query"), get("answers")), number)  # type: ignore[arg-type]
+        return self._dns((get("ts"), orig, get("id.resp_h"), get("query"), get("answers")), number)
 
-    def _http_json(self, obj: dict, number: int) -> Iterable | None:
+    def _http_json(self, obj: dict, number: int) -> Items | None:
         get = obj.get
         orig = get("id.orig_h")
         if orig is None:
             return self._http(self._json_values(COLUMNS["http"], obj), number)
         values = (get("ts"), orig, get("id.resp_h"), get("id.resp_p"), get("host"), get("user_agent"),
                   get("server"), get("request_body_len"), get("response_body_len"))  # fmt: skip
-        return self._http(values, number)  # type: ignore[arg-type]
+        return self._http(values, number)
 
-    def _ssl_json(self, obj: dict, number: int) -> Iterable | None:
+    def _ssl_json(self, obj: dict, number: int) -> Items | None:
         return self._ssl(self._json_values(COLUMNS["ssl"], obj), number)
 
     # ----------------------------------------------------------------- per-log handlers
@@ -1008,10 +1023,11 @@ class _ZeekFile(TrafficFile):
     # which run once per distinct key.
 
     def _add(
-        self, table: ContactTable, key: tuple, ts: object, sent: object, received: object, number: int
-    ) -> Iterable | None:
+        self, table: ContactTable[_Key], key: _Key, ts: object, sent: object, received: object, number: int
+    ) -> Items | None:
         """Count one row of a traffic log in its contact table: its time and byte counts made
         numbers, then ContactTable.count."""
+        when: float | None
         try:
             when = float(ts)  # type: ignore[arg-type]  # TSV bytes and JSON numbers
         except (TypeError, ValueError):
@@ -1023,11 +1039,11 @@ class _ZeekFile(TrafficFile):
             a, b = _int(sent), _int(received)
         return table.count(key, when, a, b, number)
 
-    def _conn(self, v: list, number: int) -> Iterable | None:
+    def _conn(self, v: Sequence[Any], number: int) -> Items | None:
         ts, oh, rh, rp, proto, ob, rb, lo, lr = v
         return self._add(self.flows, _key((oh, rh, rp, proto, lo, lr)), ts, ob, rb, number)
 
-    def _dns(self, v: list, number: int) -> Iterable | None:
+    def _dns(self, v: Sequence[Any], number: int) -> Items | None:
         ts, oh, rh, query, answers = v
         if query is None or (type(query) is bytes and query in self.nulls):
             self.skips.note("DNS entry without a query name")
@@ -1036,7 +1052,7 @@ class _ZeekFile(TrafficFile):
             answers = tuple(answers[:MAX_ANSWERS])
         return self._add(self.dns_table, _key((oh, rh, query, answers)), ts, 0, 0, number)
 
-    def _http(self, v: list, number: int) -> Iterable | None:
+    def _http(self, v: Sequence[Any], number: int) -> Items | None:
         ts, oh, rh, rp, host, agent, server, sent, received = v
         nulls = self.nulls
         out = self._add(self.http_table, _key((oh, rh, rp, host)), ts, sent, received, number)
@@ -1055,7 +1071,7 @@ class _ZeekFile(TrafficFile):
             out = [*(out or ()), *self._agent_seen(oh, agent, number)]
         return out
 
-    def _ssl(self, v: list, number: int) -> Iterable | None:
+    def _ssl(self, v: Sequence[Any], number: int) -> Items | None:
         ts, oh, rh, rp, sni, subject, issuer, fps, fuids = v
         nulls = self.nulls
         sni, subject, issuer, fps, fuids = (
@@ -1120,7 +1136,7 @@ class _ZeekFile(TrafficFile):
             self.certs.pop(next(iter(self.certs)))
         self.certs[key] = cert
 
-    def _x509(self, v: list, number: int) -> Iterable | None:
+    def _x509(self, v: Sequence[Any], number: int) -> Items | None:
         fingerprint, file_id, subject, issuer, host_cert, client_cert = v
         if _bool(host_cert) is False or _bool(client_cert) is True:
             return None  # a CA certificate of a chain, or a client's
@@ -1137,7 +1153,7 @@ class _ZeekFile(TrafficFile):
             self.skips.note("x509.log certificate (tied to servers through ssl.log)")
         return None
 
-    def _dhcp(self, v: list, number: int) -> Iterable | None:
+    def _dhcp(self, v: Sequence[Any], number: int) -> Items | None:
         client, assigned, mac, host_name, fqdn, software = v
         address = ip_of(assigned) or ip_of(client)
         if address in ("0.0.0.0", "255.255.255.255"):
@@ -1156,7 +1172,7 @@ class _ZeekFile(TrafficFile):
         self.emit.make(out, subject, "dhcp.vendor_class", _text(software), place)
         return out
 
-    def _software(self, v: list, number: int) -> Iterable | None:
+    def _software(self, v: Sequence[Any], number: int) -> Items | None:
         host, host_p, kind, name, unparsed, major, minor, minor2, addl = v
         target = SOFTWARE_FIELDS.get(_text(kind) or "")
         if target is None:
@@ -1176,7 +1192,7 @@ class _ZeekFile(TrafficFile):
         self.emit.make(out, Subject(address), field, text, self._place(number), port)
         return out
 
-    def _ssh(self, v: list, number: int) -> Iterable | None:
+    def _ssh(self, v: Sequence[Any], number: int) -> Items | None:
         oh, rh, rp, client, server = v
         pair = line_addresses(self.skips, oh, rh, number)
         if pair is None:
@@ -1187,7 +1203,7 @@ class _ZeekFile(TrafficFile):
         self.emit.make(out, Subject(pair[0]), "ssh.banner", _text(client), place)
         return out
 
-    def _sip(self, v: list, number: int) -> Iterable | None:
+    def _sip(self, v: Sequence[Any], number: int) -> Items | None:
         oh, agent = v
         address = line_address(self.skips, oh, number)
         if address is None:
@@ -1196,7 +1212,7 @@ class _ZeekFile(TrafficFile):
         self.emit.make(out, Subject(address), "sip.user_agent", _text(agent), self._place(number))
         return out
 
-    def _snmp(self, v: list, number: int) -> Iterable | None:
+    def _snmp(self, v: Sequence[Any], number: int) -> Items | None:
         rh, rp, descr = v
         address = line_address(self.skips, rh, number)
         if address is None:
@@ -1207,7 +1223,7 @@ class _ZeekFile(TrafficFile):
         )
         return out
 
-    def _known_certs(self, v: list, number: int) -> Iterable | None:
+    def _known_certs(self, v: Sequence[Any], number: int) -> Items | None:
         host, port_num, subject, issuer = v
         address = line_address(self.skips, host, number)
         if address is None:
@@ -1219,7 +1235,7 @@ class _ZeekFile(TrafficFile):
         self.emit.make(out, Subject(address), "tls.issuer", _text(issuer), place, port)
         return out
 
-    def _known_services(self, v: list, number: int) -> Iterable | None:
+    def _known_services(self, v: Sequence[Any], number: int) -> Items | None:
         host, port_num, proto, services = v
         address = ip_of(host)
         port = port_of(port_num, proto)
@@ -1233,14 +1249,14 @@ class _ZeekFile(TrafficFile):
         )
         return out
 
-    def _known_hosts(self, v: list, number: int) -> Iterable | None:
+    def _known_hosts(self, v: Sequence[Any], number: int) -> Items | None:
         return None  # that a host exists says nothing of who made it
 
-    def _weird(self, v: list, number: int) -> Iterable | None:
+    def _weird(self, v: Sequence[Any], number: int) -> Items | None:
         self.skips.note("Zeek weird.log entry (counted, not read)")
         return None
 
-    def _ignore(self, v: list, number: int) -> Iterable | None:
+    def _ignore(self, v: Sequence[Any], number: int) -> Items | None:
         return None
 
     def _other_log(self, kind: str | None) -> Handler:
@@ -1249,7 +1265,7 @@ class _ZeekFile(TrafficFile):
         else:
             reason = "Zeek log of an unknown kind (not read)"
 
-        def handler(v: list, number: int) -> Iterable | None:
+        def handler(v: Sequence[Any], number: int) -> Items | None:
             self.skips.note(reason)
             return None
 
@@ -1273,11 +1289,11 @@ class _ZeekFile(TrafficFile):
     def _provenance(self, entry: Entry) -> Provenance:
         return Provenance(self.label, f"line {entry[5]}")
 
-    def _flow_contact(self, key: Hashable, entry: Entry) -> list[Contact]:
+    def _flow_contact(self, key: _Key, entry: Entry) -> list[Contact]:
         oh, rh, rp, proto, lo, lr = _unkey(key)
         return self._flow_contact_of(entry, oh, rh, port_of(rp, proto), iso_utc, _bool(lo), _bool(lr))
 
-    def _dns_contacts(self, key: Hashable, entry: Entry) -> list[Contact]:
+    def _dns_contacts(self, key: _Key, entry: Entry) -> list[Contact]:
         oh, rh, query, answers = _unkey(key)
         pair = entry_addresses(self.skips, oh, rh, entry)
         if pair is None:
@@ -1312,7 +1328,7 @@ class _ZeekFile(TrafficFile):
             for remote in remotes or [None]
         ]
 
-    def _named_contact(self, kind: str, key: Hashable, entry: Entry) -> list[Contact]:
+    def _named_contact(self, kind: str, key: _Key, entry: Entry) -> list[Contact]:
         oh, rh, rp, host = _unkey(key)
         pair = entry_addresses(self.skips, oh, rh, entry)
         if pair is None:
@@ -1338,8 +1354,8 @@ class _ZeekFile(TrafficFile):
             )
         ]
 
-    def _http_contact(self, key: Hashable, entry: Entry) -> list[Contact]:
+    def _http_contact(self, key: _Key, entry: Entry) -> list[Contact]:
         return self._named_contact("http", key, entry)
 
-    def _tls_contact(self, key: Hashable, entry: Entry) -> list[Contact]:
+    def _tls_contact(self, key: _Key, entry: Entry) -> list[Contact]:
         return self._named_contact("tls", key, entry)
