@@ -469,8 +469,8 @@ class _EveFile(TrafficFile):
             return out
         out = list(out or ())
         agent = event.http.http_user_agent
-        if self._once((client, agent)):
-            self.emit.make(out, address_subject(ends[0]), USER_AGENT, text_of(agent), f"line {number}")  # type: ignore[arg-type]
+        if USER_AGENT is not None and self._once((client, agent)):  # always set when _rows calls this
+            self.emit.make(out, address_subject(ends[0]), USER_AGENT, text_of(agent), f"line {number}")
         return out
 
     def _tls_names(self, event: Any, number: int, out: Items | None) -> Items | None:
@@ -674,8 +674,8 @@ class _EveFile(TrafficFile):
             value = text_of(raw)
             if value:
                 emit.make(out, subject, target, value.strip(), place, port)
-        if agent and self._once((client, agent)):
-            emit.make(out, address_subject(ends[0]), USER_AGENT, text_of(agent), place)  # type: ignore[arg-type]
+        if agent and USER_AGENT is not None and self._once((client, agent)):
+            emit.make(out, address_subject(ends[0]), USER_AGENT, text_of(agent), place)
         return out
 
     def _tls(self, event: dict, number: int) -> Items | None:

@@ -894,8 +894,8 @@ class _ZeekFile(TrafficFile):
         """The User-Agent of a (client, User-Agent) seen for the first time."""
         out: list = []
         address = ip_of(oh)
-        if address is not None:
-            self.emit.make(out, Subject(address), USER_AGENT, _text(agent), self._place(number))  # type: ignore[arg-type]
+        if address is not None and USER_AGENT is not None:  # callers check USER_AGENT already
+            self.emit.make(out, Subject(address), USER_AGENT, _text(agent), self._place(number))
         return out
 
     def _header(self, line: bytes, number: int) -> None:
