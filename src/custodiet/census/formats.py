@@ -40,6 +40,9 @@ CREATE OR REPLACE MACRO c_text(v) AS CASE json_type(v)
 CREATE OR REPLACE MACRO c_str(t, s, i) AS CASE t[i]
     WHEN 'VARCHAR' THEN nullif(left(s[i], 65536), '')
     WHEN 'BIGINT' THEN s[i] WHEN 'UBIGINT' THEN s[i] WHEN 'DOUBLE' THEN s[i] END;
+CREATE OR REPLACE MACRO c_at(t, s, i, j) AS CASE t[i]
+    WHEN 'VARCHAR' THEN nullif(left(s[j], 65536), '')
+    WHEN 'BIGINT' THEN s[j] WHEN 'UBIGINT' THEN s[j] WHEN 'DOUBLE' THEN s[j] END;
 CREATE OR REPLACE MACRO c_port(p, proto) AS CASE
     WHEN try_cast(p AS BIGINT) BETWEEN 0 AND 65535 AND length(trim(proto)) BETWEEN 1 AND 8
     THEN CAST(try_cast(p AS BIGINT) AS VARCHAR) || '/' || lower(trim(proto)) END;
@@ -146,68 +149,81 @@ _WITHOUT_DATA = "zgrab2 record without 'data'".replace("'", "''")
 
 def _shodan() -> str:
     """One streaming pipeline (no CTE read twice, so DuckDB never materialises one). Each record
-    is parsed three times in all: its validity, then two lists of leaves (json_type and
-    json_extract_string take lists of paths). The few per-record values (address, country,
-    port, service kind) are read from a short list; the pieces are one zipped unnest of the
-    other list with a constant list of kinds (list element access costs more than parsing).
+    is parsed twice in all: one json_type over a list of paths (the record's own type first,
+    so a line that is not JSON fails here, inside try()), one json_extract_string over the
+    paths whose text is used (never over "$.http" or "$.ssl.cert", whose types are enough).
+    The pieces are one zipped unnest of slot numbers, texts and types; slots are compared as
+    integers (string comparisons on every slot of every record cost more than the parse).
     A path under "http" or "snmp" resolves only when that is an object, as the reader's
-    isinstance checks; lists (host names, CPEs) go to derive.py whole."""
-    a = Leaves("a", {
+    isinstance checks; lists (host names, CPEs) go to derive.py whole. Every row carries the
+    record's address, as the other formats' rows do (the engine then needs no join to find a
+    piece's host)."""
+    own = {
         "ip": "$.ip_str", "cc": "$.location.country_code", "port": "$.port", "transport": "$.transport",
-        "module": "$._shodan.module", "http": "$.http", "cert": "$.ssl.cert",
-    })  # fmt: skip
-    # piece kind -> path; the first slot carries the record itself ('#rec').
-    slots = {
-        "#rec": "$.ip_str", "http.server": "$.http.server", "http.title": "$.http.title", "http.body": "$.http.html",
-        "banner": "$.data", "dn:tls.subject": "$.ssl.cert.subject", "dn:tls.issuer": "$.ssl.cert.issuer",
-        "snmp.sysdescr": "$.snmp.description", "list:hostname": "$.hostnames", "list:cpe": "$.cpe23",
-        "list:cpe ": "$.cpe",
+        "module": "$._shodan.module",
     }  # fmt: skip
-    paths = "[" + ", ".join(f"'{p}'" for p in slots.values()) + "]"
-    kinds = "[" + ", ".join(f"'{k.strip()}'" for k in slots) + "]"
-    kind = _service_kind_sql(f"left(coalesce({a.text('module')}, ''), 64)")
+    # slot -> (kind, path): the pieces, numbered from 1 (0 is the record itself, -1 a bad line).
+    # Slots 1-4 are plain texts, 5 the banner, 6-7 certificate names, 8-10 lists.
+    slots = [
+        ("http.server", "$.http.server"), ("http.title", "$.http.title"), ("http.body", "$.http.html"),
+        ("snmp.sysdescr", "$.snmp.description"), ("banner", "$.data"),
+        ("dn:tls.subject", "$.ssl.cert.subject"), ("dn:tls.issuer", "$.ssl.cert.issuer"),
+        ("list:hostname", "$.hostnames"), ("list:cpe", "$.cpe23"), ("list:cpe", "$.cpe"),
+    ]  # fmt: skip
+    typed = ["$", *own.values(), "$.http", "$.ssl.cert", *(path for _, path in slots)]
+    texts = [*own.values(), *(path for _, path in slots)]
+    t_at = {key: typed.index(path) + 1 for key, path in own.items()}
+    s_at = {key: texts.index(path) + 1 for key, path in own.items()}
+    http, cert = typed.index("$.http") + 1, typed.index("$.ssl.cert") + 1
+    first_t, first_s = typed.index(slots[0][1]) + 1, texts.index(slots[0][1]) + 1
+
+    def text(key: str) -> str:
+        return f"c_at(t, s, {t_at[key]}, {s_at[key]})"
+
+    def listed(paths: list[str]) -> str:
+        return "[" + ", ".join(f"'{p}'" for p in paths) + "]"
+
+    numbers = "[" + ", ".join(str(i) for i in range(len(slots) + 1)) + "]"
+    kind = _service_kind_sql(f"left(coalesce({text('module')}, ''), 64)")
+    names = " ".join(f"WHEN {i} THEN '{name}'" for i, (name, _) in enumerate(slots, 1) if name != "banner")
+    scalar = "('BIGINT', 'UBIGINT', 'DOUBLE')"
     return f"""
-    WITH lines AS (
-        SELECT file, n, line, try(json_type(line)) AS ty FROM src
+    WITH x AS (
+        SELECT file, n, line, try(json_type(line, {listed(typed)})) AS t FROM src
         WHERE NOT (length(line) <= 64 AND trim(line, ' \t\r\n') = '')
     ),
-    x AS (
-        SELECT file, n,
-            CASE WHEN ty IS NULL THEN 'malformed JSON' WHEN ty <> 'OBJECT' THEN 'not a JSON object' END AS bad,
-            CASE WHEN ty = 'OBJECT' THEN json_type(line, {a.paths}) END AS a_t,
-            CASE WHEN ty = 'OBJECT' THEN json_extract_string(line, {a.paths}) END AS a_s,
-            CASE WHEN ty = 'OBJECT' THEN json_type(line, {paths}) ELSE ['#'] END AS b_t,
-            CASE WHEN ty = 'OBJECT' THEN json_extract_string(line, {paths}) END AS b_s
-        FROM lines
-    ),
     y AS (
-        SELECT file, n, bad, b_t, b_s, {a.text("ip")} AS addr, {a.text("cc")} AS cc,
-            c_port({a.text("port")}, coalesce({a.text("transport")}, 'tcp')) AS port,
-            CASE WHEN {a.type("http")} = 'OBJECT' THEN coalesce({kind}, 'http') ELSE {kind} END AS svc,
-            {a.type("cert")} = 'OBJECT' AS cert
+        SELECT file, n, t, CASE WHEN t[1] = 'OBJECT' THEN json_extract_string(line, {listed(texts)}) END AS s
         FROM x
+    ),
+    r AS (
+        SELECT file, n, t, s,
+            CASE WHEN t IS NULL THEN 'malformed JSON' WHEN t[1] <> 'OBJECT' THEN 'not a JSON object' END AS bad,
+            {text("ip")} AS addr, {text("cc")} AS cc,
+            c_port({text("port")}, coalesce({text("transport")}, 'tcp')) AS port,
+            CASE WHEN t[{http}] = 'OBJECT' THEN coalesce({kind}, 'http') ELSE {kind} END AS svc,
+            t[{cert}] = 'OBJECT' AS cert
+        FROM y
     ),
     z AS (
         SELECT file, n, addr, cc, port, svc, cert,
-            unnest(CASE WHEN bad IS NULL THEN {kinds} ELSE ['#bad'] END) AS k,
-            unnest(CASE WHEN bad IS NULL THEN b_s ELSE [bad] END) AS s,
-            unnest(b_t) AS t
-        FROM y
+            unnest(CASE WHEN bad IS NULL THEN {numbers} ELSE [-1] END) AS k,
+            unnest(CASE WHEN bad IS NULL THEN list_concat([NULL], list_slice(s, {first_s}, {first_s + len(slots) - 1}))
+                ELSE [bad] END) AS v,
+            unnest(CASE WHEN bad IS NULL THEN list_concat([NULL], list_slice(t, {first_t}, {first_t + len(slots) - 1}))
+                END) AS ty
+        FROM r
     )
-    SELECT file, n, CASE WHEN k = '#rec' THEN addr END AS addr, CASE WHEN k = '#rec' THEN cc END AS cc,
-        CASE WHEN k NOT IN ('#rec', '#bad', 'list:hostname') THEN port END AS port,
-        CASE WHEN k = 'banner' THEN 'banner:' || svc ELSE k END AS kind,
-        CASE WHEN k IN ('#rec') THEN NULL
-            WHEN k IN ('dn:tls.subject', 'dn:tls.issuer') AND t = 'VARCHAR' THEN to_json(s)::VARCHAR
-            ELSE s END AS raw
+    SELECT file, n, CASE WHEN k >= 0 THEN addr END AS addr, CASE WHEN k = 0 THEN cc END AS cc,
+        CASE WHEN k > 0 AND k <> 8 THEN port END AS port,
+        CASE k WHEN 0 THEN '#rec' WHEN -1 THEN '#bad' WHEN 5 THEN 'banner:' || svc {names} END AS kind,
+        CASE WHEN (k = 6 OR k = 7) AND ty = 'VARCHAR' THEN to_json(v)::VARCHAR ELSE v END AS raw
     FROM z
-    WHERE k IN ('#rec', '#bad')
-        OR (k = 'banner' AND svc IS NOT NULL AND t = 'VARCHAR' AND s <> '')
-        OR (k = 'banner' AND svc IS NOT NULL AND t IN ('BIGINT', 'UBIGINT', 'DOUBLE'))
-        OR (starts_with(k, 'dn:') AND cert AND t IN ('OBJECT', 'ARRAY', 'VARCHAR', 'BIGINT', 'UBIGINT', 'DOUBLE', 'BOOLEAN'))
-        OR (starts_with(k, 'list:') AND t = 'ARRAY')
-        OR (k IN ('http.server', 'http.title', 'http.body', 'snmp.sysdescr')
-            AND ((t = 'VARCHAR' AND s <> '') OR t IN ('BIGINT', 'UBIGINT', 'DOUBLE')))"""
+    WHERE k <= 0
+        OR (k <= 4 AND ((ty = 'VARCHAR' AND v <> '') OR ty IN {scalar}))
+        OR (k = 5 AND svc IS NOT NULL AND ((ty = 'VARCHAR' AND v <> '') OR ty IN {scalar}))
+        OR ((k = 6 OR k = 7) AND cert AND ty IN ('OBJECT', 'ARRAY', 'VARCHAR', 'BOOLEAN', {scalar[1:-1]}))
+        OR (k >= 8 AND ty = 'ARRAY')"""
 
 
 _WRAP = Leaves(
