@@ -1,25 +1,25 @@
 """The DuckDB engine: one machine, no set-up, memory bounded whatever the input size.
 
-1. Each file streams in as Arrow batches of lines (lines.py; Parquet rows as JSON) through its
-   format's flatten SQL (formats.py), which cuts records into pieces and hashes each piece;
-   the result streams out to Python in Arrow batches (no table of pieces is ever built).
-   Per batch, only the pieces whose hash was not seen before go to the matcher
-   (evidence.Matcher: the audit readers' derivations, Identifier.match_many); what is kept is
-   narrow and has no text: records (file, address, country), services (address, port) and the
-   pieces that hit something (address, port, hash), plus the answers (hash -> items).
-   DuckDB cuts the next batches on its own threads while Python matches this one.
-2. Addresses are normalised once per distinct spelling, hosts get their country, and each
-   host's items make its combo; the DISTINCT combos are fused (identify.fusion, as audit does)
-   and everything is counted in SQL.
+1. Each file is read 32 MB of lines at a time (lines.py, on a thread of its own; Parquet rows
+   as JSON). DuckDB cuts the chunk into pieces with its format's SQL (formats.py) into an
+   in-memory table and hashes each piece. From it go, as narrow rows without text: the
+   records (file, address, country, count) and the pieces (address, port, hash). Only the
+   pieces whose hash was never seen go, one of each, to the matcher (evidence.Matcher: the
+   audit readers' derivations, Identifier.match_many), which runs on a thread of its own: it
+   matches one chunk's new pieces while DuckDB, which lets go of the GIL, cuts the next. The
+   pieces that hit something come back as answers (hash -> items).
+2. Addresses are normalised once per distinct spelling, hosts get their country, each host's
+   items make its combo, the DISTINCT combos are fused (identify.fusion, as audit does), and
+   everything is counted in SQL (counts.py, shared with the Spark engine).
 
-Memory: DuckDB works in a database file under a temporary folder with a memory limit and
-spills to disk beyond it; Python holds one batch at a time, a bounded array of the piece
-hashes it has seen and caches that are bounded. So the resident size stays flat as the input
-grows (bench/census_speed.py --memory).
+Memory: DuckDB works in memory up to --memory and writes what it holds (tables too) to a
+spill folder under the work directory beyond it; Python holds two chunks of lines, at most
+two chunks' new pieces waiting for the matcher, and caches that are bounded.
 
 Pieces are told apart by DuckDB's 64-bit hash of (kind, raw): two different pieces with the
 same hash (odds about n^2 / 2^65 for n distinct pieces: 3e-8 for a million) would share one
-answer; a census reports counts, where that cannot be seen.
+answer, which a census of counts cannot show. (No hash of a list is used: DuckDB's mixes its
+items' hashes weakly.)
 """
 
 from __future__ import annotations
@@ -147,87 +147,140 @@ def _load(
     progress: Progress | None,
 ) -> list[FileSummary]:
     """Read each file a chunk at a time into the narrow tables (module docstring):
-    raw_recs(file, addr, cc, k), services(addr, port), hits(addr, port, h), answers(h, items)
-    and item_keys(item, item_key, maker_fold). Addresses are as the records spell them."""
+    raw_recs(file, addr, cc, k), pieces(addr, port, h), answers(h, items)
+    and item_keys(item, item_key, maker_fold). Addresses are as the records spell them.
+
+    The matcher works on a thread of its own (_MatchWorker): while it matches one chunk's new
+    pieces, DuckDB (which lets go of the GIL) cuts the next chunk."""
     con.execute("CREATE TABLE raw_recs (file INTEGER, addr VARCHAR, cc VARCHAR, k BIGINT)")
-    con.execute("CREATE TABLE services (addr VARCHAR, port VARCHAR)")
-    con.execute("CREATE TABLE hits (addr VARCHAR, port VARCHAR, h UBIGINT)")
+    con.execute("CREATE TABLE pieces (addr VARCHAR, port VARCHAR, h UBIGINT)")
     con.execute("CREATE TABLE seen (h UBIGINT)")
     con.execute("CREATE TABLE answers (h UBIGINT, items INTEGER[])")
-    ids: dict[str, int] = {}  # item key -> small integer (hosts' items are compared as those)
+    worker = _MatchWorker(con, matcher)
     summaries = []
-    for index, planned in enumerate(files):
-        summary = FileSummary(planned.label, planned.format)
-        tally = lines.Tally()
-        last_bad: tuple[int, str] | None = None  # the skipped line read last (a file cut mid-record?)
-        flatten = _tagged(planned.format)
-        for chunk in _chunks(planned, tally, progress):
-            con.register("chunk_lines", chunk)
-            con.execute(
-                f"CREATE OR REPLACE TEMP VIEW src AS SELECT {index}::INTEGER AS file, n, line FROM chunk_lines"
-            )
-            con.execute(f"CREATE OR REPLACE TEMP TABLE cut AS {flatten}")
-            con.unregister("chunk_lines")
-            for n, kind, raw in con.execute("SELECT n, kind, raw FROM cut WHERE tag = 2").fetchall():
-                reason = raw if kind == "#bad" else kind[1:]
-                summary.skipped[reason] += 1
-                if kind == "#bad" and (last_bad is None or n > last_bad[0]):
-                    last_bad = (n, reason)
-            con.execute(
-                "INSERT INTO raw_recs SELECT file, addr, cc, count(*) FROM cut WHERE tag = 0 GROUP BY ALL"
-            )
-            con.execute(
-                "INSERT INTO services SELECT DISTINCT addr, port FROM cut WHERE tag = 1 AND port IS NOT NULL"
-            )
-            _match_new(con, matcher, ids)
-            con.execute(
-                "INSERT INTO hits SELECT DISTINCT addr, port, h FROM cut WHERE tag = 1 AND h IN (SELECT h FROM answers)"
-            )
-        con.execute("DROP TABLE IF EXISTS cut")
-        summary.skipped.update(tally.skipped)
-        if tally.unterminated is not None and last_bad == (tally.unterminated, "malformed JSON"):
-            summary.skipped["malformed JSON"] -= 1
-            if not summary.skipped["malformed JSON"]:
-                del summary.skipped["malformed JSON"]
-            summary.skipped["file ends mid-record"] += 1
-        if progress:
-            progress(planned.label, tally.lines, True)
-        summaries.append(summary)
+    try:
+        for index, planned in enumerate(files):
+            summaries.append(_load_file(con, index, planned, worker, progress))
+    finally:
+        ids = worker.finish()
+    con.execute("DROP TABLE IF EXISTS cut")
     _item_keys(con, ids)
     return summaries
 
 
-def _match_new(con: duckdb.DuckDBPyConnection, matcher: Matcher, ids: dict[str, int]) -> None:
-    """The chunk's pieces not seen before, one of each, through the matcher; those that hit
-    something go to `answers` with their items as small integers."""
-    new = arrow_table(
-        con,
-        "SELECT h, any_value(kind) AS kind, any_value(raw) AS raw FROM cut c "
-        "WHERE tag = 1 AND NOT EXISTS (SELECT 1 FROM seen s WHERE s.h = c.h) GROUP BY h",
-    )
-    if not new.num_rows:
-        return
-    hashes = new.column("h")
-    kinds = new.column("kind").to_pylist()
-    raws = new.column("raw").to_pylist()
-    hit_rows: list[int] = []
-    hit_items: list[list[int]] = []
-    for start in range(0, len(kinds), BATCH):
-        answered = matcher.items(kinds[start : start + BATCH], raws[start : start + BATCH])
-        for offset, keys in enumerate(answered):
-            if keys:
-                hit_rows.append(start + offset)
-                hit_items.append([ids.setdefault(key, len(ids)) for key in keys])
-    con.register("seen_arrow", pa.table({"h": hashes}))
-    con.execute("INSERT INTO seen SELECT h FROM seen_arrow")
-    con.unregister("seen_arrow")
-    if hit_rows:
-        found = pa.table(
-            {"h": hashes.take(pa.array(hit_rows)), "items": pa.array(hit_items, pa.list_(pa.int32()))}
+def _load_file(
+    con: duckdb.DuckDBPyConnection,
+    index: int,
+    planned: PlannedFile,
+    worker: _MatchWorker,
+    progress: Progress | None,
+) -> FileSummary:
+    summary = FileSummary(planned.label, planned.format)
+    tally = lines.Tally()
+    last_bad: tuple[int, str] | None = None  # the skipped line read last (a file cut mid-record?)
+    flatten = _tagged(planned.format)
+    for chunk in _chunks(planned, tally, progress):
+        con.register("chunk_lines", chunk)
+        con.execute(
+            f"CREATE OR REPLACE TEMP VIEW src AS SELECT {index}::INTEGER AS file, n, line FROM chunk_lines"
         )
-        con.register("answers_arrow", found)
-        con.execute("INSERT INTO answers SELECT h, items FROM answers_arrow")
-        con.unregister("answers_arrow")
+        con.execute(f"CREATE OR REPLACE TEMP TABLE cut AS {flatten}")
+        con.unregister("chunk_lines")
+        for n, kind, raw in con.execute("SELECT n, kind, raw FROM cut WHERE tag = 2").fetchall():
+            reason = raw if kind == "#bad" else kind[1:]
+            summary.skipped[reason] += 1
+            if kind == "#bad" and (last_bad is None or n > last_bad[0]):
+                last_bad = (n, reason)
+        con.execute(
+            "INSERT INTO raw_recs SELECT file, addr, cc, count(*) FROM cut WHERE tag = 0 GROUP BY ALL"
+        )
+        con.execute("INSERT INTO pieces SELECT addr, port, h FROM cut WHERE tag = 1")
+        new = arrow_table(
+            con,
+            "SELECT h, any_value(kind) AS kind, any_value(raw) AS raw FROM cut c "
+            "WHERE tag = 1 AND NOT EXISTS (SELECT 1 FROM seen s WHERE s.h = c.h) GROUP BY h",
+        )
+        if new.num_rows:
+            con.register("seen_arrow", new.select(["h"]))
+            con.execute("INSERT INTO seen SELECT h FROM seen_arrow")
+            con.unregister("seen_arrow")
+            worker.put(new)
+    summary.skipped.update(tally.skipped)
+    if tally.unterminated is not None and last_bad == (tally.unterminated, "malformed JSON"):
+        summary.skipped["malformed JSON"] -= 1
+        if not summary.skipped["malformed JSON"]:
+            del summary.skipped["malformed JSON"]
+        summary.skipped["file ends mid-record"] += 1
+    if progress:
+        progress(planned.label, tally.lines, True)
+    return summary
+
+
+class _MatchWorker:
+    """The matcher on a thread: new pieces (h, kind, raw) in, answers (h, items) of those that
+    hit something appended to `answers` through a connection of its own. At most two chunks'
+    pieces wait for it (the queue is bounded), so memory stays bounded."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, matcher: Matcher) -> None:
+        import queue
+        import threading
+
+        self.matcher = matcher
+        self.ids: dict[str, int] = {}  # item key -> small integer (hosts' items are compared as those)
+        self.cursor = con.cursor()
+        self.queue: queue.Queue[pa.Table | None] = queue.Queue(maxsize=2)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="census-matcher", daemon=True)
+        self.thread.start()
+
+    def put(self, pieces: pa.Table) -> None:
+        if self.error is not None:
+            raise self.error
+        self.queue.put(pieces)
+
+    def finish(self) -> dict[str, int]:
+        """Wait for the pieces handed over; the item keys by id (raises what the thread raised)."""
+        self.queue.put(None)
+        self.thread.join()
+        self.cursor.close()
+        if self.error is not None:
+            raise self.error
+        return self.ids
+
+    def _run(self) -> None:
+        while True:
+            pieces = self.queue.get()
+            if pieces is None:
+                return
+            if self.error is not None:
+                continue  # drain: the main thread raises at its next put() or at finish()
+            try:
+                self._answer(pieces)
+            except BaseException as exc:  # handed to the main thread
+                self.error = exc
+
+    def _answer(self, pieces: pa.Table) -> None:
+        kinds = pieces.column("kind").to_pylist()
+        raws = pieces.column("raw").to_pylist()
+        hit_rows: list[int] = []
+        hit_items: list[list[int]] = []
+        ids = self.ids
+        for start in range(0, len(kinds), BATCH):
+            answered = self.matcher.items(kinds[start : start + BATCH], raws[start : start + BATCH])
+            for offset, keys in enumerate(answered):
+                if keys:
+                    hit_rows.append(start + offset)
+                    hit_items.append([ids.setdefault(key, len(ids)) for key in keys])
+        if hit_rows:
+            found = pa.table(
+                {
+                    "h": pieces.column("h").take(pa.array(hit_rows)),
+                    "items": pa.array(hit_items, pa.list_(pa.int32())),
+                }
+            )
+            self.cursor.register("answers_arrow", found)
+            self.cursor.execute("INSERT INTO answers SELECT h, items FROM answers_arrow")
+            self.cursor.unregister("answers_arrow")
 
 
 def _chunks(planned: PlannedFile, tally: lines.Tally, progress: Progress | None) -> Iterator[pa.Table]:
@@ -403,28 +456,27 @@ def _hosts(con: duckdb.DuckDBPyConnection, summaries: list[FileSummary]) -> None
 
 
 def _identify(con: duckdb.DuckDBPyConnection, matcher: Matcher) -> None:
-    """host_items: each (address, port, item) of a piece that hit something; each host's items
-    (sorted, distinct) make its combo; each distinct combo is fused once."""
+    """host_combo: each host's items (distinct, sorted) from its pieces that hit something;
+    each distinct combo is fused once (ident). host_ident: the hosts whose combo names a maker,
+    with the services (address, port) whose own pieces name that maker (answer_makers: the
+    makers each answer's items name). host_services: the services of every host, seen with
+    some text. Combos are joined as lists, never by hash: DuckDB's hash of a list is a weak mix
+    of its items' hashes ([0, 9, 68] and [0, 13, 64] share one)."""
     from custodiet.catalog import fold
 
     con.execute(
-        """CREATE TABLE host_items AS
-        SELECT m.addr, x.port, unnest(a.items) AS item
-        FROM (SELECT DISTINCT addr, port, h FROM hits) x JOIN answers a USING (h) JOIN addr_map m ON m.raw = x.addr
-        WHERE m.addr IS NOT NULL"""
-    )
-    con.execute(
-        "CREATE TABLE host_combo AS SELECT addr, list(DISTINCT item ORDER BY item) AS combo FROM host_items GROUP BY addr"
-    )
-    con.execute(
-        "CREATE TABLE combos AS SELECT combo, row_number() OVER () AS cid FROM (SELECT DISTINCT combo FROM host_combo)"
+        """CREATE TABLE host_combo AS
+        SELECT m.addr, list_sort(list_distinct(flatten(list(a.items)))) AS combo
+        FROM pieces p JOIN answers a USING (h) JOIN addr_map m ON m.raw = p.addr
+        WHERE m.addr IS NOT NULL
+        GROUP BY m.addr"""
     )
     key_of = dict(con.execute("SELECT item, item_key FROM item_keys").fetchall())
-    rows = con.execute("SELECT cid, combo FROM combos").fetchall()
-    identities = [matcher.identity(combo_of(key_of[i] for i in combo)) for _, combo in rows]
+    combos = [combo for (combo,) in con.execute("SELECT DISTINCT combo FROM host_combo").fetchall()]
+    identities = [matcher.identity(combo_of(key_of[i] for i in combo)) for combo in combos]
     table = pa.table(
         {
-            "cid": pa.array([cid for cid, _ in rows], pa.int64()),
+            "combo": pa.array(combos, pa.list_(pa.int32())),
             "manufacturer": pa.array([i.manufacturer for i in identities], pa.string()),
             "maker_fold": pa.array(
                 [fold(i.manufacturer) if i.manufacturer else None for i in identities], pa.string()
@@ -439,21 +491,36 @@ def _identify(con: duckdb.DuckDBPyConnection, matcher: Matcher) -> None:
         }
     )
     con.register("ident_arrow", table)
-    con.execute("CREATE TABLE ident AS SELECT * FROM ident_arrow")
+    con.execute("CREATE TABLE ident AS SELECT * FROM ident_arrow WHERE manufacturer IS NOT NULL")
     con.unregister("ident_arrow")
     con.execute(
+        """CREATE TABLE answer_makers AS
+        SELECT DISTINCT a.h, k.maker_fold
+        FROM (SELECT h, unnest(items) AS item FROM answers) a JOIN item_keys k USING (item)
+        WHERE k.maker_fold IS NOT NULL"""
+    )
+    con.execute(
         """CREATE TABLE host_ident AS
-        WITH host_cid AS (SELECT c.addr, k.cid FROM host_combo c JOIN combos k USING (combo))
-        SELECT h.addr, h.cc, i.* EXCLUDE (cid), coalesce(s.services, 0) AS services
-        FROM hosts h JOIN host_cid hc USING (addr) JOIN ident i USING (cid)
-        LEFT JOIN (
-            SELECT hi.addr, count(DISTINCT hi.port) AS services
-            FROM host_items hi JOIN host_cid hc USING (addr) JOIN ident i2 USING (cid)
-            JOIN item_keys ik USING (item)
-            WHERE hi.port IS NOT NULL AND ik.maker_fold = i2.maker_fold
-            GROUP BY hi.addr
-        ) s USING (addr)
-        WHERE i.manufacturer IS NOT NULL"""
+        WITH named AS (SELECT c.addr, i.* EXCLUDE (combo) FROM host_combo c JOIN ident i ON i.combo = c.combo),
+        support AS (
+            SELECT addr, count(*) AS services
+            FROM (
+                SELECT DISTINCT n.addr, p.port
+                FROM pieces p JOIN answer_makers am USING (h) JOIN addr_map m ON m.raw = p.addr
+                JOIN named n ON n.addr = m.addr AND n.maker_fold = am.maker_fold
+                WHERE p.port IS NOT NULL)
+            GROUP BY addr)
+        SELECT h.addr, h.cc, n.* EXCLUDE (addr), coalesce(s.services, 0) AS services
+        FROM named n JOIN hosts h USING (addr) LEFT JOIN support s USING (addr)"""
+    )
+    con.execute(
+        """CREATE TABLE host_services AS
+        SELECT addr, count(*) AS services
+        FROM (
+            SELECT DISTINCT m.addr, p.port
+            FROM pieces p JOIN addr_map m ON m.raw = p.addr
+            WHERE m.addr IS NOT NULL AND p.port IS NOT NULL)
+        GROUP BY addr"""
     )
 
 
@@ -464,13 +531,6 @@ def _tables(con: duckdb.DuckDBPyConnection, summaries: list[FileSummary], want_h
     def table(sql: str, schema: pa.Schema) -> pa.Table:
         return arrow_table(con, sql).cast(schema)
 
-    con.execute(
-        """CREATE TABLE host_services AS
-        SELECT m.addr, count(DISTINCT s.port) AS services
-        FROM (SELECT DISTINCT addr, port FROM services) s JOIN addr_map m ON m.raw = s.addr
-        WHERE m.addr IS NOT NULL
-        GROUP BY m.addr"""
-    )
     return CensusTables(
         footprint=table(counts.FOOTPRINT_SQL, FOOTPRINT_SCHEMA),
         brands=table(counts.BRANDS_SQL, BRANDS_SCHEMA),

@@ -100,13 +100,12 @@ class Leaves:
         )
 
 
-def _service_kind_sql(expr: str) -> str:
-    """banners_jsonl.service_kind in SQL, built from its own table of names (so both agree).
+def _service_spellings() -> dict[str, str]:
+    """banners_jsonl.service_kind as a table, built from its own names (so both agree).
 
     service_kind strips, in turn, "-simple-new", "-simple", "-tcp", "-udp" and "-tls" when the
     name ends with them; so a name it knows is a known base followed by any of those suffixes in
-    the reverse order. Every such spelling is a key of one constant MAP (a hash look-up per
-    record, where five regular-expression replacements cost more than the whole JSON parse)."""
+    the reverse order: every such spelling -> its kind."""
     suffixes = ["-tls", "-udp", "-tcp", "-simple", "-simple-new"]  # outermost last
     spellings: dict[str, str] = {}
     for name, kind in banners_jsonl._KINDS.items():
@@ -114,8 +113,20 @@ def _service_kind_sql(expr: str) -> str:
             spelled = name + "".join(sfx for i, sfx in enumerate(suffixes) if mask & (1 << i))
             if banners_jsonl.service_kind(spelled) == kind:
                 spellings[spelled] = kind
-    table = "MAP {" + ", ".join(f"'{k}': '{v}'" for k, v in sorted(spellings.items())) + "}"
+    return dict(sorted(spellings.items()))
+
+
+def _service_kind_sql(expr: str) -> str:
+    """service_kind of `expr` as one constant MAP look-up (five regular-expression
+    replacements cost more than the whole JSON parse)."""
+    table = "MAP {" + ", ".join(f"'{k}': '{v}'" for k, v in _service_spellings().items()) + "}"
     return f"list_extract(map_extract({table}, lower({expr})), 1)"
+
+
+def _service_kinds_table() -> str:
+    """service_kind as a relation (spelling, kind) to join on: cheaper per row than the MAP."""
+    rows = ", ".join(f"('{k}', '{v}')" for k, v in _service_spellings().items())
+    return f"(VALUES {rows}) AS service_kinds(spelling, kind)"
 
 
 def _records(masscan: bool = False) -> str:
@@ -152,8 +163,9 @@ def _shodan() -> str:
     is parsed twice in all: one json_type over a list of paths (the record's own type first,
     so a line that is not JSON fails here, inside try()), one json_extract_string over the
     paths whose text is used (never over "$.http" or "$.ssl.cert", whose types are enough).
-    The pieces are one zipped unnest of slot numbers, texts and types; slots are compared as
-    integers (string comparisons on every slot of every record cost more than the parse).
+    The slots a record fills are chosen in its lists (list_filter) and only those are
+    unnested; slots are numbers, not names (string comparisons on every slot of every record
+    cost more than the parse), and the service kind is a join on a small constant table.
     A path under "http" or "snmp" resolves only when that is an object, as the reader's
     isinstance checks; lists (host names, CPEs) go to derive.py whole. Every row carries the
     record's address, as the other formats' rows do (the engine then needs no join to find a
@@ -175,7 +187,7 @@ def _shodan() -> str:
     t_at = {key: typed.index(path) + 1 for key, path in own.items()}
     s_at = {key: texts.index(path) + 1 for key, path in own.items()}
     http, cert = typed.index("$.http") + 1, typed.index("$.ssl.cert") + 1
-    first_t, first_s = typed.index(slots[0][1]) + 1, texts.index(slots[0][1]) + 1
+    t0, s0 = typed.index(slots[0][1]), texts.index(slots[0][1])  # slot i is at t0 + i, s0 + i
 
     def text(key: str) -> str:
         return f"c_at(t, s, {t_at[key]}, {s_at[key]})"
@@ -183,10 +195,16 @@ def _shodan() -> str:
     def listed(paths: list[str]) -> str:
         return "[" + ", ".join(f"'{p}'" for p in paths) + "]"
 
-    numbers = "[" + ", ".join(str(i) for i in range(len(slots) + 1)) + "]"
-    kind = _service_kind_sql(f"left(coalesce({text('module')}, ''), 64)")
-    names = " ".join(f"WHEN {i} THEN '{name}'" for i, (name, _) in enumerate(slots, 1) if name != "banner")
     scalar = "('BIGINT', 'UBIGINT', 'DOUBLE')"
+    ty, v = f"t[i + {t0}]", f"s[i + {s0}]"
+    filled = f"""list_filter({list(range(1, len(slots) + 1))}, lambda i: CASE
+                WHEN i <= 4 THEN ({ty} = 'VARCHAR' AND {v} <> '') OR {ty} IN {scalar}
+                WHEN i = 5 THEN svc IS NOT NULL AND (({ty} = 'VARCHAR' AND {v} <> '') OR {ty} IN {scalar})
+                WHEN i <= 7 THEN cert AND {ty} IN ('OBJECT', 'ARRAY', 'VARCHAR', 'BOOLEAN', {scalar[1:-1]})
+                ELSE {ty} = 'ARRAY' END)"""
+    names = " ".join(f"WHEN {i} THEN '{name}'" for i, (name, _) in enumerate(slots, 1) if name != "banner")
+    banners = " ".join(f"WHEN '{k}' THEN 'banner:{k}'" for k in sorted(set(_service_spellings().values())))
+    module = f"lower(left(coalesce({text('module')}, ''), 64))"
     return f"""
     WITH x AS (
         SELECT file, n, line, try(json_type(line, {listed(typed)})) AS t FROM src
@@ -201,29 +219,21 @@ def _shodan() -> str:
             CASE WHEN t IS NULL THEN 'malformed JSON' WHEN t[1] <> 'OBJECT' THEN 'not a JSON object' END AS bad,
             {text("ip")} AS addr, {text("cc")} AS cc,
             c_port({text("port")}, coalesce({text("transport")}, 'tcp')) AS port,
-            CASE WHEN t[{http}] = 'OBJECT' THEN coalesce({kind}, 'http') ELSE {kind} END AS svc,
+            CASE WHEN t[{http}] = 'OBJECT' THEN coalesce(service_kinds.kind, 'http') ELSE service_kinds.kind END AS svc,
             t[{cert}] = 'OBJECT' AS cert
-        FROM y
+        FROM y LEFT JOIN {_service_kinds_table()} ON service_kinds.spelling = {module}
     ),
     z AS (
-        SELECT file, n, addr, cc, port, svc, cert,
-            unnest(CASE WHEN bad IS NULL THEN {numbers} ELSE [-1] END) AS k,
-            unnest(CASE WHEN bad IS NULL THEN list_concat([NULL], list_slice(s, {first_s}, {first_s + len(slots) - 1}))
-                ELSE [bad] END) AS v,
-            unnest(CASE WHEN bad IS NULL THEN list_concat([NULL], list_slice(t, {first_t}, {first_t + len(slots) - 1}))
-                END) AS ty
+        SELECT file, n, addr, cc, port, svc, t, s, bad,
+            unnest(CASE WHEN bad IS NULL THEN list_concat([0], {filled}) ELSE [-1] END) AS i
         FROM r
     )
-    SELECT file, n, CASE WHEN k >= 0 THEN addr END AS addr, CASE WHEN k = 0 THEN cc END AS cc,
-        CASE WHEN k > 0 AND k <> 8 THEN port END AS port,
-        CASE k WHEN 0 THEN '#rec' WHEN -1 THEN '#bad' WHEN 5 THEN 'banner:' || svc {names} END AS kind,
-        CASE WHEN (k = 6 OR k = 7) AND ty = 'VARCHAR' THEN to_json(v)::VARCHAR ELSE v END AS raw
-    FROM z
-    WHERE k <= 0
-        OR (k <= 4 AND ((ty = 'VARCHAR' AND v <> '') OR ty IN {scalar}))
-        OR (k = 5 AND svc IS NOT NULL AND ((ty = 'VARCHAR' AND v <> '') OR ty IN {scalar}))
-        OR ((k = 6 OR k = 7) AND cert AND ty IN ('OBJECT', 'ARRAY', 'VARCHAR', 'BOOLEAN', {scalar[1:-1]}))
-        OR (k >= 8 AND ty = 'ARRAY')"""
+    SELECT file, n, CASE WHEN i >= 0 THEN addr END AS addr, CASE WHEN i = 0 THEN cc END AS cc,
+        CASE WHEN i > 0 AND i <> 8 THEN port END AS port,
+        CASE i WHEN 0 THEN '#rec' WHEN -1 THEN '#bad' WHEN 5 THEN CASE svc {banners} END {names} END AS kind,
+        CASE WHEN i <= 0 THEN (CASE WHEN i = -1 THEN bad END)
+            WHEN (i = 6 OR i = 7) AND {ty} = 'VARCHAR' THEN to_json({v})::VARCHAR ELSE {v} END AS raw
+    FROM z"""
 
 
 _WRAP = Leaves(
