@@ -96,3 +96,16 @@ def test_a_failing_matcher_stops_the_census(context, tmp_path: Path, monkeypatch
     monkeypatch.setattr(Matcher, "items", failing)
     with pytest.raises(RuntimeError, match="matcher broke"):
         census(CensusRequest(paths=(folder,), out=tmp_path / "out", html=False), context)
+
+
+def test_lines_of_white_space_are_no_records(context, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """As the readers: a blank line, short or long, is skipped and not counted; anything else
+    that is not JSON is a malformed record."""
+    for name, writer in (("shodan", synth.shodan), ("censys", synth.censys)):
+        good = writer(HOSTS[:20]).splitlines()
+        path = tmp_path / f"{name}.jsonl"
+        path.write_bytes(b"\n".join([good[0], b"", b" " * 200, b"\t \r", *good[1:], b"x" * 100]) + b"\n")
+        result = census(CensusRequest(paths=(path,), out=tmp_path / name, html=False), context)
+        summary = result.tables.files[0]
+        assert dict(summary.skipped) == {"malformed JSON": 1}, name
+        assert summary.records == len(good)

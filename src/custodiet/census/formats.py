@@ -144,6 +144,17 @@ def _records(masscan: bool = False) -> str:
     )"""
 
 
+# Blank lines are no records and are not counted (the readers skip them). A line is parsed as
+# it is (the JSON parser takes the white space around a value); short lines of white space
+# are dropped before, long ones (rare) when the parser refuses them: _malformed() gives ''.
+def _maybe_record(line: str) -> str:
+    return f"(length({line}) > 64 OR trim({line}, ' \t\r\n') <> '')"
+
+
+def _malformed(line: str) -> str:
+    return f"(CASE WHEN trim({line}, ' \t\r\n') = '' THEN '' ELSE 'malformed JSON' END)"
+
+
 _BAD = """
     SELECT file, n, NULL::VARCHAR AS addr, NULL::VARCHAR AS cc, NULL::VARCHAR AS port, '#bad' AS kind, bad AS raw
     FROM rec WHERE bad IS NOT NULL"""
@@ -207,16 +218,15 @@ def _shodan() -> str:
     module = f"lower(left(coalesce({text('module')}, ''), 64))"
     return f"""
     WITH x AS (
-        SELECT file, n, line, try(json_type(line, {listed(typed)})) AS t FROM src
-        WHERE NOT (length(line) <= 64 AND trim(line, ' \t\r\n') = '')
+        SELECT file, n, line, try(json_type(line, {listed(typed)})) AS t FROM src WHERE {_maybe_record("line")}
     ),
     y AS (
-        SELECT file, n, t, CASE WHEN t[1] = 'OBJECT' THEN json_extract_string(line, {listed(texts)}) END AS s
+        SELECT file, n, t, CASE WHEN t[1] = 'OBJECT' THEN json_extract_string(line, {listed(texts)}) END AS s,
+            CASE WHEN t IS NULL THEN {_malformed("line")} WHEN t[1] <> 'OBJECT' THEN 'not a JSON object' END AS bad
         FROM x
     ),
     r AS (
-        SELECT file, n, t, s,
-            CASE WHEN t IS NULL THEN 'malformed JSON' WHEN t[1] <> 'OBJECT' THEN 'not a JSON object' END AS bad,
+        SELECT file, n, t, s, bad,
             {text("ip")} AS addr, {text("cc")} AS cc,
             c_port({text("port")}, coalesce({text("transport")}, 'tcp')) AS port,
             CASE WHEN t[{http}] = 'OBJECT' THEN coalesce(service_kinds.kind, 'http') ELSE service_kinds.kind END AS svc,
@@ -225,7 +235,7 @@ def _shodan() -> str:
     ),
     z AS (
         SELECT file, n, addr, cc, port, svc, t, s, bad,
-            unnest(CASE WHEN bad IS NULL THEN list_concat([0], {filled}) ELSE [-1] END) AS i
+            unnest(CASE WHEN bad IS NULL THEN list_concat([0], {filled}) WHEN bad = '' THEN [] ELSE [-1] END) AS i
         FROM r
     )
     SELECT file, n, CASE WHEN i >= 0 THEN addr END AS addr, CASE WHEN i = 0 THEN cc END AS cc,
@@ -236,106 +246,191 @@ def _shodan() -> str:
     FROM z"""
 
 
-_WRAP = Leaves(
-    "w",
-    {
-        "result": "$.result",
-        "services": "$.result.services",
-        "ip": "$.result.ip",
-        "host": "$.host",
-        "resource": "$.resource",
-    },
-)
+def _paths(paths: list[str]) -> str:
+    return "[" + ", ".join(f"'{p}'" for p in paths) + "]"
 
 
-def _unwrap(source: str, value: str) -> str:
-    """One step of banners_jsonl.unwrap_censys, as a query over `source` whose JSON is `value`."""
-    w = _WRAP
-    return f"""SELECT file, n, CASE
-            WHEN {w.type("result")} = 'OBJECT' AND ({w.type("services")} IS NOT NULL OR {w.type("ip")} IS NOT NULL)
-                THEN {w.raw("result")}
-            WHEN {w.type("host")} = 'OBJECT' THEN {w.raw("host")}
-            WHEN {w.type("resource")} = 'OBJECT' THEN {w.raw("resource")}
-            ELSE {value} END AS h
-        FROM (SELECT file, n, {value}, {w.columns(value)} FROM {source})"""
+def _unwrap_sql(types: str, index: dict[str, int], previous: str | None, depth: int) -> str:
+    """One round of banners_jsonl.unwrap_censys on the path `previous` of the host object
+    inside a record ("result" when it is an object with services or ip, else "host", else
+    "resource", when they are objects), decided on the types of every path the rounds can look
+    at (`types[index[path]]`). Round 1 starts at "$" (previous None); a later round goes on
+    only from a path the round before it made (`depth` keys deep): else the unwrapping
+    stopped, as the reader's loop does."""
+
+    def step(prefix: str) -> str:
+        def t(path: str) -> str:
+            return f"{types}[{index[prefix + path]}]"
+
+        return (
+            f"CASE WHEN {t('.result')} = 'OBJECT' AND ({t('.result.services')} IS NOT NULL "
+            f"OR {t('.result.ip')} IS NOT NULL) THEN '{prefix}.result' "
+            f"WHEN {t('.host')} = 'OBJECT' THEN '{prefix}.host' "
+            f"WHEN {t('.resource')} = 'OBJECT' THEN '{prefix}.resource' ELSE '{prefix}' END"
+        )
+
+    if previous is None:
+        return step("$")
+    prefixes = ["$"]
+    for _ in range(depth):
+        prefixes = [f"{p}.{k}" for p in prefixes for k in ("result", "host", "resource")]
+    return (
+        f"CASE {previous} "
+        + " ".join(f"WHEN '{p}' THEN {step(p)}" for p in prefixes)
+        + f" ELSE {previous} END"
+    )
+
+
+def _unwrap_paths() -> list[str]:
+    """Every path whose type the three unwrap rounds can look at."""
+    prefixes = ["$"]
+    out = []
+    for _ in range(3):
+        for p in prefixes:
+            out += [f"{p}.result", f"{p}.result.services", f"{p}.result.ip", f"{p}.host", f"{p}.resource"]
+        prefixes = [f"{p}.{k}" for p in prefixes for k in ("result", "host", "resource")]
+    return out
 
 
 def _censys() -> str:
-    h = Leaves(
-        "h",
-        {
-            "ip": "$.ip",
-            "cc": "$.location.country_code",
-            "services": "$.services",
-            "names": "$.dns.reverse_dns.names",
-        },
+    """One streaming pipeline, no CTE read twice and no regrouping of records: each level
+    unnests a list of work items {k: kind, v: text, p: port} and the next level expands the
+    items of its own kind ('#svc': a service, '#resp': an HTTP response), passing the others
+    through. A record is parsed twice (its type, the unwrap paths' types and the host's
+    types in one json_type; the host's texts in one json_extract_string), its services array
+    once more, each service twice, each HTTP response twice."""
+    host = {
+        "ip": "$.ip",
+        "cc": "$.location.country_code",
+        "services": "$.services",
+        "names": "$.dns.reverse_dns.names",
+    }
+    unwrap = _unwrap_paths()
+    first = unwrap[:5]  # the paths round 1 looks at; the others are typed only when it unwrapped
+    typed = ["$", *host.values(), *first]
+    at = {p: i + 1 for i, p in enumerate(typed)}
+    deep = {p: i + 1 for i, p in enumerate(unwrap)}
+    hat = {k: i + 1 for i, k in enumerate(host)}
+    # host types: from the record's own json_type when the host is the record, else parsed anew
+    h_t = (
+        "CASE WHEN hp = '$' THEN ["
+        + ", ".join(f"w[{at[p]}]" for p in host.values())
+        + f"] ELSE json_type(hj, {_paths(list(host.values()))}) END"
     )
-    g = h.grouped()
-    s = Leaves("s", {
-        "port": "$.port", "transport": "$.transport_protocol", "name": "$.service_name", "protocol": "$.protocol",
-        "banner": "$.banner", "ssh": "$.ssh.endpoint_id.raw", "leaf_subject": "$.tls.certificates.leaf_data.subject_dn",
-        "leaf_issuer": "$.tls.certificates.leaf_data.issuer_dn", "cert_subject": "$.cert.parsed.subject_dn",
-        "cert_issuer": "$.cert.parsed.issuer_dn", "system": "$.snmp.oid_system", "desc": "$.snmp.oid_system.desc",
-        "oid": "$.snmp.oid_system.object_id", "response": "$.http.response", "endpoints": "$.endpoints",
-        "software": "$.software",
-    })  # fmt: skip
-    q = Leaves("q", {"headers": "$.headers", "title": "$.html_title", "body": "$.body"})
-    kind = _service_kind_sql(f"left(coalesce({s.text('name')}, {s.text('protocol')}, ''), 64)")
-    snmp = f"{s.type('system')} = 'OBJECT'"
+
+    def htext(key: str) -> str:
+        return f"c_str(h_t, h_s, {hat[key]})"
+
+    s = {
+        "$": "$", "port": "$.port", "transport": "$.transport_protocol", "name": "$.service_name",
+        "protocol": "$.protocol", "banner": "$.banner", "ssh": "$.ssh.endpoint_id.raw",
+        "leaf_subject": "$.tls.certificates.leaf_data.subject_dn", "leaf_issuer": "$.tls.certificates.leaf_data.issuer_dn",
+        "cert_subject": "$.cert.parsed.subject_dn", "cert_issuer": "$.cert.parsed.issuer_dn",
+        "system": "$.snmp.oid_system", "desc": "$.snmp.oid_system.desc", "oid": "$.snmp.oid_system.object_id",
+        "response": "$.http.response", "endpoints": "$.endpoints", "software": "$.software",
+    }  # fmt: skip
+    sat = {k: i + 1 for i, k in enumerate(s)}
+
+    def st(key: str) -> str:
+        return f"s_t[{sat[key]}]"
+
+    def stext(key: str) -> str:
+        return f"c_str(s_t, s_s, {sat[key]})"
+
+    def sitems(key: str, limit: int) -> str:
+        return f"(CASE WHEN {st(key)} = 'ARRAY' THEN list_slice(json_extract(s_s[{sat[key]}], '$[*]'), 1, {limit}) ELSE [] END)"
+
+    def item(kind: str, text: str, port: str = "port") -> str:
+        return f"{{'k': {kind}, 'v': {text}, 'p': {port}}}"
+
+    snmp = f"{st('system')} = 'OBJECT'"
+    q = {"$": "$", "headers": "$.headers", "title": "$.html_title", "body": "$.body"}
+    qat = {k: i + 1 for i, k in enumerate(q)}
+    service_kind = f"lower(left(coalesce({stext('name')}, {stext('protocol')}, ''), 64))"
+    names = f"(CASE WHEN h_t[{hat['names']}] = 'ARRAY' THEN list_slice(json_extract(h_s[{hat['names']}], '$[*]'), 1, {MAX_ITEMS}) ELSE [] END)"
+    services = f"(CASE WHEN h_t[{hat['services']}] = 'ARRAY' THEN list_slice(json_extract(h_s[{hat['services']}], '$[*]'), 1, {MAX_ITEMS}) ELSE [] END)"
     return f"""
-    WITH {_records()},
-    u1 AS ({_unwrap("(SELECT file, n, j FROM rec WHERE bad IS NULL)", "j")}),
-    u2 AS ({_unwrap("u1", "h")}),
-    u3 AS (SELECT file, n, {h.columns("h")} FROM ({_unwrap("u2", "h")})),
-    svc AS (
-        SELECT *, c_port({s.text("port")}, coalesce({s.text("transport")}, 'tcp')) AS port, {kind} AS kind
-        FROM (
-            SELECT file, n, {s.columns("sv")} FROM (
-                SELECT file, n, unnest({h.items("services", MAX_ITEMS)}) AS sv FROM u3)
-            WHERE json_type(sv) = 'OBJECT')
+    WITH x AS (
+        SELECT file, n, line AS t, try(json_type(line, {_paths(typed)})) AS w FROM src WHERE {_maybe_record("line")}
     ),
-    responses AS (
-        SELECT file, n, port, {q.columns("r")}
-        FROM (
-            SELECT file, n, port, unnest(list_concat(
-                [CASE WHEN {s.type("response")} = 'OBJECT' THEN {s.raw("response")} END],
-                list_transform({s.items("endpoints", MAX_ITEMS)}, lambda e: json_extract(e, '$.http')))) AS r
-            FROM svc
-        )
-        WHERE r IS NOT NULL AND json_type(r) = 'OBJECT'
+    y AS (
+        SELECT file, n, t, w,
+            CASE WHEN w IS NULL THEN {_malformed("t")} WHEN w[1] <> 'OBJECT' THEN 'not a JSON object' END AS bad,
+            CASE WHEN w[1] = 'OBJECT' THEN {_unwrap_sql("w", at, None, 0)} END AS p1
+        FROM x
     ),
-    pieces AS (
-        SELECT file, n, list_concat([
-            c_piece(port, 'banner:' || kind, {s.text("banner")}),
-            c_piece(port, 'ssh.banner', {s.text("ssh")}),
-            c_piece(port, 'tls.subject', {s.text("leaf_subject")}),
-            c_piece(port, 'tls.issuer', {s.text("leaf_issuer")}),
-            c_piece(port, 'tls.subject', {s.text("cert_subject")}),
-            c_piece(port, 'tls.issuer', {s.text("cert_issuer")}),
-            c_piece(port, 'snmp.sysdescr', CASE WHEN {snmp} THEN {s.text("desc")} END),
-            c_piece(port, 'snmp.sysobjectid', CASE WHEN {snmp} THEN {s.text("oid")} END)
-        ],
-            list_transform(list_filter({s.items("software", MAX_ITEMS)}, lambda w: c_obj(w)),
-                lambda w: c_piece(port, 'cpe', coalesce(c_text(w->'$.uniform_resource_identifier'), c_text(w->'$.cpe'))))
-        ) AS pieces
-        FROM svc
-        UNION ALL
-        SELECT file, n, [
-            c_piece(port, 'censys.headers', CASE WHEN {q.type("headers")} = 'OBJECT' THEN {q.raw("headers")} END),
-            c_piece(port, 'http.title', {q.text("title")}),
-            c_piece(port, 'http.body', {q.text("body")})
-        ] FROM responses
+    y1 AS (SELECT *, CASE WHEN p1 <> '$' THEN json_type(t, {_paths(unwrap)}) END AS u FROM y),
+    y2 AS (SELECT *, CASE WHEN p1 <> '$' THEN {_unwrap_sql("u", deep, "p1", 1)} ELSE p1 END AS p2 FROM y1),
+    y3 AS (SELECT *, CASE WHEN p2 <> p1 THEN {_unwrap_sql("u", deep, "p2", 2)} ELSE p2 END AS hp FROM y2),
+    h AS (
+        SELECT file, n, bad, hp, hj, CASE WHEN bad IS NULL THEN {h_t} END AS h_t,
+            CASE WHEN bad IS NULL THEN json_extract_string(hj, {_paths(list(host.values()))}) END AS h_s
+        FROM (SELECT *, CASE WHEN bad IS NULL THEN (CASE WHEN hp = '$' THEN t ELSE json_extract(t, hp)::VARCHAR END) END AS hj FROM y3)
     ),
-    parsed AS (
-        SELECT u3.file, u3.n, {g.text("ip")} AS addr, {g.text("cc")} AS cc,
-            list_concat(
-                coalesce(flatten(list(p.pieces) FILTER (WHERE p.pieces IS NOT NULL)), []),
-                list_transform({g.items("names", MAX_ITEMS)}, lambda m: c_piece(NULL, 'hostname', c_text(m)))
-            ) AS pieces
-        FROM u3 LEFT JOIN pieces p ON p.file = u3.file AND p.n = u3.n
-        GROUP BY u3.file, u3.n
+    r AS (
+        SELECT file, n, CASE WHEN bad IS NULL THEN {htext("ip")} END AS addr, CASE WHEN bad IS NULL THEN {htext("cc")} END AS cc,
+            unnest(CASE WHEN bad = '' THEN [] WHEN bad IS NOT NULL THEN [{item("'#bad'", "bad", "NULL::VARCHAR")}]
+                ELSE list_concat(
+                    [{item("'#rec'", "NULL::VARCHAR", "NULL::VARCHAR")}],
+                    list_transform({services}, lambda sv: {item("'#svc'", "sv::VARCHAR", "NULL::VARCHAR")}),
+                    list_transform({names}, lambda m: {item("'hostname'", "c_text(m)", "NULL::VARCHAR")}))
+                END) AS w
+        FROM h
+    ),
+    s AS (
+        SELECT file, n, addr, cc, w,
+            CASE WHEN w.k = '#svc' THEN json_type(w.v, {_paths(list(s.values()))}) END AS s_t,
+            CASE WHEN w.k = '#svc' THEN json_extract_string(w.v, {_paths(list(s.values()))}) END AS s_s
+        FROM r
+    ),
+    s2 AS (
+        SELECT file, n, addr, cc, w, s_t, s_s, port, service_kinds.kind AS kind
+        FROM (SELECT *, CASE WHEN w.k = '#svc' THEN c_port({stext("port")}, coalesce({stext("transport")}, 'tcp')) END AS port FROM s)
+        LEFT JOIN {_service_kinds_table()} ON w.k = '#svc' AND service_kinds.spelling = {service_kind}
+    ),
+    z AS (
+        SELECT file, n, addr, cc, unnest(CASE
+            WHEN w.k <> '#svc' THEN [w]
+            WHEN {st("$")} <> 'OBJECT' THEN []
+            ELSE list_concat([
+                {item("'banner:' || kind", stext("banner"))},
+                {item("'ssh.banner'", stext("ssh"))},
+                {item("'tls.subject'", stext("leaf_subject"))},
+                {item("'tls.issuer'", stext("leaf_issuer"))},
+                {item("'tls.subject'", stext("cert_subject"))},
+                {item("'tls.issuer'", stext("cert_issuer"))},
+                {item("'snmp.sysdescr'", f"CASE WHEN {snmp} THEN {stext('desc')} END")},
+                {item("'snmp.sysobjectid'", f"CASE WHEN {snmp} THEN {stext('oid')} END")},
+                {item("'#resp'", f"CASE WHEN {st('response')} = 'OBJECT' THEN s_s[{sat['response']}] END")}
+            ],
+                list_transform({sitems("endpoints", MAX_ITEMS)},
+                    lambda e: {item("'#resp'", "json_extract(e, '$.http')::VARCHAR")}),
+                list_transform(list_filter({sitems("software", MAX_ITEMS)}, lambda u: c_obj(u)),
+                    lambda u: {item("'cpe'", "coalesce(c_text(u->'$.uniform_resource_identifier'), c_text(u->'$.cpe'))")}))
+            END) AS w
+        FROM s2
+    ),
+    q AS (
+        SELECT file, n, addr, cc, w,
+            CASE WHEN w.k = '#resp' THEN json_type(w.v, {_paths(list(q.values()))}) END AS q_t,
+            CASE WHEN w.k = '#resp' THEN json_extract_string(w.v, {_paths(list(q.values()))}) END AS q_s
+        FROM z WHERE w.v IS NOT NULL OR w.k IN ('#rec', '#bad')
+    ),
+    o AS (
+        SELECT file, n, addr, cc, unnest(CASE
+            WHEN w.k <> '#resp' THEN [w]
+            WHEN q_t[1] IS DISTINCT FROM 'OBJECT' THEN []
+            ELSE [
+                {item("'censys.headers'", f"CASE WHEN q_t[{qat['headers']}] = 'OBJECT' THEN q_s[{qat['headers']}] END", "w.p")},
+                {item("'http.title'", f"c_str(q_t, q_s, {qat['title']})", "w.p")},
+                {item("'http.body'", f"c_str(q_t, q_s, {qat['body']})", "w.p")}
+            ] END) AS w
+        FROM q
     )
-    {_OUT} UNION ALL {_BAD}"""
+    SELECT file, n, CASE WHEN w.k <> '#bad' THEN addr END AS addr, CASE WHEN w.k = '#rec' THEN cc END AS cc,
+        w.p AS port, w.k AS kind, w.v AS raw
+    FROM o
+    WHERE w.k IN ('#rec', '#bad') OR (w.k IS NOT NULL AND w.v IS NOT NULL AND w.v <> '')"""
 
 
 def _zgrab2() -> str:
