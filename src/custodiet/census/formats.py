@@ -554,68 +554,127 @@ def _masscan() -> str:
     {_OUT} UNION ALL {_BAD}"""
 
 
+def _item(kind: str, text: str, port: str = "NULL::VARCHAR") -> str:
+    """A work item of the streaming pipelines: {k: kind, v: text, p: port} (SQL expressions)."""
+    return f"{{'k': {kind}, 'v': {text}, 'p': {port}}}"
+
+
+def _items_of(types: str, texts: str, index: int, limit: int) -> str:
+    """The items (JSON) of the `index`-th leaf of a json_type/json_extract_string pair when it
+    is an array, at most `limit`; else []."""
+    return (
+        f"(CASE WHEN {types}[{index}] = 'ARRAY' THEN list_slice(json_extract({texts}[{index}], '$[*]'), 1, {limit}) "
+        "ELSE [] END)"
+    )
+
+
+# The last step of the streaming pipelines: records, bad lines and the pieces with some text.
+_EMIT = """
+    SELECT file, n, CASE WHEN w.k <> '#bad' THEN addr END AS addr, CASE WHEN w.k = '#rec' THEN cc END AS cc,
+        w.p AS port, w.k AS kind, w.v AS raw
+    FROM {source}
+    WHERE w.k IN ('#rec', '#bad') OR (w.k IS NOT NULL AND w.v IS NOT NULL AND w.v <> '')"""
+
+
 def _ivre() -> str:
-    i = Leaves("i", {
-        "addr": "$.addr", "cc": "$.infos.country_code", "ports": "$.ports", "scripts": "$.scripts",
+    """One streaming pipeline as _censys(): the record level unnests the record itself, its
+    ports ('#port', expanded at the next level), its host scripts, OS guesses and host names.
+    A record is parsed twice, its ports array once more, each port twice."""
+    host = {
+        "$": "$", "addr": "$.addr", "cc": "$.infos.country_code", "ports": "$.ports", "scripts": "$.scripts",
         "osmatch": "$.os.osmatch", "hostnames": "$.hostnames",
-    })  # fmt: skip
-    g = i.grouped()
-    p = Leaves("p", {
-        "port": "$.port", "protocol": "$.protocol", "state": "$.state_state", "name": "$.service_name",
+    }  # fmt: skip
+    texts = [k for k in host if k != "$"]
+    at = {k: i + 1 for i, k in enumerate(host)}
+    sat = {k: i + 1 for i, k in enumerate(texts)}
+    p = {
+        "$": "$", "port": "$.port", "protocol": "$.protocol", "state": "$.state_state", "name": "$.service_name",
         "product": "$.service_product", "version": "$.service_version", "extrainfo": "$.service_extrainfo",
         "devicetype": "$.service_devicetype", "hostname": "$.service_hostname", "servicefp": "$.service_servicefp",
         "scripts": "$.scripts",
-    })  # fmt: skip
+    }  # fmt: skip
+    pat = {k: i + 1 for i, k in enumerate(p)}
+
+    def htext(key: str) -> str:
+        return f"c_at(w, s, {at[key]}, {sat[key]})"
+
+    def ptext(key: str) -> str:
+        return f"c_str(p_t, p_s, {pat[key]})"
+
     named = ("product", "version", "extrainfo", "devicetype", "hostname")
-    strings = ", ".join(f"CASE WHEN {p.type(k)} = 'VARCHAR' THEN {p.raw(k)} END" for k in named)
-    any_text = ", ".join(p.text(k) for k in named)
-    addr = i.raw("addr")
+    strings = ", ".join(f"CASE WHEN p_t[{pat[k]}] = 'VARCHAR' THEN p_s[{pat[k]}] END" for k in named)
+    any_text = ", ".join(ptext(k) for k in named)
+    raw_addr = f"s[{sat['addr']}]"
+
+    def scripts(items: str, prefix: str, port: str) -> str:
+        return (
+            f"list_transform(list_filter({items}, lambda x: c_obj(x)), lambda x: "
+            + _item(f"{prefix} || coalesce(c_text(x->'$.id'), '')", "c_text(x->'$.output')", port)
+            + ")"
+        )
+
+    def host_list(key: str, limit: int) -> str:
+        """A host leaf's items: its type is w[at], its text s[sat] (the lists are offset by '$')."""
+        return (
+            f"(CASE WHEN w[{at[key]}] = 'ARRAY' THEN list_slice(json_extract(s[{sat[key]}], '$[*]'), 1, {limit}) "
+            "ELSE [] END)"
+        )
+
     return f"""
-    WITH {_records()},
-    x AS (SELECT file, n, {i.columns("j")} FROM rec WHERE bad IS NULL),
+    WITH x AS (
+        SELECT file, n, line AS t, try(json_type(line, {_paths(list(host.values()))})) AS w FROM src
+        WHERE {_maybe_record("line")}
+    ),
     y AS (
-        SELECT *, CASE WHEN {i.type("addr")} IN ('UBIGINT', 'BIGINT') AND try_cast({addr} AS UBIGINT) < 4294967296 THEN
-                concat_ws('.', ({addr}::UBIGINT >> 24) & 255, ({addr}::UBIGINT >> 16) & 255,
-                    ({addr}::UBIGINT >> 8) & 255, {addr}::UBIGINT & 255)
-                ELSE {i.text("addr")} END AS addr
+        SELECT file, n, w,
+            CASE WHEN w IS NULL THEN {_malformed("t")} WHEN w[1] <> 'OBJECT' THEN 'not a JSON object' END AS bad,
+            CASE WHEN w[1] = 'OBJECT' THEN json_extract_string(t, {_paths([host[k] for k in texts])}) END AS s
         FROM x
     ),
-    ports AS (
-        SELECT *, coalesce({p.text("name")}, '') AS svc, coalesce({p.text("state")}, '') = 'open' AS open,
-            CASE WHEN try_cast({p.text("port")} AS BIGINT) >= 0
-                THEN c_port({p.text("port")}, coalesce({p.text("protocol")}, 'tcp')) END AS port
-        FROM (
-            SELECT file, n, {p.columns("pv")} FROM (
-                SELECT file, n, unnest({i.items("ports", MAX_PORTS)}) AS pv FROM y)
-            WHERE json_type(pv) = 'OBJECT')
+    r AS (
+        SELECT file, n, CASE WHEN w[{at["addr"]}] IN ('UBIGINT', 'BIGINT') AND try_cast({raw_addr} AS UBIGINT) < 4294967296 THEN
+                concat_ws('.', ({raw_addr}::UBIGINT >> 24) & 255, ({raw_addr}::UBIGINT >> 16) & 255,
+                    ({raw_addr}::UBIGINT >> 8) & 255, {raw_addr}::UBIGINT & 255)
+                ELSE {htext("addr")} END AS addr,
+            {htext("cc")} AS cc,
+            unnest(CASE WHEN bad = '' THEN [] WHEN bad IS NOT NULL THEN [{_item("'#bad'", "bad")}]
+                ELSE list_concat(
+                    [{_item("'#rec'", "NULL::VARCHAR")}],
+                    list_transform({host_list("ports", MAX_PORTS)}, lambda pv: {_item("'#port'", "pv::VARCHAR")}),
+                    {scripts(host_list("scripts", MAX_ITEMS), "'nmap.script:|'", "NULL::VARCHAR")},
+                    list_transform({host_list("osmatch", 3)},
+                        lambda m: {_item("'nmap.clean:os.match'", "c_text(m->'$.name')")}),
+                    list_transform({host_list("hostnames", MAX_ITEMS)},
+                        lambda h: {_item("'nmap.clean:hostname'", "c_text(h->'$.name')")}))
+                END) AS w
+        FROM y
     ),
-    port_pieces AS (
-        SELECT file, n, list_concat(
-            CASE WHEN open THEN [
-                c_piece(port, 'nmap.service', CASE WHEN coalesce({any_text}) IS NOT NULL
-                    THEN to_json([{strings}])::VARCHAR END),
-                c_piece(port, 'nmap.servicefp:' || svc, {p.text("servicefp")})
-            ] ELSE [] END,
-            list_transform(list_filter({p.items("scripts", MAX_ITEMS)}, lambda s: c_obj(s)),
-                lambda s: c_piece(port, 'nmap.script:' || svc || '|' || coalesce(c_text(s->'$.id'), ''), c_text(s->'$.output')))
-        ) AS pieces
-        FROM ports
+    q AS (
+        SELECT file, n, addr, cc, w,
+            CASE WHEN w.k = '#port' THEN json_type(w.v, {_paths(list(p.values()))}) END AS p_t,
+            CASE WHEN w.k = '#port' THEN json_extract_string(w.v, {_paths(list(p.values()))}) END AS p_s
+        FROM r
     ),
-    parsed AS (
-        SELECT y.file, y.n, any_value(y.addr) AS addr, {g.text("cc")} AS cc,
-            list_concat(
-                coalesce(flatten(list(pp.pieces) FILTER (WHERE pp.pieces IS NOT NULL)), []),
-                list_transform(list_filter({g.items("scripts", MAX_ITEMS)}, lambda s: c_obj(s)),
-                    lambda s: c_piece(NULL, 'nmap.script:|' || coalesce(c_text(s->'$.id'), ''), c_text(s->'$.output'))),
-                list_transform({g.items("osmatch", 3)},
-                    lambda m: c_piece(NULL, 'nmap.clean:os.match', c_text(m->'$.name'))),
-                list_transform({g.items("hostnames", MAX_ITEMS)},
-                    lambda h: c_piece(NULL, 'nmap.clean:hostname', c_text(h->'$.name')))
-            ) AS pieces
-        FROM y LEFT JOIN port_pieces pp ON pp.file = y.file AND pp.n = y.n
-        GROUP BY y.file, y.n
+    q2 AS (
+        SELECT *, coalesce({ptext("name")}, '') AS svc, coalesce({ptext("state")}, '') = 'open' AS open,
+            CASE WHEN try_cast({ptext("port")} AS BIGINT) >= 0
+                THEN c_port({ptext("port")}, coalesce({ptext("protocol")}, 'tcp')) END AS port
+        FROM q
+    ),
+    o AS (
+        SELECT file, n, addr, cc, unnest(CASE
+            WHEN w.k <> '#port' THEN [w]
+            WHEN p_t[1] IS DISTINCT FROM 'OBJECT' THEN []
+            ELSE list_concat(
+                CASE WHEN open THEN [
+                    {_item("'nmap.service'", f"CASE WHEN coalesce({any_text}) IS NOT NULL THEN to_json([{strings}])::VARCHAR END", "port")},
+                    {_item("'nmap.servicefp:' || svc", ptext("servicefp"), "port")}
+                ] ELSE [] END,
+                {scripts(_items_of("p_t", "p_s", pat["scripts"], MAX_ITEMS), "'nmap.script:' || svc || '|'", "port")})
+            END) AS w
+        FROM q2
     )
-    {_OUT} UNION ALL {_BAD}"""
+    {_EMIT.format(source="o")}"""
 
 
 _BUILDERS = {"shodan": _shodan, "censys": _censys, "zgrab2": _zgrab2, "masscan": _masscan, "ivre": _ivre}
