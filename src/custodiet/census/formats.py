@@ -434,9 +434,14 @@ def _censys() -> str:
 
 
 def _zgrab2() -> str:
+    """One streaming pipeline as _censys(): the record level unnests the record itself and its
+    scans ('#scan': the value of each key of "data", in order, the key in the port slot),
+    expanded at the next level. A record is parsed three times (types, address text, the
+    scans' keys and values), each scan twice, an HTTP scan once more (its status line,
+    protocol and header map as JSON)."""
     certs = "handshake_log.server_certificates.certificate.parsed"
-    z = Leaves("z", {
-        "protocol": "$.protocol", "port": "$.port", "result": "$.result", "result_port": "$.result.port",
+    z = {
+        "$": "$", "protocol": "$.protocol", "port": "$.port", "result": "$.result", "result_port": "$.result.port",
         "response": "$.result.response", "body": "$.result.response.body", "host": "$.result.response.request.url.host",
         "scheme": "$.result.response.request.url.scheme",
         "req_subject": f"$.result.response.request.tls_log.{certs}.subject_dn",
@@ -444,66 +449,92 @@ def _zgrab2() -> str:
         "ssh": "$.result.server_id.raw", "tls_subject": f"$.result.{certs}.subject_dn",
         "tls_issuer": f"$.result.{certs}.issuer_dn", "banner": "$.result.banner",
         "ftp_subject": f"$.result.tls.{certs}.subject_dn", "ftp_issuer": f"$.result.tls.{certs}.issuer_dn",
-    })  # fmt: skip
-    host = z.text("host")
+    }  # fmt: skip
+    zat = {k: i + 1 for i, k in enumerate(z)}
+
+    def zt(key: str) -> str:
+        return f"z_t[{zat[key]}]"
+
+    def ztext(key: str) -> str:
+        return f"c_str(z_t, z_s, {zat[key]})"
+
+    host = ztext("host")
     http_port = f"""(CASE
         WHEN regexp_matches(coalesce({host}, ''), '(^|:)[0-9]+$') AND NOT suffix({host}, ']')
             THEN c_port(regexp_extract({host}, '([0-9]+)$', 1), 'tcp')
-        WHEN lower({z.text("scheme")}) = 'http' THEN '80/tcp'
-        WHEN lower({z.text("scheme")}) = 'https' THEN '443/tcp' END)"""
+        WHEN lower({ztext("scheme")}) = 'http' THEN '80/tcp'
+        WHEN lower({ztext("scheme")}) = 'https' THEN '443/tcp' END)"""
+    http = "['$.result.response.status_line', '$.result.response.protocol.name', '$.result.response.headers']"
+
+    def piece(kind: str, text: str) -> str:
+        return _item(kind, text, "port")
+
     return f"""
-    WITH {_records()},
-    good AS (
-        SELECT file, n, j, CASE WHEN json_type(j, '$.data') IS DISTINCT FROM 'OBJECT' THEN '{_WITHOUT_DATA}' END AS why
-        FROM rec WHERE bad IS NULL
+    WITH x AS (
+        SELECT file, n, line AS t, try(json_type(line, ['$', '$.data', '$.ip'])) AS w FROM src
+        WHERE {_maybe_record("line")}
     ),
-    scans AS (
-        SELECT file, n, scan, v, {z.columns("v")} FROM (
-            SELECT good.file, good.n, e.key AS scan, e.value AS v
-            FROM good, json_each(good.j, '$.data') AS e
-            WHERE good.why IS NULL AND json_type(e.value) = 'OBJECT')
+    y AS (
+        SELECT file, n, t, CASE
+                WHEN w IS NULL THEN {_malformed("t")} WHEN w[1] <> 'OBJECT' THEN 'not a JSON object'
+                WHEN w[2] IS DISTINCT FROM 'OBJECT' THEN '{_WITHOUT_DATA}' END AS bad,
+            CASE WHEN w[3] = 'VARCHAR' THEN nullif(left(json_extract_string(t, '$.ip'), 65536), '')
+                WHEN w[3] IN ('BIGINT', 'UBIGINT', 'DOUBLE') THEN json_extract_string(t, '$.ip') END AS addr
+        FROM x
     ),
-    typed AS (
-        SELECT *, lower(coalesce({z.text("protocol")}, scan)) AS protocol,
-            coalesce(c_port({z.text("port")}, 'tcp'), c_port({z.text("result_port")}, 'tcp')) AS port0
-        FROM scans WHERE {z.type("result")} = 'OBJECT'
+    r AS (
+        SELECT file, n, addr, NULL::VARCHAR AS cc, unnest(CASE
+            WHEN bad = '' THEN [] WHEN bad IS NOT NULL THEN [{_item("'#bad'", "bad")}]
+            ELSE list_concat([{_item("'#rec'", "NULL::VARCHAR")}],
+                list_transform(list_zip(json_keys(t, '$.data'), json_extract(t, '$.data.*')::VARCHAR[]),
+                    lambda e: {_item("'#scan'", "e[2]", "e[1]")}))
+            END) AS w
+        FROM (SELECT *, CASE WHEN bad IS NULL THEN t END AS t FROM y)
     ),
-    scan_pieces AS (
-        SELECT file, n, CASE WHEN protocol = 'http' THEN [
-                c_piece(port, 'zgrab2.http', json_array(json_extract(v, '$.result.response.status_line'),
-                    json_extract(v, '$.result.response.protocol.name'), json_extract(v, '$.result.response.headers'))::VARCHAR),
-                c_piece(port, 'html:', {z.text("body")}),
-                c_piece(port, 'tls.subject', {z.text("req_subject")}),
-                c_piece(port, 'tls.issuer', {z.text("req_issuer")})
+    q AS (
+        SELECT file, n, addr, cc, w,
+            CASE WHEN w.k = '#scan' THEN json_type(w.v, {_paths(list(z.values()))}) END AS z_t,
+            CASE WHEN w.k = '#scan' THEN json_extract_string(w.v, {_paths(list(z.values()))}) END AS z_s
+        FROM r
+    ),
+    q2 AS (
+        SELECT *, CASE WHEN w.k = '#scan' THEN lower(coalesce({ztext("protocol")}, w.p)) END AS protocol,
+            CASE WHEN w.k = '#scan' THEN coalesce(c_port({ztext("port")}, 'tcp'), c_port({ztext("result_port")}, 'tcp'))
+                END AS port0
+        FROM q
+    ),
+    q3 AS (
+        SELECT *, coalesce(port0, CASE WHEN protocol = 'http' THEN {http_port} END) AS port,
+            CASE WHEN protocol = 'http' THEN json_extract(w.v, {http}) END AS head
+        FROM q2
+    ),
+    o AS (
+        SELECT file, n, addr, cc, unnest(CASE
+            WHEN w.k <> '#scan' THEN [w]
+            WHEN {zt("$")} IS DISTINCT FROM 'OBJECT' OR {zt("result")} IS DISTINCT FROM 'OBJECT' THEN []
+            WHEN protocol = 'http' AND {zt("response")} IS DISTINCT FROM 'OBJECT' THEN []
+            WHEN protocol = 'http' THEN [
+                {piece("'zgrab2.http'", "json_array(head[1], head[2], head[3])::VARCHAR")},
+                {piece("'html:'", ztext("body"))},
+                {piece("'tls.subject'", ztext("req_subject"))},
+                {piece("'tls.issuer'", ztext("req_issuer"))}
             ]
-            WHEN protocol = 'ssh' THEN [c_piece(port, 'strip:ssh.banner', {z.text("ssh")})]
+            WHEN protocol = 'ssh' THEN [{piece("'strip:ssh.banner'", ztext("ssh"))}]
             WHEN protocol = 'tls' THEN [
-                c_piece(port, 'tls.subject', {z.text("tls_subject")}),
-                c_piece(port, 'tls.issuer', {z.text("tls_issuer")})
+                {piece("'tls.subject'", ztext("tls_subject"))},
+                {piece("'tls.issuer'", ztext("tls_issuer"))}
             ]
             WHEN protocol IN ('ftp', 'telnet') THEN [
-                c_piece(port, 'strip:' || protocol || '.banner', {z.text("banner")}),
-                c_piece(port, 'tls.subject', {z.text("ftp_subject")}),
-                c_piece(port, 'tls.issuer', {z.text("ftp_issuer")})
+                {piece("'strip:' || protocol || '.banner'", ztext("banner"))},
+                {piece("'tls.subject'", ztext("ftp_subject"))},
+                {piece("'tls.issuer'", ztext("ftp_issuer"))}
             ]
-            WHEN protocol = 'banner' AND starts_with(coalesce({z.text("banner")}, ''), 'SSH-')
-                THEN [c_piece(port, 'banner:ssh', {z.text("banner")})]
-            ELSE [] END AS pieces
-        FROM (
-            SELECT *, coalesce(port0, CASE WHEN protocol = 'http' THEN {http_port} END) AS port
-            FROM typed
-            WHERE protocol <> 'http' OR {z.type("response")} = 'OBJECT'
-        )
-    ),
-    parsed AS (
-        SELECT g.file, g.n, c_text(json_extract(any_value(g.j), '$.ip')) AS addr, NULL::VARCHAR AS cc,
-            coalesce(flatten(list(sp.pieces) FILTER (WHERE sp.pieces IS NOT NULL)), []) AS pieces
-        FROM good g LEFT JOIN scan_pieces sp ON sp.file = g.file AND sp.n = g.n
-        WHERE g.why IS NULL
-        GROUP BY g.file, g.n
+            WHEN protocol = 'banner' AND starts_with(coalesce({ztext("banner")}, ''), 'SSH-')
+                THEN [{piece("'banner:ssh'", ztext("banner"))}]
+            ELSE [] END) AS w
+        FROM q3
     )
-    {_OUT} UNION ALL {_BAD}
-    UNION ALL SELECT file, n, NULL, NULL, NULL, '#bad', why FROM good WHERE why IS NOT NULL"""
+    {_EMIT.format(source="o")}"""
 
 
 def _masscan() -> str:
