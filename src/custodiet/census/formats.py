@@ -16,7 +16,14 @@ own functions then finish each distinct piece (derive.py); tests/census/test_par
 that the observations come out the same as the readers' on every fixture.
 
 The SQL is plain DuckDB (json extension, built into the Python wheel): it runs in the DuckDB
-engine over whole files and, in the Spark engine, inside each executor over one partition.
+engine over each chunk of a file and, in the Spark engine, inside each executor over one batch.
+
+Every query is one streaming pipeline: no CTE is read twice (DuckDB would hold it whole) and
+records are never regrouped. A record is parsed as few times as possible: json_type and
+json_extract_string each take a list of paths, so one parse gives the types, one the texts of
+every leaf used. Nested parts (Censys services and HTTP responses, IVRE ports, zgrab2 scans,
+masscan port entries) travel as work items {k: kind, v: text, p: port} that one level unnests
+and the next expands, passing the other items through (see _censys()).
 """
 
 from __future__ import annotations
@@ -32,7 +39,8 @@ MAX_PORTS = 4096  # ports of one nmap/IVRE host read (a host with all ports open
 
 # Macros every flatten query uses. c_text: a JSON value as text as sources.logs.text_of does it
 # (strings as they are, cut to MAX_TEXT; numbers as digits; anything else NULL). c_str: the same
-# for the i-th leaf of a Leaves extraction (types t, strings s), without parsing anything again.
+# for the i-th leaf of a json_type list t and json_extract_string list s over the same paths,
+# without parsing anything again; c_at: the same when the lists' paths differ (t[i], s[j]).
 MACROS = """
 CREATE OR REPLACE MACRO c_text(v) AS CASE json_type(v)
     WHEN 'VARCHAR' THEN nullif(left(v->>'$', 65536), '')
@@ -47,57 +55,7 @@ CREATE OR REPLACE MACRO c_port(p, proto) AS CASE
     WHEN try_cast(p AS BIGINT) BETWEEN 0 AND 65535 AND length(trim(proto)) BETWEEN 1 AND 8
     THEN CAST(try_cast(p AS BIGINT) AS VARCHAR) || '/' || lower(trim(proto)) END;
 CREATE OR REPLACE MACRO c_obj(v) AS json_type(v) = 'OBJECT';
-CREATE OR REPLACE MACRO c_piece(port, kind, raw) AS {'port': port, 'kind': kind, 'raw': raw};
 """
-
-
-class Leaves:
-    """Many paths of one JSON value read in two passes over its text (json_type and
-    json_extract_string each take a list of paths): a record is parsed a few times in all,
-    not once per field, which matters when records carry whole pages.
-
-    `agg` wraps the type and string lists in any_value() for queries that group records."""
-
-    def __init__(self, name: str, paths: dict[str, str], agg: bool = False) -> None:
-        self.name = name
-        self.index = {key: i + 1 for i, key in enumerate(paths)}
-        self.paths = "[" + ", ".join(f"'{p}'" for p in paths.values()) + "]"
-        self.t = f"any_value({name}_t)" if agg else f"{name}_t"
-        self.s = f"any_value({name}_s)" if agg else f"{name}_s"
-
-    def grouped(self) -> Leaves:
-        """The same leaves, read inside an aggregate query."""
-        copy = Leaves(self.name, {}, agg=True)
-        copy.index, copy.paths = self.index, self.paths
-        return copy
-
-    def columns(self, value: str) -> str:
-        """The select-list items computing the types and strings of `value`."""
-        return f"json_type({value}, {self.paths}) AS {self.name}_t, json_extract_string({value}, {self.paths}) AS {self.name}_s"
-
-    def text(self, key: str) -> str:
-        return f"c_str({self.t}, {self.s}, {self.index[key]})"
-
-    def type(self, key: str) -> str:
-        return f"{self.t}[{self.index[key]}]"
-
-    def raw(self, key: str) -> str:
-        return f"{self.s}[{self.index[key]}]"
-
-    def json(self, key: str) -> str:
-        """The leaf as JSON text (objects and arrays as they are, strings quoted), else NULL."""
-        t, v = self.type(key), self.raw(key)
-        return (
-            f"(CASE WHEN {t} IN ('OBJECT', 'ARRAY') THEN {v} WHEN {t} = 'VARCHAR' THEN to_json({v})::VARCHAR "
-            f"WHEN {t} IN ('BIGINT', 'UBIGINT', 'DOUBLE', 'BOOLEAN') THEN {v} END)"
-        )
-
-    def items(self, key: str, limit: int) -> str:
-        """The leaf's items (JSON) when it is an array, at most `limit`; else []."""
-        return (
-            f"(CASE WHEN {self.type(key)} = 'ARRAY' THEN list_slice(json_extract({self.raw(key)}, '$[*]'), 1, {limit}) "
-            "ELSE [] END)"
-        )
 
 
 def _service_spellings() -> dict[str, str]:
@@ -116,32 +74,10 @@ def _service_spellings() -> dict[str, str]:
     return dict(sorted(spellings.items()))
 
 
-def _service_kind_sql(expr: str) -> str:
-    """service_kind of `expr` as one constant MAP look-up (five regular-expression
-    replacements cost more than the whole JSON parse)."""
-    table = "MAP {" + ", ".join(f"'{k}': '{v}'" for k, v in _service_spellings().items()) + "}"
-    return f"list_extract(map_extract({table}, lower({expr})), 1)"
-
-
 def _service_kinds_table() -> str:
     """service_kind as a relation (spelling, kind) to join on: cheaper per row than the MAP."""
     rows = ", ".join(f"('{k}', '{v}')" for k, v in _service_spellings().items())
     return f"(VALUES {rows}) AS service_kinds(spelling, kind)"
-
-
-def _records(masscan: bool = False) -> str:
-    """src -> rec(file, n, j, bad): each line checked once; bad says why a line is unusable."""
-    text = "trim(line, ' \t\r\n')"
-    if masscan:  # -oJ: "[" and "]" lines, and "," before or after a record
-        text = f"trim(trim({text}, ','), ' \t\r\n')"
-    blank = " AND t NOT IN ('[', ']')" if masscan else ""
-    return f"""
-    lines AS (SELECT file, n, {text} AS t FROM src),
-    rec AS (
-        SELECT file, n, CASE WHEN ok AND json_type(t) = 'OBJECT' THEN t END AS j,
-            CASE WHEN NOT ok THEN 'malformed JSON' WHEN json_type(t) <> 'OBJECT' THEN 'not a JSON object' END AS bad
-        FROM (SELECT file, n, t, json_valid(t) AS ok FROM lines WHERE t <> ''{blank})
-    )"""
 
 
 # Blank lines are no records and are not counted (the readers skip them). A line is parsed as
@@ -154,17 +90,6 @@ def _maybe_record(line: str) -> str:
 def _malformed(line: str) -> str:
     return f"(CASE WHEN trim({line}, ' \t\r\n') = '' THEN '' ELSE 'malformed JSON' END)"
 
-
-_BAD = """
-    SELECT file, n, NULL::VARCHAR AS addr, NULL::VARCHAR AS cc, NULL::VARCHAR AS port, '#bad' AS kind, bad AS raw
-    FROM rec WHERE bad IS NOT NULL"""
-
-_OUT = """
-    SELECT file, n, addr, cc, NULL::VARCHAR AS port, '#rec' AS kind, NULL::VARCHAR AS raw FROM parsed
-    UNION ALL
-    SELECT file, n, addr, NULL, p.port, p.kind, p.raw
-    FROM (SELECT file, n, addr, unnest(pieces) AS p FROM parsed)
-    WHERE p.raw IS NOT NULL AND p.raw <> '' AND p.kind IS NOT NULL"""
 
 _WITHOUT_DATA = "zgrab2 record without 'data'".replace("'", "''")
 
@@ -538,51 +463,87 @@ def _zgrab2() -> str:
 
 
 def _masscan() -> str:
-    m = Leaves("m", {
-        "ip": "$.ip", "ports": "$.ports", "port": "$.port", "proto": "$.proto", "rec_type": "$.rec_type",
+    """One streaming pipeline as _censys(): the record level unnests the record itself and its
+    port entries ('#entry': each object of "ports", or the one -oD entry made of the record's
+    own port, proto and banner fields), expanded at the next level. Lines are trimmed of the
+    commas and white space of -oJ, as the reader does; "[" and "]" lines and blank ones are no
+    records (they are told apart once the parser refused them: a filter on the trimmed text
+    before the parse would make DuckDB trim every line twice)."""
+    m = {
+        "$": "$", "ip": "$.ip", "ports": "$.ports", "port": "$.port", "proto": "$.proto", "rec_type": "$.rec_type",
         "data": "$.data", "name": "$.data.service_name", "banner": "$.data.banner",
-    })  # fmt: skip
-    g = m.grouped()
-    e = Leaves(
-        "e",
-        {
-            "port": "$.port",
-            "proto": "$.proto",
-            "service": "$.service",
-            "name": "$.service.name",
-            "banner": "$.service.banner",
-        },
-    )
-    data_obj = f"{m.type('data')} = 'OBJECT'"
+    }  # fmt: skip
+    texts = [k for k in m if k != "$"]
+    at = {k: i + 1 for i, k in enumerate(m)}
+    sat = {k: i + 1 for i, k in enumerate(texts)}
+    e = {
+        "port": "$.port",
+        "proto": "$.proto",
+        "service": "$.service",
+        "name": "$.service.name",
+        "banner": "$.service.banner",
+    }
+    eat = {k: i + 1 for i, k in enumerate(e)}
+
+    def mtext(key: str) -> str:
+        return f"c_at(w, s, {at[key]}, {sat[key]})"
+
+    def mjson(key: str) -> str:
+        """The leaf as JSON text (objects and arrays as they are, strings quoted), else NULL."""
+        t, v = f"w[{at[key]}]", f"s[{sat[key]}]"
+        return (
+            f"(CASE WHEN {t} IN ('OBJECT', 'ARRAY') THEN {v} WHEN {t} = 'VARCHAR' THEN to_json({v})::VARCHAR "
+            f"WHEN {t} IN ('BIGINT', 'UBIGINT', 'DOUBLE', 'BOOLEAN') THEN {v} END)"
+        )
+
+    def etext(key: str) -> str:
+        return f"c_str(e_t, e_s, {eat[key]})"
+
+    data_obj = f"w[{at['data']}] = 'OBJECT'"
+    ports = f"list_slice(json_extract(s[{sat['ports']}], '$[*]'), 1, {MAX_ITEMS})"
+    single = f"""json_object('port', {mjson("port")}::JSON, 'proto', {mjson("proto")}::JSON,
+                    'service', CASE WHEN {mtext("rec_type")} = 'banner' THEN json_object(
+                        'name', CASE WHEN {data_obj} THEN {mjson("name")}::JSON END,
+                        'banner', CASE WHEN {data_obj} THEN {mjson("banner")}::JSON END) END)::VARCHAR"""
     return f"""
-    WITH {_records(masscan=True)},
-    x AS (SELECT file, n, {m.columns("j")} FROM rec WHERE bad IS NULL),
-    entries AS (
-        SELECT file, n, {e.columns("en")} FROM (
-            SELECT file, n, unnest(CASE WHEN {m.type("ports")} IS NOT NULL
-                THEN list_filter({m.items("ports", MAX_ITEMS)}, lambda p: c_obj(p))
-                ELSE [json_object('port', {m.json("port")}::JSON, 'proto', {m.json("proto")}::JSON,
-                    'service', CASE WHEN {m.text("rec_type")} = 'banner' THEN json_object(
-                        'name', CASE WHEN {data_obj} THEN {m.json("name")}::JSON END,
-                        'banner', CASE WHEN {data_obj} THEN {m.json("banner")}::JSON END) END)]
-                END) AS en
-            FROM x)
+    WITH x AS (
+        SELECT file, n, t, try(json_type(t, {_paths(list(m.values()))})) AS w
+        FROM (SELECT file, n, trim(trim(trim(line, ' \t\r\n'), ','), ' \t\r\n') AS t FROM src)
     ),
-    entry_pieces AS (
-        SELECT file, n, CASE
-            WHEN port IS NULL THEN [c_piece(NULL, '!bad port', 'x')]
-            WHEN {e.type("service")} = 'OBJECT' THEN
-                [c_piece(port, 'masscan:' || coalesce({e.text("name")}, ''), {e.text("banner")})]
-            ELSE [] END AS pieces
-        FROM (SELECT *, c_port({e.text("port")}, {e.text("proto")}) AS port FROM entries)
+    y AS (
+        SELECT file, n, w, CASE
+                WHEN w IS NULL THEN (CASE WHEN t IN ('', '[', ']') THEN '' ELSE 'malformed JSON' END)
+                WHEN w[1] <> 'OBJECT' THEN 'not a JSON object' END AS bad,
+            CASE WHEN w[1] = 'OBJECT' THEN json_extract_string(t, {_paths([m[k] for k in texts])}) END AS s
+        FROM x
     ),
-    parsed AS (
-        SELECT x.file, x.n, {g.text("ip")} AS addr, NULL::VARCHAR AS cc,
-            coalesce(flatten(list(ep.pieces) FILTER (WHERE ep.pieces IS NOT NULL)), []) AS pieces
-        FROM x LEFT JOIN entry_pieces ep ON ep.file = x.file AND ep.n = x.n
-        GROUP BY x.file, x.n
+    r AS (
+        SELECT file, n, {mtext("ip")} AS addr, NULL::VARCHAR AS cc, unnest(CASE
+            WHEN bad = '' THEN [] WHEN bad IS NOT NULL THEN [{_item("'#bad'", "bad")}]
+            ELSE list_concat([{_item("'#rec'", "NULL::VARCHAR")}], list_transform(
+                CASE WHEN w[{at["ports"]}] IS NULL THEN [{single}]
+                    WHEN w[{at["ports"]}] = 'ARRAY' THEN list_filter({ports}, lambda p: c_obj(p))::VARCHAR[]
+                    ELSE [] END,
+                lambda en: {_item("'#entry'", "en")}))
+            END) AS w
+        FROM y
+    ),
+    q AS (
+        SELECT file, n, addr, cc, w,
+            CASE WHEN w.k = '#entry' THEN json_type(w.v, {_paths(list(e.values()))}) END AS e_t,
+            CASE WHEN w.k = '#entry' THEN json_extract_string(w.v, {_paths(list(e.values()))}) END AS e_s
+        FROM r
+    ),
+    o AS (
+        SELECT file, n, addr, cc, unnest(CASE
+            WHEN w.k <> '#entry' THEN [w]
+            WHEN port IS NULL THEN [{_item("'!bad port'", "'x'")}]
+            WHEN e_t[{eat["service"]}] = 'OBJECT' THEN
+                [{_item("'masscan:' || coalesce(" + etext("name") + ", '')", etext("banner"), "port")}]
+            ELSE [] END) AS w
+        FROM (SELECT *, CASE WHEN w.k = '#entry' THEN c_port({etext("port")}, {etext("proto")}) END AS port FROM q)
     )
-    {_OUT} UNION ALL {_BAD}"""
+    {_EMIT.format(source="o")}"""
 
 
 def _item(kind: str, text: str, port: str = "NULL::VARCHAR") -> str:
