@@ -31,7 +31,7 @@ from xml.etree import ElementTree
 
 import orjson
 
-from custodiet.model import Observation, Subject
+from custodiet.model import Subject
 from custodiet.model.observation import MAX_TEXT
 from custodiet.sources import banners_jsonl as bj
 from custodiet.sources import nmap_xml
@@ -44,11 +44,44 @@ _PLACE = "census"
 Pairs = list[tuple[str, str]]
 
 
+class _PairEmitter:
+    """Stands in for the readers' Emitter (sources.logs.Emitter) in a derivation: the readers'
+    functions call `make` alike, but a piece needs only its (field, text) pairs, not
+    Observation objects with provenance, so this collects the pairs themselves, cut to
+    MAX_TEXT and each once per piece (the Emitter's rule for one subject and port)."""
+
+    __slots__ = ("seen",)
+
+    def __init__(self) -> None:
+        self.seen: set[tuple[str, str]] = set()
+
+    def make(
+        self,
+        out: list,
+        subject: Subject,
+        field: str,
+        text: str | None,
+        place: str,
+        port: str | None = None,
+        provenance: object = None,
+    ) -> None:
+        if not text:
+            return
+        if len(text) > MAX_TEXT:
+            text = text[:MAX_TEXT]
+        pair = (field, text)
+        if pair in self.seen:
+            return
+        self.seen.add(pair)
+        out.append(pair)
+
+
 class Deriver:
     """Turns pieces into (field, text) pairs; keeps one reader context for all of them."""
 
     def __init__(self) -> None:
         self._ctx = bj._Context("census", ReadStats(), SourceOptions())
+        self._ctx.emit = _PairEmitter()  # type: ignore[assignment]
         self._ops: dict[str, Callable[[str, str], Pairs]] = {
             "strip": self._strip,
             "banner": self._banner,
@@ -81,13 +114,14 @@ class Deriver:
 
     # ------------------------------------------------------------------ helpers
 
-    def _collect(self, emit: Callable[[list[Observation]], object]) -> Pairs:
-        out: list[Observation] = []
+    def _collect(self, emit: Callable[[list], object]) -> Pairs:
+        """The pairs `emit` makes through the reader context (see _PairEmitter)."""
+        out: Pairs = []
         self._ctx.emit.seen.clear()
         emit(out)
-        return [(obs.field, obs.text) for obs in out]
+        return out
 
-    def _make(self, out: list[Observation], field: str, text: str | None) -> None:
+    def _make(self, out: list, field: str, text: str | None) -> None:
         self._ctx.emit.make(out, _SUBJECT, field, text, _PLACE, None)
 
     # ------------------------------------------------------------------ operations
@@ -118,7 +152,7 @@ class Deriver:
         return [(field, name[:MAX_TEXT])] if name else []
 
     def _html(self, _argument: str, raw: str) -> Pairs:
-        def emit(out: list[Observation]) -> None:
+        def emit(out: list) -> None:
             self._make(out, "http.body", raw)
             self._make(out, "http.title", bj.html_title(raw))
 
@@ -128,7 +162,7 @@ class Deriver:
         """banners_jsonl._masscan's handling of one service banner."""
         text = byte_text(raw)
 
-        def emit(out: list[Observation]) -> None:
+        def emit(out: list) -> None:
             if name == "http.server":
                 self._make(out, "http.server", text.strip())
             elif name == "title":
@@ -162,7 +196,7 @@ class Deriver:
             status = f"{version} {status}"
         block = "\r\n".join([*([status] if status else []), *(f"{k}: {v}" for k, v in headers)])
 
-        def emit(out: list[Observation]) -> None:
+        def emit(out: list) -> None:
             self._make(out, "http.headers", block)
             for name, text in headers:
                 target = bj._HEADER_FIELDS["http"].get(name.lower())

@@ -1,23 +1,34 @@
 """The DuckDB engine: one machine, no set-up, memory bounded whatever the input size.
 
-1. Each file streams in as Arrow batches of lines (lines.py; Parquet rows as JSON) and is cut
-   into pieces by its format's SQL (formats.py), into one table on disk.
-2. The DISTINCT (kind, raw) pieces stream out to the matcher (evidence.Matcher: the audit
-   readers' derivations, Identifier.match_many, batched per field); the pieces that hit
-   something come back with their evidence items.
-3. Items are joined back to hosts (by address), each host's items make its combo, the DISTINCT
-   combos are fused (identify.fusion, as audit does), and everything is counted in SQL.
+1. Each file is read 32 MB of lines at a time (lines.py, on a thread of its own; Parquet rows
+   as JSON). DuckDB cuts the chunk into pieces with its format's SQL (formats.py) into an
+   in-memory table and hashes each piece. From it go, as narrow rows without text: the
+   records (file, address, country, count) and the pieces (address, port, hash). Only the
+   pieces whose hash was never seen go, one of each, to the matcher (evidence.Matcher: the
+   audit readers' derivations, Identifier.match_many), which runs on a thread of its own: it
+   matches one chunk's new pieces while DuckDB, which lets go of the GIL, cuts the next. The
+   pieces that hit something come back as answers (hash -> items).
+2. Addresses are normalised once per distinct spelling, hosts get their country, each host's
+   items make its combo, the DISTINCT combos are fused (identify.fusion, as audit does), and
+   everything is counted in SQL (counts.py, shared with the Spark engine).
 
-Memory: DuckDB works in a database file under a temporary folder with a memory limit and
-spills to disk beyond it; Python holds one batch of distinct pieces at a time and caches that
-are bounded. So the resident size stays flat as the input grows (bench/census_memory.py).
+Memory: DuckDB works in memory up to --memory and writes what it holds (tables too) to a
+spill folder under the work directory beyond it; Python holds two chunks of lines, at most
+two chunks' new pieces waiting for the matcher, and caches that are bounded.
+
+Pieces are told apart by DuckDB's 64-bit hash of (kind, raw): two different pieces with the
+same hash (odds about n^2 / 2^65 for n distinct pieces: 3e-8 for a million) would share one
+answer, which a census of counts cannot show. (No hash of a list is used: DuckDB's mixes its
+items' hashes weakly.)
 """
 
 from __future__ import annotations
 
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -39,8 +50,8 @@ from custodiet.census.model import (
 )
 
 BATCH = 16_384  # distinct pieces per matcher call
-
-_ANSWERS = pa.schema([("kind", pa.string()), ("raw", pa.large_string()), ("items", pa.list_(pa.int32()))])
+CHUNK_BYTES = 32 << 20  # lines cut at a time (the cut pieces of a chunk are held in memory)
+CHUNK_ROWS = 65_536  # Parquet rows cut at a time
 
 
 def arrow_reader(con: duckdb.DuckDBPyConnection, sql: str, rows: int) -> pa.RecordBatchReader:
@@ -58,17 +69,22 @@ def arrow_table(con: duckdb.DuckDBPyConnection, sql: str) -> pa.Table:
     return method()
 
 
-def connect(database: Path | str, options: EngineOptions) -> duckdb.DuckDBPyConnection:
-    """A DuckDB connection with the census macros and the memory limit."""
+def connect(
+    database: Path | str, options: EngineOptions, spill: Path | None = None
+) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection with the census macros and the memory limit; beyond the limit,
+    DuckDB writes what it holds (tables of an in-memory database too) to `spill`."""
     config: dict[str, str | bool | int | float | list[str]] = {
         "memory_limit": options.memory_limit,
         "preserve_insertion_order": False,
     }
     if options.threads:
         config["threads"] = options.threads
+    if spill is not None:
+        config["temp_directory"] = str(spill)
+    elif str(database) != ":memory:":
+        config["temp_directory"] = str(Path(database).parent / "spill")
     con = duckdb.connect(str(database), config=config)
-    if str(database) != ":memory:":
-        con.execute(f"SET temp_directory = '{Path(database).parent / 'spill'}'")
     con.execute(formats.MACROS)
     return con
 
@@ -81,124 +97,337 @@ def run(
     want_hosts: bool = False,
 ) -> CensusTables:
     """A census of `files` (see the module docstring)."""
+    stages: dict[str, float] = {}
     work = Path(tempfile.mkdtemp(prefix="custodiet-census-", dir=options.work_dir))
     try:
-        con = connect(work / "census.duckdb", options)
+        con = connect(":memory:", options, spill=work / "spill")
         try:
-            summaries = _load(con, files, progress)
-            _hosts(con, summaries)
-            _match(con, matcher)
-            _identify(con, matcher)
-            return _tables(con, summaries, want_hosts)
+            with _stage(stages, "read, cut and match"):
+                summaries = _load(con, files, matcher, progress)
+            with _stage(stages, "hosts and countries"):
+                _hosts(con, summaries)
+            with _stage(stages, "identities"):
+                _identify(con, matcher)
+            with _stage(stages, "counts"):
+                tables = _tables(con, summaries, want_hosts)
+            tables.stages = stages
+            return tables
         finally:
             con.close()
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
-# --------------------------------------------------------------------------- 1. load
+@contextmanager
+def _stage(stages: dict[str, float], name: str) -> Iterator[None]:
+    started, cpu = time.perf_counter(), time.process_time()
+    try:
+        yield
+    finally:
+        stages[name] = time.perf_counter() - started
+        stages[name + " (cpu)"] = time.process_time() - cpu
+
+
+# --------------------------------------------------------------------------- 1. read, cut and match
+
+
+def _tagged(fmt: str) -> str:
+    """A format's flatten query with each row's role (0 record, 1 piece, 2 skipped) and the
+    hash of its piece."""
+    return f"""SELECT file, n, addr, cc, port, kind, raw,
+        CASE WHEN kind = '#rec' THEN 0 WHEN kind = '#bad' OR starts_with(kind, '!') THEN 2 ELSE 1 END::UTINYINT AS tag,
+        hash(kind, raw) AS h
+    FROM ({formats.flatten_sql(fmt)})"""
 
 
 def _load(
-    con: duckdb.DuckDBPyConnection, files: list[PlannedFile], progress: Progress | None
+    con: duckdb.DuckDBPyConnection,
+    files: list[PlannedFile],
+    matcher: Matcher,
+    progress: Progress | None,
 ) -> list[FileSummary]:
-    con.execute(
-        "CREATE TABLE flat (file INTEGER, n BIGINT, addr VARCHAR, cc VARCHAR, port VARCHAR, kind VARCHAR, raw VARCHAR)"
-    )
+    """Read each file a chunk at a time into the narrow tables (module docstring):
+    raw_recs(file, addr, cc, k), pieces(addr, port, h), answers(h, items)
+    and item_keys(item, item_key, maker_fold). Addresses are as the records spell them.
+
+    The matcher works on a thread of its own (_MatchWorker): while it matches one chunk's new
+    pieces, DuckDB (which lets go of the GIL) cuts the next chunk."""
+    con.execute("CREATE TABLE raw_recs (file INTEGER, addr VARCHAR, cc VARCHAR, k BIGINT)")
+    con.execute("CREATE TABLE pieces (addr VARCHAR, port VARCHAR, h UBIGINT)")
+    con.execute("CREATE TABLE seen (h UBIGINT)")
+    con.execute("CREATE TABLE answers (h UBIGINT, items INTEGER[])")
+    worker = _MatchWorker(con, matcher)
     summaries = []
-    for index, planned in enumerate(files):
-        summary = FileSummary(planned.label, planned.format)
-        tally = lines.Tally()
-        if planned.packing == "parquet":
-            literal = "'" + str(planned.path).replace("'", "''") + "'"  # a view takes no parameters
-            con.execute(
-                f"CREATE OR REPLACE TEMP VIEW src AS SELECT {index}::INTEGER AS file, file_row_number + 1 AS n, "
-                f"to_json(t)::VARCHAR AS line FROM read_parquet({literal}, file_row_number = true) t"
-            )
-        else:
-            stream = _watched(lines.batches(planned.path, planned.label, tally), planned.label, progress)
-            batches = pa.RecordBatchReader.from_batches(lines.SCHEMA, stream)
-            con.register("src_lines", batches)
-            con.execute(
-                f"CREATE OR REPLACE TEMP VIEW src AS SELECT {index}::INTEGER AS file, n, line FROM src_lines"
-            )
-        con.execute(f"INSERT INTO flat {formats.flatten_sql(planned.format)}")
-        if planned.packing != "parquet":
-            con.unregister("src_lines")
-        summary.skipped.update(tally.skipped)
-        for reason, count in con.execute(
-            "SELECT CASE WHEN kind = '#bad' THEN raw ELSE substr(kind, 2) END, count(*) FROM flat "
-            "WHERE file = ? AND (kind = '#bad' OR starts_with(kind, '!')) GROUP BY ALL",
-            [index],
-        ).fetchall():
-            summary.skipped[reason] += count
-        if tally.unterminated is not None:
-            cut = con.execute(
-                "SELECT raw FROM flat WHERE file = ? AND n = ? AND kind = '#bad'", [index, tally.unterminated]
-            ).fetchone()
-            if cut is not None and cut[0] == "malformed JSON":
-                summary.skipped["malformed JSON"] -= 1
-                if not summary.skipped["malformed JSON"]:
-                    del summary.skipped["malformed JSON"]
-                summary.skipped["file ends mid-record"] += 1
-        if progress:
-            progress(planned.label, tally.lines, True)
-        summaries.append(summary)
+    try:
+        for index, planned in enumerate(files):
+            summaries.append(_load_file(con, index, planned, worker, progress))
+    finally:
+        ids = worker.finish()
+    con.execute("DROP TABLE IF EXISTS cut")
+    _item_keys(con, ids)
     return summaries
 
 
-def _watched(
-    batches: Iterator[pa.RecordBatch], label: str, progress: Progress | None
-) -> Iterator[pa.RecordBatch]:
-    seen = 0
-    for batch in batches:
+def _load_file(
+    con: duckdb.DuckDBPyConnection,
+    index: int,
+    planned: PlannedFile,
+    worker: _MatchWorker,
+    progress: Progress | None,
+) -> FileSummary:
+    summary = FileSummary(planned.label, planned.format)
+    tally = lines.Tally()
+    last_bad: tuple[int, str] | None = None  # the skipped line read last (a file cut mid-record?)
+    flatten = _tagged(planned.format)
+    for chunk in _chunks(planned, tally, progress):
+        con.register("chunk_lines", chunk)
+        con.execute(
+            f"CREATE OR REPLACE TEMP VIEW src AS SELECT {index}::INTEGER AS file, n, line FROM chunk_lines"
+        )
+        con.execute(f"CREATE OR REPLACE TEMP TABLE cut AS {flatten}")
+        con.unregister("chunk_lines")
+        for n, kind, raw in con.execute("SELECT n, kind, raw FROM cut WHERE tag = 2").fetchall():
+            reason = raw if kind == "#bad" else kind[1:]
+            summary.skipped[reason] += 1
+            if kind == "#bad" and (last_bad is None or n > last_bad[0]):
+                last_bad = (n, reason)
+        con.execute(
+            "INSERT INTO raw_recs SELECT file, addr, cc, count(*) FROM cut WHERE tag = 0 GROUP BY ALL"
+        )
+        con.execute("INSERT INTO pieces SELECT addr, port, h FROM cut WHERE tag = 1")
+        new = arrow_table(
+            con,
+            "SELECT h, any_value(kind) AS kind, any_value(raw) AS raw FROM cut c "
+            "WHERE tag = 1 AND NOT EXISTS (SELECT 1 FROM seen s WHERE s.h = c.h) GROUP BY h",
+        )
+        if new.num_rows:
+            con.register("seen_arrow", new.select(["h"]))
+            con.execute("INSERT INTO seen SELECT h FROM seen_arrow")
+            con.unregister("seen_arrow")
+            worker.put(new)
+    summary.skipped.update(tally.skipped)
+    if tally.unterminated is not None and last_bad == (tally.unterminated, "malformed JSON"):
+        summary.skipped["malformed JSON"] -= 1
+        if not summary.skipped["malformed JSON"]:
+            del summary.skipped["malformed JSON"]
+        summary.skipped["file ends mid-record"] += 1
+    if progress:
+        progress(planned.label, tally.lines, True)
+    return summary
+
+
+class _MatchWorker:
+    """The matcher on a thread: new pieces (h, kind, raw) in, answers (h, items) of those that
+    hit something appended to `answers` through a connection of its own. At most two chunks'
+    pieces wait for it (the queue is bounded), so memory stays bounded."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, matcher: Matcher) -> None:
+        import queue
+        import threading
+
+        self.matcher = matcher
+        self.ids: dict[str, int] = {}  # item key -> small integer (hosts' items are compared as those)
+        self.cursor = con.cursor()
+        self.queue: queue.Queue[pa.Table | None] = queue.Queue(maxsize=2)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="census-matcher", daemon=True)
+        self.thread.start()
+
+    def put(self, pieces: pa.Table) -> None:
+        if self.error is not None:
+            raise self.error
+        self.queue.put(pieces)
+
+    def finish(self) -> dict[str, int]:
+        """Wait for the pieces handed over; the item keys by id (raises what the thread raised)."""
+        self.queue.put(None)
+        self.thread.join()
+        self.cursor.close()
+        if self.error is not None:
+            raise self.error
+        return self.ids
+
+    def _run(self) -> None:
+        while True:
+            pieces = self.queue.get()
+            if pieces is None:
+                return
+            if self.error is not None:
+                continue  # drain: the main thread raises at its next put() or at finish()
+            try:
+                self._answer(pieces)
+            except BaseException as exc:  # handed to the main thread
+                self.error = exc
+
+    def _answer(self, pieces: pa.Table) -> None:
+        kinds = pieces.column("kind").to_pylist()
+        raws = pieces.column("raw").to_pylist()
+        hit_rows: list[int] = []
+        hit_items: list[list[int]] = []
+        ids = self.ids
+        for start in range(0, len(kinds), BATCH):
+            answered = self.matcher.items(kinds[start : start + BATCH], raws[start : start + BATCH])
+            for offset, keys in enumerate(answered):
+                if keys:
+                    hit_rows.append(start + offset)
+                    hit_items.append([ids.setdefault(key, len(ids)) for key in keys])
+        if hit_rows:
+            found = pa.table(
+                {
+                    "h": pieces.column("h").take(pa.array(hit_rows)),
+                    "items": pa.array(hit_items, pa.list_(pa.int32())),
+                }
+            )
+            self.cursor.register("answers_arrow", found)
+            self.cursor.execute("INSERT INTO answers SELECT h, items FROM answers_arrow")
+            self.cursor.unregister("answers_arrow")
+
+
+def _chunks(planned: PlannedFile, tally: lines.Tally, progress: Progress | None) -> Iterator[pa.Table]:
+    """The lines (n, line) of one file, CHUNK_BYTES at a time (Parquet rows written as JSON
+    lines by DuckDB, CHUNK_ROWS at a time); the next chunk is read on a thread while the
+    engine cuts this one."""
+    if planned.packing == "parquet":
+        source: Iterator[pa.Table] = _parquet_chunks(planned)
+    else:
+        source = _line_chunks(planned, tally, progress)
+    yield from _ahead(source)
+
+
+def _line_chunks(planned: PlannedFile, tally: lines.Tally, progress: Progress | None) -> Iterator[pa.Table]:
+    held: list[pa.RecordBatch] = []
+    size = seen = 0
+    for batch in lines.batches(planned.path, planned.label, tally):
+        held.append(batch)
+        size += batch.nbytes
         seen += batch.num_rows
         if progress:
-            progress(label, seen, False)
-        yield batch
+            progress(planned.label, seen, False)
+        if size >= CHUNK_BYTES:
+            yield pa.Table.from_batches(held, lines.SCHEMA)
+            held, size = [], 0
+    if held:
+        yield pa.Table.from_batches(held, lines.SCHEMA)
+
+
+def _parquet_chunks(planned: PlannedFile) -> Iterator[pa.Table]:
+    """Parquet rows as JSON text, as DuckDB's to_json writes them, CHUNK_ROWS at a time."""
+    con = duckdb.connect()
+    try:
+        literal = "'" + str(planned.path).replace("'", "''") + "'"
+        reader = arrow_reader(
+            con,
+            f"SELECT file_row_number + 1 AS n, to_json(t)::VARCHAR AS line "
+            f"FROM read_parquet({literal}, file_row_number = true) t",
+            CHUNK_ROWS,
+        )
+        for batch in reader:
+            yield pa.Table.from_batches([batch]).cast(lines.SCHEMA)
+    finally:
+        con.close()
+
+
+def _ahead(source: Iterator[pa.Table]) -> Iterator[pa.Table]:
+    """`source`, one item read ahead on a thread (reading and decompressing release the GIL
+    for most of their time, so the next chunk is ready when the engine wants it)."""
+    import queue
+    import threading
+
+    handoff: queue.Queue = queue.Queue(maxsize=1)
+    stop = threading.Event()
+    done = object()
+
+    def produce() -> None:
+        try:
+            for item in source:
+                while not stop.is_set():
+                    try:
+                        handoff.put(item, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            handoff.put(done)
+        except BaseException as exc:  # handed over, raised in the consumer
+            handoff.put(exc)
+
+    thread = threading.Thread(target=produce, name="census-lines", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = handoff.get()
+            if item is done:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        while thread.is_alive():
+            try:
+                handoff.get_nowait()
+            except queue.Empty:
+                thread.join(0.05)
+
+
+def _item_keys(con: duckdb.DuckDBPyConnection, ids: dict[str, int]) -> None:
+    """item_keys: each item id with its canonical key and the maker it names (folded)."""
+    keys = list(ids)
+    items = pa.table(
+        {
+            "item": pa.array(range(len(keys)), pa.int32()),
+            "item_key": pa.array(keys, pa.string()),
+            "maker_fold": pa.array([item_maker(k) for k in keys], pa.string()),
+        }
+    )
+    con.register("item_arrow", items)
+    con.execute("CREATE TABLE item_keys AS SELECT * FROM item_arrow")
+    con.unregister("item_arrow")
 
 
 # --------------------------------------------------------------------------- 2. hosts and countries
 
 
 def _hosts(con: duckdb.DuckDBPyConnection, summaries: list[FileSummary]) -> None:
-    """recs: each usable record with its normalised address; hosts: one row per address with
-    its country (the records' most frequent one, the greater code on a tie; else the registry's)."""
-    odd = [
-        row[0]
-        for row in con.execute(
-            "SELECT DISTINCT addr FROM flat WHERE kind = '#rec' AND addr IS NOT NULL AND NOT regexp_matches(addr, ?)",
-            [places.IPV4_SQL],
-        ).fetchall()
-    ]
-    con.execute("CREATE TABLE addr_map (raw VARCHAR, addr VARCHAR)")
-    if odd:
-        mapping = pa.table({"raw": odd, "addr": places.normalise_addresses(odd)})
-        con.register("addr_map_arrow", mapping)
-        con.execute("INSERT INTO addr_map SELECT * FROM addr_map_arrow")
-        con.unregister("addr_map_arrow")
+    """addr_map: each distinct address spelling -> its normal form (NULL: not an address);
+    hosts: one row per address with its country (the records' most frequent one, the greater
+    code on a tie; else the registry's); the records read and skipped per file."""
     con.execute(
-        f"""CREATE TABLE recs AS
-        SELECT f.file, f.n, f.addr AS raw_addr,
-            CASE WHEN regexp_matches(f.addr, '{places.IPV4_SQL}') THEN f.addr ELSE m.addr END AS addr,
-            CASE WHEN regexp_matches(f.cc, '{places.COUNTRY_SQL}') THEN upper(f.cc) END AS cc
-        FROM flat f LEFT JOIN addr_map m ON m.raw = f.addr
-        WHERE f.kind = '#rec'"""
+        f"""CREATE TABLE addr_map AS
+        SELECT addr AS raw, CASE WHEN regexp_matches(addr, '{places.IPV4_SQL}') THEN addr END AS addr
+        FROM (SELECT DISTINCT addr FROM raw_recs WHERE addr IS NOT NULL)"""
     )
+    odd = [row[0] for row in con.execute("SELECT raw FROM addr_map WHERE addr IS NULL").fetchall()]
+    if odd:
+        mapping = pa.table(
+            {
+                "raw": pa.array(odd, pa.string()),
+                "addr": pa.array(places.normalise_addresses(odd), pa.string()),
+            }
+        )
+        con.register("addr_map_arrow", mapping)
+        con.execute(
+            "UPDATE addr_map SET addr = m.addr FROM addr_map_arrow m WHERE addr_map.raw = m.raw AND m.addr IS NOT NULL"
+        )
+        con.unregister("addr_map_arrow")
     for file, reason, count in con.execute(
-        "SELECT file, CASE WHEN raw_addr IS NULL THEN 'no address' ELSE 'bad address' END, count(*) "
-        "FROM recs WHERE addr IS NULL GROUP BY ALL"
+        """SELECT r.file, CASE WHEN r.addr IS NULL THEN 'no address' WHEN m.addr IS NULL THEN 'bad address' END, sum(r.k)
+        FROM raw_recs r LEFT JOIN addr_map m ON m.raw = r.addr GROUP BY ALL"""
     ).fetchall():
-        summaries[file].skipped[reason] += count
-    for file, count in con.execute(
-        "SELECT file, count(*) FROM recs WHERE addr IS NOT NULL GROUP BY file"
-    ).fetchall():
-        summaries[file].records = count
+        if reason is None:
+            summaries[file].records = count
+        else:
+            summaries[file].skipped[reason] += count
     con.execute(
-        """CREATE TABLE hosts AS
+        f"""CREATE TABLE hosts AS
         SELECT addr, arg_max(cc, (k, cc)) FILTER (WHERE cc IS NOT NULL) AS cc,
             CASE WHEN count(cc) > 0 THEN 'record' END AS cc_source
-        FROM (SELECT addr, cc, count(*) AS k FROM recs WHERE addr IS NOT NULL GROUP BY addr, cc)
+        FROM (
+            SELECT m.addr, CASE WHEN regexp_matches(r.cc, '{places.COUNTRY_SQL}') THEN upper(r.cc) END AS cc, sum(r.k) AS k
+            FROM raw_recs r JOIN addr_map m ON m.raw = r.addr
+            WHERE m.addr IS NOT NULL
+            GROUP BY ALL)
         GROUP BY addr"""
     )
     con.execute("CREATE TABLE registry (addr VARCHAR, cc VARCHAR)")
@@ -206,7 +435,12 @@ def _hosts(con: duckdb.DuckDBPyConnection, summaries: list[FileSummary]) -> None
     try:
         for batch in arrow_reader(cursor, "SELECT addr FROM hosts WHERE cc IS NULL", BATCH * 8):
             addresses = batch.column(0).to_pylist()
-            found = pa.table({"addr": addresses, "cc": places.registry_countries(addresses)})
+            found = pa.table(
+                {
+                    "addr": pa.array(addresses, pa.string()),
+                    "cc": pa.array(places.registry_countries(addresses), pa.string()),
+                }
+            )
             con.register("registry_arrow", found)
             con.execute("INSERT INTO registry SELECT * FROM registry_arrow WHERE cc IS NOT NULL")
             con.unregister("registry_arrow")
@@ -218,126 +452,85 @@ def _hosts(con: duckdb.DuckDBPyConnection, summaries: list[FileSummary]) -> None
     con.execute(f"UPDATE hosts SET cc = '{UNKNOWN_COUNTRY}', cc_source = 'unknown' WHERE cc IS NULL")
 
 
-# --------------------------------------------------------------------------- 3. matching
-
-
-def _match(con: duckdb.DuckDBPyConnection, matcher: Matcher) -> None:
-    """answers: every distinct piece that hits something, with its items as small integers
-    (item_keys maps them to the canonical keys): hosts' items are grouped and compared as
-    integers, not as JSON strings."""
-    con.execute("CREATE TABLE answers (kind VARCHAR, raw VARCHAR, items INTEGER[])")
-    ids: dict[str, int] = {}
-    cursor = con.cursor()
-    try:
-        reader = arrow_reader(
-            cursor,
-            "SELECT kind, raw FROM flat WHERE NOT starts_with(kind, '#') AND NOT starts_with(kind, '!') "
-            "GROUP BY kind, raw",
-            BATCH,
-        )
-        for batch in reader:
-            kinds = batch.column(0).to_pylist()
-            raws = batch.column(1).to_pylist()
-            answered = matcher.items(kinds, raws)
-            keep = [i for i, items in enumerate(answered) if items]
-            if not keep:
-                continue
-            hits = pa.table(
-                {
-                    "kind": [kinds[i] for i in keep],
-                    "raw": [raws[i] for i in keep],
-                    "items": [[ids.setdefault(key, len(ids)) for key in answered[i]] for i in keep],
-                },
-                schema=_ANSWERS,
-            )
-            con.register("answers_arrow", hits)
-            con.execute("INSERT INTO answers SELECT kind, raw::VARCHAR, items FROM answers_arrow")
-            con.unregister("answers_arrow")
-    finally:
-        cursor.close()
-    keys = list(ids)
-    items = pa.table(
-        {
-            "item": pa.array(range(len(keys)), pa.int32()),
-            "item_key": keys,
-            "maker_fold": [item_maker(k) for k in keys],
-        }
-    )
-    con.register("item_arrow", items)
-    con.execute("CREATE TABLE item_keys AS SELECT * FROM item_arrow")
-    con.unregister("item_arrow")
-    con.execute(
-        """CREATE TABLE host_items AS
-        SELECT r.addr, f.port, unnest(a.items) AS item
-        FROM flat f JOIN answers a ON a.kind = f.kind AND a.raw = f.raw
-        JOIN recs r ON r.file = f.file AND r.n = f.n
-        WHERE r.addr IS NOT NULL"""
-    )
-
-
-# --------------------------------------------------------------------------- 4. identities
+# --------------------------------------------------------------------------- 3. identities
 
 
 def _identify(con: duckdb.DuckDBPyConnection, matcher: Matcher) -> None:
-    """Each host's items (sorted, distinct) make its combo; each distinct combo is fused once."""
+    """host_combo: each host's items (distinct, sorted) from its pieces that hit something;
+    each distinct combo is fused once (ident). host_ident: the hosts whose combo names a maker,
+    with the services (address, port) whose own pieces name that maker (answer_makers: the
+    makers each answer's items name). host_services: the services of every host, seen with
+    some text. Combos are joined as lists, never by hash: DuckDB's hash of a list is a weak mix
+    of its items' hashes ([0, 9, 68] and [0, 13, 64] share one)."""
     from custodiet.catalog import fold
 
     con.execute(
-        "CREATE TABLE host_combo AS SELECT addr, list(DISTINCT item ORDER BY item) AS combo FROM host_items GROUP BY addr"
-    )
-    con.execute(
-        "CREATE TABLE combos AS SELECT combo, row_number() OVER () AS cid FROM (SELECT DISTINCT combo FROM host_combo)"
+        """CREATE TABLE host_combo AS
+        SELECT m.addr, list_sort(list_distinct(flatten(list(a.items)))) AS combo
+        FROM pieces p JOIN answers a USING (h) JOIN addr_map m ON m.raw = p.addr
+        WHERE m.addr IS NOT NULL
+        GROUP BY m.addr"""
     )
     key_of = dict(con.execute("SELECT item, item_key FROM item_keys").fetchall())
-    rows = con.execute("SELECT cid, combo FROM combos").fetchall()
-    identities = [matcher.identity(combo_of(key_of[i] for i in combo)) for _, combo in rows]
+    combos = [combo for (combo,) in con.execute("SELECT DISTINCT combo FROM host_combo").fetchall()]
+    identities = [matcher.identity(combo_of(key_of[i] for i in combo)) for combo in combos]
     table = pa.table(
         {
-            "cid": pa.array([cid for cid, _ in rows], pa.int64()),
-            "manufacturer": [i.manufacturer for i in identities],
-            "maker_fold": [fold(i.manufacturer) if i.manufacturer else None for i in identities],
-            "brand": [i.brand for i in identities],
-            "brand_kind": [i.brand_kind for i in identities],
-            "device_type": [i.device_type for i in identities],
+            "combo": pa.array(combos, pa.list_(pa.int32())),
+            "manufacturer": pa.array([i.manufacturer for i in identities], pa.string()),
+            "maker_fold": pa.array(
+                [fold(i.manufacturer) if i.manufacturer else None for i in identities], pa.string()
+            ),
+            "brand": pa.array([i.brand for i in identities], pa.string()),
+            "brand_kind": pa.array([i.brand_kind for i in identities], pa.string()),
+            "device_type": pa.array([i.device_type for i in identities], pa.string()),
             "confidence": pa.array([i.confidence for i in identities], pa.float64()),
-            "band": [i.band for i in identities],
+            "band": pa.array([i.band for i in identities], pa.string()),
             "covered": pa.array([i.covered for i in identities], pa.bool_()),
-            "lists": [i.lists for i in identities],
+            "lists": pa.array([i.lists for i in identities], pa.string()),
         }
     )
     con.register("ident_arrow", table)
-    con.execute("CREATE TABLE ident AS SELECT * FROM ident_arrow")
+    con.execute("CREATE TABLE ident AS SELECT * FROM ident_arrow WHERE manufacturer IS NOT NULL")
     con.unregister("ident_arrow")
     con.execute(
+        """CREATE TABLE answer_makers AS
+        SELECT DISTINCT a.h, k.maker_fold
+        FROM (SELECT h, unnest(items) AS item FROM answers) a JOIN item_keys k USING (item)
+        WHERE k.maker_fold IS NOT NULL"""
+    )
+    con.execute(
         """CREATE TABLE host_ident AS
-        WITH host_cid AS (SELECT c.addr, k.cid FROM host_combo c JOIN combos k USING (combo))
-        SELECT h.addr, h.cc, i.* EXCLUDE (cid), coalesce(s.services, 0) AS services
-        FROM hosts h JOIN host_cid hc USING (addr) JOIN ident i USING (cid)
-        LEFT JOIN (
-            SELECT hi.addr, count(DISTINCT hi.port) AS services
-            FROM host_items hi JOIN host_cid hc USING (addr) JOIN ident i2 USING (cid)
-            JOIN item_keys ik USING (item)
-            WHERE hi.port IS NOT NULL AND ik.maker_fold = i2.maker_fold
-            GROUP BY hi.addr
-        ) s USING (addr)
-        WHERE i.manufacturer IS NOT NULL"""
+        WITH named AS (SELECT c.addr, i.* EXCLUDE (combo) FROM host_combo c JOIN ident i ON i.combo = c.combo),
+        support AS (
+            SELECT addr, count(*) AS services
+            FROM (
+                SELECT DISTINCT n.addr, p.port
+                FROM pieces p JOIN answer_makers am USING (h) JOIN addr_map m ON m.raw = p.addr
+                JOIN named n ON n.addr = m.addr AND n.maker_fold = am.maker_fold
+                WHERE p.port IS NOT NULL)
+            GROUP BY addr)
+        SELECT h.addr, h.cc, n.* EXCLUDE (addr), coalesce(s.services, 0) AS services
+        FROM named n JOIN hosts h USING (addr) LEFT JOIN support s USING (addr)"""
+    )
+    con.execute(
+        """CREATE TABLE host_services AS
+        SELECT addr, count(*) AS services
+        FROM (
+            SELECT DISTINCT m.addr, p.port
+            FROM pieces p JOIN addr_map m ON m.raw = p.addr
+            WHERE m.addr IS NOT NULL AND p.port IS NOT NULL)
+        GROUP BY addr"""
     )
 
 
-# --------------------------------------------------------------------------- 5. counts
+# --------------------------------------------------------------------------- 4. counts
 
 
 def _tables(con: duckdb.DuckDBPyConnection, summaries: list[FileSummary], want_hosts: bool) -> CensusTables:
     def table(sql: str, schema: pa.Schema) -> pa.Table:
         return arrow_table(con, sql).cast(schema)
 
-    con.execute(
-        """CREATE TABLE host_services AS
-        SELECT r.addr, count(DISTINCT f.port) AS services
-        FROM flat f JOIN recs r USING (file, n)
-        WHERE f.port IS NOT NULL AND r.addr IS NOT NULL AND NOT starts_with(f.kind, '#') AND NOT starts_with(f.kind, '!')
-        GROUP BY r.addr"""
-    )
     return CensusTables(
         footprint=table(counts.FOOTPRINT_SQL, FOOTPRINT_SCHEMA),
         brands=table(counts.BRANDS_SQL, BRANDS_SCHEMA),

@@ -16,7 +16,14 @@ own functions then finish each distinct piece (derive.py); tests/census/test_par
 that the observations come out the same as the readers' on every fixture.
 
 The SQL is plain DuckDB (json extension, built into the Python wheel): it runs in the DuckDB
-engine over whole files and, in the Spark engine, inside each executor over one partition.
+engine over each chunk of a file and, in the Spark engine, inside each executor over one batch.
+
+Every query is one streaming pipeline: no CTE is read twice (DuckDB would hold it whole) and
+records are never regrouped. A record is parsed as few times as possible: json_type and
+json_extract_string each take a list of paths, so one parse gives the types, one the texts of
+every leaf used. Nested parts (Censys services and HTTP responses, IVRE ports, zgrab2 scans,
+masscan port entries) travel as work items {k: kind, v: text, p: port} that one level unnests
+and the next expands, passing the other items through (see _censys()).
 """
 
 from __future__ import annotations
@@ -32,7 +39,8 @@ MAX_PORTS = 4096  # ports of one nmap/IVRE host read (a host with all ports open
 
 # Macros every flatten query uses. c_text: a JSON value as text as sources.logs.text_of does it
 # (strings as they are, cut to MAX_TEXT; numbers as digits; anything else NULL). c_str: the same
-# for the i-th leaf of a Leaves extraction (types t, strings s), without parsing anything again.
+# for the i-th leaf of a json_type list t and json_extract_string list s over the same paths,
+# without parsing anything again; c_at: the same when the lists' paths differ (t[i], s[j]).
 MACROS = """
 CREATE OR REPLACE MACRO c_text(v) AS CASE json_type(v)
     WHEN 'VARCHAR' THEN nullif(left(v->>'$', 65536), '')
@@ -40,70 +48,22 @@ CREATE OR REPLACE MACRO c_text(v) AS CASE json_type(v)
 CREATE OR REPLACE MACRO c_str(t, s, i) AS CASE t[i]
     WHEN 'VARCHAR' THEN nullif(left(s[i], 65536), '')
     WHEN 'BIGINT' THEN s[i] WHEN 'UBIGINT' THEN s[i] WHEN 'DOUBLE' THEN s[i] END;
+CREATE OR REPLACE MACRO c_at(t, s, i, j) AS CASE t[i]
+    WHEN 'VARCHAR' THEN nullif(left(s[j], 65536), '')
+    WHEN 'BIGINT' THEN s[j] WHEN 'UBIGINT' THEN s[j] WHEN 'DOUBLE' THEN s[j] END;
 CREATE OR REPLACE MACRO c_port(p, proto) AS CASE
     WHEN try_cast(p AS BIGINT) BETWEEN 0 AND 65535 AND length(trim(proto)) BETWEEN 1 AND 8
     THEN CAST(try_cast(p AS BIGINT) AS VARCHAR) || '/' || lower(trim(proto)) END;
 CREATE OR REPLACE MACRO c_obj(v) AS json_type(v) = 'OBJECT';
-CREATE OR REPLACE MACRO c_piece(port, kind, raw) AS {'port': port, 'kind': kind, 'raw': raw};
 """
 
 
-class Leaves:
-    """Many paths of one JSON value read in two passes over its text (json_type and
-    json_extract_string each take a list of paths): a record is parsed a few times in all,
-    not once per field, which matters when records carry whole pages.
-
-    `agg` wraps the type and string lists in any_value() for queries that group records."""
-
-    def __init__(self, name: str, paths: dict[str, str], agg: bool = False) -> None:
-        self.name = name
-        self.index = {key: i + 1 for i, key in enumerate(paths)}
-        self.paths = "[" + ", ".join(f"'{p}'" for p in paths.values()) + "]"
-        self.t = f"any_value({name}_t)" if agg else f"{name}_t"
-        self.s = f"any_value({name}_s)" if agg else f"{name}_s"
-
-    def grouped(self) -> Leaves:
-        """The same leaves, read inside an aggregate query."""
-        copy = Leaves(self.name, {}, agg=True)
-        copy.index, copy.paths = self.index, self.paths
-        return copy
-
-    def columns(self, value: str) -> str:
-        """The select-list items computing the types and strings of `value`."""
-        return f"json_type({value}, {self.paths}) AS {self.name}_t, json_extract_string({value}, {self.paths}) AS {self.name}_s"
-
-    def text(self, key: str) -> str:
-        return f"c_str({self.t}, {self.s}, {self.index[key]})"
-
-    def type(self, key: str) -> str:
-        return f"{self.t}[{self.index[key]}]"
-
-    def raw(self, key: str) -> str:
-        return f"{self.s}[{self.index[key]}]"
-
-    def json(self, key: str) -> str:
-        """The leaf as JSON text (objects and arrays as they are, strings quoted), else NULL."""
-        t, v = self.type(key), self.raw(key)
-        return (
-            f"(CASE WHEN {t} IN ('OBJECT', 'ARRAY') THEN {v} WHEN {t} = 'VARCHAR' THEN to_json({v})::VARCHAR "
-            f"WHEN {t} IN ('BIGINT', 'UBIGINT', 'DOUBLE', 'BOOLEAN') THEN {v} END)"
-        )
-
-    def items(self, key: str, limit: int) -> str:
-        """The leaf's items (JSON) when it is an array, at most `limit`; else []."""
-        return (
-            f"(CASE WHEN {self.type(key)} = 'ARRAY' THEN list_slice(json_extract({self.raw(key)}, '$[*]'), 1, {limit}) "
-            "ELSE [] END)"
-        )
-
-
-def _service_kind_sql(expr: str) -> str:
-    """banners_jsonl.service_kind in SQL, built from its own table of names (so both agree).
+def _service_spellings() -> dict[str, str]:
+    """banners_jsonl.service_kind as a table, built from its own names (so both agree).
 
     service_kind strips, in turn, "-simple-new", "-simple", "-tcp", "-udp" and "-tls" when the
     name ends with them; so a name it knows is a known base followed by any of those suffixes in
-    the reverse order. Every such spelling is a key of one constant MAP (a hash look-up per
-    record, where five regular-expression replacements cost more than the whole JSON parse)."""
+    the reverse order: every such spelling -> its kind."""
     suffixes = ["-tls", "-udp", "-tcp", "-simple", "-simple-new"]  # outermost last
     spellings: dict[str, str] = {}
     for name, kind in banners_jsonl._KINDS.items():
@@ -111,211 +71,302 @@ def _service_kind_sql(expr: str) -> str:
             spelled = name + "".join(sfx for i, sfx in enumerate(suffixes) if mask & (1 << i))
             if banners_jsonl.service_kind(spelled) == kind:
                 spellings[spelled] = kind
-    table = "MAP {" + ", ".join(f"'{k}': '{v}'" for k, v in sorted(spellings.items())) + "}"
-    return f"list_extract(map_extract({table}, lower({expr})), 1)"
+    return dict(sorted(spellings.items()))
 
 
-def _records(masscan: bool = False) -> str:
-    """src -> rec(file, n, j, bad): each line checked once; bad says why a line is unusable."""
-    text = "trim(line, ' \t\r\n')"
-    if masscan:  # -oJ: "[" and "]" lines, and "," before or after a record
-        text = f"trim(trim({text}, ','), ' \t\r\n')"
-    blank = " AND t NOT IN ('[', ']')" if masscan else ""
-    return f"""
-    lines AS (SELECT file, n, {text} AS t FROM src),
-    rec AS (
-        SELECT file, n, CASE WHEN ok AND json_type(t) = 'OBJECT' THEN t END AS j,
-            CASE WHEN NOT ok THEN 'malformed JSON' WHEN json_type(t) <> 'OBJECT' THEN 'not a JSON object' END AS bad
-        FROM (SELECT file, n, t, json_valid(t) AS ok FROM lines WHERE t <> ''{blank})
-    )"""
+def _service_kinds_table() -> str:
+    """service_kind as a relation (spelling, kind) to join on: cheaper per row than the MAP."""
+    rows = ", ".join(f"('{k}', '{v}')" for k, v in _service_spellings().items())
+    return f"(VALUES {rows}) AS service_kinds(spelling, kind)"
 
 
-_BAD = """
-    SELECT file, n, NULL::VARCHAR AS addr, NULL::VARCHAR AS cc, NULL::VARCHAR AS port, '#bad' AS kind, bad AS raw
-    FROM rec WHERE bad IS NOT NULL"""
+# Blank lines are no records and are not counted (the readers skip them). A line is parsed as
+# it is (the JSON parser takes the white space around a value); short lines of white space
+# are dropped before, long ones (rare) when the parser refuses them: _malformed() gives ''.
+def _maybe_record(line: str) -> str:
+    return f"(length({line}) > 64 OR trim({line}, ' \t\r\n') <> '')"
 
-_OUT = """
-    SELECT file, n, addr, cc, NULL::VARCHAR AS port, '#rec' AS kind, NULL::VARCHAR AS raw FROM parsed
-    UNION ALL
-    SELECT file, n, addr, NULL, p.port, p.kind, p.raw
-    FROM (SELECT file, n, addr, unnest(pieces) AS p FROM parsed)
-    WHERE p.raw IS NOT NULL AND p.raw <> '' AND p.kind IS NOT NULL"""
+
+def _malformed(line: str) -> str:
+    return f"(CASE WHEN trim({line}, ' \t\r\n') = '' THEN '' ELSE 'malformed JSON' END)"
+
 
 _WITHOUT_DATA = "zgrab2 record without 'data'".replace("'", "''")
 
 
 def _shodan() -> str:
     """One streaming pipeline (no CTE read twice, so DuckDB never materialises one). Each record
-    is parsed three times in all: its validity, then two lists of leaves (json_type and
-    json_extract_string take lists of paths). The few per-record values (address, country,
-    port, service kind) are read from a short list; the pieces are one zipped unnest of the
-    other list with a constant list of kinds (list element access costs more than parsing).
+    is parsed twice in all: one json_type over a list of paths (the record's own type first,
+    so a line that is not JSON fails here, inside try()), one json_extract_string over the
+    paths whose text is used (never over "$.http" or "$.ssl.cert", whose types are enough).
+    The slots a record fills are chosen in its lists (list_filter) and only those are
+    unnested; slots are numbers, not names (string comparisons on every slot of every record
+    cost more than the parse), and the service kind is a join on a small constant table.
     A path under "http" or "snmp" resolves only when that is an object, as the reader's
-    isinstance checks; lists (host names, CPEs) go to derive.py whole."""
-    a = Leaves("a", {
+    isinstance checks; lists (host names, CPEs) go to derive.py whole. Every row carries the
+    record's address, as the other formats' rows do (the engine then needs no join to find a
+    piece's host)."""
+    own = {
         "ip": "$.ip_str", "cc": "$.location.country_code", "port": "$.port", "transport": "$.transport",
-        "module": "$._shodan.module", "http": "$.http", "cert": "$.ssl.cert",
-    })  # fmt: skip
-    # piece kind -> path; the first slot carries the record itself ('#rec').
-    slots = {
-        "#rec": "$.ip_str", "http.server": "$.http.server", "http.title": "$.http.title", "http.body": "$.http.html",
-        "banner": "$.data", "dn:tls.subject": "$.ssl.cert.subject", "dn:tls.issuer": "$.ssl.cert.issuer",
-        "snmp.sysdescr": "$.snmp.description", "list:hostname": "$.hostnames", "list:cpe": "$.cpe23",
-        "list:cpe ": "$.cpe",
+        "module": "$._shodan.module",
     }  # fmt: skip
-    paths = "[" + ", ".join(f"'{p}'" for p in slots.values()) + "]"
-    kinds = "[" + ", ".join(f"'{k.strip()}'" for k in slots) + "]"
-    kind = _service_kind_sql(f"left(coalesce({a.text('module')}, ''), 64)")
+    # slot -> (kind, path): the pieces, numbered from 1 (0 is the record itself, -1 a bad line).
+    # Slots 1-4 are plain texts, 5 the banner, 6-7 certificate names, 8-10 lists.
+    slots = [
+        ("http.server", "$.http.server"), ("http.title", "$.http.title"), ("http.body", "$.http.html"),
+        ("snmp.sysdescr", "$.snmp.description"), ("banner", "$.data"),
+        ("dn:tls.subject", "$.ssl.cert.subject"), ("dn:tls.issuer", "$.ssl.cert.issuer"),
+        ("list:hostname", "$.hostnames"), ("list:cpe", "$.cpe23"), ("list:cpe", "$.cpe"),
+    ]  # fmt: skip
+    typed = ["$", *own.values(), "$.http", "$.ssl.cert", *(path for _, path in slots)]
+    texts = [*own.values(), *(path for _, path in slots)]
+    t_at = {key: typed.index(path) + 1 for key, path in own.items()}
+    s_at = {key: texts.index(path) + 1 for key, path in own.items()}
+    http, cert = typed.index("$.http") + 1, typed.index("$.ssl.cert") + 1
+    t0, s0 = typed.index(slots[0][1]), texts.index(slots[0][1])  # slot i is at t0 + i, s0 + i
+
+    def text(key: str) -> str:
+        return f"c_at(t, s, {t_at[key]}, {s_at[key]})"
+
+    def listed(paths: list[str]) -> str:
+        return "[" + ", ".join(f"'{p}'" for p in paths) + "]"
+
+    scalar = "('BIGINT', 'UBIGINT', 'DOUBLE')"
+    ty, v = f"t[i + {t0}]", f"s[i + {s0}]"
+    filled = f"""list_filter({list(range(1, len(slots) + 1))}, lambda i: CASE
+                WHEN i <= 4 THEN ({ty} = 'VARCHAR' AND {v} <> '') OR {ty} IN {scalar}
+                WHEN i = 5 THEN svc IS NOT NULL AND (({ty} = 'VARCHAR' AND {v} <> '') OR {ty} IN {scalar})
+                WHEN i <= 7 THEN cert AND {ty} IN ('OBJECT', 'ARRAY', 'VARCHAR', 'BOOLEAN', {scalar[1:-1]})
+                ELSE {ty} = 'ARRAY' END)"""
+    names = " ".join(f"WHEN {i} THEN '{name}'" for i, (name, _) in enumerate(slots, 1) if name != "banner")
+    banners = " ".join(f"WHEN '{k}' THEN 'banner:{k}'" for k in sorted(set(_service_spellings().values())))
+    module = f"lower(left(coalesce({text('module')}, ''), 64))"
     return f"""
-    WITH lines AS (
-        SELECT file, n, line, try(json_type(line)) AS ty FROM src
-        WHERE NOT (length(line) <= 64 AND trim(line, ' \t\r\n') = '')
-    ),
-    x AS (
-        SELECT file, n,
-            CASE WHEN ty IS NULL THEN 'malformed JSON' WHEN ty <> 'OBJECT' THEN 'not a JSON object' END AS bad,
-            CASE WHEN ty = 'OBJECT' THEN json_type(line, {a.paths}) END AS a_t,
-            CASE WHEN ty = 'OBJECT' THEN json_extract_string(line, {a.paths}) END AS a_s,
-            CASE WHEN ty = 'OBJECT' THEN json_type(line, {paths}) ELSE ['#'] END AS b_t,
-            CASE WHEN ty = 'OBJECT' THEN json_extract_string(line, {paths}) END AS b_s
-        FROM lines
+    WITH x AS (
+        SELECT file, n, line, try(json_type(line, {listed(typed)})) AS t FROM src WHERE {_maybe_record("line")}
     ),
     y AS (
-        SELECT file, n, bad, b_t, b_s, {a.text("ip")} AS addr, {a.text("cc")} AS cc,
-            c_port({a.text("port")}, coalesce({a.text("transport")}, 'tcp')) AS port,
-            CASE WHEN {a.type("http")} = 'OBJECT' THEN coalesce({kind}, 'http') ELSE {kind} END AS svc,
-            {a.type("cert")} = 'OBJECT' AS cert
+        SELECT file, n, t, CASE WHEN t[1] = 'OBJECT' THEN json_extract_string(line, {listed(texts)}) END AS s,
+            CASE WHEN t IS NULL THEN {_malformed("line")} WHEN t[1] <> 'OBJECT' THEN 'not a JSON object' END AS bad
         FROM x
     ),
+    r AS (
+        SELECT file, n, t, s, bad,
+            {text("ip")} AS addr, {text("cc")} AS cc,
+            c_port({text("port")}, coalesce({text("transport")}, 'tcp')) AS port,
+            CASE WHEN t[{http}] = 'OBJECT' THEN coalesce(service_kinds.kind, 'http') ELSE service_kinds.kind END AS svc,
+            t[{cert}] = 'OBJECT' AS cert
+        FROM y LEFT JOIN {_service_kinds_table()} ON service_kinds.spelling = {module}
+    ),
     z AS (
-        SELECT file, n, addr, cc, port, svc, cert,
-            unnest(CASE WHEN bad IS NULL THEN {kinds} ELSE ['#bad'] END) AS k,
-            unnest(CASE WHEN bad IS NULL THEN b_s ELSE [bad] END) AS s,
-            unnest(b_t) AS t
-        FROM y
+        SELECT file, n, addr, cc, port, svc, t, s, bad,
+            unnest(CASE WHEN bad IS NULL THEN list_concat([0], {filled}) WHEN bad = '' THEN [] ELSE [-1] END) AS i
+        FROM r
     )
-    SELECT file, n, CASE WHEN k = '#rec' THEN addr END AS addr, CASE WHEN k = '#rec' THEN cc END AS cc,
-        CASE WHEN k NOT IN ('#rec', '#bad', 'list:hostname') THEN port END AS port,
-        CASE WHEN k = 'banner' THEN 'banner:' || svc ELSE k END AS kind,
-        CASE WHEN k IN ('#rec') THEN NULL
-            WHEN k IN ('dn:tls.subject', 'dn:tls.issuer') AND t = 'VARCHAR' THEN to_json(s)::VARCHAR
-            ELSE s END AS raw
-    FROM z
-    WHERE k IN ('#rec', '#bad')
-        OR (k = 'banner' AND svc IS NOT NULL AND t = 'VARCHAR' AND s <> '')
-        OR (k = 'banner' AND svc IS NOT NULL AND t IN ('BIGINT', 'UBIGINT', 'DOUBLE'))
-        OR (starts_with(k, 'dn:') AND cert AND t IN ('OBJECT', 'ARRAY', 'VARCHAR', 'BIGINT', 'UBIGINT', 'DOUBLE', 'BOOLEAN'))
-        OR (starts_with(k, 'list:') AND t = 'ARRAY')
-        OR (k IN ('http.server', 'http.title', 'http.body', 'snmp.sysdescr')
-            AND ((t = 'VARCHAR' AND s <> '') OR t IN ('BIGINT', 'UBIGINT', 'DOUBLE')))"""
+    SELECT file, n, CASE WHEN i >= 0 THEN addr END AS addr, CASE WHEN i = 0 THEN cc END AS cc,
+        CASE WHEN i > 0 AND i <> 8 THEN port END AS port,
+        CASE i WHEN 0 THEN '#rec' WHEN -1 THEN '#bad' WHEN 5 THEN CASE svc {banners} END {names} END AS kind,
+        CASE WHEN i <= 0 THEN (CASE WHEN i = -1 THEN bad END)
+            WHEN (i = 6 OR i = 7) AND {ty} = 'VARCHAR' THEN to_json({v})::VARCHAR ELSE {v} END AS raw
+    FROM z"""
 
 
-_WRAP = Leaves(
-    "w",
-    {
-        "result": "$.result",
-        "services": "$.result.services",
-        "ip": "$.result.ip",
-        "host": "$.host",
-        "resource": "$.resource",
-    },
-)
+def _paths(paths: list[str]) -> str:
+    return "[" + ", ".join(f"'{p}'" for p in paths) + "]"
 
 
-def _unwrap(source: str, value: str) -> str:
-    """One step of banners_jsonl.unwrap_censys, as a query over `source` whose JSON is `value`."""
-    w = _WRAP
-    return f"""SELECT file, n, CASE
-            WHEN {w.type("result")} = 'OBJECT' AND ({w.type("services")} IS NOT NULL OR {w.type("ip")} IS NOT NULL)
-                THEN {w.raw("result")}
-            WHEN {w.type("host")} = 'OBJECT' THEN {w.raw("host")}
-            WHEN {w.type("resource")} = 'OBJECT' THEN {w.raw("resource")}
-            ELSE {value} END AS h
-        FROM (SELECT file, n, {value}, {w.columns(value)} FROM {source})"""
+def _unwrap_sql(types: str, index: dict[str, int], previous: str | None, depth: int) -> str:
+    """One round of banners_jsonl.unwrap_censys on the path `previous` of the host object
+    inside a record ("result" when it is an object with services or ip, else "host", else
+    "resource", when they are objects), decided on the types of every path the rounds can look
+    at (`types[index[path]]`). Round 1 starts at "$" (previous None); a later round goes on
+    only from a path the round before it made (`depth` keys deep): else the unwrapping
+    stopped, as the reader's loop does."""
+
+    def step(prefix: str) -> str:
+        def t(path: str) -> str:
+            return f"{types}[{index[prefix + path]}]"
+
+        return (
+            f"CASE WHEN {t('.result')} = 'OBJECT' AND ({t('.result.services')} IS NOT NULL "
+            f"OR {t('.result.ip')} IS NOT NULL) THEN '{prefix}.result' "
+            f"WHEN {t('.host')} = 'OBJECT' THEN '{prefix}.host' "
+            f"WHEN {t('.resource')} = 'OBJECT' THEN '{prefix}.resource' ELSE '{prefix}' END"
+        )
+
+    if previous is None:
+        return step("$")
+    prefixes = ["$"]
+    for _ in range(depth):
+        prefixes = [f"{p}.{k}" for p in prefixes for k in ("result", "host", "resource")]
+    return (
+        f"CASE {previous} "
+        + " ".join(f"WHEN '{p}' THEN {step(p)}" for p in prefixes)
+        + f" ELSE {previous} END"
+    )
+
+
+def _unwrap_paths() -> list[str]:
+    """Every path whose type the three unwrap rounds can look at."""
+    prefixes = ["$"]
+    out = []
+    for _ in range(3):
+        for p in prefixes:
+            out += [f"{p}.result", f"{p}.result.services", f"{p}.result.ip", f"{p}.host", f"{p}.resource"]
+        prefixes = [f"{p}.{k}" for p in prefixes for k in ("result", "host", "resource")]
+    return out
 
 
 def _censys() -> str:
-    h = Leaves(
-        "h",
-        {
-            "ip": "$.ip",
-            "cc": "$.location.country_code",
-            "services": "$.services",
-            "names": "$.dns.reverse_dns.names",
-        },
+    """One streaming pipeline, no CTE read twice and no regrouping of records: each level
+    unnests a list of work items {k: kind, v: text, p: port} and the next level expands the
+    items of its own kind ('#svc': a service, '#resp': an HTTP response), passing the others
+    through. A record is parsed twice (its type, the unwrap paths' types and the host's
+    types in one json_type; the host's texts in one json_extract_string), its services array
+    once more, each service twice, each HTTP response twice."""
+    host = {
+        "ip": "$.ip",
+        "cc": "$.location.country_code",
+        "services": "$.services",
+        "names": "$.dns.reverse_dns.names",
+    }
+    unwrap = _unwrap_paths()
+    first = unwrap[:5]  # the paths round 1 looks at; the others are typed only when it unwrapped
+    typed = ["$", *host.values(), *first]
+    at = {p: i + 1 for i, p in enumerate(typed)}
+    deep = {p: i + 1 for i, p in enumerate(unwrap)}
+    hat = {k: i + 1 for i, k in enumerate(host)}
+    # host types: from the record's own json_type when the host is the record, else parsed anew
+    h_t = (
+        "CASE WHEN hp = '$' THEN ["
+        + ", ".join(f"w[{at[p]}]" for p in host.values())
+        + f"] ELSE json_type(hj, {_paths(list(host.values()))}) END"
     )
-    g = h.grouped()
-    s = Leaves("s", {
-        "port": "$.port", "transport": "$.transport_protocol", "name": "$.service_name", "protocol": "$.protocol",
-        "banner": "$.banner", "ssh": "$.ssh.endpoint_id.raw", "leaf_subject": "$.tls.certificates.leaf_data.subject_dn",
-        "leaf_issuer": "$.tls.certificates.leaf_data.issuer_dn", "cert_subject": "$.cert.parsed.subject_dn",
-        "cert_issuer": "$.cert.parsed.issuer_dn", "system": "$.snmp.oid_system", "desc": "$.snmp.oid_system.desc",
-        "oid": "$.snmp.oid_system.object_id", "response": "$.http.response", "endpoints": "$.endpoints",
-        "software": "$.software",
-    })  # fmt: skip
-    q = Leaves("q", {"headers": "$.headers", "title": "$.html_title", "body": "$.body"})
-    kind = _service_kind_sql(f"left(coalesce({s.text('name')}, {s.text('protocol')}, ''), 64)")
-    snmp = f"{s.type('system')} = 'OBJECT'"
+
+    def htext(key: str) -> str:
+        return f"c_str(h_t, h_s, {hat[key]})"
+
+    s = {
+        "$": "$", "port": "$.port", "transport": "$.transport_protocol", "name": "$.service_name",
+        "protocol": "$.protocol", "banner": "$.banner", "ssh": "$.ssh.endpoint_id.raw",
+        "leaf_subject": "$.tls.certificates.leaf_data.subject_dn", "leaf_issuer": "$.tls.certificates.leaf_data.issuer_dn",
+        "cert_subject": "$.cert.parsed.subject_dn", "cert_issuer": "$.cert.parsed.issuer_dn",
+        "system": "$.snmp.oid_system", "desc": "$.snmp.oid_system.desc", "oid": "$.snmp.oid_system.object_id",
+        "response": "$.http.response", "endpoints": "$.endpoints", "software": "$.software",
+    }  # fmt: skip
+    sat = {k: i + 1 for i, k in enumerate(s)}
+
+    def st(key: str) -> str:
+        return f"s_t[{sat[key]}]"
+
+    def stext(key: str) -> str:
+        return f"c_str(s_t, s_s, {sat[key]})"
+
+    def sitems(key: str, limit: int) -> str:
+        return f"(CASE WHEN {st(key)} = 'ARRAY' THEN list_slice(json_extract(s_s[{sat[key]}], '$[*]'), 1, {limit}) ELSE [] END)"
+
+    def item(kind: str, text: str, port: str = "port") -> str:
+        return f"{{'k': {kind}, 'v': {text}, 'p': {port}}}"
+
+    snmp = f"{st('system')} = 'OBJECT'"
+    q = {"$": "$", "headers": "$.headers", "title": "$.html_title", "body": "$.body"}
+    qat = {k: i + 1 for i, k in enumerate(q)}
+    service_kind = f"lower(left(coalesce({stext('name')}, {stext('protocol')}, ''), 64))"
+    names = f"(CASE WHEN h_t[{hat['names']}] = 'ARRAY' THEN list_slice(json_extract(h_s[{hat['names']}], '$[*]'), 1, {MAX_ITEMS}) ELSE [] END)"
+    services = f"(CASE WHEN h_t[{hat['services']}] = 'ARRAY' THEN list_slice(json_extract(h_s[{hat['services']}], '$[*]'), 1, {MAX_ITEMS}) ELSE [] END)"
     return f"""
-    WITH {_records()},
-    u1 AS ({_unwrap("(SELECT file, n, j FROM rec WHERE bad IS NULL)", "j")}),
-    u2 AS ({_unwrap("u1", "h")}),
-    u3 AS (SELECT file, n, {h.columns("h")} FROM ({_unwrap("u2", "h")})),
-    svc AS (
-        SELECT *, c_port({s.text("port")}, coalesce({s.text("transport")}, 'tcp')) AS port, {kind} AS kind
-        FROM (
-            SELECT file, n, {s.columns("sv")} FROM (
-                SELECT file, n, unnest({h.items("services", MAX_ITEMS)}) AS sv FROM u3)
-            WHERE json_type(sv) = 'OBJECT')
+    WITH x AS (
+        SELECT file, n, line AS t, try(json_type(line, {_paths(typed)})) AS w FROM src WHERE {_maybe_record("line")}
     ),
-    responses AS (
-        SELECT file, n, port, {q.columns("r")}
-        FROM (
-            SELECT file, n, port, unnest(list_concat(
-                [CASE WHEN {s.type("response")} = 'OBJECT' THEN {s.raw("response")} END],
-                list_transform({s.items("endpoints", MAX_ITEMS)}, lambda e: json_extract(e, '$.http')))) AS r
-            FROM svc
-        )
-        WHERE r IS NOT NULL AND json_type(r) = 'OBJECT'
+    y AS (
+        SELECT file, n, t, w,
+            CASE WHEN w IS NULL THEN {_malformed("t")} WHEN w[1] <> 'OBJECT' THEN 'not a JSON object' END AS bad,
+            CASE WHEN w[1] = 'OBJECT' THEN {_unwrap_sql("w", at, None, 0)} END AS p1
+        FROM x
     ),
-    pieces AS (
-        SELECT file, n, list_concat([
-            c_piece(port, 'banner:' || kind, {s.text("banner")}),
-            c_piece(port, 'ssh.banner', {s.text("ssh")}),
-            c_piece(port, 'tls.subject', {s.text("leaf_subject")}),
-            c_piece(port, 'tls.issuer', {s.text("leaf_issuer")}),
-            c_piece(port, 'tls.subject', {s.text("cert_subject")}),
-            c_piece(port, 'tls.issuer', {s.text("cert_issuer")}),
-            c_piece(port, 'snmp.sysdescr', CASE WHEN {snmp} THEN {s.text("desc")} END),
-            c_piece(port, 'snmp.sysobjectid', CASE WHEN {snmp} THEN {s.text("oid")} END)
-        ],
-            list_transform(list_filter({s.items("software", MAX_ITEMS)}, lambda w: c_obj(w)),
-                lambda w: c_piece(port, 'cpe', coalesce(c_text(w->'$.uniform_resource_identifier'), c_text(w->'$.cpe'))))
-        ) AS pieces
-        FROM svc
-        UNION ALL
-        SELECT file, n, [
-            c_piece(port, 'censys.headers', CASE WHEN {q.type("headers")} = 'OBJECT' THEN {q.raw("headers")} END),
-            c_piece(port, 'http.title', {q.text("title")}),
-            c_piece(port, 'http.body', {q.text("body")})
-        ] FROM responses
+    y1 AS (SELECT *, CASE WHEN p1 <> '$' THEN json_type(t, {_paths(unwrap)}) END AS u FROM y),
+    y2 AS (SELECT *, CASE WHEN p1 <> '$' THEN {_unwrap_sql("u", deep, "p1", 1)} ELSE p1 END AS p2 FROM y1),
+    y3 AS (SELECT *, CASE WHEN p2 <> p1 THEN {_unwrap_sql("u", deep, "p2", 2)} ELSE p2 END AS hp FROM y2),
+    h AS (
+        SELECT file, n, bad, hp, hj, CASE WHEN bad IS NULL THEN {h_t} END AS h_t,
+            CASE WHEN bad IS NULL THEN json_extract_string(hj, {_paths(list(host.values()))}) END AS h_s
+        FROM (SELECT *, CASE WHEN bad IS NULL THEN (CASE WHEN hp = '$' THEN t ELSE json_extract(t, hp)::VARCHAR END) END AS hj FROM y3)
     ),
-    parsed AS (
-        SELECT u3.file, u3.n, {g.text("ip")} AS addr, {g.text("cc")} AS cc,
-            list_concat(
-                coalesce(flatten(list(p.pieces) FILTER (WHERE p.pieces IS NOT NULL)), []),
-                list_transform({g.items("names", MAX_ITEMS)}, lambda m: c_piece(NULL, 'hostname', c_text(m)))
-            ) AS pieces
-        FROM u3 LEFT JOIN pieces p ON p.file = u3.file AND p.n = u3.n
-        GROUP BY u3.file, u3.n
+    r AS (
+        SELECT file, n, CASE WHEN bad IS NULL THEN {htext("ip")} END AS addr, CASE WHEN bad IS NULL THEN {htext("cc")} END AS cc,
+            unnest(CASE WHEN bad = '' THEN [] WHEN bad IS NOT NULL THEN [{item("'#bad'", "bad", "NULL::VARCHAR")}]
+                ELSE list_concat(
+                    [{item("'#rec'", "NULL::VARCHAR", "NULL::VARCHAR")}],
+                    list_transform({services}, lambda sv: {item("'#svc'", "sv::VARCHAR", "NULL::VARCHAR")}),
+                    list_transform({names}, lambda m: {item("'hostname'", "c_text(m)", "NULL::VARCHAR")}))
+                END) AS w
+        FROM h
+    ),
+    s AS (
+        SELECT file, n, addr, cc, w,
+            CASE WHEN w.k = '#svc' THEN json_type(w.v, {_paths(list(s.values()))}) END AS s_t,
+            CASE WHEN w.k = '#svc' THEN json_extract_string(w.v, {_paths(list(s.values()))}) END AS s_s
+        FROM r
+    ),
+    s2 AS (
+        SELECT file, n, addr, cc, w, s_t, s_s, port, service_kinds.kind AS kind
+        FROM (SELECT *, CASE WHEN w.k = '#svc' THEN c_port({stext("port")}, coalesce({stext("transport")}, 'tcp')) END AS port FROM s)
+        LEFT JOIN {_service_kinds_table()} ON w.k = '#svc' AND service_kinds.spelling = {service_kind}
+    ),
+    z AS (
+        SELECT file, n, addr, cc, unnest(CASE
+            WHEN w.k <> '#svc' THEN [w]
+            WHEN {st("$")} <> 'OBJECT' THEN []
+            ELSE list_concat([
+                {item("'banner:' || kind", stext("banner"))},
+                {item("'ssh.banner'", stext("ssh"))},
+                {item("'tls.subject'", stext("leaf_subject"))},
+                {item("'tls.issuer'", stext("leaf_issuer"))},
+                {item("'tls.subject'", stext("cert_subject"))},
+                {item("'tls.issuer'", stext("cert_issuer"))},
+                {item("'snmp.sysdescr'", f"CASE WHEN {snmp} THEN {stext('desc')} END")},
+                {item("'snmp.sysobjectid'", f"CASE WHEN {snmp} THEN {stext('oid')} END")},
+                {item("'#resp'", f"CASE WHEN {st('response')} = 'OBJECT' THEN s_s[{sat['response']}] END")}
+            ],
+                list_transform({sitems("endpoints", MAX_ITEMS)},
+                    lambda e: {item("'#resp'", "json_extract(e, '$.http')::VARCHAR")}),
+                list_transform(list_filter({sitems("software", MAX_ITEMS)}, lambda u: c_obj(u)),
+                    lambda u: {item("'cpe'", "coalesce(c_text(u->'$.uniform_resource_identifier'), c_text(u->'$.cpe'))")}))
+            END) AS w
+        FROM s2
+    ),
+    q AS (
+        SELECT file, n, addr, cc, w,
+            CASE WHEN w.k = '#resp' THEN json_type(w.v, {_paths(list(q.values()))}) END AS q_t,
+            CASE WHEN w.k = '#resp' THEN json_extract_string(w.v, {_paths(list(q.values()))}) END AS q_s
+        FROM z WHERE w.v IS NOT NULL OR w.k IN ('#rec', '#bad')
+    ),
+    o AS (
+        SELECT file, n, addr, cc, unnest(CASE
+            WHEN w.k <> '#resp' THEN [w]
+            WHEN q_t[1] IS DISTINCT FROM 'OBJECT' THEN []
+            ELSE [
+                {item("'censys.headers'", f"CASE WHEN q_t[{qat['headers']}] = 'OBJECT' THEN q_s[{qat['headers']}] END", "w.p")},
+                {item("'http.title'", f"c_str(q_t, q_s, {qat['title']})", "w.p")},
+                {item("'http.body'", f"c_str(q_t, q_s, {qat['body']})", "w.p")}
+            ] END) AS w
+        FROM q
     )
-    {_OUT} UNION ALL {_BAD}"""
+    SELECT file, n, CASE WHEN w.k <> '#bad' THEN addr END AS addr, CASE WHEN w.k = '#rec' THEN cc END AS cc,
+        w.p AS port, w.k AS kind, w.v AS raw
+    FROM o
+    WHERE w.k IN ('#rec', '#bad') OR (w.k IS NOT NULL AND w.v IS NOT NULL AND w.v <> '')"""
 
 
 def _zgrab2() -> str:
+    """One streaming pipeline as _censys(): the record level unnests the record itself and its
+    scans ('#scan': the value of each key of "data", in order, the key in the port slot),
+    expanded at the next level. A record is parsed three times (types, address text, the
+    scans' keys and values), each scan twice, an HTTP scan once more (its status line,
+    protocol and header map as JSON)."""
     certs = "handshake_log.server_certificates.certificate.parsed"
-    z = Leaves("z", {
-        "protocol": "$.protocol", "port": "$.port", "result": "$.result", "result_port": "$.result.port",
+    z = {
+        "$": "$", "protocol": "$.protocol", "port": "$.port", "result": "$.result", "result_port": "$.result.port",
         "response": "$.result.response", "body": "$.result.response.body", "host": "$.result.response.request.url.host",
         "scheme": "$.result.response.request.url.scheme",
         "req_subject": f"$.result.response.request.tls_log.{certs}.subject_dn",
@@ -323,178 +374,299 @@ def _zgrab2() -> str:
         "ssh": "$.result.server_id.raw", "tls_subject": f"$.result.{certs}.subject_dn",
         "tls_issuer": f"$.result.{certs}.issuer_dn", "banner": "$.result.banner",
         "ftp_subject": f"$.result.tls.{certs}.subject_dn", "ftp_issuer": f"$.result.tls.{certs}.issuer_dn",
-    })  # fmt: skip
-    host = z.text("host")
+    }  # fmt: skip
+    zat = {k: i + 1 for i, k in enumerate(z)}
+
+    def zt(key: str) -> str:
+        return f"z_t[{zat[key]}]"
+
+    def ztext(key: str) -> str:
+        return f"c_str(z_t, z_s, {zat[key]})"
+
+    host = ztext("host")
     http_port = f"""(CASE
         WHEN regexp_matches(coalesce({host}, ''), '(^|:)[0-9]+$') AND NOT suffix({host}, ']')
             THEN c_port(regexp_extract({host}, '([0-9]+)$', 1), 'tcp')
-        WHEN lower({z.text("scheme")}) = 'http' THEN '80/tcp'
-        WHEN lower({z.text("scheme")}) = 'https' THEN '443/tcp' END)"""
+        WHEN lower({ztext("scheme")}) = 'http' THEN '80/tcp'
+        WHEN lower({ztext("scheme")}) = 'https' THEN '443/tcp' END)"""
+    http = "['$.result.response.status_line', '$.result.response.protocol.name', '$.result.response.headers']"
+
+    def piece(kind: str, text: str) -> str:
+        return _item(kind, text, "port")
+
     return f"""
-    WITH {_records()},
-    good AS (
-        SELECT file, n, j, CASE WHEN json_type(j, '$.data') IS DISTINCT FROM 'OBJECT' THEN '{_WITHOUT_DATA}' END AS why
-        FROM rec WHERE bad IS NULL
+    WITH x AS (
+        SELECT file, n, line AS t, try(json_type(line, ['$', '$.data', '$.ip'])) AS w FROM src
+        WHERE {_maybe_record("line")}
     ),
-    scans AS (
-        SELECT file, n, scan, v, {z.columns("v")} FROM (
-            SELECT good.file, good.n, e.key AS scan, e.value AS v
-            FROM good, json_each(good.j, '$.data') AS e
-            WHERE good.why IS NULL AND json_type(e.value) = 'OBJECT')
+    y AS (
+        SELECT file, n, t, CASE
+                WHEN w IS NULL THEN {_malformed("t")} WHEN w[1] <> 'OBJECT' THEN 'not a JSON object'
+                WHEN w[2] IS DISTINCT FROM 'OBJECT' THEN '{_WITHOUT_DATA}' END AS bad,
+            CASE WHEN w[3] = 'VARCHAR' THEN nullif(left(json_extract_string(t, '$.ip'), 65536), '')
+                WHEN w[3] IN ('BIGINT', 'UBIGINT', 'DOUBLE') THEN json_extract_string(t, '$.ip') END AS addr
+        FROM x
     ),
-    typed AS (
-        SELECT *, lower(coalesce({z.text("protocol")}, scan)) AS protocol,
-            coalesce(c_port({z.text("port")}, 'tcp'), c_port({z.text("result_port")}, 'tcp')) AS port0
-        FROM scans WHERE {z.type("result")} = 'OBJECT'
+    r AS (
+        SELECT file, n, addr, NULL::VARCHAR AS cc, unnest(CASE
+            WHEN bad = '' THEN [] WHEN bad IS NOT NULL THEN [{_item("'#bad'", "bad")}]
+            ELSE list_concat([{_item("'#rec'", "NULL::VARCHAR")}],
+                list_transform(list_zip(json_keys(t, '$.data'), json_extract(t, '$.data.*')::VARCHAR[]),
+                    lambda e: {_item("'#scan'", "e[2]", "e[1]")}))
+            END) AS w
+        FROM (SELECT *, CASE WHEN bad IS NULL THEN t END AS t FROM y)
     ),
-    scan_pieces AS (
-        SELECT file, n, CASE WHEN protocol = 'http' THEN [
-                c_piece(port, 'zgrab2.http', json_array(json_extract(v, '$.result.response.status_line'),
-                    json_extract(v, '$.result.response.protocol.name'), json_extract(v, '$.result.response.headers'))::VARCHAR),
-                c_piece(port, 'html:', {z.text("body")}),
-                c_piece(port, 'tls.subject', {z.text("req_subject")}),
-                c_piece(port, 'tls.issuer', {z.text("req_issuer")})
+    q AS (
+        SELECT file, n, addr, cc, w,
+            CASE WHEN w.k = '#scan' THEN json_type(w.v, {_paths(list(z.values()))}) END AS z_t,
+            CASE WHEN w.k = '#scan' THEN json_extract_string(w.v, {_paths(list(z.values()))}) END AS z_s
+        FROM r
+    ),
+    q2 AS (
+        SELECT *, CASE WHEN w.k = '#scan' THEN lower(coalesce({ztext("protocol")}, w.p)) END AS protocol,
+            CASE WHEN w.k = '#scan' THEN coalesce(c_port({ztext("port")}, 'tcp'), c_port({ztext("result_port")}, 'tcp'))
+                END AS port0
+        FROM q
+    ),
+    q3 AS (
+        SELECT *, coalesce(port0, CASE WHEN protocol = 'http' THEN {http_port} END) AS port,
+            CASE WHEN protocol = 'http' THEN json_extract(w.v, {http}) END AS head
+        FROM q2
+    ),
+    o AS (
+        SELECT file, n, addr, cc, unnest(CASE
+            WHEN w.k <> '#scan' THEN [w]
+            WHEN {zt("$")} IS DISTINCT FROM 'OBJECT' OR {zt("result")} IS DISTINCT FROM 'OBJECT' THEN []
+            WHEN protocol = 'http' AND {zt("response")} IS DISTINCT FROM 'OBJECT' THEN []
+            WHEN protocol = 'http' THEN [
+                {piece("'zgrab2.http'", "json_array(head[1], head[2], head[3])::VARCHAR")},
+                {piece("'html:'", ztext("body"))},
+                {piece("'tls.subject'", ztext("req_subject"))},
+                {piece("'tls.issuer'", ztext("req_issuer"))}
             ]
-            WHEN protocol = 'ssh' THEN [c_piece(port, 'strip:ssh.banner', {z.text("ssh")})]
+            WHEN protocol = 'ssh' THEN [{piece("'strip:ssh.banner'", ztext("ssh"))}]
             WHEN protocol = 'tls' THEN [
-                c_piece(port, 'tls.subject', {z.text("tls_subject")}),
-                c_piece(port, 'tls.issuer', {z.text("tls_issuer")})
+                {piece("'tls.subject'", ztext("tls_subject"))},
+                {piece("'tls.issuer'", ztext("tls_issuer"))}
             ]
             WHEN protocol IN ('ftp', 'telnet') THEN [
-                c_piece(port, 'strip:' || protocol || '.banner', {z.text("banner")}),
-                c_piece(port, 'tls.subject', {z.text("ftp_subject")}),
-                c_piece(port, 'tls.issuer', {z.text("ftp_issuer")})
+                {piece("'strip:' || protocol || '.banner'", ztext("banner"))},
+                {piece("'tls.subject'", ztext("ftp_subject"))},
+                {piece("'tls.issuer'", ztext("ftp_issuer"))}
             ]
-            WHEN protocol = 'banner' AND starts_with(coalesce({z.text("banner")}, ''), 'SSH-')
-                THEN [c_piece(port, 'banner:ssh', {z.text("banner")})]
-            ELSE [] END AS pieces
-        FROM (
-            SELECT *, coalesce(port0, CASE WHEN protocol = 'http' THEN {http_port} END) AS port
-            FROM typed
-            WHERE protocol <> 'http' OR {z.type("response")} = 'OBJECT'
-        )
-    ),
-    parsed AS (
-        SELECT g.file, g.n, c_text(json_extract(any_value(g.j), '$.ip')) AS addr, NULL::VARCHAR AS cc,
-            coalesce(flatten(list(sp.pieces) FILTER (WHERE sp.pieces IS NOT NULL)), []) AS pieces
-        FROM good g LEFT JOIN scan_pieces sp ON sp.file = g.file AND sp.n = g.n
-        WHERE g.why IS NULL
-        GROUP BY g.file, g.n
+            WHEN protocol = 'banner' AND starts_with(coalesce({ztext("banner")}, ''), 'SSH-')
+                THEN [{piece("'banner:ssh'", ztext("banner"))}]
+            ELSE [] END) AS w
+        FROM q3
     )
-    {_OUT} UNION ALL {_BAD}
-    UNION ALL SELECT file, n, NULL, NULL, NULL, '#bad', why FROM good WHERE why IS NOT NULL"""
+    {_EMIT.format(source="o")}"""
 
 
 def _masscan() -> str:
-    m = Leaves("m", {
-        "ip": "$.ip", "ports": "$.ports", "port": "$.port", "proto": "$.proto", "rec_type": "$.rec_type",
+    """One streaming pipeline as _censys(): the record level unnests the record itself and its
+    port entries ('#entry': each object of "ports", or the one -oD entry made of the record's
+    own port, proto and banner fields), expanded at the next level. Lines are trimmed of the
+    commas and white space of -oJ, as the reader does; "[" and "]" lines and blank ones are no
+    records (they are told apart once the parser refused them: a filter on the trimmed text
+    before the parse would make DuckDB trim every line twice)."""
+    m = {
+        "$": "$", "ip": "$.ip", "ports": "$.ports", "port": "$.port", "proto": "$.proto", "rec_type": "$.rec_type",
         "data": "$.data", "name": "$.data.service_name", "banner": "$.data.banner",
-    })  # fmt: skip
-    g = m.grouped()
-    e = Leaves(
-        "e",
-        {
-            "port": "$.port",
-            "proto": "$.proto",
-            "service": "$.service",
-            "name": "$.service.name",
-            "banner": "$.service.banner",
-        },
-    )
-    data_obj = f"{m.type('data')} = 'OBJECT'"
+    }  # fmt: skip
+    texts = [k for k in m if k != "$"]
+    at = {k: i + 1 for i, k in enumerate(m)}
+    sat = {k: i + 1 for i, k in enumerate(texts)}
+    e = {
+        "port": "$.port",
+        "proto": "$.proto",
+        "service": "$.service",
+        "name": "$.service.name",
+        "banner": "$.service.banner",
+    }
+    eat = {k: i + 1 for i, k in enumerate(e)}
+
+    def mtext(key: str) -> str:
+        return f"c_at(w, s, {at[key]}, {sat[key]})"
+
+    def mjson(key: str) -> str:
+        """The leaf as JSON text (objects and arrays as they are, strings quoted), else NULL."""
+        t, v = f"w[{at[key]}]", f"s[{sat[key]}]"
+        return (
+            f"(CASE WHEN {t} IN ('OBJECT', 'ARRAY') THEN {v} WHEN {t} = 'VARCHAR' THEN to_json({v})::VARCHAR "
+            f"WHEN {t} IN ('BIGINT', 'UBIGINT', 'DOUBLE', 'BOOLEAN') THEN {v} END)"
+        )
+
+    def etext(key: str) -> str:
+        return f"c_str(e_t, e_s, {eat[key]})"
+
+    data_obj = f"w[{at['data']}] = 'OBJECT'"
+    ports = f"list_slice(json_extract(s[{sat['ports']}], '$[*]'), 1, {MAX_ITEMS})"
+    single = f"""json_object('port', {mjson("port")}::JSON, 'proto', {mjson("proto")}::JSON,
+                    'service', CASE WHEN {mtext("rec_type")} = 'banner' THEN json_object(
+                        'name', CASE WHEN {data_obj} THEN {mjson("name")}::JSON END,
+                        'banner', CASE WHEN {data_obj} THEN {mjson("banner")}::JSON END) END)::VARCHAR"""
     return f"""
-    WITH {_records(masscan=True)},
-    x AS (SELECT file, n, {m.columns("j")} FROM rec WHERE bad IS NULL),
-    entries AS (
-        SELECT file, n, {e.columns("en")} FROM (
-            SELECT file, n, unnest(CASE WHEN {m.type("ports")} IS NOT NULL
-                THEN list_filter({m.items("ports", MAX_ITEMS)}, lambda p: c_obj(p))
-                ELSE [json_object('port', {m.json("port")}::JSON, 'proto', {m.json("proto")}::JSON,
-                    'service', CASE WHEN {m.text("rec_type")} = 'banner' THEN json_object(
-                        'name', CASE WHEN {data_obj} THEN {m.json("name")}::JSON END,
-                        'banner', CASE WHEN {data_obj} THEN {m.json("banner")}::JSON END) END)]
-                END) AS en
-            FROM x)
+    WITH x AS (
+        SELECT file, n, t, try(json_type(t, {_paths(list(m.values()))})) AS w
+        FROM (SELECT file, n, trim(trim(trim(line, ' \t\r\n'), ','), ' \t\r\n') AS t FROM src)
     ),
-    entry_pieces AS (
-        SELECT file, n, CASE
-            WHEN port IS NULL THEN [c_piece(NULL, '!bad port', 'x')]
-            WHEN {e.type("service")} = 'OBJECT' THEN
-                [c_piece(port, 'masscan:' || coalesce({e.text("name")}, ''), {e.text("banner")})]
-            ELSE [] END AS pieces
-        FROM (SELECT *, c_port({e.text("port")}, {e.text("proto")}) AS port FROM entries)
+    y AS (
+        SELECT file, n, w, CASE
+                WHEN w IS NULL THEN (CASE WHEN t IN ('', '[', ']') THEN '' ELSE 'malformed JSON' END)
+                WHEN w[1] <> 'OBJECT' THEN 'not a JSON object' END AS bad,
+            CASE WHEN w[1] = 'OBJECT' THEN json_extract_string(t, {_paths([m[k] for k in texts])}) END AS s
+        FROM x
     ),
-    parsed AS (
-        SELECT x.file, x.n, {g.text("ip")} AS addr, NULL::VARCHAR AS cc,
-            coalesce(flatten(list(ep.pieces) FILTER (WHERE ep.pieces IS NOT NULL)), []) AS pieces
-        FROM x LEFT JOIN entry_pieces ep ON ep.file = x.file AND ep.n = x.n
-        GROUP BY x.file, x.n
+    r AS (
+        SELECT file, n, {mtext("ip")} AS addr, NULL::VARCHAR AS cc, unnest(CASE
+            WHEN bad = '' THEN [] WHEN bad IS NOT NULL THEN [{_item("'#bad'", "bad")}]
+            ELSE list_concat([{_item("'#rec'", "NULL::VARCHAR")}], list_transform(
+                CASE WHEN w[{at["ports"]}] IS NULL THEN [{single}]
+                    WHEN w[{at["ports"]}] = 'ARRAY' THEN list_filter({ports}, lambda p: c_obj(p))::VARCHAR[]
+                    ELSE [] END,
+                lambda en: {_item("'#entry'", "en")}))
+            END) AS w
+        FROM y
+    ),
+    q AS (
+        SELECT file, n, addr, cc, w,
+            CASE WHEN w.k = '#entry' THEN json_type(w.v, {_paths(list(e.values()))}) END AS e_t,
+            CASE WHEN w.k = '#entry' THEN json_extract_string(w.v, {_paths(list(e.values()))}) END AS e_s
+        FROM r
+    ),
+    o AS (
+        SELECT file, n, addr, cc, unnest(CASE
+            WHEN w.k <> '#entry' THEN [w]
+            WHEN port IS NULL THEN [{_item("'!bad port'", "'x'")}]
+            WHEN e_t[{eat["service"]}] = 'OBJECT' THEN
+                [{_item("'masscan:' || coalesce(" + etext("name") + ", '')", etext("banner"), "port")}]
+            ELSE [] END) AS w
+        FROM (SELECT *, CASE WHEN w.k = '#entry' THEN c_port({etext("port")}, {etext("proto")}) END AS port FROM q)
     )
-    {_OUT} UNION ALL {_BAD}"""
+    {_EMIT.format(source="o")}"""
+
+
+def _item(kind: str, text: str, port: str = "NULL::VARCHAR") -> str:
+    """A work item of the streaming pipelines: {k: kind, v: text, p: port} (SQL expressions)."""
+    return f"{{'k': {kind}, 'v': {text}, 'p': {port}}}"
+
+
+def _items_of(types: str, texts: str, index: int, limit: int) -> str:
+    """The items (JSON) of the `index`-th leaf of a json_type/json_extract_string pair when it
+    is an array, at most `limit`; else []."""
+    return (
+        f"(CASE WHEN {types}[{index}] = 'ARRAY' THEN list_slice(json_extract({texts}[{index}], '$[*]'), 1, {limit}) "
+        "ELSE [] END)"
+    )
+
+
+# The last step of the streaming pipelines: records, bad lines and the pieces with some text.
+_EMIT = """
+    SELECT file, n, CASE WHEN w.k <> '#bad' THEN addr END AS addr, CASE WHEN w.k = '#rec' THEN cc END AS cc,
+        w.p AS port, w.k AS kind, w.v AS raw
+    FROM {source}
+    WHERE w.k IN ('#rec', '#bad') OR (w.k IS NOT NULL AND w.v IS NOT NULL AND w.v <> '')"""
 
 
 def _ivre() -> str:
-    i = Leaves("i", {
-        "addr": "$.addr", "cc": "$.infos.country_code", "ports": "$.ports", "scripts": "$.scripts",
+    """One streaming pipeline as _censys(): the record level unnests the record itself, its
+    ports ('#port', expanded at the next level), its host scripts, OS guesses and host names.
+    A record is parsed twice, its ports array once more, each port twice."""
+    host = {
+        "$": "$", "addr": "$.addr", "cc": "$.infos.country_code", "ports": "$.ports", "scripts": "$.scripts",
         "osmatch": "$.os.osmatch", "hostnames": "$.hostnames",
-    })  # fmt: skip
-    g = i.grouped()
-    p = Leaves("p", {
-        "port": "$.port", "protocol": "$.protocol", "state": "$.state_state", "name": "$.service_name",
+    }  # fmt: skip
+    texts = [k for k in host if k != "$"]
+    at = {k: i + 1 for i, k in enumerate(host)}
+    sat = {k: i + 1 for i, k in enumerate(texts)}
+    p = {
+        "$": "$", "port": "$.port", "protocol": "$.protocol", "state": "$.state_state", "name": "$.service_name",
         "product": "$.service_product", "version": "$.service_version", "extrainfo": "$.service_extrainfo",
         "devicetype": "$.service_devicetype", "hostname": "$.service_hostname", "servicefp": "$.service_servicefp",
         "scripts": "$.scripts",
-    })  # fmt: skip
+    }  # fmt: skip
+    pat = {k: i + 1 for i, k in enumerate(p)}
+
+    def htext(key: str) -> str:
+        return f"c_at(w, s, {at[key]}, {sat[key]})"
+
+    def ptext(key: str) -> str:
+        return f"c_str(p_t, p_s, {pat[key]})"
+
     named = ("product", "version", "extrainfo", "devicetype", "hostname")
-    strings = ", ".join(f"CASE WHEN {p.type(k)} = 'VARCHAR' THEN {p.raw(k)} END" for k in named)
-    any_text = ", ".join(p.text(k) for k in named)
-    addr = i.raw("addr")
+    strings = ", ".join(f"CASE WHEN p_t[{pat[k]}] = 'VARCHAR' THEN p_s[{pat[k]}] END" for k in named)
+    any_text = ", ".join(ptext(k) for k in named)
+    raw_addr = f"s[{sat['addr']}]"
+
+    def scripts(items: str, prefix: str, port: str) -> str:
+        return (
+            f"list_transform(list_filter({items}, lambda x: c_obj(x)), lambda x: "
+            + _item(f"{prefix} || coalesce(c_text(x->'$.id'), '')", "c_text(x->'$.output')", port)
+            + ")"
+        )
+
+    def host_list(key: str, limit: int) -> str:
+        """A host leaf's items: its type is w[at], its text s[sat] (the lists are offset by '$')."""
+        return (
+            f"(CASE WHEN w[{at[key]}] = 'ARRAY' THEN list_slice(json_extract(s[{sat[key]}], '$[*]'), 1, {limit}) "
+            "ELSE [] END)"
+        )
+
     return f"""
-    WITH {_records()},
-    x AS (SELECT file, n, {i.columns("j")} FROM rec WHERE bad IS NULL),
+    WITH x AS (
+        SELECT file, n, line AS t, try(json_type(line, {_paths(list(host.values()))})) AS w FROM src
+        WHERE {_maybe_record("line")}
+    ),
     y AS (
-        SELECT *, CASE WHEN {i.type("addr")} IN ('UBIGINT', 'BIGINT') AND try_cast({addr} AS UBIGINT) < 4294967296 THEN
-                concat_ws('.', ({addr}::UBIGINT >> 24) & 255, ({addr}::UBIGINT >> 16) & 255,
-                    ({addr}::UBIGINT >> 8) & 255, {addr}::UBIGINT & 255)
-                ELSE {i.text("addr")} END AS addr
+        SELECT file, n, w,
+            CASE WHEN w IS NULL THEN {_malformed("t")} WHEN w[1] <> 'OBJECT' THEN 'not a JSON object' END AS bad,
+            CASE WHEN w[1] = 'OBJECT' THEN json_extract_string(t, {_paths([host[k] for k in texts])}) END AS s
         FROM x
     ),
-    ports AS (
-        SELECT *, coalesce({p.text("name")}, '') AS svc, coalesce({p.text("state")}, '') = 'open' AS open,
-            CASE WHEN try_cast({p.text("port")} AS BIGINT) >= 0
-                THEN c_port({p.text("port")}, coalesce({p.text("protocol")}, 'tcp')) END AS port
-        FROM (
-            SELECT file, n, {p.columns("pv")} FROM (
-                SELECT file, n, unnest({i.items("ports", MAX_PORTS)}) AS pv FROM y)
-            WHERE json_type(pv) = 'OBJECT')
+    r AS (
+        SELECT file, n, CASE WHEN w[{at["addr"]}] IN ('UBIGINT', 'BIGINT') AND try_cast({raw_addr} AS UBIGINT) < 4294967296 THEN
+                concat_ws('.', ({raw_addr}::UBIGINT >> 24) & 255, ({raw_addr}::UBIGINT >> 16) & 255,
+                    ({raw_addr}::UBIGINT >> 8) & 255, {raw_addr}::UBIGINT & 255)
+                ELSE {htext("addr")} END AS addr,
+            {htext("cc")} AS cc,
+            unnest(CASE WHEN bad = '' THEN [] WHEN bad IS NOT NULL THEN [{_item("'#bad'", "bad")}]
+                ELSE list_concat(
+                    [{_item("'#rec'", "NULL::VARCHAR")}],
+                    list_transform({host_list("ports", MAX_PORTS)}, lambda pv: {_item("'#port'", "pv::VARCHAR")}),
+                    {scripts(host_list("scripts", MAX_ITEMS), "'nmap.script:|'", "NULL::VARCHAR")},
+                    list_transform({host_list("osmatch", 3)},
+                        lambda m: {_item("'nmap.clean:os.match'", "c_text(m->'$.name')")}),
+                    list_transform({host_list("hostnames", MAX_ITEMS)},
+                        lambda h: {_item("'nmap.clean:hostname'", "c_text(h->'$.name')")}))
+                END) AS w
+        FROM y
     ),
-    port_pieces AS (
-        SELECT file, n, list_concat(
-            CASE WHEN open THEN [
-                c_piece(port, 'nmap.service', CASE WHEN coalesce({any_text}) IS NOT NULL
-                    THEN to_json([{strings}])::VARCHAR END),
-                c_piece(port, 'nmap.servicefp:' || svc, {p.text("servicefp")})
-            ] ELSE [] END,
-            list_transform(list_filter({p.items("scripts", MAX_ITEMS)}, lambda s: c_obj(s)),
-                lambda s: c_piece(port, 'nmap.script:' || svc || '|' || coalesce(c_text(s->'$.id'), ''), c_text(s->'$.output')))
-        ) AS pieces
-        FROM ports
+    q AS (
+        SELECT file, n, addr, cc, w,
+            CASE WHEN w.k = '#port' THEN json_type(w.v, {_paths(list(p.values()))}) END AS p_t,
+            CASE WHEN w.k = '#port' THEN json_extract_string(w.v, {_paths(list(p.values()))}) END AS p_s
+        FROM r
     ),
-    parsed AS (
-        SELECT y.file, y.n, any_value(y.addr) AS addr, {g.text("cc")} AS cc,
-            list_concat(
-                coalesce(flatten(list(pp.pieces) FILTER (WHERE pp.pieces IS NOT NULL)), []),
-                list_transform(list_filter({g.items("scripts", MAX_ITEMS)}, lambda s: c_obj(s)),
-                    lambda s: c_piece(NULL, 'nmap.script:|' || coalesce(c_text(s->'$.id'), ''), c_text(s->'$.output'))),
-                list_transform({g.items("osmatch", 3)},
-                    lambda m: c_piece(NULL, 'nmap.clean:os.match', c_text(m->'$.name'))),
-                list_transform({g.items("hostnames", MAX_ITEMS)},
-                    lambda h: c_piece(NULL, 'nmap.clean:hostname', c_text(h->'$.name')))
-            ) AS pieces
-        FROM y LEFT JOIN port_pieces pp ON pp.file = y.file AND pp.n = y.n
-        GROUP BY y.file, y.n
+    q2 AS (
+        SELECT *, coalesce({ptext("name")}, '') AS svc, coalesce({ptext("state")}, '') = 'open' AS open,
+            CASE WHEN try_cast({ptext("port")} AS BIGINT) >= 0
+                THEN c_port({ptext("port")}, coalesce({ptext("protocol")}, 'tcp')) END AS port
+        FROM q
+    ),
+    o AS (
+        SELECT file, n, addr, cc, unnest(CASE
+            WHEN w.k <> '#port' THEN [w]
+            WHEN p_t[1] IS DISTINCT FROM 'OBJECT' THEN []
+            ELSE list_concat(
+                CASE WHEN open THEN [
+                    {_item("'nmap.service'", f"CASE WHEN coalesce({any_text}) IS NOT NULL THEN to_json([{strings}])::VARCHAR END", "port")},
+                    {_item("'nmap.servicefp:' || svc", ptext("servicefp"), "port")}
+                ] ELSE [] END,
+                {scripts(_items_of("p_t", "p_s", pat["scripts"], MAX_ITEMS), "'nmap.script:' || svc || '|'", "port")})
+            END) AS w
+        FROM q2
     )
-    {_OUT} UNION ALL {_BAD}"""
+    {_EMIT.format(source="o")}"""
 
 
 _BUILDERS = {"shodan": _shodan, "censys": _censys, "zgrab2": _zgrab2, "masscan": _masscan, "ivre": _ivre}

@@ -57,6 +57,7 @@ class CensusTables:
     countries: pa.Table
     files: list[FileSummary]
     hosts: pa.Table | None = None  # per-host identities, when asked for
+    stages: dict[str, float] = field(default_factory=dict)  # seconds per engine stage (benchmarks)
 
 
 FOOTPRINT_SCHEMA = pa.schema(
