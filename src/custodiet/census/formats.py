@@ -303,9 +303,7 @@ def _censys() -> str:
         FROM h
     ),
     s AS (
-        SELECT file, n, addr, cc, w,
-            CASE WHEN w.k = '#svc' THEN json_type(w.v, {_paths(list(s.values()))}) END AS s_t,
-            CASE WHEN w.k = '#svc' THEN json_extract_string(w.v, {_paths(list(s.values()))}) END AS s_s
+        {_parse_items("#svc", s, "s")}
         FROM r
     ),
     s2 AS (
@@ -336,9 +334,7 @@ def _censys() -> str:
         FROM s2
     ),
     q AS (
-        SELECT file, n, addr, cc, w,
-            CASE WHEN w.k = '#resp' THEN json_type(w.v, {_paths(list(q.values()))}) END AS q_t,
-            CASE WHEN w.k = '#resp' THEN json_extract_string(w.v, {_paths(list(q.values()))}) END AS q_s
+        {_parse_items("#resp", q, "q")}
         FROM z WHERE w.v IS NOT NULL OR w.k IN ('#rec', '#bad')
     ),
     o AS (
@@ -417,9 +413,7 @@ def _zgrab2() -> str:
         FROM (SELECT *, CASE WHEN bad IS NULL THEN t END AS t FROM y)
     ),
     q AS (
-        SELECT file, n, addr, cc, w,
-            CASE WHEN w.k = '#scan' THEN json_type(w.v, {_paths(list(z.values()))}) END AS z_t,
-            CASE WHEN w.k = '#scan' THEN json_extract_string(w.v, {_paths(list(z.values()))}) END AS z_s
+        {_parse_items("#scan", z, "z")}
         FROM r
     ),
     q2 AS (
@@ -529,9 +523,7 @@ def _masscan() -> str:
         FROM y
     ),
     q AS (
-        SELECT file, n, addr, cc, w,
-            CASE WHEN w.k = '#entry' THEN json_type(w.v, {_paths(list(e.values()))}) END AS e_t,
-            CASE WHEN w.k = '#entry' THEN json_extract_string(w.v, {_paths(list(e.values()))}) END AS e_s
+        {_parse_items("#entry", e, "e")}
         FROM r
     ),
     o AS (
@@ -557,6 +549,17 @@ def _items_of(types: str, texts: str, index: int, limit: int) -> str:
     return (
         f"(CASE WHEN {types}[{index}] = 'ARRAY' THEN list_slice(json_extract({texts}[{index}], '$[*]'), 1, {limit}) "
         "ELSE [] END)"
+    )
+
+
+def _parse_items(kind: str, paths: dict[str, str], prefix: str) -> str:
+    """The SELECT list of a level that parses its `kind` work items once for their types and
+    once for their texts (columns {prefix}_t and {prefix}_s, NULL on other items)."""
+    listed = _paths(list(paths.values()))
+    return (
+        f"SELECT file, n, addr, cc, w,\n"
+        f"            CASE WHEN w.k = '{kind}' THEN json_type(w.v, {listed}) END AS {prefix}_t,\n"
+        f"            CASE WHEN w.k = '{kind}' THEN json_extract_string(w.v, {listed}) END AS {prefix}_s"
     )
 
 
@@ -642,9 +645,7 @@ def _ivre() -> str:
         FROM y
     ),
     q AS (
-        SELECT file, n, addr, cc, w,
-            CASE WHEN w.k = '#port' THEN json_type(w.v, {_paths(list(p.values()))}) END AS p_t,
-            CASE WHEN w.k = '#port' THEN json_extract_string(w.v, {_paths(list(p.values()))}) END AS p_s
+        {_parse_items("#port", p, "p")}
         FROM r
     ),
     q2 AS (
