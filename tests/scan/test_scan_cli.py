@@ -109,6 +109,14 @@ def test_bad_usage_exits_2(tmp_path: Path) -> None:
         assert says in result.output, result.output
 
 
+def _ctrl_c_as_in_a_terminal() -> None:
+    """SIGINT as a foreground process in a terminal gets it. A process started in the background
+    (`cmd &` in a script, nohup) inherits SIGINT ignored, and so do pytest-xdist workers run
+    that way and their children: Python then never raises KeyboardInterrupt and the scan rightly
+    ignores Ctrl-C."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_keeps_what_was_found(net, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     replies = tmp_path / "r.jsonl"
     with Bait() as bait:
@@ -119,7 +127,8 @@ def test_ctrl_c_keeps_what_was_found(net, tmp_path: Path) -> None:  # type: igno
             [CUSTODIET, "scan", f"{NET}20", f"{NET}100-139", "--ports", "80", "--timeout", "20", "--per-host", "1",
              "--rate", "20", "--db", str(tmp_path / "db.sqlite"), "--replies", str(replies),
              "--json", str(tmp_path / "r.json")],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "PYTHONFAULTHANDLER": "1"},
+            preexec_fn=_ctrl_c_as_in_a_terminal,
         )  # fmt: skip
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -128,7 +137,12 @@ def test_ctrl_c_keeps_what_was_found(net, tmp_path: Path) -> None:  # type: igno
             time.sleep(0.2)
         time.sleep(0.5)
         proc.send_signal(signal.SIGINT)
-        _out, err = proc.communicate(timeout=60)
+        try:
+            _out, err = proc.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.send_signal(signal.SIGABRT)  # faulthandler prints where every thread is
+            _out, err = proc.communicate(timeout=30)
+            pytest.fail("the scan went on 60 s after Ctrl-C:\n" + err.decode(errors="replace")[-6000:])
     assert proc.returncode == 0, err.decode()[-2000:]
     assert b"interrupted" in err
     records = lines_of(replies)
