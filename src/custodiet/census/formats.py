@@ -235,7 +235,7 @@ def _censys() -> str:
     typed = ["$", *host.values(), *first]
     at = {p: i + 1 for i, p in enumerate(typed)}
     deep = {p: i + 1 for i, p in enumerate(unwrap)}
-    hat = {k: i + 1 for i, k in enumerate(host)}
+    h = _Level(host, "h")
     # host types: from the record's own json_type when the host is the record, else parsed anew
     h_t = (
         "CASE WHEN hp = '$' THEN ["
@@ -243,8 +243,7 @@ def _censys() -> str:
         + f"] ELSE json_type(hj, {_paths(list(host.values()))}) END"
     )
 
-    def htext(key: str) -> str:
-        return f"c_str(h_t, h_s, {hat[key]})"
+    htext = h.text
 
     s = {
         "$": "$", "port": "$.port", "transport": "$.transport_protocol", "name": "$.service_name",
@@ -254,26 +253,17 @@ def _censys() -> str:
         "system": "$.snmp.oid_system", "desc": "$.snmp.oid_system.desc", "oid": "$.snmp.oid_system.object_id",
         "response": "$.http.response", "endpoints": "$.endpoints", "software": "$.software",
     }  # fmt: skip
-    sat = {k: i + 1 for i, k in enumerate(s)}
-
-    def st(key: str) -> str:
-        return f"s_t[{sat[key]}]"
-
-    def stext(key: str) -> str:
-        return f"c_str(s_t, s_s, {sat[key]})"
-
-    def sitems(key: str, limit: int) -> str:
-        return f"(CASE WHEN {st(key)} = 'ARRAY' THEN list_slice(json_extract(s_s[{sat[key]}], '$[*]'), 1, {limit}) ELSE [] END)"
+    sv = _Level(s, "s")
+    st, stext, sitems = sv.type, sv.text, sv.items
 
     def item(kind: str, text: str, port: str = "port") -> str:
         return f"{{'k': {kind}, 'v': {text}, 'p': {port}}}"
 
     snmp = f"{st('system')} = 'OBJECT'"
     q = {"$": "$", "headers": "$.headers", "title": "$.html_title", "body": "$.body"}
-    qat = {k: i + 1 for i, k in enumerate(q)}
+    resp = _Level(q, "q")
     service_kind = f"lower(left(coalesce({stext('name')}, {stext('protocol')}, ''), 64))"
-    names = f"(CASE WHEN h_t[{hat['names']}] = 'ARRAY' THEN list_slice(json_extract(h_s[{hat['names']}], '$[*]'), 1, {MAX_ITEMS}) ELSE [] END)"
-    services = f"(CASE WHEN h_t[{hat['services']}] = 'ARRAY' THEN list_slice(json_extract(h_s[{hat['services']}], '$[*]'), 1, {MAX_ITEMS}) ELSE [] END)"
+    names, services = h.items("names", MAX_ITEMS), h.items("services", MAX_ITEMS)
     return f"""
     WITH x AS (
         SELECT file, n, line AS t, try(json_type(line, {_paths(typed)})) AS w FROM src WHERE {_maybe_record("line")}
@@ -324,7 +314,7 @@ def _censys() -> str:
                 {item("'tls.issuer'", stext("cert_issuer"))},
                 {item("'snmp.sysdescr'", f"CASE WHEN {snmp} THEN {stext('desc')} END")},
                 {item("'snmp.sysobjectid'", f"CASE WHEN {snmp} THEN {stext('oid')} END")},
-                {item("'#resp'", f"CASE WHEN {st('response')} = 'OBJECT' THEN s_s[{sat['response']}] END")}
+                {item("'#resp'", f"CASE WHEN {st('response')} = 'OBJECT' THEN {sv.raw('response')} END")}
             ],
                 list_transform({sitems("endpoints", MAX_ITEMS)},
                     lambda e: {item("'#resp'", "json_extract(e, '$.http')::VARCHAR")}),
@@ -342,9 +332,9 @@ def _censys() -> str:
             WHEN w.k <> '#resp' THEN [w]
             WHEN q_t[1] IS DISTINCT FROM 'OBJECT' THEN []
             ELSE [
-                {item("'censys.headers'", f"CASE WHEN q_t[{qat['headers']}] = 'OBJECT' THEN q_s[{qat['headers']}] END", "w.p")},
-                {item("'http.title'", f"c_str(q_t, q_s, {qat['title']})", "w.p")},
-                {item("'http.body'", f"c_str(q_t, q_s, {qat['body']})", "w.p")}
+                {item("'censys.headers'", f"CASE WHEN {resp.type('headers')} = 'OBJECT' THEN {resp.raw('headers')} END", "w.p")},
+                {item("'http.title'", resp.text("title"), "w.p")},
+                {item("'http.body'", resp.text("body"), "w.p")}
             ] END) AS w
         FROM q
     )
@@ -371,13 +361,8 @@ def _zgrab2() -> str:
         "tls_issuer": f"$.result.{certs}.issuer_dn", "banner": "$.result.banner",
         "ftp_subject": f"$.result.tls.{certs}.subject_dn", "ftp_issuer": f"$.result.tls.{certs}.issuer_dn",
     }  # fmt: skip
-    zat = {k: i + 1 for i, k in enumerate(z)}
-
-    def zt(key: str) -> str:
-        return f"z_t[{zat[key]}]"
-
-    def ztext(key: str) -> str:
-        return f"c_str(z_t, z_s, {zat[key]})"
+    scan = _Level(z, "z")
+    zt, ztext = scan.type, scan.text
 
     host = ztext("host")
     http_port = f"""(CASE
@@ -477,7 +462,7 @@ def _masscan() -> str:
         "name": "$.service.name",
         "banner": "$.service.banner",
     }
-    eat = {k: i + 1 for i, k in enumerate(e)}
+    entry = _Level(e, "e")
 
     def mtext(key: str) -> str:
         return f"c_at(w, s, {at[key]}, {sat[key]})"
@@ -490,8 +475,7 @@ def _masscan() -> str:
             f"WHEN {t} IN ('BIGINT', 'UBIGINT', 'DOUBLE', 'BOOLEAN') THEN {v} END)"
         )
 
-    def etext(key: str) -> str:
-        return f"c_str(e_t, e_s, {eat[key]})"
+    etext = entry.text
 
     data_obj = f"w[{at['data']}] = 'OBJECT'"
     ports = f"list_slice(json_extract(s[{sat['ports']}], '$[*]'), 1, {MAX_ITEMS})"
@@ -530,7 +514,7 @@ def _masscan() -> str:
         SELECT file, n, addr, cc, unnest(CASE
             WHEN w.k <> '#entry' THEN [w]
             WHEN port IS NULL THEN [{_item("'!bad port'", "'x'")}]
-            WHEN e_t[{eat["service"]}] = 'OBJECT' THEN
+            WHEN {entry.type("service")} = 'OBJECT' THEN
                 [{_item("'masscan:' || coalesce(" + etext("name") + ", '')", etext("banner"), "port")}]
             ELSE [] END) AS w
         FROM (SELECT *, CASE WHEN w.k = '#entry' THEN c_port({etext("port")}, {etext("proto")}) END AS port FROM q)
@@ -543,13 +527,31 @@ def _item(kind: str, text: str, port: str = "NULL::VARCHAR") -> str:
     return f"{{'k': {kind}, 'v': {text}, 'p': {port}}}"
 
 
-def _items_of(types: str, texts: str, index: int, limit: int) -> str:
-    """The items (JSON) of the `index`-th leaf of a json_type/json_extract_string pair when it
-    is an array, at most `limit`; else []."""
-    return (
-        f"(CASE WHEN {types}[{index}] = 'ARRAY' THEN list_slice(json_extract({texts}[{index}], '$[*]'), 1, {limit}) "
-        "ELSE [] END)"
-    )
+class _Level:
+    """The leaves of one parsed level, by name: its json_type list `<prefix>_t` and its
+    json_extract_string list `<prefix>_s` over the same paths (see _parse_items())."""
+
+    def __init__(self, paths: dict[str, str], prefix: str) -> None:
+        self.at = {key: i + 1 for i, key in enumerate(paths)}
+        self.t, self.s = f"{prefix}_t", f"{prefix}_s"
+
+    def type(self, key: str) -> str:
+        return f"{self.t}[{self.at[key]}]"
+
+    def raw(self, key: str) -> str:
+        """The leaf's text as extracted (objects and arrays as JSON)."""
+        return f"{self.s}[{self.at[key]}]"
+
+    def text(self, key: str) -> str:
+        """The leaf as c_text() gives it (strings and numbers, else NULL)."""
+        return f"c_str({self.t}, {self.s}, {self.at[key]})"
+
+    def items(self, key: str, limit: int) -> str:
+        """The leaf's items (JSON) when it is an array, at most `limit`; else []."""
+        return (
+            f"(CASE WHEN {self.type(key)} = 'ARRAY' THEN list_slice(json_extract({self.raw(key)}, '$[*]'), 1, {limit}) "
+            "ELSE [] END)"
+        )
 
 
 def _parse_items(kind: str, paths: dict[str, str], prefix: str) -> str:
@@ -588,16 +590,17 @@ def _ivre() -> str:
         "devicetype": "$.service_devicetype", "hostname": "$.service_hostname", "servicefp": "$.service_servicefp",
         "scripts": "$.scripts",
     }  # fmt: skip
-    pat = {k: i + 1 for i, k in enumerate(p)}
+    port_level = _Level(p, "p")
 
     def htext(key: str) -> str:
         return f"c_at(w, s, {at[key]}, {sat[key]})"
 
-    def ptext(key: str) -> str:
-        return f"c_str(p_t, p_s, {pat[key]})"
+    ptext = port_level.text
 
     named = ("product", "version", "extrainfo", "devicetype", "hostname")
-    strings = ", ".join(f"CASE WHEN p_t[{pat[k]}] = 'VARCHAR' THEN p_s[{pat[k]}] END" for k in named)
+    strings = ", ".join(
+        f"CASE WHEN {port_level.type(k)} = 'VARCHAR' THEN {port_level.raw(k)} END" for k in named
+    )
     any_text = ", ".join(ptext(k) for k in named)
     raw_addr = f"s[{sat['addr']}]"
 
@@ -663,7 +666,7 @@ def _ivre() -> str:
                     {_item("'nmap.service'", f"CASE WHEN coalesce({any_text}) IS NOT NULL THEN to_json([{strings}])::VARCHAR END", "port")},
                     {_item("'nmap.servicefp:' || svc", ptext("servicefp"), "port")}
                 ] ELSE [] END,
-                {scripts(_items_of("p_t", "p_s", pat["scripts"], MAX_ITEMS), "'nmap.script:' || svc || '|'", "port")})
+                {scripts(port_level.items("scripts", MAX_ITEMS), "'nmap.script:' || svc || '|'", "port")})
             END) AS w
         FROM q2
     )
