@@ -456,7 +456,8 @@ def _hosts(con: duckdb.DuckDBPyConnection, summaries: list[FileSummary]) -> None
 
 
 def _identify(con: duckdb.DuckDBPyConnection, matcher: Matcher) -> None:
-    """host_combo: each host's items (distinct, sorted) from its pieces that hit something;
+    """host_pieces: the pieces with their host's normal address (joined once; the raw
+    `pieces` are dropped). host_combo: each host's items (distinct, sorted) from its pieces that hit something;
     each distinct combo is fused once (ident). host_ident: the hosts whose combo names a maker,
     with the services (address, port) whose own pieces name that maker (answer_makers: the
     makers each answer's items name). host_services: the services of every host, seen with
@@ -465,11 +466,15 @@ def _identify(con: duckdb.DuckDBPyConnection, matcher: Matcher) -> None:
     from custodiet.catalog import fold
 
     con.execute(
+        """CREATE TABLE host_pieces AS
+        SELECT m.addr, p.port, p.h FROM pieces p JOIN addr_map m ON m.raw = p.addr WHERE m.addr IS NOT NULL"""
+    )
+    con.execute("DROP TABLE pieces")
+    con.execute(
         """CREATE TABLE host_combo AS
-        SELECT m.addr, list_sort(list_distinct(flatten(list(a.items)))) AS combo
-        FROM pieces p JOIN answers a USING (h) JOIN addr_map m ON m.raw = p.addr
-        WHERE m.addr IS NOT NULL
-        GROUP BY m.addr"""
+        SELECT p.addr, list_sort(list_distinct(flatten(list(a.items)))) AS combo
+        FROM host_pieces p JOIN answers a USING (h)
+        GROUP BY p.addr"""
     )
     key_of = dict(con.execute("SELECT item, item_key FROM item_keys").fetchall())
     combos = [combo for (combo,) in con.execute("SELECT DISTINCT combo FROM host_combo").fetchall()]
@@ -506,8 +511,8 @@ def _identify(con: duckdb.DuckDBPyConnection, matcher: Matcher) -> None:
             SELECT addr, count(*) AS services
             FROM (
                 SELECT DISTINCT n.addr, p.port
-                FROM pieces p JOIN answer_makers am USING (h) JOIN addr_map m ON m.raw = p.addr
-                JOIN named n ON n.addr = m.addr AND n.maker_fold = am.maker_fold
+                FROM host_pieces p JOIN answer_makers am USING (h)
+                JOIN named n ON n.addr = p.addr AND n.maker_fold = am.maker_fold
                 WHERE p.port IS NOT NULL)
             GROUP BY addr)
         SELECT h.addr, h.cc, n.* EXCLUDE (addr), coalesce(s.services, 0) AS services
@@ -516,10 +521,7 @@ def _identify(con: duckdb.DuckDBPyConnection, matcher: Matcher) -> None:
     con.execute(
         """CREATE TABLE host_services AS
         SELECT addr, count(*) AS services
-        FROM (
-            SELECT DISTINCT m.addr, p.port
-            FROM pieces p JOIN addr_map m ON m.raw = p.addr
-            WHERE m.addr IS NOT NULL AND p.port IS NOT NULL)
+        FROM (SELECT DISTINCT addr, port FROM host_pieces WHERE port IS NOT NULL)
         GROUP BY addr"""
     )
 
