@@ -187,7 +187,7 @@ def test_evaluation_records_come_from_many_sources_and_publish_no_public_address
     covered = sum(r["label"]["covered"] for r in records)
     assert covered >= 5 and len(records) - covered >= covered
     for r in records:
-        assert r["origin"].startswith(("ev-", "ev2-")), r["id"]
+        assert r["origin"].startswith(("ev-", "ev2-", "ev3-")), r["id"]
         if r["field"] == "snmp.sysobjectid":
             continue  # OIDs, not addresses
         for found in _DOTTED_QUAD.finditer(r["text"]):

@@ -20,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import eval_records_cameras
 import eval_records_cameras2
+import eval_records_grow1
 import eval_records_mac2
 import eval_records_negatives
 import eval_records_negatives2
@@ -38,6 +39,8 @@ TABLES = (
     eval_records_telecom2,
     eval_records_negatives2,
     eval_records_mac2,
+    # round 3 (origin ids ev3-): RTSP client threads, blog mirrors, LTE CPE APIs, banners
+    eval_records_grow1,
 )
 
 HERE = Path(__file__).resolve().parent.parent

@@ -1,0 +1,146 @@
+"""Evaluation records, round 3 (ids `ev3-`): RTSP exchanges, ISAPI/CGI answers, LTE CPE APIs,
+banners and discovery answers from sources rounds 1 and 2 did not visit.
+
+Sources: issue threads of RTSP client libraries and players (androidx/media, ExoPlayer forks,
+RootEncoder, scrypted), Chinese blog posts and their mirrors quoting whole RTSP/HTTP exchanges,
+and other issue threads where a user pasted the device's own output. Same table shape and copying
+rules as eval_records_cameras2.py: texts as the source shows them (an answer a log printed on one
+line is put back on CRLF-separated lines, and the note says so), private and documentation
+addresses kept, other addresses replaced by RFC 5737 ones (noted), subscriber identifiers (IMEI,
+IMSI, ICCID) replaced by zeros of the same length. Labels come from the text and the source's own
+words, never from custodiet's answer: `None` with `device` for a text that names nobody from a
+device whose maker the source states; brands HiWatch/HiLook/EZVIZ are labelled Hikvision.
+"""
+
+from __future__ import annotations
+
+from public_records import Rec, Source
+
+CRLF = "\r\n"
+
+
+def lines(*parts: str) -> str:
+    """A multi-line protocol answer as sent (CRLF line ends)."""
+    return CRLF.join(parts)
+
+
+SOURCES: list[Source] = [
+    # ------------------------------------------------------------------ Hikvision (RTSP)
+    Source(
+        "ev3-androidx-media-522",
+        "https://github.com/androidx/media/issues/522",
+        "androidx/media #522: RTSP UDP->TCP failover produces 401 (RtspClient log of a HiWatch/Hikvision DS-I213)",
+        Rec(
+            "rtsp.response",
+            lines(
+                "RTSP/1.0 200 OK",
+                "CSeq: 0",
+                "Public: OPTIONS, DESCRIBE, PLAY, PAUSE, SETUP, TEARDOWN, SET_PARAMETER, GET_PARAMETER",
+                "Date: Fri, Jul 14 2023 10:02:09 GMT",
+            ),
+            None,
+            "OPTIONS answer names nobody; the issue states a HiWatch / Hikvision IP camera (DS-I213)",
+            "Hikvision",
+        ),
+    ),
+    Source(
+        "ev3-androidx-media-357",
+        "https://github.com/androidx/media/issues/357",
+        "androidx/media #357: Hikvision RTSP streams that require authentication cannot be played (RTSP log)",
+        Rec(
+            "rtsp.response",
+            lines(
+                "RTSP/1.0 200 OK",
+                "CSeq: 3",
+                "Session:       1299260789;timeout=60",
+                'Transport: RTP/AVP;unicast;client_port=36618-36619;server_port=8314-8315;ssrc=0cb32b85;mode="play"',
+                "Date:  Wed, Apr 26 2023 14:04:10 GMT",
+            ),
+            None,
+            "SETUP answer names nobody; the issue is about a Hikvision camera",
+            "Hikvision",
+        ),
+    ),
+    Source(
+        "ev3-csdn-blwinner-51096875",
+        "https://blog.youkuaiyun.com/blwinner/article/details/51096875",
+        "CSDN mirror: 海康rtsp抓包分析 (Hikvision RTSP capture analysis: DESCRIBE 401 and 200 answers)",
+        Rec(
+            "rtsp.response",
+            lines(
+                "RTSP/1.0 401 Unauthorized",
+                "CSeq: 0",
+                'WWW-Authenticate: Digest realm="c056e3f5d007", nonce="17a6accbfba1e0534b5856e9c942bfd4", stale="FALSE"',
+                'WWW-Authenticate: Basic realm="c056e3f5d007"',
+                "Date:  Wed, Apr 06 2016 17:13:41 GMT",
+            ),
+            None,
+            "realm is only the device's MAC address; the post analyses a Hikvision camera's RTSP",
+            "Hikvision",
+        ),
+    ),
+    Source(
+        "ev3-runxinzhi-jingzhishen-5673143",
+        "http://runxinzhi.com/jingzhishen-p-5673143.html",
+        "runxinzhi.com: RTSP digest authentication (response calculation), VLC exchange with a camera at /ch1/main/av_stream",
+        Rec(
+            "rtsp.response",
+            lines(
+                "RTSP/1.0 401 Unauthorized",
+                "CSeq: 2",
+                'WWW-Authenticate: Digest realm="Hikvision", nonce="78f40f2c57eee727a4be179049cecf89", '
+                'random="+FeTGE9jY6DXLFwxbn0zJ4/iHBPwBt2qFko+pe2glxvlzc6XEqkODju95yt+3Ajl", stale="FALSE"',
+                'WWW-Authenticate: Basic realm="/"',
+            ),
+            "Hikvision",
+            "digest realm names Hikvision (the page printed the exchange on one line)",
+        ),
+        Rec(
+            "rtsp.response",
+            lines("RTSP/1.0 200 OK", "CSeq: 3", "Public: OPTIONS, DESCRIBE, SETUP, TEARDOWN, PLAY, PAUSE"),
+            None,
+            "OPTIONS answer names nobody; same camera, whose realm is Hikvision",
+            "Hikvision",
+        ),
+    ),
+    # ------------------------------------------------------------------ negatives (RTSP)
+    Source(
+        "ev3-scrypted-1014",
+        "https://github.com/koush/scrypted/issues/1014",
+        "scrypted #1014: RTSP camera doesn't authenticate (Rebroadcast log of a TP-Link VIGI C330i)",
+        Rec(
+            "rtsp.response",
+            lines(
+                "RTSP/1.0 200 OK",
+                "CSeq: 0",
+                "Date: Sat, Aug 12 2023 14:29:34 GMT",
+                "Public: OPTIONS, DESCRIBE, SETUP, TEARDOWN, PLAY, PAUSE, GET_PARAMETER, SET_PARAMETER",
+            ),
+            None,
+            "OPTIONS answer names nobody; the commenter's camera is a TP-Link VIGI C330i",
+            "TP-Link",
+        ),
+    ),
+    Source(
+        "ev3-rootencoder-46",
+        "https://github.com/pedroSG94/RootEncoder/issues/46",
+        "RootEncoder #46: Auth error (RtspClient log of a streaming server's 401)",
+        Rec(
+            "rtsp.response",
+            lines(
+                "RTSP/1.0 401 Unauthorized",
+                "Server: DSS/5.5.5 (Build/489.16; Platform/Linux; Release/Darwin; state/beta; )",
+                "Cseq: 1",
+                'WWW-Authenticate: Digest realm="Streaming Server", nonce="cba1e24d77d2b0f00c91f0e2f3f06ade"',
+            ),
+            None,
+            "Darwin Streaming Server (software, EasyDarwin per the thread), no device maker",
+        ),
+        Rec(
+            "rtsp.server",
+            "DSS/5.5.5 (Build/489.16; Platform/Linux; Release/Darwin; state/beta; )",
+            None,
+            "Darwin Streaming Server software string",
+        ),
+    ),
+]
