@@ -143,4 +143,126 @@ SOURCES: list[Source] = [
             "Darwin Streaming Server software string",
         ),
     ),
+    Source(
+        "ev3-zlmediakit-1246",
+        "https://github.com/ZLMediaKit/ZLMediaKit/issues/1246",
+        "ZLMediaKit #1246: RTSP pull compatibility (openRTSP exchange with an Arecont Vision camera)",
+        Rec(
+            "rtsp.response",
+            lines("RTSP/1.0 401 Unauthorized", "CSeq: 2", 'WWW-Authenticate: Basic realm="Arecont Vision"'),
+            None,
+            "realm names Arecont Vision, a maker outside the catalogue",
+        ),
+    ),
+    Source(
+        "ev3-myrtspclient-4",
+        "https://github.com/Ansersion/myRtspClient/issues/4",
+        "myRtspClient #4: Authentication does not work (OPTIONS answer of a Reolink C1-Pro)",
+        Rec(
+            "rtsp.response",
+            lines(
+                "RTSP/1.0 200 OK",
+                "CSeq: 1",
+                "Date: Mon, May 21 2018 21:05:28 GMT",
+                "Public: OPTIONS, DESCRIBE, SETUP, TEARDOWN, PLAY, PAUSE, GET_PARAMETER, SET_PARAMETER",
+            ),
+            None,
+            "OPTIONS answer names nobody; the user's camera is a Reolink C1-Pro",
+            "Reolink",
+        ),
+    ),
+    # ------------------------------------------------------------------ SSH banners
+    Source(
+        "ev3-netmiko-2959",
+        "https://github.com/ktbyers/netmiko/issues/2959",
+        "Netmiko #2959: Connecting to Huawei, Unable to open channel (paramiko debug log)",
+        Rec("ssh.banner", "SSH-2.0-HUAWEI-1.5", "Huawei", "SSH server version names Huawei"),
+    ),
+    Source(
+        "ev3-phpseclib-964",
+        "https://github.com/phpseclib/phpseclib/issues/964",
+        "phpseclib #964: Invalid HMAC (SSH server identifying itself as SSH-2.0--, a Huawei ATN router)",
+        Rec(
+            "ssh.banner",
+            "SSH-2.0--",
+            None,
+            "empty software version names nobody; the reporter says the device is a Huawei ATN router",
+            "Huawei",
+        ),
+    ),
+    Source(
+        "ev3-crackmapexec-405",
+        "https://github.com/byt3bl33d3r/CrackMapExec/issues/405",
+        "CrackMapExec #405: how CME gets the remote version/idstring (paramiko debug against a Raspbian host)",
+        Rec(
+            "ssh.banner",
+            "SSH-2.0-OpenSSH_7.4p1 Raspbian-10+deb9u7",
+            None,
+            "OpenSSH on the Raspbian distribution: software, names no device maker",
+        ),
+    ),
+    Source(
+        "ev3-paramiko-1818",
+        "https://github.com/paramiko/paramiko/issues/1818",
+        "paramiko #1818: JunOS 18 (paramiko debug log of a Junos device)",
+        Rec(
+            "ssh.banner",
+            "SSH-2.0-OpenSSH_7.4",
+            None,
+            "bare OpenSSH version names nobody; the issue is about a Junos 18 device",
+            "Juniper Networks",
+        ),
+    ),
+    # ------------------------------------------------------------------ Dahua (RTSP)
+    Source(
+        "ev3-thc-hydra-695",
+        "https://github.com/vanhauser-thc/thc-hydra/issues/695",
+        "thc-hydra #695: RTSP errors against a LAN camera (debug hex dump of the camera's 401)",
+        Rec(
+            "rtsp.response",
+            lines(
+                "RTSP/1.0 401 Unauthorized",
+                "CSeq: 2",
+                'WWW-Authenticate: Digest realm="Login to D12A163300000656", nonce="1f75a67964d63e257edb6c66163f1261"',
+            ),
+            "Dahua",
+            "'Login to <15-character serial>' is Dahua's digest realm form (decoded from the hex dump)",
+        ),
+    ),
+    # ------------------------------------------------------------------ negatives (cameras)
+    Source(
+        "ev3-node-onvif-40",
+        "https://github.com/GuilhermeC18/node-onvif/issues/40",
+        "node-onvif #40: Handle digest on fetch snapshot (401 headers of an Axis camera)",
+        Rec(
+            "http.www_authenticate",
+            'Digest realm="AXIS_WS_ACCC8E494578", nonce="t6fuOp51BQA=f644e559881cb59b13221e8f9b63747f39e342c7", '
+            'algorithm=MD5, qop="auth"',
+            "Axis",
+            "realm AXIS_WS_<MAC> names Axis (ACCC8E is an Axis Communications OUI)",
+        ),
+        Rec(
+            "http.server",
+            "Apache/2.4.27 (Unix) OpenSSL/1.0.2k",
+            None,
+            "Apache web server software names no maker; the camera is an Axis",
+            "Axis",
+        ),
+    ),
+    Source(
+        "ev3-zoneminder-738",
+        "https://github.com/ZoneMinder/zoneminder/issues/738",
+        "ZoneMinder #738: 1.28.1 lost RTSP authentication (zmc debug of a camera's RTSP 401)",
+        Rec(
+            "rtsp.response",
+            lines(
+                "RTSP/1.0 401 Unauthorized",
+                "Server: Rtsp Server/2.0",
+                "CSeq: 1",
+                'WWW-Authenticate: Basic realm="RtspSever2.0"',
+            ),
+            None,
+            "generic RTSP server name and realm; the issue does not say which camera",
+        ),
+    ),
 ]
