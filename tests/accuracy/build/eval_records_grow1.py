@@ -265,4 +265,81 @@ SOURCES: list[Source] = [
             "generic RTSP server name and realm; the issue does not say which camera",
         ),
     ),
+    # ------------------------------------------------------------------ Hikvision (ISAPI)
+    Source(
+        "ev3-pyhik-64",
+        "https://github.com/mezz64/pyHik/issues/64",
+        "pyHik #64: 'NoneType' object has no attribute 'text' (ISAPI MotionDetection answer of a Hikvision NVR, new namespace)",
+        Rec(
+            "http.body",
+            '<?xml version="1.0" encoding="UTF-8" ?>\n'
+            '<MotionDetection version="2.0" xmlns="http://www.isapi.org/ver20/XMLSchema">\n'
+            "<enabled>true</enabled>\n<enableHighlight>true</enableHighlight>\n<samplingInterval>5</samplingInterval>\n"
+            "<startTriggerTime>1000</startTriggerTime>\n<endTriggerTime>1000</endTriggerTime>\n<regionType>grid</regionType>",
+            "Hikvision",
+            "head of an ISAPI answer in the isapi.org namespace, which the reporter's Hikvision NVR firmware switched to "
+            "from hikvision.com; ISAPI is Hikvision's HTTP API",
+        ),
+    ),
+    Source(
+        "ev3-node-red-hikvision-ultimate-13",
+        "https://github.com/Supergiovane/node-red-contrib-hikvision-ultimate/issues/13",
+        "node-red-contrib-hikvision-ultimate #13: IP cameras still not working (alertStream of an iDS-7208HUHI-K1/4S hybrid DVR)",
+        Rec(
+            "http.body",
+            '<EventNotificationAlert version="1.0" xmlns="http://www.hikvision.com/ver20/XMLSchema">\n'
+            "<ipAddress>192.168.1.81</ipAddress>\n<portNo>80</portNo>\n<protocol>HTTP</protocol>\n"
+            "<macAddress>ac:cb:51:e7:ed:ca</macAddress>\n<channelID>0</channelID>\n"
+            "<dateTime>2021-04-06T18:04:2800:00</dateTime>\n<activePostCount>0</activePostCount>\n"
+            "<eventType>videoloss</eventType>\n<eventState>inactive</eventState>\n"
+            "<eventDescription>videoloss alarm</eventDescription>\n</EventNotificationAlert>",
+            "Hikvision",
+            "ISAPI event in the hikvision.com namespace (the log printed the answer as shown)",
+        ),
+        Rec("mac", "ac:cb:51:e7:ed:ca", "Hikvision", "OUI AC:CB:51 registered to Hangzhou Hikvision"),
+    ),
+    Source(
+        "ev3-evercam-server-63",
+        "https://github.com/evercam/evercam-server/issues/63",
+        "evercam-server #63: XML answer of a camera to an ISAPI snapshot request (PSIA namespace)",
+        Rec(
+            "http.body",
+            '<ResponseStatus xmlns="urn:psialliance-org" version="1.0">\n'
+            "<requestURL>/ISAPI/Streaming/channels/201/picture</requestURL>\n<statusCode>3</statusCode>\n"
+            "<statusString>Device Error</statusString>\n<subStatusCode>deviceError</subStatusCode>\n</ResponseStatus>",
+            None,
+            "PSIA-alliance namespace and an ISAPI path, but no maker named and the source does not say whose camera "
+            "('ardmac cams'): a maker we cannot settle",
+        ),
+    ),
+    # ------------------------------------------------------------------ negatives (TVT API documentation)
+    Source(
+        "ev3-cctvcamerapros-getdeviceinfo",
+        "https://videos.cctvcamerapros.com/developer/docs/api-reference/system/get-device-info",
+        "CCTV Camera Pros developer docs: GetDeviceInfo (example answer of a Viewtron IPC, ipc.com namespace)",
+        Rec(
+            "http.body",
+            '<?xml version="1.0" encoding="UTF-8"?>\n<config version="2.0.0" xmlns="http://www.ipc.com/ver10">\n<deviceInfo>\n'
+            '<deviceName type="string"><![CDATA[IPC]]></deviceName>\n'
+            '<deviceDescription type="string"><![CDATA[E4_4MP_]]></deviceDescription>\n'
+            '<apiVersion type="string"><![CDATA[2.0.0]]></apiVersion>',
+            None,
+            "head of the documented answer: generic names, brand placeholder; names no maker",
+        ),
+    ),
+    Source(
+        "ev3-cctvcamerapros-getdevicedetail",
+        "https://videos.cctvcamerapros.com/developer/docs/api-reference/system/get-device-detail",
+        "CCTV Camera Pros developer docs: GetDeviceDetail (example answer of an IPC, ipc.com namespace)",
+        Rec(
+            "http.body",
+            '<?xml version="1.0" encoding="UTF-8"?>\n<config version="1.0" xmlns="http://www.ipc.com/ver10">\n<detail>\n<property>\n'
+            '<deviceName type="string"><![CDATA[IPC]]></deviceName>\n'
+            '<deviceDescription type="string"><![CDATA[IPCamera]]></deviceDescription>\n'
+            '<model type="string"><![CDATA[TD-9421M]]></model>\n<brand type="string"><![CDATA[IPC]]></brand>',
+            None,
+            "head of the documented answer: TD- model, generic brand; names no maker by itself",
+        ),
+        Rec("mac", "00:18:ae:98:38:fd", "TVT", "OUI 00:18:AE registered to TVT CO.,LTD (the documented answer's MAC)"),
+    ),
 ]
