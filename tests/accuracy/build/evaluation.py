@@ -21,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import eval_records_cameras
 import eval_records_cameras2
 import eval_records_grow1
+import eval_records_grow2
 import eval_records_mac2
 import eval_records_negatives
 import eval_records_negatives2
@@ -41,6 +42,7 @@ TABLES = (
     eval_records_mac2,
     # round 3 (origin ids ev3-): RTSP client threads, blog mirrors, LTE CPE APIs, banners
     eval_records_grow1,
+    eval_records_grow2,
 )
 
 HERE = Path(__file__).resolve().parent.parent
