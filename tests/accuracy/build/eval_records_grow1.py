@@ -342,4 +342,67 @@ SOURCES: list[Source] = [
         ),
         Rec("mac", "00:18:ae:98:38:fd", "TVT", "OUI 00:18:AE registered to TVT CO.,LTD (the documented answer's MAC)"),
     ),
+    # ------------------------------------------------------------------ RTSP blog posts (unsettled and software)
+    Source(
+        "ev3-cnblogs-shawn-meng-15921969",
+        "https://cnblogs.com/shawn-meng/p/15921969.html",
+        "cnblogs: VLC RTSP captures of a 'Dahua IPC' (OPTIONS 401 and 200 answers, /stream/live path)",
+        Rec(
+            "rtsp.response",
+            lines(
+                "RTSP/1.0 401 Unauthorized",
+                "CSeq: 5",
+                'WWW-Authenticate: Digest realm="Login to 210235H0211199A00001", nonce="98c6f819e476abd44cbcf2847f760364"',
+            ),
+            None,
+            "the post calls the camera a Dahua IPC, but the 20-character 210235... serial in the realm follows the "
+            "H3C/Uniview part numbering, not Dahua's 15-character serials: a maker we cannot settle",
+        ),
+        Rec(
+            "rtsp.response",
+            lines(
+                "RTSP/1.0 200 OK",
+                "CSeq: 6",
+                "Server: Rtsp Server/3.0",
+                "Public: OPTIONS, DESCRIBE, ANNOUNCE, SETUP, PLAY, RECORD, PAUSE, TEARDOWN, SET_PARAMETER, GET_PARAMETER",
+            ),
+            None,
+            "generic RTSP server name; same camera, maker not settled",
+        ),
+    ),
+    Source(
+        "ev3-csdn-weixin41637955-122508561",
+        "https://blog.csdn.net/weixin_41637955/article/details/122508561",
+        "CSDN: RTSP capture analysis (DESCRIBE answer of a public Wowza demo stream)",
+        Rec(
+            "rtsp.server",
+            "Wowza Streaming Engine 4.8.10 build20210217143515",
+            None,
+            "streaming server software, no device maker",
+        ),
+    ),
+    # ------------------------------------------------------------------ Hikvision (ONVIF)
+    Source(
+        "ev3-evercam-server-10",
+        "https://github.com/evercam/evercam-server/issues/10",
+        "evercam-server #10: get a camera's MAC with ONVIF (onvif-cli GetDeviceInformation of a Hikvision PTZ, 401 page)",
+        Rec(
+            "onvif.device_information",
+            "<tds:GetDeviceInformationResponse>\n  <tds:Manufacturer>HIKVISION</tds:Manufacturer>\n"
+            "  <tds:Model>DS-2DF7286-A</tds:Model>\n  <tds:FirmwareVersion>V5.1.8 build 140616</tds:FirmwareVersion>\n"
+            "  <tds:SerialNumber>DS-2DF7286-A20140705CCWR471699220B</tds:SerialNumber>\n"
+            "  <tds:HardwareId>88</tds:HardwareId>\n</tds:GetDeviceInformationResponse>",
+            "Hikvision",
+            "onvif-cli printed the parsed values; put back into the element in the spec's order (Manufacturer HIKVISION)",
+        ),
+        Rec(
+            "http.body",
+            "<!DOCTYPE html>\r\n<html><head><title>Document Error: Unauthorized</title></head>\r\n"
+            "<body><h2>Access Error: 401 -- Unauthorized</h2>\r\n"
+            "<p>Authentication Error: Access Denied! Authorization required.</p>\r\n</body>\r\n</html>\r\n",
+            None,
+            "generic embedded-server 401 page (the log printed it with escaped line ends); the camera is the Hikvision above",
+            "Hikvision",
+        ),
+    ),
 ]
