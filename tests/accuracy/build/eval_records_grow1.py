@@ -405,4 +405,66 @@ SOURCES: list[Source] = [
             "Hikvision",
         ),
     ),
+    # ------------------------------------------------------------------ more RTSP client logs
+    Source(
+        "ev3-rootencoder-1470",
+        "https://github.com/pedroSG94/RootEncoder/issues/1470",
+        "RootEncoder #1470: retry error configuring stream (CommandsManager log against /cam/realmonitor)",
+        Rec(
+            "rtsp.response",
+            lines(
+                "RTSP/1.0 401 Unauthorized",
+                "CSeq: 1",
+                'WWW-Authenticate: Digest realm="Login to dd6e213b24f9567bdf6874a9afec49e0", nonce="4145f1278977248b5354ca9f9738d35e"',
+            ),
+            "Dahua",
+            "'Login to <id>' digest realm of Dahua's RTSP server (the request path is Dahua's /cam/realmonitor)",
+        ),
+    ),
+    Source(
+        "ev3-gsyvideoplayer-592",
+        "https://github.com/CarGuo/GSYVideoPlayer/issues/592",
+        "GSYVideoPlayer #592: how to do digest authentication (IJKMEDIA log of an NVR's RTSP 401, /unicast/c45/s0/live)",
+        Rec(
+            "rtsp.response",
+            lines(
+                "RTSP/1.0 401 Unauthorized",
+                "CSeq: 2",
+                'WWW-Authenticate: Digest realm="48ea6362afe8",nonce="5a0bf798cbcf61815e00", stale="FALSE"',
+                'WWW-Authenticate: Basic realm="48ea6362afe8"',
+            ),
+            None,
+            "hard negative: a MAC-address realm like Hikvision's, but 48:EA:63 is a Uniview block and the path is Uniview's "
+            "unicast/cN/sN/live; names no maker itself (status line from the log's '401 Unauthorized', headers as logged)",
+        ),
+    ),
+    Source(
+        "ev3-mediamtx-3116",
+        "https://github.com/bluenviron/mediamtx/issues/3116",
+        "mediamtx #3116: RTSP source 401 after v1.6.0 (gortsplib log of a TP-Link camera)",
+        Rec(
+            "rtsp.response",
+            lines(
+                "RTSP/1.0 200 OK",
+                "CSeq: 1",
+                "Date: Sun, Apr 28 2024 06:49:17 GMT",
+                "Public: OPTIONS, DESCRIBE, SETUP, TEARDOWN, PLAY, PAUSE, GET_PARAMETER, SET_PARAMETER, MULTITRANS",
+            ),
+            None,
+            "OPTIONS answer names nobody; the same camera's realm is TP-LINK IP-Camera",
+            "TP-Link",
+        ),
+        Rec(
+            "rtsp.response",
+            lines(
+                "RTSP/1.0 401 Unauthorized",
+                "CSeq: 2",
+                "Date: Sun, Apr 28 2024 06:49:17 GMT",
+                'WWW-Authenticate: Basic realm="TP-LINK IP-Camera"',
+                'WWW-Authenticate: Digest realm="TP-LINK IP-Camera", nonce="6100befdab6f407276c35030a302430b"',
+            ),
+            "TP-Link",
+            "realm names TP-Link",
+        ),
+    ),
 ]
