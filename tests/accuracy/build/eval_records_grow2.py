@@ -68,4 +68,48 @@ SOURCES: list[Source] = [
             "HP Comware switch (the A5500 line went to HPE at the 2015 split); Comware is H3C-built software, not Huawei",
         ),
     ),
+    Source(
+        "ev3-ha-63399",
+        "https://github.com/home-assistant/core/issues/63399",
+        "home-assistant #63399: onvif wrong mac address, EYEPLUS_DEV model (DeviceInfo debug line)",
+        Rec(
+            "onvif.device_information",
+            "<tds:GetDeviceInformationResponse>\n  <tds:Manufacturer>EYEPLUS</tds:Manufacturer>\n"
+            "  <tds:Model>EYEPLUS_DEV</tds:Model>\n  <tds:FirmwareVersion>5.6.1.1127</tds:FirmwareVersion>\n"
+            "  <tds:SerialNumber>12345679890</tds:SerialNumber>\n</tds:GetDeviceInformationResponse>",
+            None,
+            "the integration printed the parsed values (put back in the spec's order); EYEPLUS is a brand outside the "
+            "catalogue, no covered maker",
+        ),
+        Rec(
+            "mac",
+            "04:39:26:42:bb:a3",
+            None,
+            "the camera's MAC as the reporter gives it; OUI 04:39:26 is registered to China Dragon Technology, outside the catalogue",
+        ),
+    ),
+    Source(
+        "ev3-tinyupnp-1",
+        "https://github.com/ofekp/TinyUPnP/issues/1",
+        "TinyUPnP #1: invalid router info error (M-SEARCH answers of a TP-Link Archer C8)",
+        Rec("upnp.server", "ipos/7.0 UPnP/1.0 Archer_C8/1.0", "TP-Link", "Archer is TP-Link's router line (Archer C8)"),
+        Rec(
+            "upnp.server",
+            "POSIX UPnP/1.0 UPnP Stack/6.37.14.62",
+            None,
+            "Broadcom's UPnP SDK string, names no maker; same router",
+            "TP-Link",
+        ),
+    ),
+    Source(
+        "ev3-ha-110216",
+        "https://github.com/home-assistant/core/issues/110216",
+        "home-assistant #110216: UPnP device not discovered (async_upnp_client SSDP traffic of a gateway)",
+        Rec(
+            "upnp.server",
+            "POSIX UPnP/1.0 UPnP Stack/6.37.14.87",
+            None,
+            "UPnP SDK string of a gateway whose maker the log does not give",
+        ),
+    ),
 ]
