@@ -467,4 +467,30 @@ SOURCES: list[Source] = [
             "realm names TP-Link",
         ),
     ),
+    # ------------------------------------------------------------------ ZTE (LTE CPE web API)
+    Source(
+        "ev3-zte-api-and-hack-7",
+        "https://github.com/paulo-correia/ZTE_API_and_Hack/issues/7",
+        "ZTE_API_and_Hack #7: MF286C returns HTML saying page moved (answer to the goform login POST)",
+        Rec(
+            "http.body",
+            '<html><head></head><body>\n        This document has moved to a new <a href="http://192.168.0.1/pub/login.html"  '
+            "location </a>.\n        Please update your documents to reflect the new location.\n        </body></html>\n",
+            None,
+            "generic 'document has moved' page names nobody; the issue is about a ZTE MF286C LTE router",
+            "ZTE",
+        ),
+    ),
+    Source(
+        "ev3-zte-api-and-hack-1",
+        "https://github.com/paulo-correia/ZTE_API_and_Hack/issues/1",
+        "ZTE_API_and_Hack #1: ZTE mf286 (curl of goform_set_cmd_process, the router's JSON answer)",
+        Rec(
+            "http.body",
+            '{"result":"3"}',
+            None,
+            "bare JSON status names nobody; the device is a ZTE MF286 (goform API)",
+            "ZTE",
+        ),
+    ),
 ]
