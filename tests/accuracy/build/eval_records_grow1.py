@@ -340,7 +340,12 @@ SOURCES: list[Source] = [
             None,
             "head of the documented answer: TD- model, generic brand; names no maker by itself",
         ),
-        Rec("mac", "00:18:ae:98:38:fd", "TVT", "OUI 00:18:AE registered to TVT CO.,LTD (the documented answer's MAC)"),
+        Rec(
+            "mac",
+            "00:18:ae:98:38:fd",
+            "TVT",
+            "OUI 00:18:AE registered to TVT CO.,LTD (the documented answer's MAC)",
+        ),
     ),
     # ------------------------------------------------------------------ RTSP blog posts (unsettled and software)
     Source(

@@ -52,9 +52,24 @@ SOURCES: list[Source] = [
         "ev3-sysobject-ids-53",
         "https://github.com/fusioninventory/sysobject.ids/issues/53",
         "fusioninventory/sysobject.ids #53: some D-Link and TP-Link devices (snmpget sysObjectID)",
-        Rec("snmp.sysobjectid", "1.3.6.1.4.1.171.10.134.7", "D-Link", "D-Link's enterprise 171; a DGS-1100-24 switch"),
-        Rec("snmp.sysobjectid", "1.3.6.1.4.1.11863.3.2.10", "TP-Link", "TP-Link's enterprise 11863; an EAP225 access point"),
-        Rec("snmp.sysobjectid", "1.3.6.1.4.1.171.30.4.1.2.2", "D-Link", "D-Link's enterprise 171; a DVG-5008S VoIP gateway"),
+        Rec(
+            "snmp.sysobjectid",
+            "1.3.6.1.4.1.171.10.134.7",
+            "D-Link",
+            "D-Link's enterprise 171; a DGS-1100-24 switch",
+        ),
+        Rec(
+            "snmp.sysobjectid",
+            "1.3.6.1.4.1.11863.3.2.10",
+            "TP-Link",
+            "TP-Link's enterprise 11863; an EAP225 access point",
+        ),
+        Rec(
+            "snmp.sysobjectid",
+            "1.3.6.1.4.1.171.30.4.1.2.2",
+            "D-Link",
+            "D-Link's enterprise 171; a DVG-5008S VoIP gateway",
+        ),
     ),
     Source(
         "ev3-snmp-exporter-642",
@@ -92,7 +107,12 @@ SOURCES: list[Source] = [
         "ev3-tinyupnp-1",
         "https://github.com/ofekp/TinyUPnP/issues/1",
         "TinyUPnP #1: invalid router info error (M-SEARCH answers of a TP-Link Archer C8)",
-        Rec("upnp.server", "ipos/7.0 UPnP/1.0 Archer_C8/1.0", "TP-Link", "Archer is TP-Link's router line (Archer C8)"),
+        Rec(
+            "upnp.server",
+            "ipos/7.0 UPnP/1.0 Archer_C8/1.0",
+            "TP-Link",
+            "Archer is TP-Link's router line (Archer C8)",
+        ),
         Rec(
             "upnp.server",
             "POSIX UPnP/1.0 UPnP Stack/6.37.14.62",
