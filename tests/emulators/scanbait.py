@@ -96,6 +96,13 @@ class Bait:
         async def stop() -> None:
             for item in self._closers:
                 item.close()
+            # Handlers still serving (slowloris, floods) end here rather than being destroyed
+            # pending when the loop stops.
+            current = asyncio.current_task()
+            pending = [task for task in asyncio.all_tasks() if task is not current]
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
 
         with contextlib.suppress(Exception):
             asyncio.run_coroutine_threadsafe(stop(), self._loop).result(5)
