@@ -78,6 +78,9 @@ class ApiQuestion:
 API_QUESTIONS: tuple[ApiQuestion, ...] = (
     ApiQuestion("GET", "/ISAPI/System/deviceInfo"),
     ApiQuestion("GET", "/cgi-bin/magicBox.cgi?action=getSystemInfo"),
+    # Huawei HiLink (LTE/5G CPE, Mobile WiFi): the web UI reads the product class and model here
+    # before any login (mpaulse/mobitra doc/develop.md; /api/device/information needs one).
+    ApiQuestion("GET", "/api/device/basic_information"),
     ApiQuestion("POST", "/axis-cgi/basicdeviceinfo.cgi", _AXIS_BODY, "application/json"),
     ApiQuestion(
         "POST",
