@@ -22,6 +22,7 @@ import eval_records_cameras
 import eval_records_cameras2
 import eval_records_grow1
 import eval_records_grow2
+import eval_records_grow3
 import eval_records_mac2
 import eval_records_negatives
 import eval_records_negatives2
@@ -43,6 +44,8 @@ TABLES = (
     # round 3 (origin ids ev3-): RTSP client threads, blog mirrors, LTE CPE APIs, banners
     eval_records_grow1,
     eval_records_grow2,
+    # round 3 continued: covered makers' devices (RTSP proxy logs, SSH debug logs, scan READMEs)
+    eval_records_grow3,
 )
 
 HERE = Path(__file__).resolve().parent.parent
