@@ -58,6 +58,54 @@ SOURCES: list[Source] = [
             "with placeholders (kept as shown); the issue says the device is a Dahua",
         ),
     ),
+    # ------------------------------------------------------------------ DJI (RTSP)
+    Source(
+        "ev3-dji-msdk-v5-449",
+        "https://github.com/dji-sdk/Mobile-SDK-Android-V5/issues/449",
+        "dji-sdk/Mobile-SDK-Android-V5 #449: RTSP live stream error (Wireshark capture of VLC against the "
+        "RTSP server of a DJI remote controller running the MSDK sample)",
+        Rec(
+            "rtsp.response",
+            lines(
+                "RTSP/1.0 401 Unauthorized",
+                "CSeq: 3",
+                "Date: Mon, Nov 18 2024 10:48:25 GMT",
+                'WWW-Authenticate: Digest realm="DJI MRTC RTSP Server", nonce="c74fe9ba95e0550fab7d367b6f74aa35"',
+            ),
+            "DJI",
+            "digest realm names DJI's MRTC RTSP server (the live-stream server of DJI's SDK on the remote controller)",
+        ),
+        Rec(
+            "rtsp.response",
+            lines(
+                "RTSP/1.0 200 OK",
+                "CSeq: 2",
+                "Date: Mon, Nov 18 2024 10:48:25 GMT",
+                "Public: OPTIONS, DESCRIBE, SETUP, TEARDOWN, PLAY, PAUSE, GET_PARAMETER, SET_PARAMETER",
+            ),
+            None,
+            "OPTIONS answer names nobody; same DJI remote controller, whose realm names DJI",
+            "DJI",
+        ),
+    ),
+    # ------------------------------------------------------------------ Huawei (MAC)
+    Source(
+        "ev3-netalertx-461",
+        "https://github.com/netalertx/NetAlertX/issues/461",
+        "NetAlertX #461: Notification Message (arp-scan device list of a home network, address and registrant)",
+        Rec(
+            "mac",
+            "58:d7:59:e1:dd:a5",
+            "Huawei",
+            "arp-scan printed registrant 'HUAWEI TECHNOLOGIES CO.,LTD' (the same in netaddr's IEEE MA-L copy)",
+        ),
+        Rec(
+            "mac",
+            "68:ff:7b:a3:bf:ff",
+            "TP-Link",
+            "arp-scan printed registrant 'TP-LINK TECHNOLOGIES CO.,LTD.' (the network's router at .1)",
+        ),
+    ),
     # ------------------------------------------------------------------ Huawei (SSH, names nobody)
     Source(
         "ev3-ssh2js-925",
