@@ -131,4 +131,46 @@ SOURCES: list[Source] = [
             "Huawei",
         ),
     ),
+    Source(
+        "ev3-webssh-121",
+        "https://github.com/huashengdun/webssh/issues/121",
+        "huashengdun/webssh #121: Endless connecting... (wssh debug log against a HUAWEI Quidway S2326TP-EI switch)",
+        Rec(
+            "ssh.banner",
+            "SSH-1.99--",
+            None,
+            "empty software version names nobody; the issue says the switch is a HUAWEI Quidway S2326TP-EI",
+            "Huawei",
+        ),
+    ),
+    # ------------------------------------------------------------------ other makers' SSH idents (negatives)
+    Source(
+        "ev3-netmiko-2251",
+        "https://github.com/ktbyers/netmiko/issues/2251",
+        "ktbyers/netmiko #2251: commands through a jump router (paramiko debug log of a Cisco router)",
+        Rec("ssh.banner", "SSH-2.0-Cisco-1.25", "Cisco", "software version 'Cisco-1.25' names Cisco"),
+    ),
+    Source(
+        "ev3-netmiko-1572",
+        "https://github.com/ktbyers/netmiko/issues/1572",
+        "ktbyers/netmiko #1572: Error connecting to switch allied telesis (paramiko debug log)",
+        Rec(
+            "ssh.banner",
+            "SSH-2.0-OpenSSH_3.4p1.RL",
+            None,
+            "an OpenSSH build names no device maker; the issue says the switch is an Allied Telesis",
+            "Allied Telesis",
+        ),
+    ),
+    Source(
+        "ev3-netmiko-1359",
+        "https://github.com/ktbyers/netmiko/issues/1359",
+        "ktbyers/netmiko #1359: error connecting to switch (paramiko debug log)",
+        Rec(
+            "ssh.banner",
+            "SSH-2.0-Mocana SSH 6.3",
+            None,
+            "Mocana is the maker of an embedded SSH stack, not of the switch; the excerpt does not name the switch's maker",
+        ),
+    ),
 ]
