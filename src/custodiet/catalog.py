@@ -35,6 +35,9 @@ class Vendor:
     sources: tuple[str, ...]
     legal_names: tuple[str, ...] = ()
     domains: tuple[str, ...] = ()  # web and e-mail domains that name the vendor ("hikvision.com")
+    # words that hold the vendor's name but name none of its devices ("AppleWebKit", the engine
+    # every Android and Chrome User-Agent names): they swallow the name inside them, and say nothing
+    inert_words: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +172,7 @@ def _vendor(node: Any, label: str) -> Vendor:
         sources=_strings(node, "sources", where, label),
         legal_names=_strings(node, "legal_names", where, label),
         domains=_domains(node, where, label),
+        inert_words=_strings(node, "inert_words", where, label),
     )
 
 

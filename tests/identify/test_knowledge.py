@@ -162,6 +162,23 @@ def test_a_name_alone_in_a_realm_is_strong_and_in_a_page_only_a_hint(identifier:
     assert digest[0]["manufacturer"] == "Hikvision" and digest[1] >= 0.6
 
 
+ANDROID_AGENT = "Mozilla/5.0 (Linux; Android 10; SM-G975F) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Mobile Safari/537.36"
+IPHONE_AGENT = "Mozilla/5.0 (iPhone; CPU iPhone OS 16_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148"
+BOX_AGENT = "Mozilla/5.0 (Linux; Android 4.4.2; EC6108V9 Build/KOT49H) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/30.0"
+
+
+def test_an_inert_word_hides_the_name_inside_it_and_claims_nothing(identifier: Identifier) -> None:
+    """AppleWebKit is in every browser's agent: it is not Apple's camel-case name (Apple + WebKit)."""
+    android = fuse_one_text(identifier.match("http.user_agent", ANDROID_AGENT))
+    assert android[0].get("manufacturer") != "Apple"
+    iphone = fuse_one_text(identifier.match("http.user_agent", IPHONE_AGENT))
+    assert iphone[0]["manufacturer"] == "Apple"  # named by "iPhone", not vetoed by the engine's token
+    box = fuse_one_text(identifier.match("http.user_agent", BOX_AGENT))
+    assert box[0]["manufacturer"] == "Huawei" and box[0]["model"] == "EC6108V9"
+    assert box[1] >= 0.6  # no Apple claim contradicts the box's model
+    assert fuse_one_text(identifier.match("http.server", "Apple WebKit"))[0]["manufacturer"] == "Apple"
+
+
 @pytest.mark.parametrize("token", NEAR_MISSES)
 def test_near_miss_tokens_name_no_covered_maker(identifier: Identifier, token: str) -> None:
     for field, shape in SHAPES.items():

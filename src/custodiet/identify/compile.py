@@ -178,6 +178,9 @@ def name_entries(catalog: Catalog) -> tuple[list[SigEntry], list[int]]:
             add(f"domains/{vendor.id}", domain, {"manufacturer": vendor.name}, "domain")
         for bad in vendor.not_aliases:
             add(f"names/not-{vendor.id}", bad, {}, "name", veto=vendor.id)
+        for word in vendor.inert_words:
+            # kind "inert" has no weight in any field: the span only hides the name inside it
+            add(f"names/inert-{vendor.id}", word, {}, "inert")
     links = {id(link): link for link in catalog.brands.values()}
     for link in sorted(links.values(), key=lambda lk: fold(lk.brand)):
         for alias in link.aliases:
