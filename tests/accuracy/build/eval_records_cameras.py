@@ -13,15 +13,7 @@ None with `device` set to the maker the source states for a text that names nobo
 
 from __future__ import annotations
 
-from public_records import Rec, Source
-
-CRLF = "\r\n"
-
-
-def lines(*parts: str) -> str:
-    """A multi-line protocol answer as sent (CRLF line ends)."""
-    return CRLF.join(parts)
-
+from public_records import Rec, Source, lines
 
 SOURCES: list[Source] = [
     # ------------------------------------------------------------------ Hikvision

@@ -7,8 +7,7 @@ evaluation source is cited by the content.
 
 from __future__ import annotations
 
-from eval_records_cameras import lines
-from public_records import Rec, Source
+from public_records import Rec, Source, lines
 
 SOURCES: list[Source] = [
     Source(

@@ -10,13 +10,7 @@ the enterprise number when it built the device, sysDescr with the maker the stri
 
 from __future__ import annotations
 
-from public_records import Rec, Source
-
-
-def macs(maker: str | None, registrant: str, *addresses: str) -> list[Rec]:
-    """Addresses the source's scanner printed with one registrant name."""
-    return [Rec("mac", a, maker, f"scanner printed registrant '{registrant}'") for a in addresses]
-
+from public_records import Rec, Source, macs
 
 SOURCES: list[Source] = [
     Source(

@@ -10,15 +10,7 @@ text names nobody.
 
 from __future__ import annotations
 
-from public_records import Rec, Source
-
-CRLF = "\r\n"
-
-
-def lines(*parts: str) -> str:
-    """A multi-line protocol answer as sent (CRLF line ends)."""
-    return CRLF.join(parts)
-
+from public_records import Rec, Source, lines
 
 SOURCES: list[Source] = [
     Source(

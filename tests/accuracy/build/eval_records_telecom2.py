@@ -11,14 +11,6 @@ from __future__ import annotations
 
 from public_records import Rec, Source
 
-CRLF = "\r\n"
-
-
-def lines(*parts: str) -> str:
-    """A multi-line protocol answer as sent (CRLF line ends)."""
-    return CRLF.join(parts)
-
-
 SOURCES: list[Source] = [
     Source(
         "ev2-jlinux20-audit-zte-f670l",

@@ -43,6 +43,19 @@ class Source:
         self.records = records
 
 
+CRLF = "\r\n"
+
+
+def lines(*parts: str) -> str:
+    """A multi-line protocol answer as sent (CRLF line ends)."""
+    return CRLF.join(parts)
+
+
+def macs(maker: str | None, registrant: str, *addresses: str) -> list[Rec]:
+    """Addresses the source's scanner printed with one registrant name."""
+    return [Rec("mac", a, maker, f"scanner printed registrant '{registrant}'") for a in addresses]
+
+
 def each(field: str, texts: tuple[str, ...], maker: str | None, note: str = "") -> list[Rec]:
     """Records of one field with the same label and note (a source's list of model strings)."""
     return [Rec(field, text, maker, note) for text in texts]
