@@ -37,7 +37,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from .netns import TEST_NET as TEST_NET_ALLOW
-from .netns import _in_child_namespace, _ip
+from .netns import _in_child_namespace, _ip, serve_in_namespace, stop_server
 from .network import EmulatedNetwork, plan
 from .profiles import Profile, load_profiles
 from .servers import Context, SsdpResponder, WsdResponder
@@ -119,27 +119,13 @@ class DiscoveryLink:
         time.sleep(0.2)
 
     def _serve(self) -> None:
-        expect = os.stat(f"/var/run/netns/{self.devices_ns}").st_ino
-        cmd = ["ip", "netns", "exec", self.devices_ns, sys.executable, "-m", "tests.emulators.discovery_link",
-               "serve", "--base", self.base, "--profiles", ",".join(p.name for p in self.profiles),
-               "--interface", self.base + "2", "--excluded", self.excluded, "--pointer", self.pointer,
-               "--outside", self.outside, "--contacts", str(self.contacts),
-               "--expect-ns", str(expect), "--root-ns", str(os.stat("/proc/self/ns/net").st_ino)]  # fmt: skip
-        self.proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        assert self.proc.stdout is not None
-        line = self.proc.stdout.readline()
-        if line.strip() != b"ready":
-            err = self.proc.stderr.read() if self.proc.stderr else b""
-            raise RuntimeError(f"devices in {self.devices_ns} did not start: {line!r} {err[-1500:]!r}")
+        args = ["--base", self.base, "--profiles", ",".join(p.name for p in self.profiles),
+                "--interface", self.base + "2", "--excluded", self.excluded, "--pointer", self.pointer,
+                "--outside", self.outside, "--contacts", str(self.contacts)]  # fmt: skip
+        self.proc = serve_in_namespace(self.devices_ns, "tests.emulators.discovery_link", args)
 
     def close(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
+        stop_server(self.proc)
         self.proc = None
         for ns in (self.scanner_ns, self.devices_ns):
             _ip("netns", "del", ns, check=False)

@@ -103,28 +103,44 @@ class NetnsNetwork:
 
     def _serve(self) -> None:
         names = ",".join(p.name for p in self.profiles)
-        expect = os.stat(f"/var/run/netns/{self.ns}").st_ino
-        cmd = ["ip", "netns", "exec", self.ns, sys.executable, "-m", "tests.emulators.netns", "serve",
-               "--base", self.base, "--first", str(self.first), "--profiles", names,
-               "--expect-ns", str(expect), "--root-ns", str(os.stat("/proc/self/ns/net").st_ino)]  # fmt: skip
-        self.proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        assert self.proc.stdout is not None
-        line = self.proc.stdout.readline()
-        if line.strip() != b"ready":
-            err = self.proc.stderr.read() if self.proc.stderr else b""
-            raise RuntimeError(f"emulators in {self.ns} did not start: {line!r} {err[-800:]!r}")
+        self.proc = serve_in_namespace(
+            self.ns,
+            "tests.emulators.netns",
+            ["--base", self.base, "--first", str(self.first), "--profiles", names],
+        )
 
     def close(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
+        stop_server(self.proc)
         self.proc = None
         _ip("link", "del", self.host_if, check=False)
         _ip("netns", "del", self.ns, check=False)
+
+
+def serve_in_namespace(ns: str, module: str, args: list[str]) -> subprocess.Popen[bytes]:
+    """`python -m <module> serve <args>` inside namespace `ns`, once it prints "ready". It is told
+    the namespace's inode and ours, so that it refuses to bind anything outside a child namespace
+    (_in_child_namespace)."""
+    expect = os.stat(f"/var/run/netns/{ns}").st_ino
+    cmd = ["ip", "netns", "exec", ns, sys.executable, "-m", module, "serve", *args,
+           "--expect-ns", str(expect), "--root-ns", str(os.stat("/proc/self/ns/net").st_ino)]  # fmt: skip
+    proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    if line.strip() != b"ready":
+        err = proc.stderr.read() if proc.stderr else b""
+        raise RuntimeError(f"{module} in {ns} did not start: {line!r} {err[-1500:]!r}")
+    return proc
+
+
+def stop_server(proc: subprocess.Popen[bytes] | None) -> None:
+    """SIGTERM a server from serve_in_namespace(), killed if it outlives 10 s."""
+    if proc is not None and proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(5)
 
 
 def _in_child_namespace(expect: int, root: int) -> bool:
