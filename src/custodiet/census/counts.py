@@ -11,6 +11,19 @@ alike). Each engine builds three relations first:
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import pyarrow as pa
+
+from custodiet.census.model import (
+    BRANDS_SCHEMA,
+    COUNTRIES_SCHEMA,
+    FOOTPRINT_SCHEMA,
+    HOSTS_SCHEMA,
+    CensusTables,
+    FileSummary,
+)
+
 _REPORTED = "band <> 'hint'"
 
 FOOTPRINT_SQL = f"""
@@ -51,3 +64,16 @@ HOSTS_SQL = """
 SELECT addr AS address, cc AS country, manufacturer, brand, device_type, confidence, band, covered, services
 FROM host_ident ORDER BY address
 """
+
+
+def count(
+    run: Callable[[str, pa.Schema], pa.Table], summaries: list[FileSummary], want_hosts: bool
+) -> CensusTables:
+    """The census tables, each query of this module run by the engine (`run(sql, schema)`)."""
+    return CensusTables(
+        footprint=run(FOOTPRINT_SQL, FOOTPRINT_SCHEMA),
+        brands=run(BRANDS_SQL, BRANDS_SCHEMA),
+        countries=run(COUNTRIES_SQL, COUNTRIES_SCHEMA),
+        files=summaries,
+        hosts=run(HOSTS_SQL, HOSTS_SCHEMA) if want_hosts else None,
+    )

@@ -37,10 +37,6 @@ import pyarrow as pa
 from custodiet.census import counts, formats, lines, places
 from custodiet.census.evidence import Matcher, combo_of, item_maker
 from custodiet.census.model import (
-    BRANDS_SCHEMA,
-    COUNTRIES_SCHEMA,
-    FOOTPRINT_SCHEMA,
-    HOSTS_SCHEMA,
     UNKNOWN_COUNTRY,
     CensusTables,
     EngineOptions,
@@ -533,10 +529,4 @@ def _tables(con: duckdb.DuckDBPyConnection, summaries: list[FileSummary], want_h
     def table(sql: str, schema: pa.Schema) -> pa.Table:
         return arrow_table(con, sql).cast(schema)
 
-    return CensusTables(
-        footprint=table(counts.FOOTPRINT_SQL, FOOTPRINT_SCHEMA),
-        brands=table(counts.BRANDS_SQL, BRANDS_SCHEMA),
-        countries=table(counts.COUNTRIES_SQL, COUNTRIES_SCHEMA),
-        files=summaries,
-        hosts=table(counts.HOSTS_SQL, HOSTS_SCHEMA) if want_hosts else None,
-    )
+    return counts.count(table, summaries, want_hosts)

@@ -25,10 +25,6 @@ import pyarrow as pa
 from custodiet.census import counts, spark_worker
 from custodiet.census.evidence import Matcher, item_maker
 from custodiet.census.model import (
-    BRANDS_SCHEMA,
-    COUNTRIES_SCHEMA,
-    FOOTPRINT_SCHEMA,
-    HOSTS_SCHEMA,
     UNKNOWN_COUNTRY,
     CensusTables,
     EngineOptions,
@@ -215,13 +211,7 @@ def run(
                 return result.toArrow().cast(schema)
             return pa.Table.from_pylist([r.asDict() for r in result.collect()], schema=schema)
 
-        return CensusTables(
-            footprint=table(counts.FOOTPRINT_SQL, FOOTPRINT_SCHEMA),
-            brands=table(counts.BRANDS_SQL, BRANDS_SCHEMA),
-            countries=table(counts.COUNTRIES_SQL, COUNTRIES_SCHEMA),
-            files=summaries,
-            hosts=table(counts.HOSTS_SQL, HOSTS_SCHEMA) if want_hosts else None,
-        )
+        return counts.count(table, summaries, want_hosts)
     finally:
         rows.unpersist()
 
