@@ -3,15 +3,34 @@
 from __future__ import annotations
 
 import random
+import signal
 import socket
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from custodiet.model import Observation
 from custodiet.sources.base import ReadStats, SourceOptions
 
 DATA = Path(__file__).parent / "data"
+
+
+@contextmanager
+def deadline(seconds: int) -> Iterator[None]:
+    """Fail instead of hanging: a reader that loops forever, or an open that blocks (a FIFO with
+    no writer), raises TimeoutError after `seconds` (SIGALRM; the main thread only)."""
+
+    def expired(_signum, _frame):  # type: ignore[no-untyped-def]
+        raise TimeoutError(f"still running after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def run_reader(

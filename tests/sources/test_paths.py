@@ -6,11 +6,8 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -22,22 +19,10 @@ from custodiet.sources.detect import detect_format
 from custodiet.sources.paths import open_input, problem
 from custodiet.sources.registry import READERS
 
+from .helpers import deadline
+
 ROOT = Path(__file__).resolve().parents[2]
 INVENTORY = ROOT / "examples" / "inventory.csv"
-
-
-@contextmanager
-def deadline(seconds: int) -> Iterator[None]:
-    def expired(_signum, _frame):  # type: ignore[no-untyped-def]
-        raise TimeoutError(f"blocked for {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, expired)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 @pytest.fixture

@@ -3,35 +3,17 @@ good traffic beside them is kept, and nothing loops or raises."""
 
 from __future__ import annotations
 
-import signal
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
+from ..helpers import deadline
 from .craft import REQUEST, RESPONSE, http_exchange, write_pcap
 from .helpers import facts, run
 
 CAMERA = "10.0.0.64"
 OTHER = "10.0.0.65"
 CLIENT = "10.0.0.5"
-
-
-@contextmanager
-def deadline(seconds: int) -> Iterator[None]:
-    """Fail instead of hanging (a reader that loops forever must make the test fail)."""
-
-    def expired(_signum, _frame):  # type: ignore[no-untyped-def]
-        raise TimeoutError(f"still running after {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, expired)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 @pytest.mark.parametrize("size", [b"-6", b"-4", b"+6", b"0x6", b"6_0", b"\xd9\xa6"])
