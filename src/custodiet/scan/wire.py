@@ -11,17 +11,10 @@ import asyncio
 import time
 from collections.abc import Callable
 
+from custodiet.markup import HEAD_LIMIT, head_end
+
 MAX_REPLY = 65536  # bytes kept of one reply
-MAX_HEAD = 16384
-
-
-def head_end(data: bytes) -> int:
-    """Offset just past the blank line that ends an HTTP/RTSP/SIP head, or -1."""
-    end = data.find(b"\r\n\r\n", 0, MAX_HEAD)
-    if end >= 0:
-        return end + 4
-    end = data.find(b"\n\n", 0, MAX_HEAD)
-    return end + 2 if end >= 0 else -1
+MAX_HEAD = HEAD_LIMIT
 
 
 def header(head: bytes, name: bytes) -> bytes | None:

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import zlib
 
-from custodiet.markup import title_bytes
+from custodiet.markup import HEAD_LIMIT, head_end, title_bytes
 from custodiet.sources.text import decode
 
-MAX_HEAD = 16384
+MAX_HEAD = HEAD_LIMIT
 BODY_TEXT = 1024  # http.body: the first KiB
 BODY_WANT = 8192  # how much body to wait for (a title is nearly always in it)
 _MAX_HEADERS = 100
@@ -24,15 +24,6 @@ METHODS = (
 )  # fmt: skip
 
 Fact = tuple[str, str]
-
-
-def head_end(data: bytes) -> int:
-    """Offset just past the blank line that ends the head, or -1."""
-    end = data.find(b"\r\n\r\n", 0, MAX_HEAD)
-    if end >= 0:
-        return end + 4
-    end = data.find(b"\n\n", 0, MAX_HEAD)
-    return end + 2 if end >= 0 else -1
 
 
 def split_head(data: bytes) -> tuple[list[str], list[tuple[str, str]], int]:
