@@ -34,7 +34,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from custodiet.census import counts, formats, lines, places
+from custodiet.census import counts, formats, lines, places, typed
 from custodiet.census.evidence import Matcher, combo_of, item_maker
 from custodiet.census.model import (
     UNKNOWN_COUNTRY,
@@ -82,6 +82,7 @@ def connect(
         config["temp_directory"] = str(Path(database).parent / "spill")
     con = duckdb.connect(str(database), config=config)
     con.execute(formats.MACROS)
+    con.execute(typed.MACROS)
     return con
 
 
@@ -98,10 +99,17 @@ def run(
     try:
         con = connect(":memory:", options, spill=work / "spill")
         try:
-            with _stage(stages, "read, cut and match"):
-                summaries = _load(con, files, matcher, progress)
-            with _stage(stages, "hosts and countries"):
-                _hosts(con, summaries)
+            _create_load_tables(con)
+            worker = _MatchWorker(con, matcher)
+            try:
+                with _stage(stages, "read and cut"):
+                    summaries = _load(con, files, worker, progress)
+                with _stage(stages, "hosts and countries"):
+                    _hosts(con, summaries)
+            finally:
+                with _stage(stages, "matching left"):
+                    ids = worker.finish()
+            _item_keys(con, ids)
             with _stage(stages, "identities"):
                 _identify(con, matcher)
             with _stage(stages, "counts"):
@@ -136,35 +144,64 @@ def _tagged(fmt: str) -> str:
     FROM ({formats.flatten_sql(fmt)})"""
 
 
-def _load(
-    con: duckdb.DuckDBPyConnection,
-    files: list[PlannedFile],
-    matcher: Matcher,
-    progress: Progress | None,
-) -> list[FileSummary]:
-    """Read each file a chunk at a time into the narrow tables (module docstring):
-    raw_recs(file, addr, cc, k), pieces(addr, port, h), answers(h, items)
-    and item_keys(item, item_key, maker_fold). Addresses are as the records spell them.
-
-    The matcher works on a thread of its own (_MatchWorker): while it matches one chunk's new
-    pieces, DuckDB (which lets go of the GIL) cuts the next chunk."""
+def _create_load_tables(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("CREATE TABLE raw_recs (file INTEGER, addr VARCHAR, cc VARCHAR, k BIGINT)")
     con.execute("CREATE TABLE pieces (addr VARCHAR, port VARCHAR, h UBIGINT)")
     con.execute("CREATE TABLE seen (h UBIGINT)")
     con.execute("CREATE TABLE answers (h UBIGINT, items INTEGER[])")
-    worker = _MatchWorker(con, matcher)
-    summaries = []
-    try:
-        for index, planned in enumerate(files):
-            summaries.append(_load_file(con, index, planned, worker, progress))
-    finally:
-        ids = worker.finish()
+
+
+def _load(
+    con: duckdb.DuckDBPyConnection,
+    files: list[PlannedFile],
+    worker: _MatchWorker,
+    progress: Progress | None,
+) -> list[FileSummary]:
+    """Read each file into the narrow tables (module docstring): raw_recs(file, addr, cc, k)
+    and pieces(addr, port, h); the new pieces go to the matcher (`worker`), which fills
+    answers(h, items) on a thread of its own: while it matches, DuckDB (which lets go of the
+    GIL) reads on, then finds the hosts. Addresses are as the records spell them."""
+    summaries = [_load_file(con, index, planned, worker, progress) for index, planned in enumerate(files)]
     con.execute("DROP TABLE IF EXISTS cut")
-    _item_keys(con, ids)
     return summaries
 
 
 def _load_file(
+    con: duckdb.DuckDBPyConnection,
+    index: int,
+    planned: PlannedFile,
+    worker: _MatchWorker,
+    progress: Progress | None,
+) -> FileSummary:
+    """One file into the tables: by DuckDB's typed reader when it can give the file's rows
+    (typed.py), else line by line, cut by the format's SQL."""
+    if typed.eligible(planned):
+        try:
+            typed.load(con, index, planned, lambda sql: _hand_over(con, worker, sql))
+        except typed.Refused:
+            pass
+        else:
+            if progress:
+                progress(planned.label, 0, True)
+            return FileSummary(planned.label, planned.format)
+    return _cut_file(con, index, planned, worker, progress)
+
+
+def _hand_over(con: duckdb.DuckDBPyConnection, worker: _MatchWorker, sql: str) -> None:
+    """The pieces (h, kind, raw) of `sql` never seen before, one of each hash, to the matcher."""
+    new = arrow_table(
+        con,
+        f"SELECT h, any_value(kind) AS kind, any_value(raw) AS raw FROM ({sql}) c "
+        "WHERE NOT EXISTS (SELECT 1 FROM seen s WHERE s.h = c.h) GROUP BY h",
+    )
+    if new.num_rows:
+        con.register("seen_arrow", new.select(["h"]))
+        con.execute("INSERT INTO seen SELECT h FROM seen_arrow")
+        con.unregister("seen_arrow")
+        worker.put(new)
+
+
+def _cut_file(
     con: duckdb.DuckDBPyConnection,
     index: int,
     planned: PlannedFile,
@@ -191,16 +228,7 @@ def _load_file(
             "INSERT INTO raw_recs SELECT file, addr, cc, count(*) FROM cut WHERE tag = 0 GROUP BY ALL"
         )
         con.execute("INSERT INTO pieces SELECT addr, port, h FROM cut WHERE tag = 1")
-        new = arrow_table(
-            con,
-            "SELECT h, any_value(kind) AS kind, any_value(raw) AS raw FROM cut c "
-            "WHERE tag = 1 AND NOT EXISTS (SELECT 1 FROM seen s WHERE s.h = c.h) GROUP BY h",
-        )
-        if new.num_rows:
-            con.register("seen_arrow", new.select(["h"]))
-            con.execute("INSERT INTO seen SELECT h FROM seen_arrow")
-            con.unregister("seen_arrow")
-            worker.put(new)
+        _hand_over(con, worker, "SELECT h, kind, raw FROM cut WHERE tag = 1")
     summary.skipped.update(tally.skipped)
     if tally.unterminated is not None and last_bad == (tally.unterminated, "malformed JSON"):
         summary.skipped["malformed JSON"] -= 1
@@ -452,31 +480,41 @@ def _hosts(con: duckdb.DuckDBPyConnection, summaries: list[FileSummary]) -> None
 
 
 def _identify(con: duckdb.DuckDBPyConnection, matcher: Matcher) -> None:
-    """host_pieces: the pieces with their host's normal address (joined once; the raw
-    `pieces` are dropped). host_combo: each host's items (distinct, sorted) from its pieces that hit something;
-    each distinct combo is fused once (ident). host_ident: the hosts whose combo names a maker,
-    with the services (address, port) whose own pieces name that maker (answer_makers: the
-    makers each answer's items name). host_services: the services of every host, seen with
-    some text. Combos are joined as lists, never by hash: DuckDB's hash of a list is a weak mix
-    of its items' hashes ([0, 9, 68] and [0, 13, 64] share one)."""
+    """One pass over the pieces (with their host's normal address: `pieces` as it is when every
+    address is spelled in its normal form, else joined to addr_map once) gives each host's
+    services (distinct ports seen with some text), combo (its items, distinct and sorted) and
+    hits (the port and answer of each piece that hit something): host_evidence. Each distinct
+    combo is fused once (ident, numbered). host_ident is the hosts whose combo names a maker,
+    with the services whose own pieces name that maker (answer_makers: the makers each
+    answer's items name); the identity's columns are joined from ident where they are counted
+    (a view), not copied to every host. Combos are joined as lists, never by hash: DuckDB's
+    hash of a list is a weak mix of its items' hashes ([0, 9, 68] and [0, 13, 64] share one)."""
     from custodiet.catalog import fold
 
+    [(respelled,)] = con.execute("SELECT count(*) FROM addr_map WHERE addr IS DISTINCT FROM raw").fetchall()
+    pieces = (
+        "(SELECT m.addr, p.port, p.h FROM pieces p JOIN addr_map m ON m.raw = p.addr WHERE m.addr IS NOT NULL)"
+        if respelled
+        else "(SELECT addr, port, h FROM pieces WHERE addr IS NOT NULL)"
+    )
     con.execute(
-        """CREATE TABLE host_pieces AS
-        SELECT m.addr, p.port, p.h FROM pieces p JOIN addr_map m ON m.raw = p.addr WHERE m.addr IS NOT NULL"""
+        f"CREATE TABLE hits AS SELECT p.addr, p.port, p.h, a.items FROM {pieces} p JOIN answers a USING (h)"
+    )
+    con.execute(
+        f"""CREATE TABLE host_services AS
+        SELECT addr, count(DISTINCT port) AS services FROM {pieces} WHERE port IS NOT NULL GROUP BY addr"""
     )
     con.execute("DROP TABLE pieces")
     con.execute(
         """CREATE TABLE host_combo AS
-        SELECT p.addr, list_sort(list_distinct(flatten(list(a.items)))) AS combo
-        FROM host_pieces p JOIN answers a USING (h)
-        GROUP BY p.addr"""
+        SELECT addr, list_sort(list_distinct(flatten(list(items)))) AS combo FROM hits GROUP BY addr"""
     )
     key_of = dict(con.execute("SELECT item, item_key FROM item_keys").fetchall())
     combos = [combo for (combo,) in con.execute("SELECT DISTINCT combo FROM host_combo").fetchall()]
     identities = [matcher.identity(combo_of(key_of[i] for i in combo)) for combo in combos]
     table = pa.table(
         {
+            "cid": pa.array(range(len(combos)), pa.int32()),
             "combo": pa.array(combos, pa.list_(pa.int32())),
             "manufacturer": pa.array([i.manufacturer for i in identities], pa.string()),
             "maker_fold": pa.array(
@@ -501,24 +539,23 @@ def _identify(con: duckdb.DuckDBPyConnection, matcher: Matcher) -> None:
         WHERE k.maker_fold IS NOT NULL"""
     )
     con.execute(
-        """CREATE TABLE host_ident AS
-        WITH named AS (SELECT c.addr, i.* EXCLUDE (combo) FROM host_combo c JOIN ident i ON i.combo = c.combo),
-        support AS (
-            SELECT addr, count(*) AS services
-            FROM (
-                SELECT DISTINCT n.addr, p.port
-                FROM host_pieces p JOIN answer_makers am USING (h)
-                JOIN named n ON n.addr = p.addr AND n.maker_fold = am.maker_fold
-                WHERE p.port IS NOT NULL)
-            GROUP BY addr)
-        SELECT h.addr, h.cc, n.* EXCLUDE (addr), coalesce(s.services, 0) AS services
+        """CREATE TABLE named AS
+        SELECT c.addr, i.cid, i.maker_fold FROM host_combo c JOIN ident i ON i.combo = c.combo"""
+    )
+    con.execute(
+        """CREATE TABLE host_ident_narrow AS
+        WITH support AS (
+            SELECT n.addr, count(DISTINCT p.port) AS services
+            FROM hits p JOIN answer_makers am USING (h)
+            JOIN named n ON n.addr = p.addr AND n.maker_fold = am.maker_fold
+            GROUP BY n.addr)
+        SELECT n.addr, h.cc, n.cid, coalesce(s.services, 0) AS services
         FROM named n JOIN hosts h USING (addr) LEFT JOIN support s USING (addr)"""
     )
     con.execute(
-        """CREATE TABLE host_services AS
-        SELECT addr, count(*) AS services
-        FROM (SELECT DISTINCT addr, port FROM host_pieces WHERE port IS NOT NULL)
-        GROUP BY addr"""
+        """CREATE VIEW host_ident AS
+        SELECT n.addr, n.cc, i.* EXCLUDE (cid, combo), n.services
+        FROM host_ident_narrow n JOIN ident i USING (cid)"""
     )
 
 

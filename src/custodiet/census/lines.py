@@ -222,3 +222,21 @@ def lines_of(data: bytes) -> Iterator[pa.RecordBatch]:
     """The lines of bytes in memory (tests, Spark partitions of raw text)."""
     tally = Tally()
     yield from _batches(io.BytesIO(data), "<memory>", tally, MAX_LINE)
+
+
+def longest_line(path: Path) -> int:
+    """The length in bytes of the longest line of a plain file (its newline not counted), read
+    CHUNK bytes at a time: what the typed reader (typed.py) checks against MAX_LINE, since
+    DuckDB's reader takes a record of any size."""
+    longest = run = 0
+    with path.open("rb") as handle:
+        while chunk := handle.read(CHUNK):
+            ends = np.flatnonzero(np.frombuffer(chunk, dtype=np.uint8) == 10)
+            if len(ends) == 0:
+                run += len(chunk)
+                continue
+            longest = max(longest, run + int(ends[0]))
+            if len(ends) > 1:
+                longest = max(longest, int((np.diff(ends) - 1).max()))
+            run = len(chunk) - int(ends[-1]) - 1
+    return max(longest, run)

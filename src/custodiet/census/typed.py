@@ -1,0 +1,183 @@
+"""Plain Shodan JSON lines read by DuckDB's own JSON reader: the fast way in for the most
+common internet-scan export, with the same rows as the exact way (formats.py over lines.py).
+
+Why a second way: the exact way hands DuckDB the file's lines from Python and parses every
+record twice with path lists, so that anything odd in a line (broken JSON, a record that is no
+object, a line over MAX_LINE, bytes that are not UTF-8, a value of an unexpected type) is
+counted per reason and the rest goes on. That costs about 4x what DuckDB needs to read the
+file. Most files hold nothing odd, and for them DuckDB's reader (parallel, typed: each record
+parsed once, straight into columns) gives the same pieces at a fraction of the cost.
+
+So a plain Shodan file is first read here, twice over by DuckDB's reader: once for the
+distinct pieces (hash, kind, text; only those the census has not seen go to the matcher) and
+once for the narrow rows (the records' address and country, the pieces' address, port and
+hash). The exact way takes the file over, from the start, whenever this one cannot give its
+rows: DuckDB's reader refuses the file (broken JSON, a record that is no object or has a
+duplicate key, bytes that are not UTF-8, a name or certificate object that is not an object),
+a line is longer than MAX_LINE, or a record holds a value of a type the columns cannot tell
+apart from text (an object, list or boolean where the record's address, port, transport,
+module or country belongs). Nothing is kept of an abandoned attempt.
+
+The columns: small leaves as VARCHAR (DuckDB writes strings as they are, numbers as digits,
+as formats.c_text does; objects, lists and booleans are the odd values above), texts as JSON
+(their type is their first character, so no leaf is parsed again; only each distinct piece's
+string is unquoted, once). Piece hashes are taken over (kind, JSON text): they differ from the
+exact way's, which is harmless (a piece seen both ways is matched twice, with one answer).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+import duckdb
+
+from custodiet.census import formats, lines
+from custodiet.census.model import PlannedFile
+
+# Shodan's fields as DuckDB reader columns (the same fields formats._shodan() reads).
+_COLUMNS = (
+    "{ip_str: 'VARCHAR', port: 'VARCHAR', transport: 'VARCHAR', "
+    "location: 'STRUCT(country_code VARCHAR)', _shodan: 'STRUCT(module VARCHAR)', "
+    "data: 'JSON', http: 'STRUCT(server JSON, title JSON, html JSON)', snmp: 'STRUCT(description JSON)', "
+    "ssl: 'STRUCT(cert STRUCT(subject JSON, issuer JSON))', hostnames: 'JSON', cpe23: 'JSON', cpe: 'JSON'}"
+)
+# (kind, column, rule): the pieces of a record, as formats._shodan() cuts them. Rules: 'text'
+# (a non-empty string or a number), 'banner' (the same, on a record whose service is known),
+# 'cert' (any value, under a certificate object), 'list' (an array).
+_SLOTS = (
+    ("'http.server'", "http.server", "text"),
+    ("'http.title'", "http.title", "text"),
+    ("'http.body'", "http.html", "text"),
+    ("'snmp.sysdescr'", "snmp.description", "text"),
+    ("'banner:' || svc", "data", "banner"),
+    ("'dn:tls.subject'", "ssl.cert.subject", "cert"),
+    ("'dn:tls.issuer'", "ssl.cert.issuer", "cert"),
+    ("'list:hostname'", "hostnames", "list"),
+    ("'list:cpe'", "cpe23", "list"),
+    ("'list:cpe'", "cpe", "list"),
+)
+_SMALL = ("ip_str", "port", "transport", "location.country_code", "_shodan.module")
+
+MACROS = """
+CREATE OR REPLACE MACRO v_text(v) AS nullif(left(v, 65536), '');
+CREATE OR REPLACE MACRO v_odd(v) AS coalesce(left(v, 1) IN ('{', '[') OR v IN ('true', 'false'), false);
+CREATE OR REPLACE MACRO j_text(j) AS
+    (left(j, 1) = '"' AND j <> '""') OR left(j, 1) IN ('-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9');
+"""
+
+
+class Refused(Exception):
+    """The typed reader cannot give this file's rows: the exact way reads it."""
+
+
+def eligible(planned: PlannedFile) -> bool:
+    """A plain Shodan file that does not start with a byte-order mark (DuckDB's reader would
+    take the mark, the exact way counts that line as malformed)."""
+    if planned.format != "shodan" or planned.packing is not None:
+        return False
+    with planned.path.open("rb") as handle:
+        return not handle.read(3).startswith(b"\xef\xbb\xbf")
+
+
+def _records(path: str) -> str:
+    """Each record: address, country, port, service kind and its texts (JSON), and whether
+    it holds an odd value (module docstring)."""
+    literal = "'" + path.replace("'", "''") + "'"
+    odd = " OR ".join(f"v_odd({leaf})" for leaf in _SMALL)
+    texts = ", ".join(f"{column} AS j{i}" for i, (_, column, _) in enumerate(_SLOTS, 1))
+    module = "lower(left(coalesce(v_text(_shodan.module), ''), 64))"
+    kind = f"{formats.service_kinds_map()}[{module}]"
+    return f"""
+        SELECT v_text(ip_str) AS addr, v_text(location.country_code) AS cc,
+            c_port(v_text(port), coalesce(v_text(transport), 'tcp')) AS port,
+            CASE WHEN http IS NOT NULL THEN coalesce({kind}, 'http') ELSE {kind} END AS svc,
+            ssl.cert IS NOT NULL AS cert, {texts}, {odd} AS odd
+        FROM read_json({literal}, format = 'newline_delimited', records = true, columns = {_COLUMNS})"""
+
+
+_RULES = {
+    "text": "j_text(j{i})",
+    "banner": "svc IS NOT NULL AND j_text(j{i})",
+    "cert": "cert AND j{i} IS NOT NULL",
+    "list": "left(j{i}, 1) = '['",
+}
+
+
+def _hash(i: int) -> str:
+    """The hash of the record's i-th piece (slot i of _SLOTS), NULL when it has none."""
+    kind, _, rule = _SLOTS[i - 1]
+    return f"CASE WHEN {_RULES[rule].format(i=i)} THEN hash({kind}, j{i}) END"
+
+
+def distinct_sql(path: str) -> str:
+    """Scan 1: each distinct piece (h, kind, raw), raw as the exact way gives it (a string
+    unquoted, a number as digits; certificate names and lists as JSON), and one row of kind
+    '#odd' when some record holds an odd value."""
+    items = ", ".join(
+        f"{{'h': {_hash(i)}, 'k': {kind}, 'j': j{i}::VARCHAR}}" for i, (kind, _, _) in enumerate(_SLOTS, 1)
+    )
+    return f"""
+        SELECT h, kind, CASE WHEN starts_with(kind, 'dn:') OR starts_with(kind, 'list:') OR left(j, 1) <> '"'
+            THEN j ELSE j::JSON->>'$' END AS raw
+        FROM (
+            SELECT x.h AS h, any_value(x.k) AS kind, any_value(x.j) AS j
+            FROM (
+                SELECT unnest(CASE WHEN odd THEN [{{'h': 0::UBIGINT, 'k': '#odd', 'j': NULL::VARCHAR}}]
+                    ELSE list_filter([{items}], lambda x: x.h IS NOT NULL) END) AS x
+                FROM ({_records(path)}))
+            GROUP BY x.h)"""
+
+
+def records_sql(path: str, index: int) -> str:
+    """Scan 2: the narrow rows of each record: file, address, country, port and the hash of
+    each piece (h1 ... h10, NULL where the record has none)."""
+    hashes = ", ".join(f"{_hash(i)} AS h{i}" for i in range(1, len(_SLOTS) + 1))
+    return f"SELECT {index}::INTEGER AS file, addr, cc, port, {hashes} FROM ({_records(path)})"
+
+
+def pieces_sql() -> str:
+    """The pieces (addr, port, h) of the narrow rows in typed_recs (a host name has no port)."""
+    return " UNION ALL ".join(
+        f"SELECT addr, {'NULL' if kind == chr(39) + 'list:hostname' + chr(39) else 'port'} AS port, h{i} AS h "
+        f"FROM typed_recs WHERE h{i} IS NOT NULL"
+        for i, (kind, _, _) in enumerate(_SLOTS, 1)
+    )
+
+
+def load(
+    con: duckdb.DuckDBPyConnection, index: int, planned: PlannedFile, hand_over: Callable[[str], None]
+) -> None:
+    """Read `planned` into the engine's tables raw_recs and pieces (see duck._load()).
+
+    `hand_over` gets a query of the file's distinct pieces (h, kind, raw) as soon as they are
+    known, before the narrow rows are read, so that the matcher works on them meanwhile.
+    Raises Refused when the exact way must read the file; none of its records is written then."""
+    longest: list[int] = []
+    measure = threading.Thread(
+        target=lambda: longest.append(lines.longest_line(planned.path)), name="census-line-lengths"
+    )
+    measure.start()
+    path = str(planned.path)
+    try:
+        try:
+            con.execute(f"CREATE OR REPLACE TEMP TABLE typed_new AS {distinct_sql(path)}")
+        except (duckdb.InvalidInputException, duckdb.ConversionException) as exc:
+            raise Refused(str(exc).splitlines()[0]) from None
+        finally:
+            measure.join()
+        if not longest or longest[0] > lines.MAX_LINE:
+            raise Refused("a line is longer than the longest record read")
+        [(odd,)] = con.execute("SELECT count(*) FROM typed_new WHERE kind = '#odd'").fetchall()
+        if odd:
+            raise Refused("a record holds an object, list or boolean where a text belongs")
+        hand_over("SELECT h, kind, raw FROM typed_new")
+        try:
+            con.execute(f"CREATE OR REPLACE TEMP TABLE typed_recs AS {records_sql(path, index)}")
+        except (duckdb.InvalidInputException, duckdb.ConversionException) as exc:
+            raise Refused(str(exc).splitlines()[0]) from None
+        con.execute("INSERT INTO raw_recs SELECT file, addr, cc, count(*) FROM typed_recs GROUP BY ALL")
+        con.execute(f"INSERT INTO pieces {pieces_sql()}")
+    finally:
+        con.execute("DROP TABLE IF EXISTS typed_new")
+        con.execute("DROP TABLE IF EXISTS typed_recs")

@@ -1,0 +1,213 @@
+"""Plain Shodan files are read by DuckDB's typed reader (census/typed.py) when it can give their
+rows: the census then comes out exactly as by the exact way (lines cut by formats.py). A file
+the typed reader cannot read exactly (broken JSON, a record that is no object, a duplicate key,
+bytes that are not UTF-8, an over-long line, an object where an address or port belongs) is
+read the exact way from the start, so its odd records are counted per reason as before."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import orjson
+import pytest
+
+from custodiet.census import formats, lines, typed
+from custodiet.census.run import CensusRequest, census
+
+from . import synth
+from .conftest import rows_key
+
+GOOD = synth.shodan(synth.hosts(120, seed=77, covered_share=0.6, distinct=0.3))
+
+HTTP_HEAD = "HTTP/1.1 200 OK\r\nServer: Hikvision-Webs\r\n\r\n"
+# Records whose values test the typing: every one is read the same both ways, none is refused.
+TYPED = [
+    {"ip_str": "10.0.0.1", "port": 80, "_shodan": {"module": "http"}, "data": 5, "http": {"title": 1e5}},
+    {"ip_str": "10.0.0.2", "port": "8080", "transport": "UDP", "data": "", "http": None},
+    {"ip_str": "10.0.0.3", "port": 80, "data": None, "http": {}, "_shodan": {"module": "HTTPS-simple-new"}},
+    {"ip_str": "10.0.0.4", "port": 81, "data": {"Server": "Hikvision"}, "_shodan": {"module": "http"}},
+    {"ip_str": "10.0.0.5", "port": 82, "data": HTTP_HEAD, "_shodan": {"module": "no-such-module"}},
+    {"ip_str": "10.0.0.6", "port": 83, "data": HTTP_HEAD, "_shodan": {"module": 5}, "http": {"server": ""}},
+    {"ip_str": "10.0.0.7", "port": 84, "http": {"html": "<title>caf\u00e9 \U0001f600 DS-2CD2042WD</title>"}},
+    {
+        "ip_str": "10.0.0.8",
+        "port": 443,
+        "ssl": {"cert": {"subject": {"CN": "x", "O": "Hikvision"}, "issuer": "CN=y"}},
+    },
+    {"ip_str": "10.0.0.9", "port": 443, "ssl": {"cert": {"subject": True, "issuer": 7}}},
+    {"ip_str": "10.0.0.10", "port": 443, "ssl": {"cert": None}, "hostnames": ["a.example", 5, None]},
+    {
+        "ip_str": "10.0.0.11",
+        "port": 22,
+        "ssl": {},
+        "hostnames": [],
+        "cpe23": ["cpe:2.3:h:hikvision:x"],
+        "cpe": "c",
+    },
+    {"ip_str": "10.0.0.12", "port": -1, "snmp": {"description": 18446744073709551615}},
+    {"ip_str": "10.0.0.13", "port": 70000, "transport": "", "snmp": {"description": "Huawei AR"}},
+    {"ip_str": 167772174, "port": 161, "location": {"country_code": "fr"}, "data": "x"},
+    {"ip_str": " 10.0.0.15 ", "port": 23, "location": {"country_code": 7}, "data": "Dahua telnet"},
+    {"ip_str": "", "port": 23, "location": None, "data": "y"},
+    {"ip_str": "10.0.0.17", "port": 554, "_shodan": {"module": "rtsp-tcp"}, "data": "RTSP/1.0 401\r\n\r\n"},
+    {
+        "ip_str": "10.0.0.18",
+        "port": 554,
+        "_shodan": None,
+        "data": "RTSP/1.0 200\r\n\r\n",
+        "extra": {"a": [1]},
+    },
+]
+
+
+def write(path: Path, *extra: bytes, good: bytes = GOOD, end: bytes = b"\n") -> Path:
+    path.write_bytes(
+        good + b"".join(line + b"\n" for line in extra[:-1]) + (extra[-1] + end if extra else b"")
+    )
+    return path
+
+
+def results(context, path: Path, out: Path) -> dict:  # type: ignore[no-untyped-def]
+    result = census(CensusRequest(paths=(path,), out=out, hosts=True, html=False), context)
+    t = result.tables
+    assert t.hosts is not None
+    return {
+        "footprint": rows_key(t.footprint.to_pylist()),
+        "brands": rows_key(t.brands.to_pylist()),
+        "countries": rows_key(t.countries.to_pylist()),
+        "hosts": rows_key(t.hosts.to_pylist()),
+        "files": [(f.records, sorted(f.skipped.items())) for f in t.files],
+    }
+
+
+@pytest.fixture
+def outcomes(monkeypatch) -> list[str]:  # type: ignore[no-untyped-def]
+    """What became of each typed reading: 'typed', or the reason it was refused."""
+    seen: list[str] = []
+    real = typed.load
+
+    def load(*args, **kwargs):  # type: ignore[no-untyped-def]
+        try:
+            real(*args, **kwargs)
+        except typed.Refused as exc:
+            seen.append(str(exc))
+            raise
+        seen.append("typed")
+
+    monkeypatch.setattr(typed, "load", load)
+    return seen
+
+
+def exact(context, path: Path, out: Path, monkeypatch) -> dict:  # type: ignore[no-untyped-def]
+    with monkeypatch.context() as patch:
+        patch.setattr(typed, "eligible", lambda planned: False)
+        return results(context, path, out)
+
+
+def test_typed_reading_gives_the_exact_rows(context, tmp_path: Path, outcomes, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    path = write(tmp_path / "typed.jsonl", *(orjson.dumps(r) for r in TYPED))
+    got = results(context, path, tmp_path / "typed")
+    assert outcomes == ["typed"]
+    want = exact(context, path, tmp_path / "exact", monkeypatch)
+    assert outcomes == ["typed"]  # the exact run never tried the typed reader
+    assert got == want
+    assert dict(got["files"][0][1])["no address"] == 1
+    assert sum(dict(r)["hosts"] for r in got["footprint"] if dict(r)["covered"]) > 40
+
+
+def exact_pieces(path: Path) -> set[tuple[str, str]]:
+    con = duckdb.connect()
+    con.execute(formats.MACROS)
+    con.register("batches", lines.reader(path, str(path), lines.Tally()))
+    con.execute("CREATE VIEW src AS SELECT 0 AS file, n, line FROM batches")
+    rows = con.execute(
+        f"SELECT DISTINCT kind, raw FROM ({formats.flatten_sql('shodan')}) WHERE kind NOT LIKE '#%'"
+    )
+    return {normal(kind, raw) for kind, raw in rows.fetchall()}
+
+
+def normal(kind: str, raw: str) -> tuple[str, str]:
+    """JSON pieces (certificate names, lists) as their parsed value: the two ways write them alike
+    in meaning, not always in spelling."""
+    if kind.startswith(("dn:", "list:")):
+        return kind, orjson.dumps(orjson.loads(raw), option=orjson.OPT_SORT_KEYS).decode()
+    return kind, raw
+
+
+def test_typed_pieces_are_the_exact_pieces(tmp_path: Path) -> None:
+    path = write(tmp_path / "pieces.jsonl", *(orjson.dumps(r) for r in TYPED))
+    con = duckdb.connect()
+    con.execute(formats.MACROS)
+    con.execute(typed.MACROS)
+    rows = con.execute(f"SELECT kind, raw FROM ({typed.distinct_sql(str(path))})").fetchall()
+    got = {normal(kind, raw) for kind, raw in rows}
+    assert ("#odd", None) not in rows
+    assert got == exact_pieces(path)
+    assert ("http.body", "<title>caf\u00e9 \U0001f600 DS-2CD2042WD</title>") in got
+    assert ("snmp.sysdescr", "18446744073709551615") in got
+    assert ("http.title", "100000.0") in got
+    assert not any(kind == "banner:http" and raw.startswith("{") for kind, raw in got)
+
+
+REFUSED = {
+    "broken JSON": b'{"ip_str": "8.8.8.8", "port": 80, "data": "HTTP/1.1 2',
+    "no object": b"[1, 2, 3]",
+    "duplicate key": b'{"ip_str": "8.8.8.8", "ip_str": "8.8.4.4", "port": 80}',
+    "not UTF-8": b'{"ip_str": "1.2.3.4", "data": "\xff\xfe broken"}',
+    "address object": b'{"ip_str": {"v": "1.2.3.4"}, "port": 80, "data": "x"}',
+    "transport list": b'{"ip_str": "1.2.3.4", "port": 80, "transport": ["tcp"], "data": "x"}',
+    "port boolean": b'{"ip_str": "1.2.3.4", "port": true, "data": "x"}',
+    "location text": b'{"ip_str": "1.2.3.4", "port": 80, "location": "FR", "data": "x"}',
+    "http text": b'{"ip_str": "1.2.3.4", "port": 80, "http": "yes", "data": "x"}',
+    "certificate text": b'{"ip_str": "1.2.3.4", "port": 443, "ssl": {"cert": "PEM"}}',
+}
+
+
+@pytest.mark.parametrize("case", sorted(REFUSED))
+def test_a_file_the_typed_reader_cannot_read_exactly_is_read_the_exact_way(
+    context, tmp_path: Path, outcomes, monkeypatch, case: str
+) -> None:  # type: ignore[no-untyped-def]
+    path = write(tmp_path / "odd.jsonl", REFUSED[case], orjson.dumps(TYPED[0]))
+    got = results(context, path, tmp_path / "got")
+    assert len(outcomes) == 1 and outcomes[0] != "typed"
+    assert got == exact(context, path, tmp_path / "exact", monkeypatch)
+    records = sum(1 for line in GOOD.splitlines() if line.strip())
+    assert got["files"][0][0] >= records  # the good records are all read
+
+
+def test_an_over_long_line_is_counted_as_too_large(context, tmp_path: Path, outcomes) -> None:  # type: ignore[no-untyped-def]
+    huge = orjson.dumps({"ip_str": "8.8.4.4", "port": 80, "data": "x" * (lines.MAX_LINE + 1)})
+    path = write(tmp_path / "long.jsonl", huge)
+    got = results(context, path, tmp_path / "got")
+    assert outcomes == ["a line is longer than the longest record read"]
+    assert got["files"][0][1] == [("record too large", 1)]
+
+
+def test_clean_edges_stay_typed(context, tmp_path: Path, outcomes, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Blank lines and a last record without its newline are no reason to leave the typed reader;
+    a file that starts with a byte-order mark never takes it (DuckDB would read the mark)."""
+    path = write(tmp_path / "edges.jsonl", b"", b"   ", orjson.dumps(TYPED[1]), end=b"")
+    got = results(context, path, tmp_path / "got")
+    assert outcomes == ["typed"]
+    assert got == exact(context, path, tmp_path / "exact", monkeypatch)
+    bom = tmp_path / "bom.jsonl"
+    bom.write_bytes(b"\xef\xbb\xbf" + GOOD)
+    results(context, bom, tmp_path / "bom")
+    assert outcomes == ["typed"]  # not tried
+
+
+@pytest.mark.parametrize("chunk", [7, 64, 1 << 20])
+def test_longest_line(tmp_path: Path, monkeypatch, chunk: int) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(lines, "CHUNK", chunk)
+    path = tmp_path / "lines"
+    for data, want in [
+        (b"", 0),
+        (b"abc", 3),
+        (b"abc\n", 3),
+        (b"a\n" + b"x" * 100 + b"\nbc\n", 100),
+        (b"a\nbc\n" + b"y" * 50, 50),
+        (b"\n\n\n", 0),
+    ]:
+        path.write_bytes(data)
+        assert lines.longest_line(path) == want, data
