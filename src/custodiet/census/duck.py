@@ -438,9 +438,15 @@ def _hosts(con: duckdb.DuckDBPyConnection, summaries: list[FileSummary]) -> None
             "UPDATE addr_map SET addr = m.addr FROM addr_map_arrow m WHERE addr_map.raw = m.raw AND m.addr IS NOT NULL"
         )
         con.unregister("addr_map_arrow")
+    # Every spelling its own normal form (no odd one): the records need no join to addr_map.
+    spelled = (
+        "(SELECT r.file, m.addr, r.addr AS raw, r.cc, r.k FROM raw_recs r LEFT JOIN addr_map m ON m.raw = r.addr)"
+        if odd
+        else "(SELECT file, addr, addr AS raw, cc, k FROM raw_recs)"
+    )
     for file, reason, count in con.execute(
-        """SELECT r.file, CASE WHEN r.addr IS NULL THEN 'no address' WHEN m.addr IS NULL THEN 'bad address' END, sum(r.k)
-        FROM raw_recs r LEFT JOIN addr_map m ON m.raw = r.addr GROUP BY ALL"""
+        f"""SELECT file, CASE WHEN raw IS NULL THEN 'no address' WHEN addr IS NULL THEN 'bad address' END, sum(k)
+        FROM {spelled} GROUP BY ALL"""
     ).fetchall():
         if reason is None:
             summaries[file].records = count
@@ -451,9 +457,9 @@ def _hosts(con: duckdb.DuckDBPyConnection, summaries: list[FileSummary]) -> None
         SELECT addr, arg_max(cc, (k, cc)) FILTER (WHERE cc IS NOT NULL) AS cc,
             CASE WHEN count(cc) > 0 THEN 'record' END AS cc_source
         FROM (
-            SELECT m.addr, CASE WHEN regexp_matches(r.cc, '{places.COUNTRY_SQL}') THEN upper(r.cc) END AS cc, sum(r.k) AS k
-            FROM raw_recs r JOIN addr_map m ON m.raw = r.addr
-            WHERE m.addr IS NOT NULL
+            SELECT addr, CASE WHEN regexp_matches(cc, '{places.COUNTRY_SQL}') THEN upper(cc) END AS cc, sum(k) AS k
+            FROM {spelled}
+            WHERE addr IS NOT NULL
             GROUP BY ALL)
         GROUP BY addr"""
     )
