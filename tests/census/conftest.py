@@ -39,3 +39,17 @@ def run_census(context: Context, paths: list[Path], out: Path, **options) -> tup
 def rows_key(rows: list[dict]) -> list[tuple]:
     """Footprint rows as sorted tuples (for comparing two runs)."""
     return sorted(tuple(sorted(r.items())) for r in rows)
+
+
+def census_rows(context: Context, paths: list[Path], out: Path) -> dict:
+    """Every table of a DuckDB census (with hosts) as sorted rows, and per file its name,
+    records read and skipped reasons: for comparing two ways of reading the same input."""
+    t = census(CensusRequest(paths=tuple(paths), out=out, hosts=True, html=False), context).tables
+    assert t.hosts is not None
+    return {
+        "footprint": rows_key(t.footprint.to_pylist()),
+        "brands": rows_key(t.brands.to_pylist()),
+        "countries": rows_key(t.countries.to_pylist()),
+        "hosts": rows_key(t.hosts.to_pylist()),
+        "files": sorted((Path(f.label).name, f.records, sorted(f.skipped.items())) for f in t.files),
+    }

@@ -16,7 +16,7 @@ from custodiet.census.evidence import Matcher
 from custodiet.census.run import CensusRequest, census
 
 from . import synth
-from .conftest import rows_key
+from .conftest import census_rows
 
 HOSTS = synth.hosts(500, seed=41, covered_share=0.5, distinct=0.3)
 
@@ -44,16 +44,7 @@ def inputs(folder: Path) -> Path:
 
 
 def tables(context, folder: Path, out: Path) -> dict:  # type: ignore[no-untyped-def]
-    result = census(CensusRequest(paths=(folder,), out=out, hosts=True, html=False), context)
-    t = result.tables
-    assert t.hosts is not None
-    return {
-        "footprint": rows_key(t.footprint.to_pylist()),
-        "brands": rows_key(t.brands.to_pylist()),
-        "countries": rows_key(t.countries.to_pylist()),
-        "hosts": rows_key(t.hosts.to_pylist()),
-        "files": sorted((Path(f.label).name, f.records, sorted(f.skipped.items())) for f in t.files),
-    }
+    return census_rows(context, [folder], out)
 
 
 def test_small_chunks_give_the_rows_of_one_chunk(context, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
