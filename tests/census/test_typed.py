@@ -13,6 +13,7 @@ import orjson
 import pytest
 
 from custodiet.census import formats, lines, typed
+from custodiet.census.run import CensusRequest, census
 
 from . import synth
 from .conftest import census_rows
@@ -79,11 +80,12 @@ def outcomes(monkeypatch) -> list[str]:  # type: ignore[no-untyped-def]
 
     def load(*args, **kwargs):  # type: ignore[no-untyped-def]
         try:
-            real(*args, **kwargs)
+            records = real(*args, **kwargs)
         except typed.Refused as exc:
             seen.append(str(exc))
             raise
         seen.append("typed")
+        return records
 
     monkeypatch.setattr(typed, "load", load)
     return seen
@@ -104,6 +106,19 @@ def test_typed_reading_gives_the_exact_rows(context, tmp_path: Path, outcomes, m
     assert got == want
     assert dict(got["files"][0][2])["no address"] == 1
     assert sum(dict(r)["hosts"] for r in got["footprint"] if dict(r)["covered"]) > 40
+
+
+def test_progress_counts_the_records_read(context, tmp_path: Path, outcomes) -> None:  # type: ignore[no-untyped-def]
+    path = write(tmp_path / "progress.jsonl", *(orjson.dumps(r) for r in TYPED))
+    calls: list[tuple[str, int, bool]] = []
+    census(
+        CensusRequest(paths=(path,), out=tmp_path / "out", html=False),
+        context,
+        progress=lambda *a: calls.append(a),
+    )
+    assert outcomes == ["typed"]
+    records = sum(1 for line in path.read_bytes().splitlines() if line.strip())
+    assert calls == [(str(path), 0, False), (str(path), records, True)]
 
 
 def exact_pieces(path: Path) -> set[tuple[str, str]]:

@@ -179,13 +179,15 @@ def _load_file(
     """One file into the tables: by DuckDB's typed reader when it can give the file's rows
     (typed.py), else line by line, cut by the format's SQL."""
     if typed.eligible(planned):
+        if progress:
+            progress(planned.label, 0, False)
         try:
-            typed.load(con, index, planned, lambda sql: _hand_over(con, worker, sql))
+            records = typed.load(con, index, planned, lambda sql: _hand_over(con, worker, sql))
         except typed.Refused:
             pass
         else:
             if progress:
-                progress(planned.label, 0, True)
+                progress(planned.label, records, True)
             return FileSummary(planned.label, planned.format)
     return _cut_file(con, index, planned, worker, progress)
 

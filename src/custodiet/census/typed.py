@@ -147,8 +147,9 @@ def pieces_sql() -> str:
 
 def load(
     con: duckdb.DuckDBPyConnection, index: int, planned: PlannedFile, hand_over: Callable[[str], None]
-) -> None:
-    """Read `planned` into the engine's tables raw_recs and pieces (see duck._load()).
+) -> int:
+    """Read `planned` into the engine's tables raw_recs and pieces (see duck._load()); returns
+    the number of records read.
 
     `hand_over` gets a query of the file's distinct pieces (h, kind, raw) as soon as they are
     known, before the narrow rows are read, so that the matcher works on them meanwhile.
@@ -178,6 +179,8 @@ def load(
             raise Refused(str(exc).splitlines()[0]) from None
         con.execute("INSERT INTO raw_recs SELECT file, addr, cc, count(*) FROM typed_recs GROUP BY ALL")
         con.execute(f"INSERT INTO pieces {pieces_sql()}")
+        [(records,)] = con.execute("SELECT count(*) FROM typed_recs").fetchall()
+        return int(records)
     finally:
         con.execute("DROP TABLE IF EXISTS typed_new")
         con.execute("DROP TABLE IF EXISTS typed_recs")
