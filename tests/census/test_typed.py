@@ -6,11 +6,13 @@ read the exact way from the start, so its odd records are counted per reason as 
 
 from __future__ import annotations
 
+import gzip
 from pathlib import Path
 
 import duckdb
 import orjson
 import pytest
+import zstandard
 
 from custodiet.census import formats, lines, typed
 from custodiet.census.run import CensusRequest, census
@@ -185,7 +187,7 @@ def test_an_over_long_line_is_counted_as_too_large(context, tmp_path: Path, outc
     huge = orjson.dumps({"ip_str": "8.8.4.4", "port": 80, "data": "x" * (lines.MAX_LINE + 1)})
     path = write(tmp_path / "long.jsonl", huge)
     got = results(context, path, tmp_path / "got")
-    assert outcomes == ["a line is longer than the longest record read"]
+    assert outcomes == ["a line is longer than MAX_LINE, or the compressed stream breaks off"]
     assert got["files"][0][2] == [("record too large", 1)]
 
 
@@ -215,4 +217,30 @@ def test_longest_line(tmp_path: Path, monkeypatch, chunk: int) -> None:  # type:
         (b"\n\n\n", 0),
     ]:
         path.write_bytes(data)
-        assert lines.longest_line(path) == want, data
+        assert lines.longest_line(path, "lines") == want, data
+
+
+@pytest.mark.parametrize("packing", ["gzip", "zstd"])
+def test_compressed_files_are_read_typed(
+    context, tmp_path: Path, outcomes, monkeypatch, packing: str
+) -> None:  # type: ignore[no-untyped-def]
+    """Named without their codec's extension: the packing is told to DuckDB, not guessed."""
+    raw = write(tmp_path / "raw.jsonl", *(orjson.dumps(r) for r in TYPED)).read_bytes()
+    path = tmp_path / "records.data"
+    path.write_bytes(gzip.compress(raw) if packing == "gzip" else zstandard.ZstdCompressor().compress(raw))
+    got = results(context, path, tmp_path / "got")
+    assert outcomes == ["typed"]
+    assert got == exact(context, path, tmp_path / "exact", monkeypatch)
+    assert got == results(context, tmp_path / "raw.jsonl", tmp_path / "plain") | {"files": got["files"]}
+    assert got["files"][0][1] == sum(1 for line in raw.splitlines() if line.strip()) - 2  # no or bad address
+
+
+def test_a_broken_off_stream_is_read_the_exact_way(context, tmp_path: Path, outcomes, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    data = gzip.compress(GOOD * 4)
+    path = tmp_path / "cut.jsonl.gz"
+    path.write_bytes(data[: len(data) * 2 // 3])
+    got = results(context, path, tmp_path / "got")
+    assert len(outcomes) == 1 and outcomes[0] != "typed"
+    assert got == exact(context, path, tmp_path / "exact", monkeypatch)
+    assert ("compressed stream broken off", 1) in got["files"][0][2]
+    assert got["files"][0][1] > len(GOOD.splitlines())  # what came before the break is read

@@ -224,13 +224,19 @@ def lines_of(data: bytes) -> Iterator[pa.RecordBatch]:
     yield from _batches(io.BytesIO(data), "<memory>", tally, MAX_LINE)
 
 
-def longest_line(path: Path) -> int:
-    """The length in bytes of the longest line of a plain file (its newline not counted), read
-    CHUNK bytes at a time: what the typed reader (typed.py) checks against MAX_LINE, since
-    DuckDB's reader takes a record of any size."""
+def longest_line(path: Path, label: str) -> int:
+    """The length in bytes of the longest line of a file, decompressed (its newline not
+    counted), read CHUNK bytes at a time: what the typed reader (typed.py) checks against
+    MAX_LINE, since DuckDB's reader takes a record of any size. A stream that breaks off
+    counts as a line of unbounded length (the exact way must read the file)."""
     longest = run = 0
-    with path.open("rb") as handle:
-        while chunk := handle.read(CHUNK):
+    with open_text_stream(path, label) as handle:
+        while True:
+            chunk, broken = _read_chunk(handle)
+            if broken:
+                return MAX_LINE + 1
+            if not chunk:
+                break
             ends = np.flatnonzero(np.frombuffer(chunk, dtype=np.uint8) == 10)
             if len(ends) == 0:
                 run += len(chunk)
