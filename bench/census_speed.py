@@ -44,12 +44,13 @@ def baseline(path: Path) -> float:
     return elapsed
 
 
-def census_time(path: Path, out: Path, context) -> float:  # type: ignore[no-untyped-def]
+def census_time(path: Path, out: Path, context) -> tuple[float, dict[str, float]]:  # type: ignore[no-untyped-def]
+    """Seconds of a census of `path`, and the engine's seconds per stage."""
     from custodiet.census.run import CensusRequest, census
 
     started = time.perf_counter()
-    census(CensusRequest(paths=(path,), out=out), context)
-    return time.perf_counter() - started
+    result = census(CensusRequest(paths=(path,), out=out), context)
+    return time.perf_counter() - started, result.tables.stages
 
 
 def peak_rss(path: Path, out: Path, limit: str) -> float:
@@ -95,12 +96,19 @@ def main() -> None:
             path = folder / f"records-{distinct}.jsonl"
             info = write(path, args.records, distinct)
             base = min(baseline(path) for _ in range(args.repeat))
-            took = min(census_time(path, folder / f"out-{distinct}-{i}", context) for i in range(args.repeat))
+            took, stages = min(
+                (census_time(path, folder / f"out-{distinct}-{i}", context) for i in range(args.repeat)),
+                key=lambda run: run[0],
+            )
+            shown = ", ".join(
+                f"{name} {seconds:.2f}" for name, seconds in stages.items() if "(cpu)" not in name
+            )
             print(
                 f"{label}: {info['records']:,} records, {info['distinct_data']:,} distinct banners "
                 f"({info['distinct_data'] / info['records']:.0%}), {info['bytes'] / 1e6:.0f} MB\n"
                 f"  DuckDB alone, read + naive vendor names per country: {base:6.2f} s\n"
-                f"  custodiet census (DuckDB engine, all outputs):        {took:6.2f} s   = {took / base:.1f}x"
+                f"  custodiet census (DuckDB engine, all outputs):        {took:6.2f} s   = {took / base:.1f}x\n"
+                f"    engine stages (s, wall): {shown}; planning and outputs {took - sum(v for k, v in stages.items() if '(cpu)' not in k):.2f}"
             )
         if args.memory:
             for factor in (1, 3):
