@@ -14,7 +14,8 @@ import orjson
 import pytest
 import zstandard
 
-from custodiet.census import formats, lines, typed
+from custodiet.census import duck, formats, lines, typed
+from custodiet.census.evidence import Matcher
 from custodiet.census.run import CensusRequest, census
 
 from . import synth
@@ -244,3 +245,24 @@ def test_a_broken_off_stream_is_read_the_exact_way(context, tmp_path: Path, outc
     assert got == exact(context, path, tmp_path / "exact", monkeypatch)
     assert ("compressed stream broken off", 1) in got["files"][0][2]
     assert got["files"][0][1] > len(GOOD.splitlines())  # what came before the break is read
+
+
+def test_new_pieces_reach_the_matcher_a_batch_at_a_time(
+    context, tmp_path: Path, outcomes, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """A typed read hands over all the new pieces of a file at once: DuckDB holds them and the
+    matcher reads them a batch at a time, so Python never holds more than a batch."""
+    path = write(tmp_path / "many.jsonl", *(orjson.dumps(r) for r in TYPED))
+    want = results(context, path, tmp_path / "want")
+    sizes: list[int] = []
+    real = Matcher.items
+
+    def counted(self, kinds, raws):  # type: ignore[no-untyped-def]
+        sizes.append(len(kinds))
+        return real(self, kinds, raws)
+
+    monkeypatch.setattr(duck, "BATCH", 16)
+    monkeypatch.setattr(Matcher, "items", counted)
+    assert results(context, path, tmp_path / "got") == want
+    assert outcomes == ["typed", "typed"]
+    assert max(sizes) <= 16 and len(sizes) > 3

@@ -193,17 +193,21 @@ def _load_file(
 
 
 def _hand_over(con: duckdb.DuckDBPyConnection, worker: _MatchWorker, sql: str) -> None:
-    """The pieces (h, kind, raw) of `sql` never seen before, one of each hash, to the matcher."""
-    new = arrow_table(
-        con,
-        f"SELECT h, any_value(kind) AS kind, any_value(raw) AS raw FROM ({sql}) c "
-        "WHERE NOT EXISTS (SELECT 1 FROM seen s WHERE s.h = c.h) GROUP BY h",
+    """The pieces (h, kind, raw) of `sql` never seen before, one of each hash, to the matcher:
+    in a table of their own, which DuckDB holds (and spills beyond --memory) and the matcher
+    reads a batch at a time, then drops. Python holds one batch, however many pieces a file
+    has new (a typed read hands over all the distinct pieces of a file at once)."""
+    name = worker.next_table()
+    con.execute(
+        f"CREATE TABLE {name} AS SELECT h, any_value(kind) AS kind, any_value(raw) AS raw FROM ({sql}) c "
+        "WHERE NOT EXISTS (SELECT 1 FROM seen s WHERE s.h = c.h) GROUP BY h"
     )
-    if new.num_rows:
-        con.register("seen_arrow", new.select(["h"]))
-        con.execute("INSERT INTO seen SELECT h FROM seen_arrow")
-        con.unregister("seen_arrow")
-        worker.put(new)
+    [(count,)] = con.execute(f"SELECT count(*) FROM {name}").fetchall()
+    if not count:
+        con.execute(f"DROP TABLE {name}")
+        return
+    con.execute(f"INSERT INTO seen SELECT h FROM {name}")
+    worker.put(name)
 
 
 def _cut_file(
@@ -246,9 +250,10 @@ def _cut_file(
 
 
 class _MatchWorker:
-    """The matcher on a thread: new pieces (h, kind, raw) in, answers (h, items) of those that
-    hit something appended to `answers` through a connection of its own. At most two chunks'
-    pieces wait for it (the queue is bounded), so memory stays bounded."""
+    """The matcher on a thread: tables of new pieces (h, kind, raw) in, read a batch at a time
+    through a connection of its own; answers (h, items) of the pieces that hit something
+    appended to `answers` through another. At most two tables wait for it (the queue is
+    bounded), and DuckDB holds them, so memory stays bounded."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, matcher: Matcher) -> None:
         import queue
@@ -256,50 +261,58 @@ class _MatchWorker:
 
         self.matcher = matcher
         self.ids: dict[str, int] = {}  # item key -> small integer (hosts' items are compared as those)
-        self.cursor = con.cursor()
-        self.queue: queue.Queue[pa.Table | None] = queue.Queue(maxsize=2)
+        self.reader = con.cursor()
+        self.writer = con.cursor()
+        self.tables = 0
+        self.queue: queue.Queue[str | None] = queue.Queue(maxsize=2)
         self.error: BaseException | None = None
         self.thread = threading.Thread(target=self._run, name="census-matcher", daemon=True)
         self.thread.start()
 
-    def put(self, pieces: pa.Table) -> None:
+    def next_table(self) -> str:
+        """A name for the next table of new pieces."""
+        self.tables += 1
+        return f"new_pieces_{self.tables}"
+
+    def put(self, table: str) -> None:
         if self.error is not None:
             raise self.error
-        self.queue.put(pieces)
+        self.queue.put(table)
 
     def finish(self) -> dict[str, int]:
         """Wait for the pieces handed over; the item keys by id (raises what the thread raised)."""
         self.queue.put(None)
         self.thread.join()
-        self.cursor.close()
+        self.reader.close()
+        self.writer.close()
         if self.error is not None:
             raise self.error
         return self.ids
 
     def _run(self) -> None:
         while True:
-            pieces = self.queue.get()
-            if pieces is None:
+            table = self.queue.get()
+            if table is None:
                 return
             if self.error is not None:
                 continue  # drain: the main thread raises at its next put() or at finish()
             try:
-                self._answer(pieces)
+                for batch in arrow_reader(self.reader, f"SELECT h, kind, raw FROM {table}", BATCH):
+                    self._answer(batch)
+                self.reader.execute(f"DROP TABLE {table}")
             except BaseException as exc:  # handed to the main thread
                 self.error = exc
 
-    def _answer(self, pieces: pa.Table) -> None:
+    def _answer(self, pieces: pa.RecordBatch) -> None:
         kinds = pieces.column("kind").to_pylist()
         raws = pieces.column("raw").to_pylist()
         hit_rows: list[int] = []
         hit_items: list[list[int]] = []
         ids = self.ids
-        for start in range(0, len(kinds), BATCH):
-            answered = self.matcher.items(kinds[start : start + BATCH], raws[start : start + BATCH])
-            for offset, keys in enumerate(answered):
-                if keys:
-                    hit_rows.append(start + offset)
-                    hit_items.append([ids.setdefault(key, len(ids)) for key in keys])
+        for offset, keys in enumerate(self.matcher.items(kinds, raws)):
+            if keys:
+                hit_rows.append(offset)
+                hit_items.append([ids.setdefault(key, len(ids)) for key in keys])
         if hit_rows:
             found = pa.table(
                 {
@@ -307,9 +320,9 @@ class _MatchWorker:
                     "items": pa.array(hit_items, pa.list_(pa.int32())),
                 }
             )
-            self.cursor.register("answers_arrow", found)
-            self.cursor.execute("INSERT INTO answers SELECT h, items FROM answers_arrow")
-            self.cursor.unregister("answers_arrow")
+            self.writer.register("answers_arrow", found)
+            self.writer.execute("INSERT INTO answers SELECT h, items FROM answers_arrow")
+            self.writer.unregister("answers_arrow")
 
 
 def _chunks(planned: PlannedFile, tally: lines.Tally, progress: Progress | None) -> Iterator[pa.Table]:
