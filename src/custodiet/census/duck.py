@@ -8,16 +8,18 @@
    audit readers' derivations, Identifier.match_many), which runs on a thread of its own: it
    matches one chunk's new pieces while DuckDB, which lets go of the GIL, cuts the next. The
    pieces that hit something come back as answers (hash -> items).
-   A Shodan file (plain, gzip or zstd) is first offered to DuckDB's typed JSON reader (typed.py), which gives
-   the same tables in two parallel passes over the file; a file it cannot read exactly is
-   read as above. While the matcher finishes, the hosts are found (step 2 needs no answer).
+   A Shodan file (plain, gzip or zstd) is first offered to DuckDB's typed JSON reader
+   (typed.py), which gives the same tables in two parallel passes over the file; a file it
+   cannot read exactly is read as above. While the matcher finishes, the hosts are found
+   (step 2 needs no answer).
 2. Addresses are normalised once per distinct spelling, hosts get their country, each host's
    items make its combo, the DISTINCT combos are fused (identify.fusion, as audit does), and
    everything is counted in SQL (counts.py, shared with the Spark engine).
 
 Memory: DuckDB works in memory up to --memory and writes what it holds (tables too) to a
-spill folder under the work directory beyond it; Python holds two chunks of lines, at most
-two chunks' new pieces waiting for the matcher, and caches that are bounded.
+spill folder under the work directory beyond it; Python holds two chunks of lines, one batch
+of new pieces being matched (the pieces waiting for the matcher are DuckDB tables, two at most)
+and caches that are bounded.
 
 Pieces are told apart by DuckDB's 64-bit hash of (kind, raw): two different pieces with the
 same hash (odds about n^2 / 2^65 for n distinct pieces: 3e-8 for a million) would share one
