@@ -8,14 +8,13 @@ targets; the recall floor is what the content achieved when the corpus was built
 
 from __future__ import annotations
 
-import importlib.util
 import ipaddress
 import re
-import sys
 from pathlib import Path
 
 import orjson
 import pytest
+from tests.bench_modules import bench_module
 
 from custodiet.model.fields import IDENTIFY_FIELDS
 from custodiet.pipeline.context import Context, load_context
@@ -37,16 +36,7 @@ _DOTTED_QUAD = re.compile(r"(?<![0-9.])(\d{1,3}(?:\.\d{1,3}){3})(?![0-9])")
 _DOC_NETS = [ipaddress.ip_network(n) for n in ("192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24")]
 
 
-def _load_bench():
-    spec = importlib.util.spec_from_file_location("bench_accuracy", ROOT / "bench" / "accuracy.py")
-    module = importlib.util.module_from_spec(spec)
-    assert spec.loader is not None
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
-
-
-bench = _load_bench()
+bench = bench_module("accuracy")
 
 
 @pytest.fixture(scope="module")

@@ -3,23 +3,20 @@ nothing is lost, and the new run shows once it is committed."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from dashboard_server import EXAMPLES, ROOT, Server, cli, get
+from dashboard_server import EXAMPLES, Server, cli, get
+from tests.bench_modules import bench_module
 
 
 def test_reading_during_an_audit(tmp_path: Path) -> None:
     db = tmp_path / "inventory.sqlite"
     cli("audit", EXAMPLES / "sample-network.xml", "--db", db, "--quiet")
-    spec = importlib.util.spec_from_file_location("gen_nmap", ROOT / "bench" / "gen_nmap.py")
-    assert spec is not None and spec.loader is not None
-    gen = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(gen)
+    gen = bench_module("gen_nmap")
     scan = tmp_path / "big.xml"
     with scan.open("w", encoding="utf-8") as handle:
         gen.write_nmap_xml(handle, 3000, seed=7, mix="heavy")

@@ -13,9 +13,9 @@ import random
 import re
 import sqlite3
 from pathlib import Path
-from types import ModuleType
 
 import pytest
+from tests.bench_modules import bench_module
 
 from custodiet.model import Observation, Provenance, Subject
 from custodiet.pipeline import audit as audit_module
@@ -26,14 +26,6 @@ from custodiet.store import RunWriter
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
-
-
-def _bench(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, ROOT / "bench" / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +39,7 @@ def mixed(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     hosts by address and MAC, by address alone, gives scan MACs a second address, adds hosts and
     lists one address twice; the bundled sample network; and a capture when it can be read."""
     out = tmp_path_factory.mktemp("mixed")
-    gen = _bench("gen_nmap")
+    gen = bench_module("gen_nmap")
     a, b = out / "scan-a.xml", out / "scan-b.xml"
     with a.open("w", encoding="utf-8") as handle:
         gen.write_nmap_xml(handle, 300, seed=1, mix="mixed")
@@ -79,7 +71,7 @@ def mixed(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     inputs = [a, b, inventory, EXAMPLES / "sample-network.xml", EXAMPLES / "inventory.csv"]
     if importlib.util.find_spec("dpkt") is not None:
         capture = out / "traffic.pcap"
-        _bench("gen_pcap").write(str(capture), 300_000, hosts=40, servers=60, seed=3)
+        bench_module("gen_pcap").write(str(capture), 300_000, hosts=40, servers=60, seed=3)
         inputs.append(capture)
     return inputs
 

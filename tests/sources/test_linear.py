@@ -5,13 +5,12 @@ each format's test data with the addresses renumbered per copy."""
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from pathlib import Path
-from types import ModuleType
 
 import orjson
 import pytest
+from tests.bench_modules import bench_module
 
 from custodiet.sources.base import ReadStats, SourceOptions
 from custodiet.sources.registry import READERS
@@ -20,17 +19,8 @@ from .growth import assert_linear
 from .helpers import DATA
 from .pcap.craft import MAC_A, MAC_B, REQUEST, RESPONSE, epb, http_exchange, idb, shb, write_pcap
 
-ROOT = Path(__file__).resolve().parents[2]
 LOGS = DATA / "logs"
 _PREFIXES = re.compile(rb"\b(?:192\.0\.2|192\.168\.(?:50|60|70))\.")
-
-
-def _bench(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, ROOT / "bench" / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def renumbered(text: bytes, copy: int) -> bytes:
@@ -48,7 +38,7 @@ def ip(i: int) -> str:
 
 def _nmap(path: Path, n: int) -> None:
     with path.open("w", encoding="utf-8") as handle:
-        _bench("gen_nmap").write_nmap_xml(handle, n, seed=1, mix="mixed")
+        bench_module("gen_nmap").write_nmap_xml(handle, n, seed=1, mix="mixed")
 
 
 def _frames(n: int) -> list[bytes]:

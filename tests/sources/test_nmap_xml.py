@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import importlib.util
 import tracemalloc
 from pathlib import Path
 
 import pytest
+from tests.bench_modules import bench_module
 
 from custodiet.errors import InputError
 from custodiet.model.fields import ALL_FIELDS
@@ -23,8 +23,6 @@ from custodiet.sources.nmap_xml import (
 )
 
 from .helpers import DATA, run_reader, texts
-
-BENCH = Path(__file__).resolve().parents[2] / "bench" / "gen_nmap.py"
 
 HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE nmaprun>\n<nmaprun scanner="nmap" version="7.93">\n'
 
@@ -401,13 +399,6 @@ def test_down_host_with_open_port_is_read(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- streaming
 
 
-def _gen_module():
-    spec = importlib.util.spec_from_file_location("gen_nmap", BENCH)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def _peak_while_reading(path: Path) -> tuple[int, int]:
     stats = ReadStats()
     tracemalloc.start()
@@ -421,7 +412,7 @@ def _peak_while_reading(path: Path) -> tuple[int, int]:
 
 
 def test_memory_stays_flat_as_hosts_grow(tmp_path: Path) -> None:
-    gen = _gen_module()
+    gen = bench_module("gen_nmap")
     small, large = tmp_path / "small.xml", tmp_path / "large.xml"
     with small.open("w", encoding="utf-8") as out:
         gen.write_nmap_xml(out, 500, seed=3, mix="mixed")
@@ -435,7 +426,7 @@ def test_memory_stays_flat_as_hosts_grow(tmp_path: Path) -> None:
 
 
 def test_generated_file_reads_completely(tmp_path: Path) -> None:
-    gen = _gen_module()
+    gen = bench_module("gen_nmap")
     path = tmp_path / "gen.xml"
     with path.open("w", encoding="utf-8") as out:
         gen.write_nmap_xml(out, 300, seed=5, mix="heavy")

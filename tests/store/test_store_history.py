@@ -3,30 +3,18 @@ and changed, and call nothing gone that a run did not examine (its scope)."""
 
 from __future__ import annotations
 
-import importlib.util
 import random
 import sqlite3
 from pathlib import Path
-from types import ModuleType
 
 import pytest
+from tests.bench_modules import bench_module
 
 from custodiet.pipeline.audit import AuditRequest, audit
 from custodiet.pipeline.context import load_context
 from custodiet.store import Store, history
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _gen() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("gen_nmap", ROOT / "bench" / "gen_nmap.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-GEN = _gen()
+GEN = bench_module("gen_nmap")
 
 
 def scan(path: Path, hosts: dict[int, int], targets: str, down: tuple[int, ...] = ()) -> Path:
