@@ -28,6 +28,8 @@ and the next expands, passing the other items through (see _censys()).
 
 from __future__ import annotations
 
+import functools
+
 import orjson
 
 from custodiet.errors import InputError
@@ -74,13 +76,14 @@ def _service_spellings() -> dict[str, str]:
     return dict(sorted(spellings.items()))
 
 
+@functools.cache
 def service_kinds_map() -> str:
     """service_kind as a constant MAP (spelling -> kind): cheaper per row than the join when
     the rows come straight from DuckDB's typed JSON reader (typed.py)."""
     return "MAP {" + ", ".join(f"'{k}': '{v}'" for k, v in _service_spellings().items()) + "}"
 
 
-def service_kinds_table() -> str:
+def _service_kinds_table() -> str:
     """service_kind as a relation (spelling, kind) to join on: cheaper per row than the MAP."""
     rows = ", ".join(f"('{k}', '{v}')" for k, v in _service_spellings().items())
     return f"(VALUES {rows}) AS service_kinds(spelling, kind)"
@@ -162,7 +165,7 @@ def _shodan() -> str:
             c_port({text("port")}, coalesce({text("transport")}, 'tcp')) AS port,
             CASE WHEN t[{http}] = 'OBJECT' THEN coalesce(service_kinds.kind, 'http') ELSE service_kinds.kind END AS svc,
             t[{cert}] = 'OBJECT' AS cert
-        FROM y LEFT JOIN {service_kinds_table()} ON service_kinds.spelling = {module}
+        FROM y LEFT JOIN {_service_kinds_table()} ON service_kinds.spelling = {module}
     ),
     z AS (
         SELECT file, n, addr, cc, port, svc, t, s, bad,
@@ -305,7 +308,7 @@ def _censys() -> str:
     s2 AS (
         SELECT file, n, addr, cc, w, s_t, s_s, port, service_kinds.kind AS kind
         FROM (SELECT *, CASE WHEN w.k = '#svc' THEN c_port({stext("port")}, coalesce({stext("transport")}, 'tcp')) END AS port FROM s)
-        LEFT JOIN {service_kinds_table()} ON w.k = '#svc' AND service_kinds.spelling = {service_kind}
+        LEFT JOIN {_service_kinds_table()} ON w.k = '#svc' AND service_kinds.spelling = {service_kind}
     ),
     z AS (
         SELECT file, n, addr, cc, unnest(CASE
