@@ -16,6 +16,7 @@ from rich.table import Table
 
 from custodiet.errors import OutputError
 from custodiet.model import Finding, RunReport
+from custodiet.numbers import whole_number
 
 if TYPE_CHECKING:
     from custodiet.identify.verify import Problem
@@ -36,8 +37,9 @@ class _Console(Console):
     def size(self) -> ConsoleDimensions:
         size = Console.size.fget(self)  # type: ignore[attr-defined]
         columns = os.environ.get("COLUMNS", "")
-        if columns.isdigit() and int(columns) > 0:
-            return ConsoleDimensions(int(columns), size.height)
+        width = whole_number(columns)
+        if width:
+            return ConsoleDimensions(width, size.height)
         if not self.is_terminal:
             return ConsoleDimensions(UNWRAPPED, size.height)
         return size

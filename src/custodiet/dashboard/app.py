@@ -30,6 +30,7 @@ from starlette.staticfiles import StaticFiles
 from custodiet.dashboard import views
 from custodiet.dashboard.db import open_readonly
 from custodiet.errors import NotFoundError, StoreError, UsageError
+from custodiet.numbers import whole_number
 from custodiet.report.text import excerpt
 from custodiet.store import Store
 
@@ -146,9 +147,10 @@ def create_app(db: Path, allowed_hosts: list[str] | None = None) -> Starlette:
         text = request.path_params["run_id"]
         as_json = text.endswith(".json")
         text = text.removesuffix(".json")
-        if not text.isdigit():
+        run_id = whole_number(text)
+        if run_id is None:
             return _error(env, 404, f"no run {text!r}", as_json)
-        return respond(request, views.run, int(text), as_json=as_json)
+        return respond(request, views.run, run_id, as_json=as_json)
 
     def favicon(request: Request) -> Response:
         return Response((STATIC / "favicon.svg").read_bytes(), media_type="image/svg+xml", headers=HEADERS)

@@ -9,6 +9,7 @@ from typing import Any
 from custodiet.identify.engine import Identifier
 from custodiet.identify.fusion import REPORT_FLOOR, fuse
 from custodiet.model import Conflict, Device, Evidence, Identity, Match, Observation, Service
+from custodiet.numbers import whole_number
 
 MAX_HOSTNAMES = 16
 MAX_SERVICES = 256
@@ -218,7 +219,7 @@ def _identity_parts(identity: Identity) -> _IdentityParts:
 
 def _port_item_key(item: tuple[str, str]) -> tuple[int, str]:
     number, _, proto = item[0].partition("/")
-    return (int(number) if number.isdigit() else 0, proto)
+    return (whole_number(number) or 0, proto)
 
 
 def _address_key(address: str) -> tuple[int, str]:

@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from custodiet.model.scope import AddressRanges, Range, merge
+from custodiet.numbers import whole_number
 
 TRAFFIC_FORMATS = frozenset(
     {"pcap", "pcapng", "zeek", "suricata-eve", "dhcpd-leases", "dnsmasq", "kea-leases"}
@@ -92,10 +93,8 @@ def _ipv4(text: str) -> int | None:
         return None
     value = 0
     for part in parts:
-        if not part.isdigit() or len(part) > 3:
-            return None
-        octet = int(part)
-        if octet > 255:
+        octet = whole_number(part) if len(part) <= 3 else None
+        if octet is None or octet > 255:
             return None
         value = value << 8 | octet
     return value
@@ -201,8 +200,9 @@ def taken(path: Path, fmt: str) -> str | None:
     else the file's modification time (when it was written: the end of a capture or an export)."""
     if fmt == "nmap-xml":
         start = _nmaprun_attribute(path, "start")
-        if start and start.isdigit() and int(start) < 1 << 40:
-            return datetime.fromtimestamp(int(start), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        seconds = whole_number(start) if start else None
+        if seconds is not None and seconds < 1 << 40:
+            return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     try:
         return datetime.fromtimestamp(path.stat().st_mtime, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     except (OSError, OverflowError, ValueError):
@@ -259,10 +259,11 @@ def target_ranges(word: str) -> list[Range]:
                 spans.append((0, 255))
                 continue
             low, sep, high = piece.partition("-")
-            if not (low or sep) or (low and not low.isdigit()) or (high and not high.isdigit()):
+            low_number = whole_number(low) if low else 0
+            high_number = whole_number(high) if high else (255 if sep else low_number)
+            if not (low or sep) or low_number is None or high_number is None:
                 return []
-            first = int(low) if low else 0
-            last = int(high) if high else (255 if sep else first)
+            first, last = low_number, high_number
             if first > last or last > 255:
                 return []
             spans.append((first, last))

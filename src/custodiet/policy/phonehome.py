@@ -27,6 +27,7 @@ from custodiet.catalog import Catalog
 from custodiet.datafile import line_of, load_yaml
 from custodiet.errors import ContentError
 from custodiet.model import Contact, ContactSummary, PhoneHome, Provenance
+from custodiet.numbers import whole_number
 
 SIDES = ("device", "app")
 ROLES = (
@@ -296,7 +297,8 @@ def _indicator(node: dict, label: str, where: str | None) -> tuple[str | None, s
 
 def _valid_port(port: str) -> bool:
     number, sep, proto = port.partition("/")
-    return bool(sep) and number.isdigit() and 0 < int(number) < 65536 and proto in ("tcp", "udp", "sctp")
+    value = whole_number(number)
+    return bool(sep) and value is not None and 0 < value < 65536 and proto in ("tcp", "udp", "sctp")
 
 
 def _owner(

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from custodiet.errors import UsageError
+from custodiet.numbers import whole_number
 
 # A scan larger than this (a /8 of IPv4) is refused: it is not "your own network" any more.
 MAX_HOSTS = 1 << 24
@@ -74,8 +75,9 @@ def _ranges_of(text: str, resolve: Resolver, where: str) -> list[tuple[int, int,
                 last = ipaddress.ip_address(last_text)
             except ValueError:
                 # "10.0.0.5-40": the last octet (IPv4) or group (IPv6) of the first address
-                if first.version == 4 and last_text.isdigit() and int(last_text) < 256:
-                    last = ipaddress.ip_address((int(first) & ~0xFF) | int(last_text))
+                octet = whole_number(last_text)
+                if first.version == 4 and octet is not None and octet < 256:
+                    last = ipaddress.ip_address((int(first) & ~0xFF) | octet)
                 else:
                     raise UsageError(f"{where}not an address range: {item!r}") from None
             if last.version != first.version or int(last) < int(first):

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from custodiet.errors import InputError
 from custodiet.model import Contact, Observation
+from custodiet.numbers import whole_number
 
 
 @dataclass
@@ -70,7 +71,7 @@ def check_something_read(stats: ReadStats, label: str, what: str) -> None:
 
 def _line_number(place: str) -> int:
     digits = place.rpartition(" ")[2]
-    return int(digits) if digits.isdigit() else 0
+    return whole_number(digits) or 0
 
 
 # A reader: (path, label shown in errors and provenance, stats to fill, options) -> observations,

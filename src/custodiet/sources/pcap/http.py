@@ -11,6 +11,7 @@ from __future__ import annotations
 import zlib
 
 from custodiet.markup import HEAD_LIMIT, head_end, title_bytes
+from custodiet.numbers import whole_number
 from custodiet.sources.text import decode
 
 MAX_HEAD = HEAD_LIMIT
@@ -93,8 +94,9 @@ def response_wants_more(data: bytes) -> bool:
     _lines, headers, _ = split_head(data[:end])
     length = next((v for n, v in headers if n == "content-length"), None)
     want = BODY_WANT
-    if length is not None and length.isdigit() and len(length) < 12:
-        want = min(want, int(length))
+    number = whole_number(length) if length is not None and len(length) < 12 else None
+    if number is not None:
+        want = min(want, number)
     return len(data) - end < want
 
 
