@@ -16,6 +16,7 @@ import zstandard
 
 from custodiet.census import duck, formats, lines, typed
 from custodiet.census.evidence import Matcher
+from custodiet.census.model import PlannedFile
 from custodiet.census.run import CensusRequest, census
 
 from . import synth
@@ -94,13 +95,21 @@ def outcomes(monkeypatch) -> list[str]:  # type: ignore[no-untyped-def]
     return seen
 
 
+@pytest.fixture(params=["once", "twice"])
+def way(request, monkeypatch) -> str:  # type: ignore[no-untyped-def]
+    """Both typed ways: one parse with the texts kept, and two parses (a file too large for a
+    quarter of DuckDB's memory)."""
+    monkeypatch.setattr(typed, "_fits", lambda con, planned: request.param == "once")
+    return str(request.param)
+
+
 def exact(context, path: Path, out: Path, monkeypatch) -> dict:  # type: ignore[no-untyped-def]
     with monkeypatch.context() as patch:
         patch.setattr(typed, "eligible", lambda planned: False)
         return results(context, path, out)
 
 
-def test_typed_reading_gives_the_exact_rows(context, tmp_path: Path, outcomes, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_typed_reading_gives_the_exact_rows(context, tmp_path: Path, outcomes, monkeypatch, way) -> None:  # type: ignore[no-untyped-def]
     path = write(tmp_path / "typed.jsonl", *(orjson.dumps(r) for r in TYPED))
     got = results(context, path, tmp_path / "typed")
     assert outcomes == ["typed"]
@@ -158,6 +167,38 @@ def test_typed_pieces_are_the_exact_pieces(tmp_path: Path) -> None:
     assert not any(kind == "banner:http" and raw.startswith("{") for kind, raw in got)
 
 
+def test_kept_pieces_are_the_read_pieces(tmp_path: Path) -> None:
+    """One parse with the texts kept gives the distinct pieces two parses give, hash for hash."""
+    path = write(tmp_path / "pieces.jsonl", *(orjson.dumps(r) for r in TYPED))
+    con = duckdb.connect()
+    con.execute(formats.MACROS)
+    con.execute(typed.MACROS)
+    read = con.execute(f"SELECT h, kind, raw FROM ({typed.distinct_sql(str(path))})").fetchall()
+    con.execute(f"CREATE TABLE kept AS {typed.records_sql(str(path), 0, texts=True)}")
+    kept = con.execute(f"SELECT h, kind, raw FROM ({typed.kept_distinct_sql('kept')})").fetchall()
+    assert len(read) > 30
+    assert sorted(kept) == sorted(read)
+
+
+@pytest.mark.parametrize(
+    ("size", "packing", "memory", "once"),
+    [
+        (100 << 20, None, "2GB", True),
+        (100 << 20, None, "256MB", False),
+        (20 << 20, "gzip", "2GB", True),
+        (20 << 20, "gzip", "512MB", False),
+    ],
+)
+def test_a_file_is_parsed_once_when_its_texts_fit_in_a_quarter_of_memory(
+    tmp_path: Path, size: int, packing: str | None, memory: str, once: bool
+) -> None:
+    path = tmp_path / "records"
+    with path.open("wb") as handle:
+        handle.truncate(size)  # sparse: only the size is read
+    con = duckdb.connect(config={"memory_limit": memory})
+    assert typed._fits(con, PlannedFile(path, "records", "shodan", packing)) is once
+
+
 REFUSED = {
     "broken JSON": b'{"ip_str": "8.8.8.8", "port": 80, "data": "HTTP/1.1 2',
     "no object": b"[1, 2, 3]",
@@ -174,7 +215,7 @@ REFUSED = {
 
 @pytest.mark.parametrize("case", sorted(REFUSED))
 def test_a_file_the_typed_reader_cannot_read_exactly_is_read_the_exact_way(
-    context, tmp_path: Path, outcomes, monkeypatch, case: str
+    context, tmp_path: Path, outcomes, monkeypatch, way, case: str
 ) -> None:  # type: ignore[no-untyped-def]
     path = write(tmp_path / "odd.jsonl", REFUSED[case], orjson.dumps(TYPED[0]))
     got = results(context, path, tmp_path / "got")
@@ -192,7 +233,7 @@ def test_an_over_long_line_is_counted_as_too_large(context, tmp_path: Path, outc
     assert got["files"][0][2] == [("record too large", 1)]
 
 
-def test_clean_edges_stay_typed(context, tmp_path: Path, outcomes, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_clean_edges_stay_typed(context, tmp_path: Path, outcomes, monkeypatch, way) -> None:  # type: ignore[no-untyped-def]
     """Blank lines and a last record without its newline are no reason to leave the typed reader;
     a file that starts with a byte-order mark never takes it (DuckDB would read the mark)."""
     path = write(tmp_path / "edges.jsonl", b"", b"   ", orjson.dumps(TYPED[1]), end=b"")
@@ -223,7 +264,7 @@ def test_longest_line(tmp_path: Path, monkeypatch, chunk: int) -> None:  # type:
 
 @pytest.mark.parametrize("packing", ["gzip", "zstd"])
 def test_compressed_files_are_read_typed(
-    context, tmp_path: Path, outcomes, monkeypatch, packing: str
+    context, tmp_path: Path, outcomes, monkeypatch, way, packing: str
 ) -> None:  # type: ignore[no-untyped-def]
     """Named without their codec's extension: the packing is told to DuckDB, not guessed."""
     raw = write(tmp_path / "raw.jsonl", *(orjson.dumps(r) for r in TYPED)).read_bytes()
@@ -236,7 +277,9 @@ def test_compressed_files_are_read_typed(
     assert got["files"][0][1] == sum(1 for line in raw.splitlines() if line.strip()) - 2  # no or bad address
 
 
-def test_a_broken_off_stream_is_read_the_exact_way(context, tmp_path: Path, outcomes, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_broken_off_stream_is_read_the_exact_way(
+    context, tmp_path: Path, outcomes, monkeypatch, way
+) -> None:  # type: ignore[no-untyped-def]
     data = gzip.compress(GOOD * 4)
     path = tmp_path / "cut.jsonl.gz"
     path.write_bytes(data[: len(data) * 2 // 3])

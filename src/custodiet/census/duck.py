@@ -9,8 +9,8 @@
    matches one chunk's new pieces while DuckDB, which lets go of the GIL, cuts the next. The
    pieces that hit something come back as answers (hash -> items).
    A Shodan file (plain, gzip or zstd) is first offered to DuckDB's typed JSON reader
-   (typed.py), which gives the same tables in two parallel passes over the file; a file it
-   cannot read exactly is read as above. While the matcher finishes, the hosts are found
+   (typed.py), which gives the same tables from one parallel parse of the file (two for a
+   file too large to keep its texts in memory); a file it cannot read exactly is read as above. While the matcher finishes, the hosts are found
    (step 2 needs no answer).
 2. Addresses are normalised once per distinct spelling, hosts get their country, each host's
    items make its combo, the DISTINCT combos are fused (identify.fusion, as audit does), and

@@ -7,18 +7,21 @@ record twice with path lists, so that anything odd in a line (broken JSON, a rec
 object, a line over MAX_LINE, bytes that are not UTF-8, a value of an unexpected type) is
 counted per reason and the rest goes on. Most files hold nothing odd, and for them DuckDB's
 reader (parallel, typed: each record parsed once, straight into columns) gives the same pieces
-in less time (300,000 records: 0.65 s against 1.1 s, bench/census_speed.py).
+in less time (300,000 records: reading 0.5 s against 1.1 s, bench/census_speed.py).
 
-So a Shodan file (plain, or gzip or zstd, which DuckDB decompresses) is first read here, twice
-over by DuckDB's reader: once for the distinct pieces (hash, kind, text; only those the census
-has not seen go to the matcher) and once for the narrow rows (the records' address and
-country, the pieces' address, port and hash). The exact way takes the file over, from the
-start, whenever this one cannot give its rows: DuckDB's reader refuses the file (broken JSON,
-a record that is no object or has a duplicate key, bytes that are not UTF-8, an "http",
-"location" or certificate that is not an object, a compressed stream that breaks off), a line
-is longer than MAX_LINE, or a record holds a value of a type the columns cannot tell apart
-from text (an object, list or boolean where the record's address, port, transport, module or
-country belongs). Nothing of the file's records is kept of an abandoned attempt.
+So a Shodan file (plain, or gzip or zstd, which DuckDB decompresses) is first read here, by
+DuckDB's reader, into one table of its records (address, country, port, the hash of each piece
+and its text); from that table come the distinct pieces (hash, kind, text; only those the
+census has not seen go to the matcher) and the narrow rows (the records' address and country,
+the pieces' address, port and hash). A file too large to keep its texts in a quarter of
+DuckDB's memory is parsed twice instead, once for the distinct pieces and once for the narrow
+rows. The exact way takes the file over, from the start, whenever this one cannot give its
+rows: DuckDB's reader refuses the file (broken JSON, a record that is no object or has a
+duplicate key, bytes that are not UTF-8, an "http", "location" or certificate that is not an
+object, a compressed stream that breaks off), a line is longer than MAX_LINE, or a record holds
+a value of a type the columns cannot tell apart from text (an object, list or boolean where the
+record's address, port, transport, module or country belongs). Nothing of the file's records is
+kept of an abandoned attempt.
 
 The columns: small leaves as VARCHAR (DuckDB writes strings as they are, numbers as digits,
 as formats.c_text does; objects, lists and booleans are the odd values above), texts as JSON
@@ -114,6 +117,12 @@ _RULES = {
 }
 
 
+# A piece's text as the exact way gives it (from its JSON j): a string unquoted, a number as
+# digits; certificate names and lists as JSON.
+_RAW = """CASE WHEN starts_with(kind, 'dn:') OR starts_with(kind, 'list:') OR left(j, 1) <> '"'
+    THEN j ELSE j::JSON->>'$' END"""
+
+
 def _hash(i: int) -> str:
     """The hash of the record's i-th piece (slot i of _SLOTS), NULL when it has none."""
     kind, _, rule = _SLOTS[i - 1]
@@ -128,8 +137,7 @@ def distinct_sql(path: str, packing: str | None = None) -> str:
         f"{{'h': {_hash(i)}, 'k': {kind}, 'j': j{i}::VARCHAR}}" for i, (kind, _, _) in enumerate(_SLOTS, 1)
     )
     return f"""
-        SELECT h, kind, CASE WHEN starts_with(kind, 'dn:') OR starts_with(kind, 'list:') OR left(j, 1) <> '"'
-            THEN j ELSE j::JSON->>'$' END AS raw
+        SELECT h, kind, {_RAW} AS raw
         FROM (
             SELECT x.h AS h, any_value(x.k) AS kind, any_value(x.j) AS j
             FROM (
@@ -139,15 +147,28 @@ def distinct_sql(path: str, packing: str | None = None) -> str:
             GROUP BY x.h)"""
 
 
-def records_sql(path: str, index: int, packing: str | None = None) -> str:
+def records_sql(path: str, index: int, packing: str | None = None, texts: bool = False) -> str:
     """Scan 2: the narrow rows of each record: file, address, country, port and the hash of
-    each piece (h1 ... h10, NULL where the record has none)."""
+    each piece (h1 ... h10, NULL where the record has none); with `texts`, also its service
+    kind, whether it holds an odd value, and its texts (j1 ... j10), for kept_distinct_sql()."""
     hashes = ", ".join(f"{_hash(i)} AS h{i}" for i in range(1, len(_SLOTS) + 1))
-    return f"SELECT {index}::INTEGER AS file, addr, cc, port, {hashes} FROM ({_records(path, packing)})"
+    more = (", svc, odd, " + ", ".join(f"j{i}" for i in range(1, len(_SLOTS) + 1))) if texts else ""
+    return f"SELECT {index}::INTEGER AS file, addr, cc, port, {hashes}{more} FROM ({_records(path, packing)})"
+
+
+def kept_distinct_sql(table: str) -> str:
+    """The distinct pieces (h, kind, raw) of a table of records_sql(texts=True) rows, as
+    distinct_sql() gives them from the file: one GROUP BY per slot, on hashes already taken."""
+    parts = " UNION ALL ".join(
+        f"SELECT h{i} AS h, any_value({kind}) AS kind, any_value(j{i})::VARCHAR AS j "
+        f"FROM {table} WHERE h{i} IS NOT NULL GROUP BY h{i}"
+        for i, (kind, _, _) in enumerate(_SLOTS, 1)
+    )
+    return f"SELECT h, kind, {_RAW} AS raw FROM ({parts})"
 
 
 def pieces_sql() -> str:
-    """The pieces (addr, port, h) of the narrow rows in typed_recs (a host name has no port)."""
+    """The pieces (addr, port, h) of the rows in typed_recs (a host name has no port)."""
     return " UNION ALL ".join(
         f"SELECT addr, {'NULL' if kind == chr(39) + 'list:hostname' + chr(39) else 'port'} AS port, h{i} AS h "
         f"FROM typed_recs WHERE h{i} IS NOT NULL"
@@ -161,39 +182,72 @@ def load(
     """Read `planned` into the engine's tables raw_recs and pieces (see duck._load()); returns
     the number of records read.
 
-    `hand_over` gets a query of the file's distinct pieces (h, kind, raw) as soon as they are
-    known, before the narrow rows are read, so that the matcher works on them meanwhile.
-    Raises Refused when the exact way must read the file; none of its records is written then."""
+    `hand_over` gets a query of the file's distinct pieces (h, kind, raw). A file whose texts
+    fit in a quarter of DuckDB's memory is parsed once: its rows, texts and piece hashes
+    included, are kept in a table (typed_recs), from which the distinct pieces and the narrow
+    tables both come. A larger one is parsed twice: the distinct pieces first (handed over, so
+    the matcher works on them meanwhile), then the narrow rows; a second parse costs less
+    than writing every text to the spill folder and reading it back. Raises Refused when the
+    exact way must read the file; none of its records is written then."""
     longest: list[int] = []
     measure = threading.Thread(
         target=lambda: longest.append(lines.longest_line(planned.path, planned.label)),
         name="census-line-lengths",
     )
     measure.start()
-    path = str(planned.path)
+    path, packing = str(planned.path), planned.packing
     try:
-        try:
-            con.execute(f"CREATE OR REPLACE TEMP TABLE typed_new AS {distinct_sql(path, planned.packing)}")
-        except _REFUSALS as exc:
-            raise Refused(str(exc).splitlines()[0]) from None
-        finally:
-            measure.join()
-        if not longest or longest[0] > lines.MAX_LINE:
-            raise Refused("a line is longer than MAX_LINE, or the compressed stream breaks off")
-        [(odd,)] = con.execute("SELECT count(*) FROM typed_new WHERE kind = '#odd'").fetchall()
-        if odd:
-            raise Refused("a record holds an object, list or boolean where a text belongs")
-        hand_over("SELECT h, kind, raw FROM typed_new")
-        try:
-            con.execute(
-                f"CREATE OR REPLACE TEMP TABLE typed_recs AS {records_sql(path, index, planned.packing)}"
-            )
-        except _REFUSALS as exc:
-            raise Refused(str(exc).splitlines()[0]) from None
+        if _fits(con, planned):
+            _create(con, "typed_recs", records_sql(path, index, packing, texts=True))
+            _check(con, measure, longest, "SELECT count(*) FROM typed_recs WHERE odd")
+            hand_over(kept_distinct_sql("typed_recs"))
+        else:
+            _create(con, "typed_new", distinct_sql(path, packing))
+            _check(con, measure, longest, "SELECT count(*) FROM typed_new WHERE kind = '#odd'")
+            hand_over("SELECT h, kind, raw FROM typed_new")
+            _create(con, "typed_recs", records_sql(path, index, packing))
         con.execute("INSERT INTO raw_recs SELECT file, addr, cc, count(*) FROM typed_recs GROUP BY ALL")
         con.execute(f"INSERT INTO pieces {pieces_sql()}")
         [(records,)] = con.execute("SELECT count(*) FROM typed_recs").fetchall()
         return int(records)
     finally:
+        if measure.is_alive():
+            measure.join()
         con.execute("DROP TABLE IF EXISTS typed_new")
         con.execute("DROP TABLE IF EXISTS typed_recs")
+
+
+def _create(con: duckdb.DuckDBPyConnection, table: str, sql: str) -> None:
+    """A temporary table of `sql`; Refused when DuckDB's reader refuses the file."""
+    try:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS {sql}")
+    except _REFUSALS as exc:
+        raise Refused(str(exc).splitlines()[0]) from None
+
+
+def _check(con: duckdb.DuckDBPyConnection, measure: threading.Thread, longest: list[int], odd: str) -> None:
+    """Refused when a line is longer than MAX_LINE (or the compressed stream breaks off), or
+    when the query `odd` counts a record holding an odd value."""
+    measure.join()
+    if not longest or longest[0] > lines.MAX_LINE:
+        raise Refused("a line is longer than MAX_LINE, or the compressed stream breaks off")
+    [(count,)] = con.execute(odd).fetchall()
+    if count:
+        raise Refused("a record holds an object, list or boolean where a text belongs")
+
+
+# How much a compressed file grows when unpacked, for _fits() (JSON lines of scan records
+# compress about 10:1; a wrong guess costs only speed).
+_UNPACKED = {None: 1, "gzip": 8, "zstd": 8}
+_UNITS = {"bytes": 1, "KiB": 1 << 10, "MiB": 1 << 20, "GiB": 1 << 30, "TiB": 1 << 40}
+
+
+def _fits(con: duckdb.DuckDBPyConnection, planned: PlannedFile) -> bool:
+    """Whether the file's texts fit in a quarter of DuckDB's memory (see load())."""
+    [(setting,)] = con.execute("SELECT current_setting('memory_limit')").fetchall()
+    number, _, unit = str(setting).partition(" ")
+    try:
+        limit = float(number) * _UNITS[unit]
+    except (ValueError, KeyError):
+        return False
+    return planned.path.stat().st_size * _UNPACKED[planned.packing] <= limit / 4
