@@ -117,3 +117,27 @@ def test_files_that_are_not_records(context, tmp_path: Path) -> None:  # type: i
     assert labels[str(folder / "notes.txt")].skipped == {"not a scan record file": 1}
     with pytest.raises(UsageError):
         census(CensusRequest(paths=(folder / "notes.txt",), out=tmp_path / "o2"), context)
+
+
+def test_spellings_of_one_address_are_one_host(context, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A host's records may spell its address differently (bracketed, padded, IPv6 in upper
+    case or IPv4-mapped): they are one host, with all its services; a spelling that is no
+    address is counted, and its record left out."""
+    hik = "HTTP/1.1 200 OK\r\nServer: Hikvision-Webs\r\n\r\n"
+    rtsp = "RTSP/1.0 401 Unauthorized\r\nServer: Hikvision-Webs\r\n\r\n"
+    records = [
+        {"ip_str": "192.0.2.7", "port": 80, "_shodan": {"module": "http"}, "data": hik},
+        {"ip_str": "[192.0.2.7]", "port": 554, "_shodan": {"module": "rtsp"}, "data": rtsp},
+        {"ip_str": " ::ffff:192.0.2.7", "port": 8000, "_shodan": {"module": "http"}, "data": hik},
+        {"ip_str": "2001:DB8::1", "port": 80, "_shodan": {"module": "http"}, "data": hik},
+        {"ip_str": "2001:db8:0::1", "port": 554, "_shodan": {"module": "rtsp"}, "data": rtsp},
+        {"ip_str": "192.000.002.007", "port": 81, "_shodan": {"module": "http"}, "data": hik},
+    ]
+    for record in records:
+        record["location"] = {"country_code": "FR"}
+    path = tmp_path / "spellings.jsonl"
+    path.write_bytes(b"\n".join(orjson.dumps(r) for r in records) + b"\n")
+    result, _, hosts = run_census(context, [path], tmp_path / "out")
+    assert sorted((h["address"], h["services"]) for h in hosts) == [("192.0.2.7", 3), ("2001:db8::1", 2)]
+    assert dict(result.tables.files[0].skipped) == {"bad address": 1}
+    assert result.tables.files[0].records == 5

@@ -434,15 +434,16 @@ def _item_keys(con: duckdb.DuckDBPyConnection, ids: dict[str, int]) -> None:
 
 
 def _hosts(con: duckdb.DuckDBPyConnection, summaries: list[FileSummary]) -> None:
-    """addr_map: each distinct address spelling -> its normal form (NULL: not an address);
-    hosts: one row per address with its country (the records' most frequent one, the greater
-    code on a tie; else the registry's); the records read and skipped per file."""
+    """addr_map: each distinct address spelling that is not already a normal IPv4 address ->
+    its normal form (NULL: not an address); hosts: one row per address with its country (the
+    records' most frequent one, the greater code on a tie; else the registry's); the records
+    read and skipped per file."""
     con.execute(
         f"""CREATE TABLE addr_map AS
-        SELECT addr AS raw, CASE WHEN regexp_matches(addr, '{places.IPV4_SQL}') THEN addr END AS addr
-        FROM (SELECT DISTINCT addr FROM raw_recs WHERE addr IS NOT NULL)"""
+        SELECT DISTINCT addr AS raw, NULL::VARCHAR AS addr FROM raw_recs
+        WHERE addr IS NOT NULL AND NOT regexp_matches(addr, '{places.IPV4_SQL}')"""
     )
-    odd = [row[0] for row in con.execute("SELECT raw FROM addr_map WHERE addr IS NULL").fetchall()]
+    odd = [row[0] for row in con.execute("SELECT raw FROM addr_map").fetchall()]
     if odd:
         mapping = pa.table(
             {
@@ -457,7 +458,8 @@ def _hosts(con: duckdb.DuckDBPyConnection, summaries: list[FileSummary]) -> None
         con.unregister("addr_map_arrow")
     # Every spelling its own normal form (no odd one): the records need no join to addr_map.
     spelled = (
-        "(SELECT r.file, m.addr, r.addr AS raw, r.cc, r.k FROM raw_recs r LEFT JOIN addr_map m ON m.raw = r.addr)"
+        """(SELECT r.file, CASE WHEN m.raw IS NULL THEN r.addr ELSE m.addr END AS addr, r.addr AS raw, r.cc, r.k
+        FROM raw_recs r LEFT JOIN addr_map m ON m.raw = r.addr)"""
         if odd
         else "(SELECT file, addr, addr AS raw, cc, k FROM raw_recs)"
     )
@@ -519,7 +521,8 @@ def _identify(con: duckdb.DuckDBPyConnection, matcher: Matcher) -> None:
 
     [(respelled,)] = con.execute("SELECT count(*) FROM addr_map WHERE addr IS DISTINCT FROM raw").fetchall()
     pieces = (
-        "(SELECT m.addr, p.port, p.h FROM pieces p JOIN addr_map m ON m.raw = p.addr WHERE m.addr IS NOT NULL)"
+        """(SELECT CASE WHEN m.raw IS NULL THEN p.addr ELSE m.addr END AS addr, p.port, p.h
+        FROM pieces p LEFT JOIN addr_map m ON m.raw = p.addr WHERE p.addr IS NOT NULL AND (m.raw IS NULL OR m.addr IS NOT NULL))"""
         if respelled
         else "(SELECT addr, port, h FROM pieces WHERE addr IS NOT NULL)"
     )
