@@ -508,15 +508,17 @@ def _hosts(con: duckdb.DuckDBPyConnection, summaries: list[FileSummary]) -> None
 
 
 def _identify(con: duckdb.DuckDBPyConnection, matcher: Matcher) -> None:
-    """One pass over the pieces (with their host's normal address: `pieces` as it is when every
-    address is spelled in its normal form, else joined to addr_map once) gives each host's
-    services (distinct ports seen with some text), combo (its items, distinct and sorted) and
-    hits (the port and answer of each piece that hit something): host_evidence. Each distinct
-    combo is fused once (ident, numbered). host_ident is the hosts whose combo names a maker,
-    with the services whose own pieces name that maker (answer_makers: the makers each
-    answer's items name); the identity's columns are joined from ident where they are counted
-    (a view), not copied to every host. Combos are joined as lists, never by hash: DuckDB's
-    hash of a list is a weak mix of its items' hashes ([0, 9, 68] and [0, 13, 64] share one)."""
+    """The pieces (with their host's normal address: `pieces` as it is when every address is
+    spelled in its normal form, else joined to addr_map) give each host's services (distinct
+    ports seen with some text) and hits (the address, port and hash of each piece that hit
+    something). Each host's answers (the distinct hashes of its hits, sorted: most hosts show
+    one) are grouped; each distinct set of answers gets its combo (the items of its answers,
+    distinct and sorted), and each distinct combo is fused once (ident, numbered). host_ident
+    is the hosts whose combo names a maker, with the services whose own pieces name that
+    maker (answer_makers: the makers each answer's items name); the identity's columns are
+    joined from ident where they are counted (a view), not copied to every host. Sets and
+    combos are joined as lists, never by hash: DuckDB's hash of a list is a weak mix of its
+    items' hashes ([0, 9, 68] and [0, 13, 64] share one)."""
     from custodiet.catalog import fold
 
     [(respelled,)] = con.execute("SELECT count(*) FROM addr_map WHERE addr IS DISTINCT FROM raw").fetchall()
@@ -527,19 +529,26 @@ def _identify(con: duckdb.DuckDBPyConnection, matcher: Matcher) -> None:
         else "(SELECT addr, port, h FROM pieces WHERE addr IS NOT NULL)"
     )
     con.execute(
-        f"CREATE TABLE hits AS SELECT p.addr, p.port, p.h, a.items FROM {pieces} p JOIN answers a USING (h)"
+        f"CREATE TABLE hits AS SELECT p.addr, p.port, p.h FROM {pieces} p SEMI JOIN answers a USING (h)"
     )
     con.execute(
         f"""CREATE TABLE host_services AS
         SELECT addr, count(DISTINCT port) AS services FROM {pieces} WHERE port IS NOT NULL GROUP BY addr"""
     )
     con.execute("DROP TABLE pieces")
+    # Most hosts show one answer: a host's answers (their hashes, distinct and sorted) are
+    # grouped cheaply, and only each distinct set of answers is made into its combo.
     con.execute(
-        """CREATE TABLE host_combo AS
-        SELECT addr, list_sort(list_distinct(flatten(list(items)))) AS combo FROM hits GROUP BY addr"""
+        "CREATE TABLE host_answers AS SELECT addr, list_sort(list_distinct(list(h))) AS hs FROM hits GROUP BY addr"
+    )
+    con.execute(
+        """CREATE TABLE answer_sets AS
+        SELECT hs, list_sort(list_distinct(flatten(list(a.items)))) AS combo
+        FROM (SELECT hs, unnest(hs) AS h FROM (SELECT DISTINCT hs FROM host_answers)) JOIN answers a USING (h)
+        GROUP BY hs"""
     )
     key_of = dict(con.execute("SELECT item, item_key FROM item_keys").fetchall())
-    combos = [combo for (combo,) in con.execute("SELECT DISTINCT combo FROM host_combo").fetchall()]
+    combos = [combo for (combo,) in con.execute("SELECT DISTINCT combo FROM answer_sets").fetchall()]
     identities = [matcher.identity(combo_of(key_of[i] for i in combo)) for combo in combos]
     table = pa.table(
         {
@@ -569,7 +578,9 @@ def _identify(con: duckdb.DuckDBPyConnection, matcher: Matcher) -> None:
     )
     con.execute(
         """CREATE TABLE named AS
-        SELECT c.addr, i.cid, i.maker_fold FROM host_combo c JOIN ident i ON i.combo = c.combo"""
+        SELECT c.addr, i.cid, i.maker_fold
+        FROM host_answers c JOIN (SELECT s.hs, i.cid, i.maker_fold FROM answer_sets s JOIN ident i USING (combo)) i
+        ON i.hs = c.hs"""
     )
     con.execute(
         """CREATE TABLE host_ident_narrow AS
