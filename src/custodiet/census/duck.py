@@ -40,6 +40,7 @@ import duckdb
 import pyarrow as pa
 
 from custodiet.census import counts, formats, lines, places, typed
+from custodiet.census.background import Background
 from custodiet.census.evidence import Matcher, combo_of, item_maker
 from custodiet.census.model import (
     UNKNOWN_COUNTRY,
@@ -528,14 +529,14 @@ def _identify(con: duckdb.DuckDBPyConnection, matcher: Matcher) -> None:
         if respelled
         else "(SELECT addr, port, h FROM pieces WHERE addr IS NOT NULL)"
     )
+    services = Background(
+        con,
+        f"""CREATE TABLE host_services AS
+        SELECT addr, count(DISTINCT port) AS services FROM {pieces} WHERE port IS NOT NULL GROUP BY addr""",
+    )
     con.execute(
         f"CREATE TABLE hits AS SELECT p.addr, p.port, p.h FROM {pieces} p SEMI JOIN answers a USING (h)"
     )
-    con.execute(
-        f"""CREATE TABLE host_services AS
-        SELECT addr, count(DISTINCT port) AS services FROM {pieces} WHERE port IS NOT NULL GROUP BY addr"""
-    )
-    con.execute("DROP TABLE pieces")
     # Most hosts show one answer: a host's answers (their hashes, distinct and sorted) are
     # grouped cheaply, and only each distinct set of answers is made into its combo.
     con.execute(
@@ -592,6 +593,8 @@ def _identify(con: duckdb.DuckDBPyConnection, matcher: Matcher) -> None:
         SELECT n.addr, h.cc, n.cid, coalesce(s.services, 0) AS services
         FROM named n JOIN hosts h USING (addr) LEFT JOIN support s USING (addr)"""
     )
+    services.join()
+    con.execute("DROP TABLE pieces")
     con.execute(
         """CREATE VIEW host_ident AS
         SELECT n.addr, n.cc, i.* EXCLUDE (cid, combo), n.services

@@ -38,6 +38,7 @@ from collections.abc import Callable
 import duckdb
 
 from custodiet.census import formats, lines
+from custodiet.census.background import Background
 from custodiet.census.model import PlannedFile
 
 # Shodan's fields as DuckDB reader columns (the same fields formats._shodan() reads).
@@ -197,19 +198,25 @@ def load(
     measure.start()
     path, packing = str(planned.path), planned.packing
     try:
-        if _fits(con, planned):
+        once = _fits(con, planned)
+        if once:
             _create(con, "typed_recs", records_sql(path, index, packing, texts=True))
             _check(con, measure, longest, "SELECT count(*) FROM typed_recs WHERE odd")
-            hand_over(kept_distinct_sql("typed_recs"))
         else:
             _create(con, "typed_new", distinct_sql(path, packing))
             _check(con, measure, longest, "SELECT count(*) FROM typed_new WHERE kind = '#odd'")
             hand_over("SELECT h, kind, raw FROM typed_new")
             _create(con, "typed_recs", records_sql(path, index, packing))
-        con.execute("INSERT INTO raw_recs SELECT file, addr, cc, count(*) FROM typed_recs GROUP BY ALL")
-        con.execute(f"INSERT INTO pieces {pieces_sql()}")
-        [(records,)] = con.execute("SELECT count(*) FROM typed_recs").fetchall()
-        return int(records)
+        records = Background(
+            con, "INSERT INTO raw_recs SELECT file, addr, cc, count(*) FROM typed_recs GROUP BY ALL"
+        )
+        pieces = Background(con, f"INSERT INTO pieces {pieces_sql()}")
+        if once:
+            hand_over(kept_distinct_sql("typed_recs"))
+        records.join()
+        pieces.join()
+        [(count,)] = con.execute("SELECT count(*) FROM typed_recs").fetchall()
+        return int(count)
     finally:
         if measure.is_alive():
             measure.join()
@@ -220,7 +227,7 @@ def load(
 def _create(con: duckdb.DuckDBPyConnection, table: str, sql: str) -> None:
     """A temporary table of `sql`; Refused when DuckDB's reader refuses the file."""
     try:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS {sql}")
+        con.execute(f"CREATE OR REPLACE TABLE {table} AS {sql}")
     except _REFUSALS as exc:
         raise Refused(str(exc).splitlines()[0]) from None
 

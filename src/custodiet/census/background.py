@@ -1,0 +1,32 @@
+"""Statements of the DuckDB engine that run side by side."""
+
+from __future__ import annotations
+
+import threading
+
+import duckdb
+
+
+class Background:
+    """A statement run on a cursor of its own, on a thread, while the caller goes on: DuckDB
+    lets go of the GIL, and a statement over a few hundred thousand rows keeps only part of
+    its threads busy, so two such statements at once finish sooner than one after the other."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, sql: str) -> None:
+        self.error: BaseException | None = None
+        self.cursor = con.cursor()
+        self.thread = threading.Thread(target=self._run, args=(sql,), name="census-statement", daemon=True)
+        self.thread.start()
+
+    def _run(self, sql: str) -> None:
+        try:
+            self.cursor.execute(sql)
+        except BaseException as exc:  # raised by join()
+            self.error = exc
+
+    def join(self) -> None:
+        """Wait for the statement; raises what it raised."""
+        self.thread.join()
+        self.cursor.close()
+        if self.error is not None:
+            raise self.error
