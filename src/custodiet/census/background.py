@@ -26,7 +26,11 @@ class Background:
 
     def join(self) -> None:
         """Wait for the statement; raises what it raised."""
-        self.thread.join()
-        self.cursor.close()
+        self.close()
         if self.error is not None:
             raise self.error
+
+    def close(self) -> None:
+        """Wait for the statement, whatever became of it (for a caller that is failing already)."""
+        self.thread.join()
+        self.cursor.close()

@@ -520,7 +520,6 @@ def _identify(con: duckdb.DuckDBPyConnection, matcher: Matcher) -> None:
     joined from ident where they are counted (a view), not copied to every host. Sets and
     combos are joined as lists, never by hash: DuckDB's hash of a list is a weak mix of its
     items' hashes ([0, 9, 68] and [0, 13, 64] share one)."""
-    from custodiet.catalog import fold
 
     [(respelled,)] = con.execute("SELECT count(*) FROM addr_map WHERE addr IS DISTINCT FROM raw").fetchall()
     pieces = (
@@ -534,6 +533,24 @@ def _identify(con: duckdb.DuckDBPyConnection, matcher: Matcher) -> None:
         f"""CREATE TABLE host_services AS
         SELECT addr, count(DISTINCT port) AS services FROM {pieces} WHERE port IS NOT NULL GROUP BY addr""",
     )
+    try:
+        _name_hosts(con, matcher, pieces)
+        services.join()
+    finally:
+        services.close()
+    con.execute("DROP TABLE pieces")
+    con.execute(
+        """CREATE VIEW host_ident AS
+        SELECT n.addr, n.cc, i.* EXCLUDE (cid, combo), n.services
+        FROM host_ident_narrow n JOIN ident i USING (cid)"""
+    )
+
+
+def _name_hosts(con: duckdb.DuckDBPyConnection, matcher: Matcher, pieces: str) -> None:
+    """hits, host_answers, answer_sets, ident, answer_makers, named and host_ident_narrow of
+    _identify(), from `pieces` (a relation of addr, port, h)."""
+    from custodiet.catalog import fold
+
     con.execute(
         f"CREATE TABLE hits AS SELECT p.addr, p.port, p.h FROM {pieces} p SEMI JOIN answers a USING (h)"
     )
@@ -592,13 +609,6 @@ def _identify(con: duckdb.DuckDBPyConnection, matcher: Matcher) -> None:
             GROUP BY n.addr)
         SELECT n.addr, h.cc, n.cid, coalesce(s.services, 0) AS services
         FROM named n JOIN hosts h USING (addr) LEFT JOIN support s USING (addr)"""
-    )
-    services.join()
-    con.execute("DROP TABLE pieces")
-    con.execute(
-        """CREATE VIEW host_ident AS
-        SELECT n.addr, n.cc, i.* EXCLUDE (cid, combo), n.services
-        FROM host_ident_narrow n JOIN ident i USING (cid)"""
     )
 
 

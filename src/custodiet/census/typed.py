@@ -207,14 +207,20 @@ def load(
             _check(con, measure, longest, "SELECT count(*) FROM typed_new WHERE kind = '#odd'")
             hand_over("SELECT h, kind, raw FROM typed_new")
             _create(con, "typed_recs", records_sql(path, index, packing))
-        records = Background(
-            con, "INSERT INTO raw_recs SELECT file, addr, cc, count(*) FROM typed_recs GROUP BY ALL"
-        )
-        pieces = Background(con, f"INSERT INTO pieces {pieces_sql()}")
-        if once:
-            hand_over(kept_distinct_sql("typed_recs"))
-        records.join()
-        pieces.join()
+        tables = [
+            Background(
+                con, "INSERT INTO raw_recs SELECT file, addr, cc, count(*) FROM typed_recs GROUP BY ALL"
+            ),
+            Background(con, f"INSERT INTO pieces {pieces_sql()}"),
+        ]
+        try:
+            if once:
+                hand_over(kept_distinct_sql("typed_recs"))
+            for statement in tables:
+                statement.join()
+        finally:
+            for statement in tables:
+                statement.close()
         [(count,)] = con.execute("SELECT count(*) FROM typed_recs").fetchall()
         return int(count)
     finally:
