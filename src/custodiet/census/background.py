@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 import duckdb
 
@@ -12,15 +13,21 @@ class Background:
     lets go of the GIL, and a statement over a few hundred thousand rows keeps only part of
     its threads busy, so two such statements at once finish sooner than one after the other."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, sql: str) -> None:
+    def __init__(
+        self, con: duckdb.DuckDBPyConnection, work: str | Callable[[duckdb.DuckDBPyConnection], object]
+    ) -> None:
+        """`work`: a statement, or a function of a cursor (for work that also runs Python)."""
         self.error: BaseException | None = None
         self.cursor = con.cursor()
-        self.thread = threading.Thread(target=self._run, args=(sql,), name="census-statement", daemon=True)
+        self.thread = threading.Thread(target=self._run, args=(work,), name="census-statement", daemon=True)
         self.thread.start()
 
-    def _run(self, sql: str) -> None:
+    def _run(self, work: str | Callable[[duckdb.DuckDBPyConnection], object]) -> None:
         try:
-            self.cursor.execute(sql)
+            if isinstance(work, str):
+                self.cursor.execute(work)
+            else:
+                work(self.cursor)
         except BaseException as exc:  # raised by join()
             self.error = exc
 

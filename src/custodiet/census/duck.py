@@ -10,11 +10,14 @@
    pieces that hit something come back as answers (hash -> items).
    A Shodan file (plain, gzip or zstd) is first offered to DuckDB's typed JSON reader
    (typed.py), which gives the same tables from one parallel parse of the file (two for a
-   file too large to keep its texts in memory); a file it cannot read exactly is read as above. While the matcher finishes, the hosts are found
-   (step 2 needs no answer).
-2. Addresses are normalised once per distinct spelling, hosts get their country, each host's
-   items make its combo, the DISTINCT combos are fused (identify.fusion, as audit does), and
-   everything is counted in SQL (counts.py, shared with the Spark engine).
+   file too large to keep its texts in memory); a file it cannot read exactly is read as
+   above.
+2. Addresses are normalised once per distinct spelling; the hosts get their country on a
+   cursor of their own (background.py) while the matcher finishes and the identities are
+   found (that needs no answer); each host's answers make its combo, the DISTINCT combos are
+   fused (identify.fusion, as audit does), and everything is counted in SQL (counts.py,
+   shared with the Spark engine). Statements that do not depend on each other run side by
+   side: one over a few hundred thousand rows keeps only part of DuckDB's threads busy.
 
 Memory: DuckDB works in memory up to --memory and writes what it holds (tables too) to a
 spill folder under the work directory beyond it; Python holds two chunks of lines, one batch
@@ -32,7 +35,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -107,17 +110,22 @@ def run(
         try:
             _create_load_tables(con)
             worker = _MatchWorker(con, matcher)
+            hosts: Background | None = None
             try:
                 with _stage(stages, "read and cut"):
                     summaries = _load(con, files, worker, progress)
-                with _stage(stages, "hosts and countries"):
-                    _hosts(con, summaries)
-            finally:
+                with _stage(stages, "addresses"):
+                    _addresses(con, summaries)
+                hosts = Background(con, _hosts)  # needs no answer: beside the matcher and the identities
                 with _stage(stages, "matching left"):
                     ids = worker.finish()
-            _item_keys(con, ids)
-            with _stage(stages, "identities"):
-                _identify(con, matcher)
+                _item_keys(con, ids)
+                with _stage(stages, "identities"):
+                    _identify(con, matcher, hosts.join)
+            finally:
+                worker.close()
+                if hosts is not None:
+                    hosts.close()
             with _stage(stages, "counts"):
                 tables = _tables(con, summaries, want_hosts)
             tables.stages = stages
@@ -269,6 +277,7 @@ class _MatchWorker:
         self.tables = 0
         self.queue: queue.Queue[str | None] = queue.Queue(maxsize=2)
         self.error: BaseException | None = None
+        self.closed = False
         self.thread = threading.Thread(target=self._run, name="census-matcher", daemon=True)
         self.thread.start()
 
@@ -284,13 +293,20 @@ class _MatchWorker:
 
     def finish(self) -> dict[str, int]:
         """Wait for the pieces handed over; the item keys by id (raises what the thread raised)."""
+        self.close()
+        if self.error is not None:
+            raise self.error
+        return self.ids
+
+    def close(self) -> None:
+        """Let the thread finish and wait for it, whatever became of it (again: nothing)."""
+        if self.closed:
+            return
+        self.closed = True
         self.queue.put(None)
         self.thread.join()
         self.reader.close()
         self.writer.close()
-        if self.error is not None:
-            raise self.error
-        return self.ids
 
     def _run(self) -> None:
         while True:
@@ -434,11 +450,9 @@ def _item_keys(con: duckdb.DuckDBPyConnection, ids: dict[str, int]) -> None:
 # --------------------------------------------------------------------------- 2. hosts and countries
 
 
-def _hosts(con: duckdb.DuckDBPyConnection, summaries: list[FileSummary]) -> None:
+def _addresses(con: duckdb.DuckDBPyConnection, summaries: list[FileSummary]) -> None:
     """addr_map: each distinct address spelling that is not already a normal IPv4 address ->
-    its normal form (NULL: not an address); hosts: one row per address with its country (the
-    records' most frequent one, the greater code on a tie; else the registry's); the records
-    read and skipped per file."""
+    its normal form (NULL: not an address); the records read and skipped per file."""
     con.execute(
         f"""CREATE TABLE addr_map AS
         SELECT DISTINCT addr AS raw, NULL::VARCHAR AS addr FROM raw_recs
@@ -457,21 +471,31 @@ def _hosts(con: duckdb.DuckDBPyConnection, summaries: list[FileSummary]) -> None
             "UPDATE addr_map SET addr = m.addr FROM addr_map_arrow m WHERE addr_map.raw = m.raw AND m.addr IS NOT NULL"
         )
         con.unregister("addr_map_arrow")
-    # Every spelling its own normal form (no odd one): the records need no join to addr_map.
-    spelled = (
-        """(SELECT r.file, CASE WHEN m.raw IS NULL THEN r.addr ELSE m.addr END AS addr, r.addr AS raw, r.cc, r.k
-        FROM raw_recs r LEFT JOIN addr_map m ON m.raw = r.addr)"""
-        if odd
-        else "(SELECT file, addr, addr AS raw, cc, k FROM raw_recs)"
-    )
     for file, reason, count in con.execute(
         f"""SELECT file, CASE WHEN raw IS NULL THEN 'no address' WHEN addr IS NULL THEN 'bad address' END, sum(k)
-        FROM {spelled} GROUP BY ALL"""
+        FROM {_spelled(con)} GROUP BY ALL"""
     ).fetchall():
         if reason is None:
             summaries[file].records = count
         else:
             summaries[file].skipped[reason] += count
+
+
+def _spelled(con: duckdb.DuckDBPyConnection) -> str:
+    """raw_recs with each record's normal address (addr, NULL when none) and its spelling (raw)."""
+    [(odd,)] = con.execute("SELECT count(*) FROM addr_map").fetchall()
+    return (
+        """(SELECT r.file, CASE WHEN m.raw IS NULL THEN r.addr ELSE m.addr END AS addr, r.addr AS raw, r.cc, r.k
+        FROM raw_recs r LEFT JOIN addr_map m ON m.raw = r.addr)"""
+        if odd
+        else "(SELECT file, addr, addr AS raw, cc, k FROM raw_recs)"
+    )
+
+
+def _hosts(con: duckdb.DuckDBPyConnection) -> None:
+    """hosts: one row per address with its country (the records' most frequent one, the
+    greater code on a tie; else the registry's)."""
+    spelled = _spelled(con)
     con.execute(
         f"""CREATE TABLE hosts AS
         SELECT addr, arg_max(cc, (k, cc)) FILTER (WHERE cc IS NOT NULL) AS cc,
@@ -508,7 +532,7 @@ def _hosts(con: duckdb.DuckDBPyConnection, summaries: list[FileSummary]) -> None
 # --------------------------------------------------------------------------- 3. identities
 
 
-def _identify(con: duckdb.DuckDBPyConnection, matcher: Matcher) -> None:
+def _identify(con: duckdb.DuckDBPyConnection, matcher: Matcher, hosts: Callable[[], None]) -> None:
     """The pieces (with their host's normal address: `pieces` as it is when every address is
     spelled in its normal form, else joined to addr_map) give each host's services (distinct
     ports seen with some text) and hits (the address, port and hash of each piece that hit
@@ -534,7 +558,7 @@ def _identify(con: duckdb.DuckDBPyConnection, matcher: Matcher) -> None:
         SELECT addr, count(DISTINCT port) AS services FROM {pieces} WHERE port IS NOT NULL GROUP BY addr""",
     )
     try:
-        _name_hosts(con, matcher, pieces)
+        _name_hosts(con, matcher, pieces, hosts)
         services.join()
     finally:
         services.close()
@@ -546,9 +570,12 @@ def _identify(con: duckdb.DuckDBPyConnection, matcher: Matcher) -> None:
     )
 
 
-def _name_hosts(con: duckdb.DuckDBPyConnection, matcher: Matcher, pieces: str) -> None:
+def _name_hosts(
+    con: duckdb.DuckDBPyConnection, matcher: Matcher, pieces: str, hosts: Callable[[], None]
+) -> None:
     """hits, host_answers, answer_sets, ident, answer_makers, named and host_ident_narrow of
-    _identify(), from `pieces` (a relation of addr, port, h)."""
+    _identify(), from `pieces` (a relation of addr, port, h); `hosts` waits for the hosts
+    table, which only host_ident_narrow reads."""
     from custodiet.catalog import fold
 
     con.execute(
@@ -600,6 +627,7 @@ def _name_hosts(con: duckdb.DuckDBPyConnection, matcher: Matcher, pieces: str) -
         FROM host_answers c JOIN (SELECT s.hs, i.cid, i.maker_fold FROM answer_sets s JOIN ident i USING (combo)) i
         ON i.hs = c.hs"""
     )
+    hosts()
     con.execute(
         """CREATE TABLE host_ident_narrow AS
         WITH support AS (

@@ -104,7 +104,7 @@ def _records(path: str, packing: str | None) -> str:
     return f"""
         SELECT v_text(ip_str) AS addr, v_text(location.country_code) AS cc,
             c_port(v_text(port), coalesce(v_text(transport), 'tcp')) AS port,
-            CASE WHEN http IS NOT NULL THEN coalesce({kind}, 'http') ELSE {kind} END AS svc,
+            coalesce({kind}, CASE WHEN http IS NOT NULL THEN 'http' END) AS svc,
             ssl.cert IS NOT NULL AS cert, {texts}, {odd} AS odd
         FROM read_json({literal}, format = 'newline_delimited', records = true, columns = {_COLUMNS},
             compression = '{_COMPRESSION[packing]}')"""
