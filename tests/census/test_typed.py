@@ -7,6 +7,7 @@ read the exact way from the start, so its odd records are counted per reason as 
 from __future__ import annotations
 
 import gzip
+import random
 from pathlib import Path
 
 import duckdb
@@ -246,20 +247,23 @@ def test_clean_edges_stay_typed(context, tmp_path: Path, outcomes, monkeypatch, 
     assert outcomes == ["typed"]  # not tried
 
 
-@pytest.mark.parametrize("chunk", [7, 64, 1 << 20])
-def test_longest_line(tmp_path: Path, monkeypatch, chunk: int) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("chunk", [1, 7, 64, 1 << 20])
+def test_has_longer_line(tmp_path: Path, monkeypatch, chunk: int) -> None:  # type: ignore[no-untyped-def]
+    """Against the lengths of the lines split in Python, on files of short and long lines,
+    blank lines and a last line with or without its newline, read a chunk at a time."""
     monkeypatch.setattr(lines, "CHUNK", chunk)
     path = tmp_path / "lines"
-    for data, want in [
-        (b"", 0),
-        (b"abc", 3),
-        (b"abc\n", 3),
-        (b"a\n" + b"x" * 100 + b"\nbc\n", 100),
-        (b"a\nbc\n" + b"y" * 50, 50),
-        (b"\n\n\n", 0),
-    ]:
+    rng = random.Random(11)
+    cases = [b"", b"abc", b"abc\n", b"a\n" + b"x" * 100 + b"\nbc\n", b"a\nbc\n" + b"y" * 50, b"\n\n\n"]
+    cases += [bytes(rng.choice(b"ab\n\n") for _ in range(rng.randint(0, 80))) for _ in range(150)]
+    checked = 0
+    for data in cases:
         path.write_bytes(data)
-        assert lines.longest_line(path, "lines") == want, data
+        longest = max(len(line) for line in data.split(b"\n"))
+        for limit in {0, 1, 3, longest - 1, longest, longest + 1} - {-1}:
+            assert lines.has_longer_line(path, "lines", limit) is (longest > limit), (data, limit)
+            checked += 1
+    assert checked > 600
 
 
 @pytest.mark.parametrize("packing", ["gzip", "zstd"])

@@ -224,25 +224,29 @@ def lines_of(data: bytes) -> Iterator[pa.RecordBatch]:
     yield from _batches(io.BytesIO(data), "<memory>", tally, MAX_LINE)
 
 
-def longest_line(path: Path, label: str) -> int:
-    """The length in bytes of the longest line of a file, decompressed (its newline not
-    counted), read CHUNK bytes at a time: what the typed reader (typed.py) checks against
-    MAX_LINE, since DuckDB's reader takes a record of any size. A stream that breaks off
-    counts as a line of unbounded length (the exact way must read the file)."""
-    longest = run = 0
+def has_longer_line(path: Path, label: str, limit: int = MAX_LINE) -> bool:
+    """Whether some line of a file, decompressed, is longer than `limit` bytes (its newline not
+    counted), or its compressed stream breaks off: what the typed reader (typed.py) checks,
+    since DuckDB's reader takes a record of any size. It runs beside DuckDB's parse, so it
+    looks at next to nothing: from the start of each line it finds the last newline within
+    `limit` bytes (str.rfind, backwards from the window's end: a few hundred bytes at most on
+    scan records), jumping a window at a time; a window without a newline holds a longer line."""
+    run = 0  # bytes of the current line before this chunk
     with open_text_stream(path, label) as handle:
         while True:
             chunk, broken = _read_chunk(handle)
             if broken:
-                return MAX_LINE + 1
+                return True
             if not chunk:
+                return False
+            pos, size = 0, len(chunk)
+            while True:
+                end = pos - run + limit + 1  # the current line must end before this
+                last = chunk.rfind(b"\n", pos, min(end, size))
+                if end <= size:
+                    if last < 0:
+                        return True
+                    pos, run = last + 1, 0
+                    continue
+                run = size - last - 1 if last >= 0 else run + size - pos
                 break
-            ends = np.flatnonzero(np.frombuffer(chunk, dtype=np.uint8) == 10)
-            if len(ends) == 0:
-                run += len(chunk)
-                continue
-            longest = max(longest, run + int(ends[0]))
-            if len(ends) > 1:
-                longest = max(longest, int((np.diff(ends) - 1).max()))
-            run = len(chunk) - int(ends[-1]) - 1
-    return max(longest, run)

@@ -190,9 +190,9 @@ def load(
     the matcher works on them meanwhile), then the narrow rows; a second parse costs less
     than writing every text to the spill folder and reading it back. Raises Refused when the
     exact way must read the file; none of its records is written then."""
-    longest: list[int] = []
+    longer: list[bool] = []
     measure = threading.Thread(
-        target=lambda: longest.append(lines.longest_line(planned.path, planned.label)),
+        target=lambda: longer.append(lines.has_longer_line(planned.path, planned.label)),
         name="census-line-lengths",
     )
     measure.start()
@@ -201,10 +201,10 @@ def load(
         once = _fits(con, planned)
         if once:
             _create(con, "typed_recs", records_sql(path, index, packing, texts=True))
-            _check(con, measure, longest, "SELECT count(*) FROM typed_recs WHERE odd")
+            _check(con, measure, longer, "SELECT count(*) FROM typed_recs WHERE odd")
         else:
             _create(con, "typed_new", distinct_sql(path, packing))
-            _check(con, measure, longest, "SELECT count(*) FROM typed_new WHERE kind = '#odd'")
+            _check(con, measure, longer, "SELECT count(*) FROM typed_new WHERE kind = '#odd'")
             hand_over("SELECT h, kind, raw FROM typed_new")
             _create(con, "typed_recs", records_sql(path, index, packing))
         tables = [
@@ -238,11 +238,11 @@ def _create(con: duckdb.DuckDBPyConnection, table: str, sql: str) -> None:
         raise Refused(str(exc).splitlines()[0]) from None
 
 
-def _check(con: duckdb.DuckDBPyConnection, measure: threading.Thread, longest: list[int], odd: str) -> None:
+def _check(con: duckdb.DuckDBPyConnection, measure: threading.Thread, longer: list[bool], odd: str) -> None:
     """Refused when a line is longer than MAX_LINE (or the compressed stream breaks off), or
     when the query `odd` counts a record holding an odd value."""
     measure.join()
-    if not longest or longest[0] > lines.MAX_LINE:
+    if not longer or longer[0]:
         raise Refused("a line is longer than MAX_LINE, or the compressed stream breaks off")
     [(count,)] = con.execute(odd).fetchall()
     if count:
