@@ -66,6 +66,11 @@ FROM host_ident ORDER BY address
 """
 
 
+def queries(want_hosts: bool) -> list[str]:
+    """The queries count() runs (an engine may start them all at once)."""
+    return [FOOTPRINT_SQL, BRANDS_SQL, COUNTRIES_SQL, *([HOSTS_SQL] if want_hosts else [])]
+
+
 def count(
     run: Callable[[str, pa.Schema], pa.Table], summaries: list[FileSummary], want_hosts: bool
 ) -> CensusTables:

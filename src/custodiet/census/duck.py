@@ -644,7 +644,16 @@ def _name_hosts(
 
 
 def _tables(con: duckdb.DuckDBPyConnection, summaries: list[FileSummary], want_hosts: bool) -> CensusTables:
-    def table(sql: str, schema: pa.Schema) -> pa.Table:
-        return arrow_table(con, sql).cast(schema)
+    """counts.count()'s queries, run side by side, each on a cursor of its own."""
+    from concurrent.futures import ThreadPoolExecutor
 
-    return counts.count(table, summaries, want_hosts)
+    def on_cursor(sql: str) -> pa.Table:
+        cursor = con.cursor()
+        try:
+            return arrow_table(cursor, sql)
+        finally:
+            cursor.close()
+
+    with ThreadPoolExecutor(max_workers=4, thread_name_prefix="census-count") as pool:
+        started = {sql: pool.submit(on_cursor, sql) for sql in counts.queries(want_hosts)}
+        return counts.count(lambda sql, schema: started[sql].result().cast(schema), summaries, want_hosts)
