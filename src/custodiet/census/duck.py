@@ -537,13 +537,14 @@ def _identify(con: duckdb.DuckDBPyConnection, matcher: Matcher, hosts: Callable[
     spelled in its normal form, else joined to addr_map) give each host's services (distinct
     ports seen with some text) and hits (the address, port and hash of each piece that hit
     something). Each host's answers (the distinct hashes of its hits, sorted: most hosts show
-    one) are grouped; each distinct set of answers gets its combo (the items of its answers,
-    distinct and sorted), and each distinct combo is fused once (ident, numbered). host_ident
-    is the hosts whose combo names a maker, with the services whose own pieces name that
-    maker (answer_makers: the makers each answer's items name); the identity's columns are
-    joined from ident where they are counted (a view), not copied to every host. Sets and
-    combos are joined as lists, never by hash: DuckDB's hash of a list is a weak mix of its
-    items' hashes ([0, 9, 68] and [0, 13, 64] share one)."""
+    one) are grouped with its hits; each distinct set of answers gets its combo (the items of
+    its answers, distinct and sorted), and each distinct combo is fused once (ident,
+    numbered). host_ident is the hosts whose combo names a maker, with the services whose
+    own pieces name that maker (set_support: per set of answers, those whose items name the
+    maker its combo names); the identity's columns are joined from ident where they are
+    counted (a view), not copied to every host. Sets and combos are joined as lists, never by
+    hash: DuckDB's hash of a list is a weak mix of its items' hashes ([0, 9, 68] and [0, 13,
+    64] share one)."""
 
     [(respelled,)] = con.execute("SELECT count(*) FROM addr_map WHERE addr IS DISTINCT FROM raw").fetchall()
     pieces = (
@@ -573,18 +574,18 @@ def _identify(con: duckdb.DuckDBPyConnection, matcher: Matcher, hosts: Callable[
 def _name_hosts(
     con: duckdb.DuckDBPyConnection, matcher: Matcher, pieces: str, hosts: Callable[[], None]
 ) -> None:
-    """hits, host_answers, answer_sets, ident, answer_makers, named and host_ident_narrow of
+    """host_answers, answer_sets, ident, answer_makers, set_support and host_ident_narrow of
     _identify(), from `pieces` (a relation of addr, port, h); `hosts` waits for the hosts
     table, which only host_ident_narrow reads."""
     from custodiet.catalog import fold
 
+    # Most hosts show one answer: a host's answers (their hashes, distinct and sorted) and its
+    # hits (port, answer) are grouped cheaply, and only each distinct set of answers is made
+    # into its combo.
     con.execute(
-        f"CREATE TABLE hits AS SELECT p.addr, p.port, p.h FROM {pieces} p SEMI JOIN answers a USING (h)"
-    )
-    # Most hosts show one answer: a host's answers (their hashes, distinct and sorted) are
-    # grouped cheaply, and only each distinct set of answers is made into its combo.
-    con.execute(
-        "CREATE TABLE host_answers AS SELECT addr, list_sort(list_distinct(list(h))) AS hs FROM hits GROUP BY addr"
+        f"""CREATE TABLE host_answers AS
+        SELECT addr, list_sort(list_distinct(list(h))) AS hs, list({{'port': port, 'h': h}}) AS hits
+        FROM {pieces} p SEMI JOIN answers a USING (h) GROUP BY addr"""
     )
     con.execute(
         """CREATE TABLE answer_sets AS
@@ -621,22 +622,21 @@ def _name_hosts(
         FROM (SELECT h, unnest(items) AS item FROM answers) a JOIN item_keys k USING (item)
         WHERE k.maker_fold IS NOT NULL"""
     )
+    # Per set of answers and the maker its combo names: the answers whose own items name
+    # that maker (a host's services that support its identity are the ports of those).
     con.execute(
-        """CREATE TABLE named AS
-        SELECT c.addr, i.cid, i.maker_fold
-        FROM host_answers c JOIN (SELECT s.hs, i.cid, i.maker_fold FROM answer_sets s JOIN ident i USING (combo)) i
-        ON i.hs = c.hs"""
+        """CREATE TABLE set_support AS
+        SELECT x.hs, any_value(x.cid) AS cid, list(x.h) FILTER (WHERE am.h IS NOT NULL) AS supporting
+        FROM (SELECT s.hs, i.cid, i.maker_fold, unnest(s.hs) AS h FROM answer_sets s JOIN ident i USING (combo)) x
+        LEFT JOIN answer_makers am ON am.h = x.h AND am.maker_fold = x.maker_fold
+        GROUP BY x.hs"""
     )
     hosts()
     con.execute(
         """CREATE TABLE host_ident_narrow AS
-        WITH support AS (
-            SELECT n.addr, count(DISTINCT p.port) AS services
-            FROM hits p JOIN answer_makers am USING (h)
-            JOIN named n ON n.addr = p.addr AND n.maker_fold = am.maker_fold
-            GROUP BY n.addr)
-        SELECT n.addr, h.cc, n.cid, coalesce(s.services, 0) AS services
-        FROM named n JOIN hosts h USING (addr) LEFT JOIN support s USING (addr)"""
+        SELECT a.addr, h.cc, s.cid, length(list_distinct(list_transform(
+            list_filter(a.hits, lambda x: list_contains(coalesce(s.supporting, []), x.h)), lambda x: x.port))) AS services
+        FROM host_answers a JOIN set_support s USING (hs) JOIN hosts h USING (addr)"""
     )
 
 

@@ -1,0 +1,68 @@
+"""A host's identity and its supporting services: a census fuses all the evidence of a host's
+services, and counts as the identity's services only the ports whose own evidence names the
+identified maker (a generic SSH server or another maker's answer on the same address is a
+service of the host, not of its identified maker)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import orjson
+
+from .banners import EXTRA, GENERIC
+from .conftest import run_census
+
+HIK_HTTP = EXTRA[0][3] + "\r\n\r\n"
+HIK_HTTP_404 = EXTRA[1][3] + "\r\n\r\n"
+DAHUA_RTSP = EXTRA[2][3] + "\r\n\r\n"
+NGINX = GENERIC[0][1] + "\r\n\r\n"
+
+
+def record(address: str, port: int, module: str, data: str) -> dict:
+    return {
+        "ip_str": address,
+        "port": port,
+        "_shodan": {"module": module},
+        "data": data,
+        "location": {"country_code": "BR"},
+    }
+
+
+SERVICES = [
+    (80, "http", HIK_HTTP),
+    (8080, "http", HIK_HTTP_404),
+    (554, "rtsp", DAHUA_RTSP),
+    (443, "https", NGINX),
+]
+
+
+def census_of(context, records: list[dict], out: Path) -> list[dict]:  # type: ignore[no-untyped-def]
+    out.mkdir(parents=True)
+    path = out / "records.jsonl"
+    path.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in records))
+    _, _, hosts = run_census(context, [path], out / "census")
+    return hosts
+
+
+def test_only_the_ports_naming_the_identified_maker_count_as_its_services(context, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # Each service alone, on an address of its own: which maker does its own evidence name?
+    alone = census_of(
+        context,
+        [record(f"198.51.100.{i}", p, m, d) for i, (p, m, d) in enumerate(SERVICES, 1)],
+        tmp_path / "a",
+    )
+    named = {h["address"]: h["manufacturer"] for h in alone}
+    makers = [named.get(f"198.51.100.{i}") for i in range(1, len(SERVICES) + 1)]
+    assert makers[:2] == ["Hikvision", "Hikvision"] and makers[3] is None
+    # All four on one address, with a second Hikvision host of one service beside it.
+    together = census_of(
+        context,
+        [record("203.0.113.9", p, m, d) for p, m, d in SERVICES]
+        + [record("203.0.113.10", 80, "http", HIK_HTTP)],
+        tmp_path / "b",
+    )
+    by_address = {h["address"]: h for h in together}
+    host = by_address["203.0.113.9"]
+    assert host["manufacturer"] == "Hikvision"
+    assert host["services"] == sum(1 for maker in makers if maker == "Hikvision") == 2
+    assert by_address["203.0.113.10"]["services"] == 1
