@@ -69,26 +69,32 @@ def snapshot_date(text: str | None) -> str:
 
 
 def write_csv(path: Path, table: pa.Table) -> None:
-    """A table as CSV, every cell through the report's formula-safe cell()."""
+    """A table as CSV, every cell through the report's formula-safe cell() (once per distinct
+    text: countries, makers and kinds repeat down the columns)."""
     tmp = path.with_name(path.name + ".tmp")
+    texts: dict[str, str] = {}
     with tmp.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(table.column_names)
         for batch in table.to_batches(65_536):
             columns = [column.to_pylist() for column in batch.columns]
             for values in zip(*columns, strict=True):
-                writer.writerow([_cell(v) for v in values])
+                writer.writerow([_cell(v, texts) for v in values])
     os.replace(tmp, path)
 
 
-def _cell(value: object) -> str:
+def _cell(value: object, texts: dict[str, str]) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, float)):
         return str(value)
-    return cell(value)
+    text = str(value)
+    safe = texts.get(text)
+    if safe is None:
+        safe = texts[text] = cell(text)
+    return safe
 
 
 def write_parquet(path: Path, table: pa.Table, units: bool = True) -> None:
