@@ -160,7 +160,7 @@ def _tagged(fmt: str) -> str:
 
 def _create_load_tables(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("CREATE TABLE raw_recs (file INTEGER, addr VARCHAR, cc VARCHAR, k BIGINT)")
-    con.execute("CREATE TABLE pieces (addr VARCHAR, port VARCHAR, h UBIGINT)")
+    con.execute("CREATE TABLE cut_pieces (addr VARCHAR, port VARCHAR, h UBIGINT)")
     con.execute("CREATE TABLE seen (h UBIGINT)")
     con.execute("CREATE TABLE answers (h UBIGINT, items INTEGER[])")
 
@@ -171,12 +171,21 @@ def _load(
     worker: _MatchWorker,
     progress: Progress | None,
 ) -> list[FileSummary]:
-    """Read each file into the narrow tables (module docstring): raw_recs(file, addr, cc, k)
-    and pieces(addr, port, h); the new pieces go to the matcher (`worker`), which fills
-    answers(h, items) on a thread of its own: while it matches, DuckDB (which lets go of the
-    GIL) reads on, then finds the hosts. Addresses are as the records spell them."""
-    summaries = [_load_file(con, index, planned, worker, progress) for index, planned in enumerate(files)]
+    """Read each file into narrow tables (module docstring), seen through two views: recs(file,
+    addr, cc, k) and pieces(addr, port, h) (raw_recs and cut_pieces for the files read line by
+    line, a table of narrow rows per file for those the typed reader takes); the new pieces go
+    to the matcher (`worker`), which fills answers(h, items) on a thread of its own: while it
+    matches, DuckDB (which lets go of the GIL) reads on, then finds the hosts. Addresses are
+    as the records spell them."""
+    typed_tables: list[str] = []
+    summaries = [
+        _load_file(con, index, planned, worker, progress, typed_tables) for index, planned in enumerate(files)
+    ]
     con.execute("DROP TABLE IF EXISTS cut")
+    records = ["SELECT file, addr, cc, k FROM raw_recs", *(typed.records_of(t) for t in typed_tables)]
+    pieces = ["SELECT addr, port, h FROM cut_pieces", *(typed.pieces_sql(t) for t in typed_tables)]
+    con.execute(f"CREATE VIEW recs AS {' UNION ALL '.join(records)}")
+    con.execute(f"CREATE VIEW pieces AS {' UNION ALL '.join(pieces)}")
     return summaries
 
 
@@ -186,17 +195,21 @@ def _load_file(
     planned: PlannedFile,
     worker: _MatchWorker,
     progress: Progress | None,
+    typed_tables: list[str],
 ) -> FileSummary:
     """One file into the tables: by DuckDB's typed reader when it can give the file's rows
-    (typed.py), else line by line, cut by the format's SQL."""
+    (typed.py: a table of its own, named in `typed_tables`), else line by line, cut by the
+    format's SQL."""
     if typed.eligible(planned):
         if progress:
             progress(planned.label, 0, False)
         try:
-            records = typed.load(con, index, planned, lambda sql: _hand_over(con, worker, sql))
+            table = f"typed_recs_{index}"
+            records = typed.load(con, index, planned, lambda sql: _hand_over(con, worker, sql), table)
         except typed.Refused:
             pass
         else:
+            typed_tables.append(table)
             if progress:
                 progress(planned.label, records, True)
             return FileSummary(planned.label, planned.format)
@@ -247,7 +260,7 @@ def _cut_file(
         con.execute(
             "INSERT INTO raw_recs SELECT file, addr, cc, count(*) FROM cut WHERE tag = 0 GROUP BY ALL"
         )
-        con.execute("INSERT INTO pieces SELECT addr, port, h FROM cut WHERE tag = 1")
+        con.execute("INSERT INTO cut_pieces SELECT addr, port, h FROM cut WHERE tag = 1")
         _hand_over(con, worker, "SELECT h, kind, raw FROM cut WHERE tag = 1")
     summary.skipped.update(tally.skipped)
     if tally.unterminated is not None and last_bad == (tally.unterminated, "malformed JSON"):
@@ -455,7 +468,7 @@ def _addresses(con: duckdb.DuckDBPyConnection, summaries: list[FileSummary]) -> 
     its normal form (NULL: not an address); the records read and skipped per file."""
     con.execute(
         f"""CREATE TABLE addr_map AS
-        SELECT DISTINCT addr AS raw, NULL::VARCHAR AS addr FROM raw_recs
+        SELECT DISTINCT addr AS raw, NULL::VARCHAR AS addr FROM recs
         WHERE addr IS NOT NULL AND NOT regexp_matches(addr, '{places.IPV4_SQL}')"""
     )
     odd = [row[0] for row in con.execute("SELECT raw FROM addr_map").fetchall()]
@@ -482,13 +495,13 @@ def _addresses(con: duckdb.DuckDBPyConnection, summaries: list[FileSummary]) -> 
 
 
 def _spelled(con: duckdb.DuckDBPyConnection) -> str:
-    """raw_recs with each record's normal address (addr, NULL when none) and its spelling (raw)."""
+    """recs with each record's normal address (addr, NULL when none) and its spelling (raw)."""
     [(odd,)] = con.execute("SELECT count(*) FROM addr_map").fetchall()
     return (
         """(SELECT r.file, CASE WHEN m.raw IS NULL THEN r.addr ELSE m.addr END AS addr, r.addr AS raw, r.cc, r.k
-        FROM raw_recs r LEFT JOIN addr_map m ON m.raw = r.addr)"""
+        FROM recs r LEFT JOIN addr_map m ON m.raw = r.addr)"""
         if odd
-        else "(SELECT file, addr, addr AS raw, cc, k FROM raw_recs)"
+        else "(SELECT file, addr, addr AS raw, cc, k FROM recs)"
     )
 
 
@@ -563,7 +576,8 @@ def _identify(con: duckdb.DuckDBPyConnection, matcher: Matcher, hosts: Callable[
         services.join()
     finally:
         services.close()
-    con.execute("DROP TABLE pieces")
+    con.execute("DROP VIEW pieces")
+    con.execute("DROP TABLE cut_pieces")
     con.execute(
         """CREATE VIEW host_ident AS
         SELECT n.addr, n.cc, i.* EXCLUDE (cid, combo), n.services

@@ -38,7 +38,6 @@ from collections.abc import Callable
 import duckdb
 
 from custodiet.census import formats, lines
-from custodiet.census.background import Background
 from custodiet.census.model import PlannedFile
 
 # Shodan's fields as DuckDB reader columns (the same fields formats._shodan() reads).
@@ -168,28 +167,39 @@ def kept_distinct_sql(table: str) -> str:
     return f"SELECT h, kind, {_RAW} AS raw FROM ({parts})"
 
 
-def pieces_sql() -> str:
-    """The pieces (addr, port, h) of the rows in typed_recs (a host name has no port)."""
+def pieces_sql(table: str) -> str:
+    """The pieces (addr, port, h) of the narrow rows in `table` (a host name has no port)."""
     return " UNION ALL ".join(
         f"SELECT addr, {'NULL' if kind == chr(39) + 'list:hostname' + chr(39) else 'port'} AS port, h{i} AS h "
-        f"FROM typed_recs WHERE h{i} IS NOT NULL"
+        f"FROM {table} WHERE h{i} IS NOT NULL"
         for i, (kind, _, _) in enumerate(_SLOTS, 1)
     )
 
 
+def records_of(table: str) -> str:
+    """The records (file, addr, cc, k) of the narrow rows in `table`, one each."""
+    return f"SELECT file, addr, cc, 1 AS k FROM {table}"
+
+
 def load(
-    con: duckdb.DuckDBPyConnection, index: int, planned: PlannedFile, hand_over: Callable[[str], None]
+    con: duckdb.DuckDBPyConnection,
+    index: int,
+    planned: PlannedFile,
+    hand_over: Callable[[str], None],
+    table: str,
 ) -> int:
-    """Read `planned` into the engine's tables raw_recs and pieces (see duck._load()); returns
-    the number of records read.
+    """Read `planned` into a table of narrow rows named `table` (file, addr, cc, port and the
+    piece hashes h1 ... h10; records_of() and pieces_sql() read it as the engine's records
+    and pieces); returns the number of records read.
 
     `hand_over` gets a query of the file's distinct pieces (h, kind, raw). A file whose texts
     fit in a quarter of DuckDB's memory is parsed once: its rows, texts and piece hashes
-    included, are kept in a table (typed_recs), from which the distinct pieces and the narrow
-    tables both come. A larger one is parsed twice: the distinct pieces first (handed over, so
-    the matcher works on them meanwhile), then the narrow rows; a second parse costs less
-    than writing every text to the spill folder and reading it back. Raises Refused when the
-    exact way must read the file; none of its records is written then."""
+    included, are kept in the table, the distinct pieces are taken from it, and then its
+    texts are dropped (which costs DuckDB nothing). A larger one is parsed twice: the
+    distinct pieces first (handed over, so the matcher works on them meanwhile), then the
+    narrow rows; a second parse costs less than writing every text to the spill folder and
+    reading it back. Raises Refused when the exact way must read the file; the table is not
+    left behind then."""
     longer: list[bool] = []
     measure = threading.Thread(
         target=lambda: longer.append(lines.has_longer_line(planned.path, planned.label)),
@@ -197,37 +207,28 @@ def load(
     )
     measure.start()
     path, packing = str(planned.path), planned.packing
+    kept = False
     try:
-        once = _fits(con, planned)
-        if once:
-            _create(con, "typed_recs", records_sql(path, index, packing, texts=True))
-            _check(con, measure, longer, "SELECT count(*) FROM typed_recs WHERE odd")
+        if _fits(con, planned):
+            _create(con, table, records_sql(path, index, packing, texts=True))
+            _check(con, measure, longer, f"SELECT count(*) FROM {table} WHERE odd")
+            hand_over(kept_distinct_sql(table))
+            for column in ("svc", "odd", *(f"j{i}" for i in range(1, len(_SLOTS) + 1))):
+                con.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
         else:
             _create(con, "typed_new", distinct_sql(path, packing))
             _check(con, measure, longer, "SELECT count(*) FROM typed_new WHERE kind = '#odd'")
             hand_over("SELECT h, kind, raw FROM typed_new")
-            _create(con, "typed_recs", records_sql(path, index, packing))
-        tables = [
-            Background(
-                con, "INSERT INTO raw_recs SELECT file, addr, cc, count(*) FROM typed_recs GROUP BY ALL"
-            ),
-            Background(con, f"INSERT INTO pieces {pieces_sql()}"),
-        ]
-        try:
-            if once:
-                hand_over(kept_distinct_sql("typed_recs"))
-            for statement in tables:
-                statement.join()
-        finally:
-            for statement in tables:
-                statement.close()
-        [(count,)] = con.execute("SELECT count(*) FROM typed_recs").fetchall()
+            _create(con, table, records_sql(path, index, packing))
+        [(count,)] = con.execute(f"SELECT count(*) FROM {table}").fetchall()
+        kept = True
         return int(count)
     finally:
         if measure.is_alive():
             measure.join()
         con.execute("DROP TABLE IF EXISTS typed_new")
-        con.execute("DROP TABLE IF EXISTS typed_recs")
+        if not kept:
+            con.execute(f"DROP TABLE IF EXISTS {table}")
 
 
 def _create(con: duckdb.DuckDBPyConnection, table: str, sql: str) -> None:
