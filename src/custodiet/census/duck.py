@@ -171,8 +171,9 @@ def _load(
     worker: _MatchWorker,
     progress: Progress | None,
 ) -> list[FileSummary]:
-    """Read each file into narrow tables (module docstring), seen through two views: recs(file,
-    addr, cc, k) and pieces(addr, port, h) (raw_recs and cut_pieces for the files read line by
+    """Read each file into narrow tables (module docstring), seen through three views:
+    recs(file, addr, cc, k), pieces(addr, port, h) and services(addr, port: of the pieces with
+    a port, one row or more per service) (raw_recs and cut_pieces for the files read line by
     line, a table of narrow rows per file for those the typed reader takes); the new pieces go
     to the matcher (`worker`), which fills answers(h, items) on a thread of its own: while it
     matches, DuckDB (which lets go of the GIL) reads on, then finds the hosts. Addresses are
@@ -186,6 +187,11 @@ def _load(
     pieces = ["SELECT addr, port, h FROM cut_pieces", *(typed.pieces_sql(t) for t in typed_tables)]
     con.execute(f"CREATE VIEW recs AS {' UNION ALL '.join(records)}")
     con.execute(f"CREATE VIEW pieces AS {' UNION ALL '.join(pieces)}")
+    services = [
+        "SELECT addr, port FROM cut_pieces WHERE port IS NOT NULL",
+        *(typed.services_sql(t) for t in typed_tables),
+    ]
+    con.execute(f"CREATE VIEW services AS {' UNION ALL '.join(services)}")
     return summaries
 
 
@@ -561,15 +567,12 @@ def _identify(con: duckdb.DuckDBPyConnection, matcher: Matcher, hosts: Callable[
 
     [(respelled,)] = con.execute("SELECT count(*) FROM addr_map WHERE addr IS DISTINCT FROM raw").fetchall()
     pieces = (
-        """(SELECT CASE WHEN m.raw IS NULL THEN p.addr ELSE m.addr END AS addr, p.port, p.h
-        FROM pieces p LEFT JOIN addr_map m ON m.raw = p.addr WHERE p.addr IS NOT NULL AND (m.raw IS NULL OR m.addr IS NOT NULL))"""
-        if respelled
-        else "(SELECT addr, port, h FROM pieces WHERE addr IS NOT NULL)"
+        _normal("pieces", "p.port, p.h") if respelled else "(SELECT * FROM pieces WHERE addr IS NOT NULL)"
     )
+    ports = _normal("services", "p.port") if respelled else "(SELECT * FROM services WHERE addr IS NOT NULL)"
     services = Background(
         con,
-        f"""CREATE TABLE host_services AS
-        SELECT addr, count(DISTINCT port) AS services FROM {pieces} WHERE port IS NOT NULL GROUP BY addr""",
+        f"CREATE TABLE host_services AS SELECT addr, count(DISTINCT port) AS services FROM {ports} GROUP BY addr",
     )
     try:
         _name_hosts(con, matcher, pieces, hosts)
@@ -577,12 +580,20 @@ def _identify(con: duckdb.DuckDBPyConnection, matcher: Matcher, hosts: Callable[
     finally:
         services.close()
     con.execute("DROP VIEW pieces")
+    con.execute("DROP VIEW services")
     con.execute("DROP TABLE cut_pieces")
     con.execute(
         """CREATE VIEW host_ident AS
         SELECT n.addr, n.cc, i.* EXCLUDE (cid, combo), n.services
         FROM host_ident_narrow n JOIN ident i USING (cid)"""
     )
+
+
+def _normal(relation: str, columns: str) -> str:
+    """`relation` (addr first) with each address in its normal form (rows of no address left out)."""
+    return f"""(SELECT CASE WHEN m.raw IS NULL THEN p.addr ELSE m.addr END AS addr, {columns}
+        FROM {relation} p LEFT JOIN addr_map m ON m.raw = p.addr
+        WHERE p.addr IS NOT NULL AND (m.raw IS NULL OR m.addr IS NOT NULL))"""
 
 
 def _name_hosts(

@@ -176,6 +176,15 @@ def pieces_sql(table: str) -> str:
     )
 
 
+def services_sql(table: str) -> str:
+    """The services (addr, port) of the narrow rows in `table`: each record with a port and a
+    piece (a host name is no piece of a service)."""
+    some = " OR ".join(
+        f"h{i} IS NOT NULL" for i, (kind, _, _) in enumerate(_SLOTS, 1) if kind != "'list:hostname'"
+    )
+    return f"SELECT addr, port FROM {table} WHERE port IS NOT NULL AND ({some})"
+
+
 def records_of(table: str) -> str:
     """The records (file, addr, cc, k) of the narrow rows in `table`, one each."""
     return f"SELECT file, addr, cc, 1 AS k FROM {table}"
