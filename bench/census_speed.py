@@ -15,7 +15,6 @@ Run: .venv/bin/python bench/census_speed.py [--records 300000] [--repeat 2] [--m
 from __future__ import annotations
 
 import argparse
-import resource
 import subprocess
 import sys
 import tempfile
@@ -53,26 +52,33 @@ def census_time(path: Path, out: Path, context) -> tuple[float, dict[str, float]
     return time.perf_counter() - started, result.tables.stages
 
 
+# The census CLI in a fresh process, which writes its peak resident size (VmHWM, in kB) to
+# stderr at exit. Not getrusage(RUSAGE_CHILDREN): Linux keeps in a child's maxrss the high-water
+# mark of the process it was forked from, so a benchmark that ran censuses in-process first would
+# be counted too.
+_MEASURED = """
+import runpy, sys
+sys.argv = ["custodiet", *sys.argv[1:]]
+try:
+    runpy.run_module("custodiet.cli.main", run_name="__main__")
+except SystemExit as exit:
+    if exit.code:
+        raise
+finally:
+    with open("/proc/self/status") as status:
+        print(next(line.split()[1] for line in status if line.startswith("VmHWM:")), file=sys.stderr)
+"""
+
+
 def peak_rss(path: Path, out: Path, limit: str) -> float:
     """Peak RSS (MiB) of a census of `path` in a fresh process."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "custodiet.cli.main",
-            "census",
-            str(path),
-            "--out",
-            str(out),
-            "--memory",
-            limit,
-            "-q",
-        ],
+    done = subprocess.run(
+        [sys.executable, "-c", _MEASURED, "census", str(path), "--out", str(out), "--memory", limit, "-q"],
         check=True,
+        capture_output=True,
+        text=True,
     )
-    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return max(after, before) / 1024
+    return int(done.stderr.strip().splitlines()[-1]) / 1024
 
 
 def main() -> None:
