@@ -153,11 +153,17 @@ def normal(kind: str, raw: str) -> tuple[str, str]:
     return kind, raw
 
 
-def test_typed_pieces_are_the_exact_pieces(tmp_path: Path) -> None:
-    path = write(tmp_path / "pieces.jsonl", *(orjson.dumps(r) for r in TYPED))
+def with_macros() -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection with the macros the typed reader's SQL uses."""
     con = duckdb.connect()
     con.execute(formats.MACROS)
     con.execute(typed.MACROS)
+    return con
+
+
+def test_typed_pieces_are_the_exact_pieces(tmp_path: Path) -> None:
+    path = write(tmp_path / "pieces.jsonl", *(orjson.dumps(r) for r in TYPED))
+    con = with_macros()
     rows = con.execute(f"SELECT kind, raw FROM ({typed.distinct_sql(str(path))})").fetchall()
     got = {normal(kind, raw) for kind, raw in rows}
     assert ("#odd", None) not in rows
@@ -171,9 +177,7 @@ def test_typed_pieces_are_the_exact_pieces(tmp_path: Path) -> None:
 def test_kept_pieces_are_the_read_pieces(tmp_path: Path) -> None:
     """One parse with the texts kept gives the distinct pieces two parses give, hash for hash."""
     path = write(tmp_path / "pieces.jsonl", *(orjson.dumps(r) for r in TYPED))
-    con = duckdb.connect()
-    con.execute(formats.MACROS)
-    con.execute(typed.MACROS)
+    con = with_macros()
     read = con.execute(f"SELECT h, kind, raw FROM ({typed.distinct_sql(str(path))})").fetchall()
     con.execute(f"CREATE TABLE kept AS {typed.records_sql(str(path), 0, texts=True)}")
     kept = con.execute(f"SELECT h, kind, raw FROM ({typed.kept_distinct_sql('kept')})").fetchall()
