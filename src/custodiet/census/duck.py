@@ -110,22 +110,25 @@ def run(
         try:
             _create_load_tables(con)
             worker = _MatchWorker(con, matcher)
-            hosts: Background | None = None
+            beside: list[Background] = []
             try:
                 with _stage(stages, "read and cut"):
                     summaries = _load(con, files, worker, progress)
                 with _stage(stages, "addresses"):
                     _addresses(con, summaries)
-                hosts = Background(con, _hosts)  # needs no answer: beside the matcher and the identities
+                # Neither needs an answer: both run beside the matcher and the identities.
+                beside = [Background(con, _hosts), Background(con, _host_services)]
                 with _stage(stages, "matching left"):
                     ids = worker.finish()
                 _item_keys(con, ids)
                 with _stage(stages, "identities"):
-                    _identify(con, matcher, hosts.join)
+                    _identify(con, matcher, beside[0].join)
+                    beside[1].join()
+                    _drop_reads(con)
             finally:
                 worker.close()
-                if hosts is not None:
-                    hosts.close()
+                for statement in beside:
+                    statement.close()
             with _stage(stages, "counts"):
                 tables = _tables(con, summaries, want_hosts)
             tables.stages = stages
@@ -553,9 +556,8 @@ def _hosts(con: duckdb.DuckDBPyConnection) -> None:
 
 def _identify(con: duckdb.DuckDBPyConnection, matcher: Matcher, hosts: Callable[[], None]) -> None:
     """The pieces (with their host's normal address: `pieces` as it is when every address is
-    spelled in its normal form, else joined to addr_map) give each host's services (distinct
-    ports seen with some text) and hits (the address, port and hash of each piece that hit
-    something). Each host's answers (the distinct hashes of its hits, sorted: most hosts show
+    spelled in its normal form, else joined to addr_map) give each host's hits (the address,
+    port and hash of each piece that hit something). Each host's answers (the distinct hashes of its hits, sorted: most hosts show
     one) are grouped with its hits; each distinct set of answers gets its combo (the items of
     its answers, distinct and sorted), and each distinct combo is fused once (ident,
     numbered). host_ident is the hosts whose combo names a maker, with the services whose
@@ -565,28 +567,42 @@ def _identify(con: duckdb.DuckDBPyConnection, matcher: Matcher, hosts: Callable[
     hash: DuckDB's hash of a list is a weak mix of its items' hashes ([0, 9, 68] and [0, 13,
     64] share one)."""
 
-    [(respelled,)] = con.execute("SELECT count(*) FROM addr_map WHERE addr IS DISTINCT FROM raw").fetchall()
     pieces = (
-        _normal("pieces", "p.port, p.h") if respelled else "(SELECT * FROM pieces WHERE addr IS NOT NULL)"
+        _normal("pieces", "p.port, p.h")
+        if _respelled(con)
+        else "(SELECT * FROM pieces WHERE addr IS NOT NULL)"
     )
-    ports = _normal("services", "p.port") if respelled else "(SELECT * FROM services WHERE addr IS NOT NULL)"
-    services = Background(
-        con,
-        f"CREATE TABLE host_services AS SELECT addr, count(DISTINCT port) AS services FROM {ports} GROUP BY addr",
-    )
-    try:
-        _name_hosts(con, matcher, pieces, hosts)
-        services.join()
-    finally:
-        services.close()
-    con.execute("DROP VIEW pieces")
-    con.execute("DROP VIEW services")
-    con.execute("DROP TABLE cut_pieces")
+    _name_hosts(con, matcher, pieces, hosts)
     con.execute(
         """CREATE VIEW host_ident AS
         SELECT n.addr, n.cc, i.* EXCLUDE (cid, combo), n.services
         FROM host_ident_narrow n JOIN ident i USING (cid)"""
     )
+
+
+def _host_services(con: duckdb.DuckDBPyConnection) -> None:
+    """host_services: each host's services (distinct ports seen with some text); needs no answer."""
+    ports = (
+        _normal("services", "p.port")
+        if _respelled(con)
+        else "(SELECT * FROM services WHERE addr IS NOT NULL)"
+    )
+    con.execute(
+        f"CREATE TABLE host_services AS SELECT addr, count(DISTINCT port) AS services FROM {ports} GROUP BY addr"
+    )
+
+
+def _respelled(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether some address is spelled otherwise than in its normal form (addr_map)."""
+    [(count,)] = con.execute("SELECT count(*) FROM addr_map WHERE addr IS DISTINCT FROM raw").fetchall()
+    return bool(count)
+
+
+def _drop_reads(con: duckdb.DuckDBPyConnection) -> None:
+    """The views of what was read, and the pieces of the files read line by line: counted."""
+    con.execute("DROP VIEW pieces")
+    con.execute("DROP VIEW services")
+    con.execute("DROP TABLE cut_pieces")
 
 
 def _normal(relation: str, columns: str) -> str:
