@@ -9,7 +9,10 @@ For each of two files (30% distinct banner texts; heavy repetition, 1% distinct)
 and, with --memory, the peak resident size of a census of 1x and 3x the records in a fresh
 process (memory must stay flat in the input size: DuckDB spills beyond --memory-limit).
 
-Run: .venv/bin/python bench/census_speed.py [--records 300000] [--repeat 2] [--memory]
+and, with --gzip, a census of the 1%-distinct file gzip-compressed, by DuckDB's typed reader and
+line by line (the way a file the typed reader refuses is read).
+
+Run: .venv/bin/python bench/census_speed.py [--records 300000] [--repeat 2] [--memory] [--gzip]
 """
 
 from __future__ import annotations
@@ -43,12 +46,14 @@ def baseline(path: Path) -> float:
     return elapsed
 
 
-def census_time(path: Path, out: Path, context) -> tuple[float, dict[str, float]]:  # type: ignore[no-untyped-def]
-    """Seconds of a census of `path`, and the engine's seconds per stage."""
+def census_time(path: Path, out: Path, context, typed: bool = True) -> tuple[float, dict[str, float]]:  # type: ignore[no-untyped-def]
+    """Seconds of a census of `path`, and the engine's seconds per stage (`typed`: False reads
+    every file line by line, the way a file the typed reader refuses is read)."""
+    from custodiet.census.model import EngineOptions
     from custodiet.census.run import CensusRequest, census
 
     started = time.perf_counter()
-    result = census(CensusRequest(paths=(path,), out=out), context)
+    result = census(CensusRequest(paths=(path,), out=out, options=EngineOptions(typed_reader=typed)), context)
     return time.perf_counter() - started, result.tables.stages
 
 
@@ -88,6 +93,11 @@ def main() -> None:
     parser.add_argument(
         "--memory", action="store_true", help="also measure peak RSS at 1x and 3x the records"
     )
+    parser.add_argument(
+        "--gzip",
+        action="store_true",
+        help="also time the 1%%-distinct file gzip-compressed, read by DuckDB's typed reader and line by line",
+    )
     args = parser.parse_args()
     from custodiet.pipeline.context import load_context
 
@@ -116,6 +126,22 @@ def main() -> None:
                 f"  custodiet census (DuckDB engine, all outputs):        {took:6.2f} s   = {took / base:.1f}x\n"
                 f"    engine stages (s, wall): {shown}; planning and outputs {took - sum(v for k, v in stages.items() if '(cpu)' not in k):.2f}"
             )
+        if args.gzip:
+            import gzip
+            import shutil
+
+            packed = folder / "records-0.01.jsonl.gz"
+            with (
+                (folder / "records-0.01.jsonl").open("rb") as raw,
+                gzip.open(packed, "wb", compresslevel=6) as out,
+            ):
+                shutil.copyfileobj(raw, out)
+            for typed, way in ((True, "typed reader"), (False, "line by line")):
+                took = min(
+                    census_time(packed, folder / f"gz-{typed}-{i}", context, typed)[0]
+                    for i in range(args.repeat)
+                )
+                print(f"gzip ({packed.stat().st_size / 1e6:.1f} MB), 1% distinct, {way}: {took:6.2f} s")
         if args.memory:
             for factor in (1, 3):
                 path = folder / f"memory-{factor}.jsonl"

@@ -17,7 +17,7 @@ import zstandard
 
 from custodiet.census import duck, formats, lines, typed
 from custodiet.census.evidence import Matcher
-from custodiet.census.model import PlannedFile
+from custodiet.census.model import EngineOptions, PlannedFile
 from custodiet.census.run import CensusRequest, census
 
 from . import synth
@@ -119,6 +119,24 @@ def test_typed_reading_gives_the_exact_rows(context, tmp_path: Path, outcomes, m
     assert got == want
     assert dict(got["files"][0][2])["no address"] == 1
     assert sum(dict(r)["hosts"] for r in got["footprint"] if dict(r)["covered"]) > 40
+
+
+def test_the_typed_reader_can_be_turned_off(context, tmp_path: Path, outcomes, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """EngineOptions(typed_reader=False) reads every file line by line (benchmarks compare)."""
+    path = write(tmp_path / "off.jsonl", *(orjson.dumps(r) for r in TYPED))
+    options = EngineOptions(typed_reader=False)
+    off = census(
+        CensusRequest(paths=(path,), out=tmp_path / "off", hosts=True, html=False, options=options), context
+    )
+    assert outcomes == []
+    assert off.tables.hosts is not None
+    assert sorted(off.tables.hosts.to_pylist(), key=str) == sorted(
+        census(
+            CensusRequest(paths=(path,), out=tmp_path / "on", hosts=True, html=False), context
+        ).tables.hosts.to_pylist(),
+        key=str,
+    )
+    assert outcomes == ["typed"]
 
 
 def test_progress_counts_the_records_read(context, tmp_path: Path, outcomes) -> None:  # type: ignore[no-untyped-def]

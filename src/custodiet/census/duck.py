@@ -113,7 +113,7 @@ def run(
             beside: list[Background] = []
             try:
                 with _stage(stages, "read and cut"):
-                    summaries = _load(con, files, worker, progress)
+                    summaries = _load(con, files, worker, progress, options.typed_reader)
                 with _stage(stages, "addresses"):
                     _addresses(con, summaries)
                 # Neither needs an answer: both run beside the matcher and the identities.
@@ -173,6 +173,7 @@ def _load(
     files: list[PlannedFile],
     worker: _MatchWorker,
     progress: Progress | None,
+    typed_reader: bool = True,
 ) -> list[FileSummary]:
     """Read each file into narrow tables (module docstring), seen through three views:
     recs(file, addr, cc, k), pieces(addr, port, h) and services(addr, port: of the pieces with
@@ -183,7 +184,8 @@ def _load(
     as the records spell them."""
     typed_tables: list[str] = []
     summaries = [
-        _load_file(con, index, planned, worker, progress, typed_tables) for index, planned in enumerate(files)
+        _load_file(con, index, planned, worker, progress, typed_tables if typed_reader else None)
+        for index, planned in enumerate(files)
     ]
     con.execute("DROP TABLE IF EXISTS cut")
     records = ["SELECT file, addr, cc, k FROM raw_recs", *(typed.records_of(t) for t in typed_tables)]
@@ -204,12 +206,12 @@ def _load_file(
     planned: PlannedFile,
     worker: _MatchWorker,
     progress: Progress | None,
-    typed_tables: list[str],
+    typed_tables: list[str] | None,
 ) -> FileSummary:
     """One file into the tables: by DuckDB's typed reader when it can give the file's rows
-    (typed.py: a table of its own, named in `typed_tables`), else line by line, cut by the
-    format's SQL."""
-    if typed.eligible(planned):
+    (typed.py: a table of its own, named in `typed_tables`; None: never), else line by line,
+    cut by the format's SQL."""
+    if typed_tables is not None and typed.eligible(planned):
         if progress:
             progress(planned.label, 0, False)
         try:

@@ -46,6 +46,7 @@ class EngineOptions:
     work_dir: Path | None = None  # DuckDB's database and spill files (default: a temporary folder)
     spark_master: str | None = None  # None: $SPARK_MASTER / spark-submit's, else local[*]
     spark_partitions: int | None = None
+    typed_reader: bool = True  # False: DuckDB reads every file line by line (for comparison)
 
 
 @dataclass
