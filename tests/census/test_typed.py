@@ -21,7 +21,7 @@ from custodiet.census.model import EngineOptions, PlannedFile
 from custodiet.census.run import CensusRequest, census
 
 from . import synth
-from .conftest import census_rows
+from .conftest import census_rows, rows_key
 
 GOOD = synth.shodan(synth.hosts(120, seed=77, covered_share=0.6, distinct=0.3))
 
@@ -335,3 +335,27 @@ def test_new_pieces_reach_the_matcher_a_batch_at_a_time(
     assert results(context, path, tmp_path / "got") == want
     assert outcomes == ["typed", "typed"]
     assert max(sizes) <= 16 and len(sizes) > 3
+
+
+def test_typed_and_line_by_line_files_make_one_census(context, tmp_path: Path, outcomes) -> None:  # type: ignore[no-untyped-def]
+    """Two files of one scan, records interleaved so that hosts have services in both: one read
+    by the typed reader, one (holding a broken line) line by line. The hosts merge across them
+    as in a census of all the records read line by line."""
+    records = [line for line in GOOD.splitlines() if line.strip()]
+    addresses = [orjson.loads(line)["ip_str"] for line in records]
+    assert set(addresses[0::2]) & set(addresses[1::2])  # hosts with services in both files
+    broken = b'{"ip_str": "8.8.8.8", "port": 80, "data": "HTTP/1.1 2'
+    first = write(tmp_path / "first.jsonl", *records[0::2][1:], good=records[0] + b"\n")
+    second = write(tmp_path / "second.jsonl", broken, *records[1::2], good=b"")
+    both = census_rows(context, [first, second], tmp_path / "both")
+    assert len(outcomes) == 2 and outcomes[0] == "typed" and outcomes[1] != "typed"
+    whole = write(tmp_path / "whole.jsonl", broken, *records, good=b"")
+    options = EngineOptions(typed_reader=False)
+    tables = census(
+        CensusRequest(paths=(whole,), out=tmp_path / "whole", hosts=True, html=False, options=options),
+        context,
+    ).tables
+    assert tables.hosts is not None
+    assert both["hosts"] == rows_key(tables.hosts.to_pylist())
+    assert both["footprint"] == rows_key(tables.footprint.to_pylist())
+    assert both["countries"] == rows_key(tables.countries.to_pylist())
