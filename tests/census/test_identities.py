@@ -66,3 +66,31 @@ def test_only_the_ports_naming_the_identified_maker_count_as_its_services(contex
     assert host["manufacturer"] == "Hikvision"
     assert host["services"] == sum(1 for maker in makers if maker == "Hikvision") == 2
     assert by_address["203.0.113.10"]["services"] == 1
+
+
+def test_pieces_that_derive_alike_are_matched_once_for_all_their_hosts(
+    context, tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Banners that differ only beyond what their derivation reads (a body after the headers,
+    an SSH host key after the banner line) are matched once, and every host showing one of
+    them gets the answer."""
+    from custodiet.census.evidence import Matcher
+
+    seen: list[str] = []
+    real = Matcher.items
+
+    def items(self, kinds, raws):  # type: ignore[no-untyped-def]
+        seen.extend(raws)
+        return real(self, kinds, raws)
+
+    monkeypatch.setattr(Matcher, "items", items)
+    records = [record(f"192.0.2.{i}", 80, "http", f"{HIK_HTTP}<html>page {i}</html>") for i in range(1, 21)]
+    records += [
+        record(f"192.0.2.{i}", 22, "ssh", f"SSH-2.0-OpenSSH_7.4\nKey type: ssh-rsa\nKey: AAAA{i:04d}")
+        for i in range(1, 21)
+    ]
+    hosts = census_of(context, records, tmp_path / "alike")
+    assert sorted(h["address"] for h in hosts if h["manufacturer"] == "Hikvision") == sorted(
+        f"192.0.2.{i}" for i in range(1, 21)
+    )
+    assert sorted(seen) == sorted(["SSH-2.0-OpenSSH_7.4", HIK_HTTP])

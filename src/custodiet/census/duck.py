@@ -41,9 +41,11 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from custodiet.census import counts, formats, lines, places, typed
 from custodiet.census.background import Background
+from custodiet.census.derive import DERIVATION_TEXT_SQL
 from custodiet.census.evidence import Matcher, combo_of, item_maker
 from custodiet.census.model import (
     UNKNOWN_COUNTRY,
@@ -340,13 +342,19 @@ class _MatchWorker:
             if self.error is not None:
                 continue  # drain: the main thread raises at its next put() or at finish()
             try:
-                for batch in arrow_reader(self.reader, f"SELECT h, kind, raw FROM {table}", BATCH):
+                # Pieces that derive alike go to the matcher once, with all their hashes.
+                alike = (
+                    f"SELECT kind, text AS raw, list(h) AS hs FROM "
+                    f"(SELECT h, kind, {DERIVATION_TEXT_SQL} AS text FROM {table}) GROUP BY kind, text"
+                )
+                for batch in arrow_reader(self.reader, alike, BATCH):
                     self._answer(batch)
                 self.reader.execute(f"DROP TABLE {table}")
             except BaseException as exc:  # handed to the main thread
                 self.error = exc
 
     def _answer(self, pieces: pa.RecordBatch) -> None:
+        """Match a batch of (kind, raw, hs) and append the answers of every hash that hits."""
         kinds = pieces.column("kind").to_pylist()
         raws = pieces.column("raw").to_pylist()
         hit_rows: list[int] = []
@@ -357,10 +365,15 @@ class _MatchWorker:
                 hit_rows.append(offset)
                 hit_items.append([ids.setdefault(key, len(ids)) for key in keys])
         if hit_rows:
+            hashes = pieces.column("hs").take(pa.array(hit_rows))
+            repeat = pc.list_value_length(hashes).to_numpy()
             found = pa.table(
                 {
-                    "h": pieces.column("h").take(pa.array(hit_rows)),
-                    "items": pa.array(hit_items, pa.list_(pa.int32())),
+                    "h": pc.list_flatten(hashes),
+                    "items": pa.array(
+                        [items for items, n in zip(hit_items, repeat, strict=True) for _ in range(n)],
+                        pa.list_(pa.int32()),
+                    ),
                 }
             )
             self.writer.register("answers_arrow", found)
