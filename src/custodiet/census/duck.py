@@ -2,22 +2,22 @@
 
 1. Each file is read 32 MB of lines at a time (lines.py, on a thread of its own; Parquet rows
    as JSON). DuckDB cuts the chunk into pieces with its format's SQL (formats.py) into an
-   in-memory table and hashes each piece. From it go, as narrow rows without text: the
-   records (file, address, country, count) and the pieces (address, port, hash). Only the
-   pieces whose hash was never seen go, one of each, to the matcher (evidence.Matcher: the
-   audit readers' derivations, Identifier.match_many), which runs on a thread of its own: it
-   matches one chunk's new pieces while DuckDB, which lets go of the GIL, cuts the next. The
-   pieces that hit something come back as answers (hash -> items).
+   in-memory table and hashes each piece. From it go, as narrow rows without text: the records
+   (file, address, country, count) and the pieces (address, port, hash). Only the pieces whose
+   hash was never seen go, one of each, to the matcher (evidence.Matcher: the audit readers'
+   derivations, Identifier.match_many; pieces that differ only beyond what their derivation
+   reads go once, derive.DERIVATION_TEXT_SQL), which runs on a thread of its own: it matches
+   one chunk's new pieces while DuckDB, which lets go of the GIL, cuts the next. The pieces
+   that hit something come back as answers (hash -> items).
    A Shodan file (plain, gzip or zstd) is first offered to DuckDB's typed JSON reader
-   (typed.py), which gives the same tables from one parallel parse of the file (two for a
-   file too large to keep its texts in memory); a file it cannot read exactly is read as
-   above.
-2. Addresses are normalised once per distinct spelling; the hosts get their country on a
-   cursor of their own (background.py) while the matcher finishes and the identities are
-   found (that needs no answer); each host's answers make its combo, the DISTINCT combos are
-   fused (identify.fusion, as audit does), and everything is counted in SQL (counts.py,
-   shared with the Spark engine). Statements that do not depend on each other run side by
-   side: one over a few hundred thousand rows keeps only part of DuckDB's threads busy.
+   (typed.py), which gives the same tables from one parallel parse of the file (two for a file
+   too large to keep its texts in memory); a file it cannot read exactly is read as above.
+2. Per host (per_host.py): addresses are normalised once per distinct spelling; the hosts and
+   their services are found on cursors of their own (background.py) while the matcher finishes
+   and the identities are found (they need no answer); each host's answers make its combo, the
+   DISTINCT combos are fused (identify.fusion, as audit does), and everything is counted in SQL
+   (counts.py, shared with the Spark engine). Statements that do not depend on each other run
+   side by side: one over a few hundred thousand rows keeps only part of DuckDB's threads busy.
 
 Memory: DuckDB works in memory up to --memory and writes what it holds (tables too) to a
 spill folder under the work directory beyond it; Python holds two chunks of lines, one batch
@@ -35,7 +35,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -43,12 +43,12 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from custodiet.census import counts, formats, lines, places, typed
+from custodiet.census import counts, formats, lines, per_host, typed
+from custodiet.census.arrow_results import arrow_reader, arrow_table
 from custodiet.census.background import Background
 from custodiet.census.derive import DERIVATION_TEXT_SQL
-from custodiet.census.evidence import Matcher, combo_of, item_maker
+from custodiet.census.evidence import Matcher
 from custodiet.census.model import (
-    UNKNOWN_COUNTRY,
     CensusTables,
     EngineOptions,
     FileSummary,
@@ -59,21 +59,6 @@ from custodiet.census.model import (
 BATCH = 16_384  # distinct pieces per matcher call
 CHUNK_BYTES = 32 << 20  # lines cut at a time (the cut pieces of a chunk are held in memory)
 CHUNK_ROWS = 65_536  # Parquet rows cut at a time
-
-
-def arrow_reader(con: duckdb.DuckDBPyConnection, sql: str, rows: int) -> pa.RecordBatchReader:
-    """A query's result as Arrow batches of `rows` rows, streamed (DuckDB 2 names it
-    to_arrow_reader, 1.x fetch_record_batch)."""
-    relation = con.sql(sql)
-    method = getattr(relation, "to_arrow_reader", None) or relation.fetch_arrow_reader
-    return method(rows)
-
-
-def arrow_table(con: duckdb.DuckDBPyConnection, sql: str) -> pa.Table:
-    """A query's result as one Arrow table."""
-    relation = con.sql(sql)
-    method = getattr(relation, "to_arrow_table", None) or relation.fetch_arrow_table
-    return method()
 
 
 def connect(
@@ -117,16 +102,16 @@ def run(
                 with _stage(stages, "read and cut"):
                     summaries = _load(con, files, worker, progress, options.typed_reader)
                 with _stage(stages, "addresses"):
-                    _addresses(con, summaries)
+                    per_host.addresses(con, summaries)
                 # Neither needs an answer: both run beside the matcher and the identities.
-                beside = [Background(con, _hosts), Background(con, _host_services)]
+                beside = [Background(con, per_host.hosts), Background(con, per_host.host_services)]
                 with _stage(stages, "matching left"):
                     ids = worker.finish()
-                _item_keys(con, ids)
+                per_host.item_keys(con, ids)
                 with _stage(stages, "identities"):
-                    _identify(con, matcher, beside[0].join)
+                    per_host.identify(con, matcher, beside[0].join)
                     beside[1].join()
-                    _drop_reads(con)
+                    per_host.drop_reads(con)
             finally:
                 worker.close()
                 for statement in beside:
@@ -467,233 +452,6 @@ def _ahead(source: Iterator[pa.Table]) -> Iterator[pa.Table]:
                 handoff.get_nowait()
             except queue.Empty:
                 thread.join(0.05)
-
-
-def _item_keys(con: duckdb.DuckDBPyConnection, ids: dict[str, int]) -> None:
-    """item_keys: each item id with its canonical key and the maker it names (folded)."""
-    keys = list(ids)
-    items = pa.table(
-        {
-            "item": pa.array(range(len(keys)), pa.int32()),
-            "item_key": pa.array(keys, pa.string()),
-            "maker_fold": pa.array([item_maker(k) for k in keys], pa.string()),
-        }
-    )
-    con.register("item_arrow", items)
-    con.execute("CREATE TABLE item_keys AS SELECT * FROM item_arrow")
-    con.unregister("item_arrow")
-
-
-# --------------------------------------------------------------------------- 2. hosts and countries
-
-
-def _addresses(con: duckdb.DuckDBPyConnection, summaries: list[FileSummary]) -> None:
-    """addr_map: each distinct address spelling that is not already a normal IPv4 address ->
-    its normal form (NULL: not an address); the records read and skipped per file."""
-    con.execute(
-        f"""CREATE TABLE addr_map AS
-        SELECT DISTINCT addr AS raw, NULL::VARCHAR AS addr FROM recs
-        WHERE addr IS NOT NULL AND NOT regexp_matches(addr, '{places.IPV4_SQL}')"""
-    )
-    odd = [row[0] for row in con.execute("SELECT raw FROM addr_map").fetchall()]
-    if odd:
-        mapping = pa.table(
-            {
-                "raw": pa.array(odd, pa.string()),
-                "addr": pa.array(places.normalise_addresses(odd), pa.string()),
-            }
-        )
-        con.register("addr_map_arrow", mapping)
-        con.execute(
-            "UPDATE addr_map SET addr = m.addr FROM addr_map_arrow m WHERE addr_map.raw = m.raw AND m.addr IS NOT NULL"
-        )
-        con.unregister("addr_map_arrow")
-    for file, reason, count in con.execute(
-        f"""SELECT file, CASE WHEN raw IS NULL THEN 'no address' WHEN addr IS NULL THEN 'bad address' END, sum(k)
-        FROM {_spelled(con)} GROUP BY ALL"""
-    ).fetchall():
-        if reason is None:
-            summaries[file].records = count
-        else:
-            summaries[file].skipped[reason] += count
-
-
-def _spelled(con: duckdb.DuckDBPyConnection) -> str:
-    """recs with each record's normal address (addr, NULL when none) and its spelling (raw)."""
-    [(odd,)] = con.execute("SELECT count(*) FROM addr_map").fetchall()
-    return (
-        """(SELECT r.file, CASE WHEN m.raw IS NULL THEN r.addr ELSE m.addr END AS addr, r.addr AS raw, r.cc, r.k
-        FROM recs r LEFT JOIN addr_map m ON m.raw = r.addr)"""
-        if odd
-        else "(SELECT file, addr, addr AS raw, cc, k FROM recs)"
-    )
-
-
-def _hosts(con: duckdb.DuckDBPyConnection) -> None:
-    """hosts: one row per address with its country (the records' most frequent one, the
-    greater code on a tie; else the registry's)."""
-    spelled = _spelled(con)
-    con.execute(
-        f"""CREATE TABLE hosts AS
-        SELECT addr, arg_max(cc, (k, cc)) FILTER (WHERE cc IS NOT NULL) AS cc,
-            CASE WHEN count(cc) > 0 THEN 'record' END AS cc_source
-        FROM (
-            SELECT addr, CASE WHEN regexp_matches(cc, '{places.COUNTRY_SQL}') THEN upper(cc) END AS cc, sum(k) AS k
-            FROM {spelled}
-            WHERE addr IS NOT NULL
-            GROUP BY ALL)
-        GROUP BY addr"""
-    )
-    con.execute("CREATE TABLE registry (addr VARCHAR, cc VARCHAR)")
-    cursor = con.cursor()
-    try:
-        for batch in arrow_reader(cursor, "SELECT addr FROM hosts WHERE cc IS NULL", BATCH * 8):
-            addresses = batch.column(0).to_pylist()
-            found = pa.table(
-                {
-                    "addr": pa.array(addresses, pa.string()),
-                    "cc": pa.array(places.registry_countries(addresses), pa.string()),
-                }
-            )
-            con.register("registry_arrow", found)
-            con.execute("INSERT INTO registry SELECT * FROM registry_arrow WHERE cc IS NOT NULL")
-            con.unregister("registry_arrow")
-    finally:
-        cursor.close()
-    con.execute(
-        "UPDATE hosts SET cc = r.cc, cc_source = 'registry' FROM registry r WHERE hosts.addr = r.addr AND hosts.cc IS NULL"
-    )
-    con.execute(f"UPDATE hosts SET cc = '{UNKNOWN_COUNTRY}', cc_source = 'unknown' WHERE cc IS NULL")
-
-
-# --------------------------------------------------------------------------- 3. identities
-
-
-def _identify(con: duckdb.DuckDBPyConnection, matcher: Matcher, hosts: Callable[[], None]) -> None:
-    """The pieces (with their host's normal address: `pieces` as it is when every address is
-    spelled in its normal form, else joined to addr_map) give each host's hits (the address,
-    port and hash of each piece that hit something). Each host's answers (the distinct hashes of its hits, sorted: most hosts show
-    one) are grouped with its hits; each distinct set of answers gets its combo (the items of
-    its answers, distinct and sorted), and each distinct combo is fused once (ident,
-    numbered). host_ident is the hosts whose combo names a maker, with the services whose
-    own pieces name that maker (set_support: per set of answers, those whose items name the
-    maker its combo names); the identity's columns are joined from ident where they are
-    counted (a view), not copied to every host. Sets and combos are joined as lists, never by
-    hash: DuckDB's hash of a list is a weak mix of its items' hashes ([0, 9, 68] and [0, 13,
-    64] share one)."""
-
-    pieces = (
-        _normal("pieces", "p.port, p.h")
-        if _respelled(con)
-        else "(SELECT * FROM pieces WHERE addr IS NOT NULL)"
-    )
-    _name_hosts(con, matcher, pieces, hosts)
-    con.execute(
-        """CREATE VIEW host_ident AS
-        SELECT n.addr, n.cc, i.* EXCLUDE (cid, combo), n.services
-        FROM host_ident_narrow n JOIN ident i USING (cid)"""
-    )
-
-
-def _host_services(con: duckdb.DuckDBPyConnection) -> None:
-    """host_services: each host's services (distinct ports seen with some text); needs no answer."""
-    ports = (
-        _normal("services", "p.port")
-        if _respelled(con)
-        else "(SELECT * FROM services WHERE addr IS NOT NULL)"
-    )
-    con.execute(
-        f"CREATE TABLE host_services AS SELECT addr, count(DISTINCT port) AS services FROM {ports} GROUP BY addr"
-    )
-
-
-def _respelled(con: duckdb.DuckDBPyConnection) -> bool:
-    """Whether some address is spelled otherwise than in its normal form (addr_map)."""
-    [(count,)] = con.execute("SELECT count(*) FROM addr_map WHERE addr IS DISTINCT FROM raw").fetchall()
-    return bool(count)
-
-
-def _drop_reads(con: duckdb.DuckDBPyConnection) -> None:
-    """The views of what was read, and the pieces of the files read line by line: counted."""
-    con.execute("DROP VIEW pieces")
-    con.execute("DROP VIEW services")
-    con.execute("DROP TABLE cut_pieces")
-
-
-def _normal(relation: str, columns: str) -> str:
-    """`relation` (addr first) with each address in its normal form (rows of no address left out)."""
-    return f"""(SELECT CASE WHEN m.raw IS NULL THEN p.addr ELSE m.addr END AS addr, {columns}
-        FROM {relation} p LEFT JOIN addr_map m ON m.raw = p.addr
-        WHERE p.addr IS NOT NULL AND (m.raw IS NULL OR m.addr IS NOT NULL))"""
-
-
-def _name_hosts(
-    con: duckdb.DuckDBPyConnection, matcher: Matcher, pieces: str, hosts: Callable[[], None]
-) -> None:
-    """host_answers, answer_sets, ident, answer_makers, set_support and host_ident_narrow of
-    _identify(), from `pieces` (a relation of addr, port, h); `hosts` waits for the hosts
-    table, which only host_ident_narrow reads."""
-    from custodiet.catalog import fold
-
-    # Most hosts show one answer: a host's answers (their hashes, distinct and sorted) and its
-    # hits (port, answer) are grouped cheaply, and only each distinct set of answers is made
-    # into its combo.
-    con.execute(
-        f"""CREATE TABLE host_answers AS
-        SELECT addr, list_sort(list_distinct(list(h))) AS hs, list({{'port': port, 'h': h}}) AS hits
-        FROM {pieces} p SEMI JOIN answers a USING (h) GROUP BY addr"""
-    )
-    con.execute(
-        """CREATE TABLE answer_sets AS
-        SELECT hs, list_sort(list_distinct(flatten(list(a.items)))) AS combo
-        FROM (SELECT hs, unnest(hs) AS h FROM (SELECT DISTINCT hs FROM host_answers)) JOIN answers a USING (h)
-        GROUP BY hs"""
-    )
-    key_of = dict(con.execute("SELECT item, item_key FROM item_keys").fetchall())
-    combos = [combo for (combo,) in con.execute("SELECT DISTINCT combo FROM answer_sets").fetchall()]
-    identities = [matcher.identity(combo_of(key_of[i] for i in combo)) for combo in combos]
-    table = pa.table(
-        {
-            "cid": pa.array(range(len(combos)), pa.int32()),
-            "combo": pa.array(combos, pa.list_(pa.int32())),
-            "manufacturer": pa.array([i.manufacturer for i in identities], pa.string()),
-            "maker_fold": pa.array(
-                [fold(i.manufacturer) if i.manufacturer else None for i in identities], pa.string()
-            ),
-            "brand": pa.array([i.brand for i in identities], pa.string()),
-            "brand_kind": pa.array([i.brand_kind for i in identities], pa.string()),
-            "device_type": pa.array([i.device_type for i in identities], pa.string()),
-            "confidence": pa.array([i.confidence for i in identities], pa.float64()),
-            "band": pa.array([i.band for i in identities], pa.string()),
-            "covered": pa.array([i.covered for i in identities], pa.bool_()),
-            "lists": pa.array([i.lists for i in identities], pa.string()),
-        }
-    )
-    con.register("ident_arrow", table)
-    con.execute("CREATE TABLE ident AS SELECT * FROM ident_arrow WHERE manufacturer IS NOT NULL")
-    con.unregister("ident_arrow")
-    con.execute(
-        """CREATE TABLE answer_makers AS
-        SELECT DISTINCT a.h, k.maker_fold
-        FROM (SELECT h, unnest(items) AS item FROM answers) a JOIN item_keys k USING (item)
-        WHERE k.maker_fold IS NOT NULL"""
-    )
-    # Per set of answers and the maker its combo names: the answers whose own items name
-    # that maker (a host's services that support its identity are the ports of those).
-    con.execute(
-        """CREATE TABLE set_support AS
-        SELECT x.hs, any_value(x.cid) AS cid, list(x.h) FILTER (WHERE am.h IS NOT NULL) AS supporting
-        FROM (SELECT s.hs, i.cid, i.maker_fold, unnest(s.hs) AS h FROM answer_sets s JOIN ident i USING (combo)) x
-        LEFT JOIN answer_makers am ON am.h = x.h AND am.maker_fold = x.maker_fold
-        GROUP BY x.hs"""
-    )
-    hosts()
-    con.execute(
-        """CREATE TABLE host_ident_narrow AS
-        SELECT a.addr, h.cc, s.cid, length(list_distinct(list_transform(
-            list_filter(a.hits, lambda x: list_contains(coalesce(s.supporting, []), x.h)), lambda x: x.port))) AS services
-        FROM host_answers a JOIN set_support s USING (hs) JOIN hosts h USING (addr)"""
-    )
 
 
 # --------------------------------------------------------------------------- 4. counts

@@ -64,7 +64,7 @@ def _cut(batch: pa.RecordBatch) -> Iterator[pa.RecordBatch]:
 def _cut_format(part: pa.Table, fmt: str) -> pa.RecordBatch:
     """The out rows of the lines of one format."""
     from custodiet.census import formats, places
-    from custodiet.census.duck import arrow_table
+    from custodiet.census.arrow_results import arrow_table
 
     con, matcher = _state()
     lines = pa.table(
