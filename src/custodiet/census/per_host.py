@@ -59,7 +59,7 @@ def addresses(con: duckdb.DuckDBPyConnection, summaries: list[FileSummary]) -> N
         con.unregister("addr_map_arrow")
     for file, reason, count in con.execute(
         f"""SELECT file, CASE WHEN raw IS NULL THEN 'no address' WHEN addr IS NULL THEN 'bad address' END, sum(k)
-        FROM {_spelled(con)} GROUP BY ALL"""
+        FROM {_normalised(con, "recs")} GROUP BY ALL"""
     ).fetchall():
         if reason is None:
             summaries[file].records = count
@@ -67,21 +67,10 @@ def addresses(con: duckdb.DuckDBPyConnection, summaries: list[FileSummary]) -> N
             summaries[file].skipped[reason] += count
 
 
-def _spelled(con: duckdb.DuckDBPyConnection) -> str:
-    """recs with each record's normal address (addr, NULL when none) and its spelling (raw)."""
-    [(odd,)] = con.execute("SELECT count(*) FROM addr_map").fetchall()
-    return (
-        """(SELECT r.file, CASE WHEN m.raw IS NULL THEN r.addr ELSE m.addr END AS addr, r.addr AS raw, r.cc, r.k
-        FROM recs r LEFT JOIN addr_map m ON m.raw = r.addr)"""
-        if odd
-        else "(SELECT file, addr, addr AS raw, cc, k FROM recs)"
-    )
-
-
 def hosts(con: duckdb.DuckDBPyConnection) -> None:
     """hosts: one row per address with its country (the records' most frequent one, the
     greater code on a tie; else the registry's)."""
-    spelled = _spelled(con)
+    spelled = _normalised(con, "recs")
     con.execute(
         f"""CREATE TABLE hosts AS
         SELECT addr, arg_max(cc, (k, cc)) FILTER (WHERE cc IS NOT NULL) AS cc,
@@ -116,23 +105,17 @@ def hosts(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def identify(con: duckdb.DuckDBPyConnection, matcher: Matcher, hosts: Callable[[], None]) -> None:
-    """The pieces (with their host's normal address: `pieces` as it is when every address is
-    spelled in its normal form, else joined to addr_map) give each host's hits (the address,
-    port and hash of each piece that hit something). Each host's answers (the distinct hashes of its hits, sorted: most hosts show
-    one) are grouped with its hits; each distinct set of answers gets its combo (the items of
-    its answers, distinct and sorted), and each distinct combo is fused once (ident,
-    numbered). host_ident is the hosts whose combo names a maker, with the services whose
-    own pieces name that maker (set_support: per set of answers, those whose items name the
-    maker its combo names); the identity's columns are joined from ident where they are
-    counted (a view), not copied to every host. Sets and combos are joined as lists, never by
-    hash: DuckDB's hash of a list is a weak mix of its items' hashes ([0, 9, 68] and [0, 13,
-    64] share one)."""
-
-    pieces = (
-        _normal("pieces", "p.port, p.h")
-        if _respelled(con)
-        else "(SELECT * FROM pieces WHERE addr IS NOT NULL)"
-    )
+    """The pieces (with their host's normal address, _normalised()) give each host's hits (the
+    address, port and hash of each piece that hit something). Each host's answers (the distinct
+    hashes of its hits, sorted: most hosts show one) are grouped with its hits; each distinct
+    set of answers gets its combo (the items of its answers, distinct and sorted), and each
+    distinct combo is fused once (ident, numbered). host_ident is the hosts whose combo names a
+    maker, with the services whose own pieces name that maker (set_support: per set of answers,
+    those whose items name the maker its combo names); the identity's columns are joined from
+    ident where they are counted (a view), not copied to every host. Sets and combos are joined
+    as lists, never by hash: DuckDB's hash of a list is a weak mix of its items' hashes ([0, 9,
+    68] and [0, 13, 64] share one)."""
+    pieces = f"(SELECT addr, port, h FROM {_normalised(con, 'pieces')} WHERE addr IS NOT NULL)"
     _name_hosts(con, matcher, pieces, hosts)
     con.execute(
         """CREATE VIEW host_ident AS
@@ -143,11 +126,7 @@ def identify(con: duckdb.DuckDBPyConnection, matcher: Matcher, hosts: Callable[[
 
 def host_services(con: duckdb.DuckDBPyConnection) -> None:
     """host_services: each host's services (distinct ports seen with some text); needs no answer."""
-    ports = (
-        _normal("services", "p.port")
-        if _respelled(con)
-        else "(SELECT * FROM services WHERE addr IS NOT NULL)"
-    )
+    ports = f"(SELECT addr, port FROM {_normalised(con, 'services')} WHERE addr IS NOT NULL)"
     con.execute(
         f"CREATE TABLE host_services AS SELECT addr, count(DISTINCT port) AS services FROM {ports} GROUP BY addr"
     )
@@ -166,11 +145,14 @@ def drop_reads(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("DROP TABLE cut_pieces")
 
 
-def _normal(relation: str, columns: str) -> str:
-    """`relation` (addr first) with each address in its normal form (rows of no address left out)."""
-    return f"""(SELECT CASE WHEN m.raw IS NULL THEN p.addr ELSE m.addr END AS addr, {columns}
-        FROM {relation} p LEFT JOIN addr_map m ON m.raw = p.addr
-        WHERE p.addr IS NOT NULL AND (m.raw IS NULL OR m.addr IS NOT NULL))"""
+def _normalised(con: duckdb.DuckDBPyConnection, relation: str) -> str:
+    """`relation` (with an addr column) with each address in its normal form (addr; NULL when
+    it is no address) beside its spelling (raw); joined to addr_map only when some spelling is
+    not its own normal form."""
+    if not _respelled(con):
+        return f"(SELECT *, addr AS raw FROM {relation})"
+    return f"""(SELECT p.* REPLACE (CASE WHEN m.raw IS NULL THEN p.addr ELSE m.addr END AS addr), p.addr AS raw
+        FROM {relation} p LEFT JOIN addr_map m ON m.raw = p.addr)"""
 
 
 def _name_hosts(
