@@ -47,6 +47,7 @@ _COLUMNS = (
     "data: 'JSON', http: 'STRUCT(server JSON, title JSON, html JSON)', snmp: 'STRUCT(description JSON)', "
     "ssl: 'STRUCT(cert STRUCT(subject JSON, issuer JSON))', hostnames: 'JSON', cpe23: 'JSON', cpe: 'JSON'}"
 )
+_HOSTNAME = "'list:hostname'"  # the one piece that belongs to no service (it has no port)
 # (kind, column, rule): the pieces of a record, as formats._shodan() cuts them. Rules: 'text'
 # (a non-empty string or a number), 'banner' (the same, on a record whose service is known),
 # 'cert' (any value, under a certificate object), 'list' (an array).
@@ -58,11 +59,13 @@ _SLOTS = (
     ("'banner:' || svc", "data", "banner"),
     ("'dn:tls.subject'", "ssl.cert.subject", "cert"),
     ("'dn:tls.issuer'", "ssl.cert.issuer", "cert"),
-    ("'list:hostname'", "hostnames", "list"),
+    (_HOSTNAME, "hostnames", "list"),
     ("'list:cpe'", "cpe23", "list"),
     ("'list:cpe'", "cpe", "list"),
 )
 _SMALL = ("ip_str", "port", "transport", "location.country_code", "_shodan.module")
+# The columns records_sql(texts=True) adds for kept_distinct_sql(), dropped once it has run.
+_KEPT_FOR_DISTINCT = ("svc", "odd", *(f"j{i}" for i in range(1, len(_SLOTS) + 1)))
 
 MACROS = """
 CREATE OR REPLACE MACRO v_text(v) AS nullif(left(v, 65536), '');
@@ -152,7 +155,7 @@ def records_sql(path: str, index: int, packing: str | None = None, texts: bool =
     each piece (h1 ... h10, NULL where the record has none); with `texts`, also its service
     kind, whether it holds an odd value, and its texts (j1 ... j10), for kept_distinct_sql()."""
     hashes = ", ".join(f"{_hash(i)} AS h{i}" for i in range(1, len(_SLOTS) + 1))
-    more = (", svc, odd, " + ", ".join(f"j{i}" for i in range(1, len(_SLOTS) + 1))) if texts else ""
+    more = "".join(f", {column}" for column in _KEPT_FOR_DISTINCT) if texts else ""
     return f"SELECT {index}::INTEGER AS file, addr, cc, port, {hashes}{more} FROM ({_records(path, packing)})"
 
 
@@ -170,7 +173,7 @@ def kept_distinct_sql(table: str) -> str:
 def pieces_sql(table: str) -> str:
     """The pieces (addr, port, h) of the narrow rows in `table` (a host name has no port)."""
     return " UNION ALL ".join(
-        f"SELECT addr, {'NULL' if kind == chr(39) + 'list:hostname' + chr(39) else 'port'} AS port, h{i} AS h "
+        f"SELECT addr, {'NULL' if kind == _HOSTNAME else 'port'} AS port, h{i} AS h "
         f"FROM {table} WHERE h{i} IS NOT NULL"
         for i, (kind, _, _) in enumerate(_SLOTS, 1)
     )
@@ -179,9 +182,7 @@ def pieces_sql(table: str) -> str:
 def services_sql(table: str) -> str:
     """The services (addr, port) of the narrow rows in `table`: each record with a port and a
     piece (a host name is no piece of a service)."""
-    some = " OR ".join(
-        f"h{i} IS NOT NULL" for i, (kind, _, _) in enumerate(_SLOTS, 1) if kind != "'list:hostname'"
-    )
+    some = " OR ".join(f"h{i} IS NOT NULL" for i, (kind, _, _) in enumerate(_SLOTS, 1) if kind != _HOSTNAME)
     return f"SELECT addr, port FROM {table} WHERE port IS NOT NULL AND ({some})"
 
 
@@ -222,7 +223,7 @@ def load(
             _create(con, table, records_sql(path, index, packing, texts=True))
             _check(con, measure, longer, f"SELECT count(*) FROM {table} WHERE odd")
             hand_over(kept_distinct_sql(table))
-            for column in ("svc", "odd", *(f"j{i}" for i in range(1, len(_SLOTS) + 1))):
+            for column in _KEPT_FOR_DISTINCT:
                 con.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
         else:
             _create(con, "typed_new", distinct_sql(path, packing))
@@ -241,7 +242,8 @@ def load(
 
 
 def _create(con: duckdb.DuckDBPyConnection, table: str, sql: str) -> None:
-    """A temporary table of `sql`; Refused when DuckDB's reader refuses the file."""
+    """A table of `sql` (in the engine's database, so that other cursors read it too); Refused
+    when DuckDB's reader refuses the file."""
     try:
         con.execute(f"CREATE OR REPLACE TABLE {table} AS {sql}")
     except _REFUSALS as exc:
