@@ -14,13 +14,12 @@ from collections.abc import Callable
 from custodiet.markup import HEAD_LIMIT, head_end
 
 MAX_REPLY = 65536  # bytes kept of one reply
-MAX_HEAD = HEAD_LIMIT
 
 
 def header(head: bytes, name: bytes) -> bytes | None:
     """The first value of a header (case-insensitive) in a head."""
     wanted = name.lower() + b":"
-    for line in head[:MAX_HEAD].split(b"\n")[1:200]:
+    for line in head[:HEAD_LIMIT].split(b"\n")[1:200]:
         line = line.rstrip(b"\r")
         if line[: len(wanted)].lower() == wanted:
             return line[len(wanted) :].strip()

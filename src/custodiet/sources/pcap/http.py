@@ -14,7 +14,6 @@ from custodiet.markup import HEAD_LIMIT, head_end, title_bytes
 from custodiet.numbers import whole_number
 from custodiet.sources.text import decode
 
-MAX_HEAD = HEAD_LIMIT
 BODY_TEXT = 1024  # http.body: the first KiB
 BODY_WANT = 8192  # how much body to wait for (a title is nearly always in it)
 _MAX_HEADERS = 100
@@ -31,7 +30,7 @@ def split_head(data: bytes) -> tuple[list[str], list[tuple[str, str]], int]:
     """(lines, [(lower-case name, value)], body offset) of a head; body offset -1 when the head
     has not ended in the bytes given (the lines are then what there is)."""
     end = head_end(data)
-    raw = data[: end if end >= 0 else MAX_HEAD]
+    raw = data[: end if end >= 0 else HEAD_LIMIT]
     if end < 0 and not raw.endswith(b"\n"):
         cut = raw.rfind(b"\n")
         if cut > 0:
