@@ -36,8 +36,10 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+from tests.processes import stop_process
+
 from .netns import TEST_NET as TEST_NET_ALLOW
-from .netns import _in_child_namespace, _ip, serve_in_namespace, stop_server
+from .netns import _in_child_namespace, _ip, serve_in_namespace
 from .network import EmulatedNetwork, plan
 from .profiles import Profile, load_profiles
 from .servers import Context, SsdpResponder, WsdResponder
@@ -125,7 +127,7 @@ class DiscoveryLink:
         self.proc = serve_in_namespace(self.devices_ns, "tests.emulators.discovery_link", args)
 
     def close(self) -> None:
-        stop_server(self.proc)
+        stop_process(self.proc)
         self.proc = None
         for ns in (self.scanner_ns, self.devices_ns):
             _ip("netns", "del", ns, check=False)

@@ -24,6 +24,8 @@ import sys
 import time
 from pathlib import Path
 
+from tests.processes import stop_process
+
 from .network import EmulatedNetwork, plan
 from .profiles import Profile, load_profiles
 
@@ -110,14 +112,15 @@ class NetnsNetwork:
         )
 
     def close(self) -> None:
-        stop_server(self.proc)
+        stop_process(self.proc)
         self.proc = None
         _ip("link", "del", self.host_if, check=False)
         _ip("netns", "del", self.ns, check=False)
 
 
 def serve_in_namespace(ns: str, module: str, args: list[str]) -> subprocess.Popen[bytes]:
-    """`python -m <module> serve <args>` inside namespace `ns`, once it prints "ready". It is told
+    """`python -m <module> serve <args>` inside namespace `ns`, once it prints "ready" (stopped by
+    tests.processes.stop_process). It is told
     the namespace's inode and ours, so that it refuses to bind anything outside a child namespace
     (_in_child_namespace)."""
     expect = os.stat(f"/var/run/netns/{ns}").st_ino
@@ -130,17 +133,6 @@ def serve_in_namespace(ns: str, module: str, args: list[str]) -> subprocess.Pope
         err = proc.stderr.read() if proc.stderr else b""
         raise RuntimeError(f"{module} in {ns} did not start: {line!r} {err[-1500:]!r}")
     return proc
-
-
-def stop_server(proc: subprocess.Popen[bytes] | None) -> None:
-    """SIGTERM a server from serve_in_namespace(), killed if it outlives 10 s."""
-    if proc is not None and proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(5)
 
 
 def _in_child_namespace(expect: int, root: int) -> bool:

@@ -20,6 +20,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tests.processes import stop_process
+
 # What the server side says about itself (made up: no real vendor).
 SERVER_HEADER = "ExampleCam-Webs/2.1"
 WWW_AUTHENTICATE = 'Digest realm="ExampleCam", nonce="abc", qop="auth"'
@@ -414,10 +416,5 @@ class Capture:
             return
         if self.path.exists():
             self._wait_for_growth(self.path.stat().st_size)  # every earlier packet is written too
-        self.proc.terminate()
-        try:
-            self.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait(5)
+        stop_process(self.proc)
         self.proc = None

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from tests.processes import stop_process
 
 
 def tool(name: str) -> str:
@@ -92,10 +93,4 @@ def recording(out: Path, interface: str, bpf: str, kind: str = "pcap") -> Iterat
         yield out
         _settle(out)
     finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGINT)
-            try:
-                proc.wait(15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(5)
+        stop_process(proc, signal.SIGINT, grace=15)
