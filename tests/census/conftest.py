@@ -7,6 +7,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
+from custodiet.census.model import EngineOptions
 from custodiet.census.run import CensusRequest, census
 from custodiet.pipeline.context import Context, load_context
 
@@ -41,10 +42,13 @@ def rows_key(rows: list[dict]) -> list[tuple]:
     return sorted(tuple(sorted(r.items())) for r in rows)
 
 
-def census_rows(context: Context, paths: list[Path], out: Path) -> dict:
+def census_rows(context: Context, paths: list[Path], out: Path, options: EngineOptions | None = None) -> dict:
     """Every table of a DuckDB census (with hosts) as sorted rows, and per file its name,
     records read and skipped reasons: for comparing two ways of reading the same input."""
-    t = census(CensusRequest(paths=tuple(paths), out=out, hosts=True, html=False), context).tables
+    request = CensusRequest(
+        paths=tuple(paths), out=out, hosts=True, html=False, options=options or EngineOptions()
+    )
+    t = census(request, context).tables
     assert t.hosts is not None
     return {
         "footprint": rows_key(t.footprint.to_pylist()),

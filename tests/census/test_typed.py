@@ -21,7 +21,7 @@ from custodiet.census.model import EngineOptions, PlannedFile
 from custodiet.census.run import CensusRequest, census
 
 from . import synth
-from .conftest import census_rows, rows_key
+from .conftest import census_rows
 
 GOOD = synth.shodan(synth.hosts(120, seed=77, covered_share=0.6, distinct=0.3))
 
@@ -104,39 +104,20 @@ def way(request, monkeypatch) -> str:  # type: ignore[no-untyped-def]
     return str(request.param)
 
 
-def exact(context, path: Path, out: Path, monkeypatch) -> dict:  # type: ignore[no-untyped-def]
-    with monkeypatch.context() as patch:
-        patch.setattr(typed, "eligible", lambda planned: False)
-        return results(context, path, out)
+def exact(context, path: Path, out: Path) -> dict:  # type: ignore[no-untyped-def]
+    """The census of `path` read line by line (the typed reader turned off)."""
+    return census_rows(context, [path], out, EngineOptions(typed_reader=False))
 
 
-def test_typed_reading_gives_the_exact_rows(context, tmp_path: Path, outcomes, monkeypatch, way) -> None:  # type: ignore[no-untyped-def]
+def test_typed_reading_gives_the_exact_rows(context, tmp_path: Path, outcomes, way) -> None:  # type: ignore[no-untyped-def]
     path = write(tmp_path / "typed.jsonl", *(orjson.dumps(r) for r in TYPED))
     got = results(context, path, tmp_path / "typed")
     assert outcomes == ["typed"]
-    want = exact(context, path, tmp_path / "exact", monkeypatch)
+    want = exact(context, path, tmp_path / "exact")
     assert outcomes == ["typed"]  # the exact run never tried the typed reader
     assert got == want
     assert dict(got["files"][0][2])["no address"] == 1
     assert sum(dict(r)["hosts"] for r in got["footprint"] if dict(r)["covered"]) > 40
-
-
-def test_the_typed_reader_can_be_turned_off(context, tmp_path: Path, outcomes, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    """EngineOptions(typed_reader=False) reads every file line by line (benchmarks compare)."""
-    path = write(tmp_path / "off.jsonl", *(orjson.dumps(r) for r in TYPED))
-    options = EngineOptions(typed_reader=False)
-    off = census(
-        CensusRequest(paths=(path,), out=tmp_path / "off", hosts=True, html=False, options=options), context
-    )
-    assert outcomes == []
-    assert off.tables.hosts is not None
-    assert sorted(off.tables.hosts.to_pylist(), key=str) == sorted(
-        census(
-            CensusRequest(paths=(path,), out=tmp_path / "on", hosts=True, html=False), context
-        ).tables.hosts.to_pylist(),
-        key=str,
-    )
-    assert outcomes == ["typed"]
 
 
 def test_progress_counts_the_records_read(context, tmp_path: Path, outcomes) -> None:  # type: ignore[no-untyped-def]
@@ -238,12 +219,12 @@ REFUSED = {
 
 @pytest.mark.parametrize("case", sorted(REFUSED))
 def test_a_file_the_typed_reader_cannot_read_exactly_is_read_the_exact_way(
-    context, tmp_path: Path, outcomes, monkeypatch, way, case: str
+    context, tmp_path: Path, outcomes, way, case: str
 ) -> None:  # type: ignore[no-untyped-def]
     path = write(tmp_path / "odd.jsonl", REFUSED[case], orjson.dumps(TYPED[0]))
     got = results(context, path, tmp_path / "got")
     assert len(outcomes) == 1 and outcomes[0] != "typed"
-    assert got == exact(context, path, tmp_path / "exact", monkeypatch)
+    assert got == exact(context, path, tmp_path / "exact")
     records = sum(1 for line in GOOD.splitlines() if line.strip())
     assert got["files"][0][1] >= records  # the good records are all read
 
@@ -256,13 +237,13 @@ def test_an_over_long_line_is_counted_as_too_large(context, tmp_path: Path, outc
     assert got["files"][0][2] == [("record too large", 1)]
 
 
-def test_clean_edges_stay_typed(context, tmp_path: Path, outcomes, monkeypatch, way) -> None:  # type: ignore[no-untyped-def]
+def test_clean_edges_stay_typed(context, tmp_path: Path, outcomes, way) -> None:  # type: ignore[no-untyped-def]
     """Blank lines and a last record without its newline are no reason to leave the typed reader;
     a file that starts with a byte-order mark never takes it (DuckDB would read the mark)."""
     path = write(tmp_path / "edges.jsonl", b"", b"   ", orjson.dumps(TYPED[1]), end=b"")
     got = results(context, path, tmp_path / "got")
     assert outcomes == ["typed"]
-    assert got == exact(context, path, tmp_path / "exact", monkeypatch)
+    assert got == exact(context, path, tmp_path / "exact")
     bom = tmp_path / "bom.jsonl"
     bom.write_bytes(b"\xef\xbb\xbf" + GOOD)
     results(context, bom, tmp_path / "bom")
@@ -289,29 +270,25 @@ def test_has_longer_line(tmp_path: Path, monkeypatch, chunk: int) -> None:  # ty
 
 
 @pytest.mark.parametrize("packing", ["gzip", "zstd"])
-def test_compressed_files_are_read_typed(
-    context, tmp_path: Path, outcomes, monkeypatch, way, packing: str
-) -> None:  # type: ignore[no-untyped-def]
+def test_compressed_files_are_read_typed(context, tmp_path: Path, outcomes, way, packing: str) -> None:  # type: ignore[no-untyped-def]
     """Named without their codec's extension: the packing is told to DuckDB, not guessed."""
     raw = write(tmp_path / "raw.jsonl", *(orjson.dumps(r) for r in TYPED)).read_bytes()
     path = tmp_path / "records.data"
     path.write_bytes(gzip.compress(raw) if packing == "gzip" else zstandard.ZstdCompressor().compress(raw))
     got = results(context, path, tmp_path / "got")
     assert outcomes == ["typed"]
-    assert got == exact(context, path, tmp_path / "exact", monkeypatch)
+    assert got == exact(context, path, tmp_path / "exact")
     assert got == results(context, tmp_path / "raw.jsonl", tmp_path / "plain") | {"files": got["files"]}
     assert got["files"][0][1] == sum(1 for line in raw.splitlines() if line.strip()) - 2  # no or bad address
 
 
-def test_a_broken_off_stream_is_read_the_exact_way(
-    context, tmp_path: Path, outcomes, monkeypatch, way
-) -> None:  # type: ignore[no-untyped-def]
+def test_a_broken_off_stream_is_read_the_exact_way(context, tmp_path: Path, outcomes, way) -> None:  # type: ignore[no-untyped-def]
     data = gzip.compress(GOOD * 4)
     path = tmp_path / "cut.jsonl.gz"
     path.write_bytes(data[: len(data) * 2 // 3])
     got = results(context, path, tmp_path / "got")
     assert len(outcomes) == 1 and outcomes[0] != "typed"
-    assert got == exact(context, path, tmp_path / "exact", monkeypatch)
+    assert got == exact(context, path, tmp_path / "exact")
     assert ("compressed stream broken off", 1) in got["files"][0][2]
     assert got["files"][0][1] > len(GOOD.splitlines())  # what came before the break is read
 
@@ -350,12 +327,7 @@ def test_typed_and_line_by_line_files_make_one_census(context, tmp_path: Path, o
     both = census_rows(context, [first, second], tmp_path / "both")
     assert len(outcomes) == 2 and outcomes[0] == "typed" and outcomes[1] != "typed"
     whole = write(tmp_path / "whole.jsonl", broken, *records, good=b"")
-    options = EngineOptions(typed_reader=False)
-    tables = census(
-        CensusRequest(paths=(whole,), out=tmp_path / "whole", hosts=True, html=False, options=options),
-        context,
-    ).tables
-    assert tables.hosts is not None
-    assert both["hosts"] == rows_key(tables.hosts.to_pylist())
-    assert both["footprint"] == rows_key(tables.footprint.to_pylist())
-    assert both["countries"] == rows_key(tables.countries.to_pylist())
+    whole_rows = exact(context, whole, tmp_path / "whole")
+    assert both["hosts"] == whole_rows["hosts"]
+    assert both["footprint"] == whole_rows["footprint"]
+    assert both["countries"] == whole_rows["countries"]
