@@ -1,4 +1,4 @@
-"""derive.DERIVATION_TEXT_SQL: the part of a piece's text that its derivation reads. Pieces that
+"""derive.derivation_text_sql(): the part of a piece's text that its derivation reads. Pieces that
 differ only beyond it go to the matcher once, so the derivation of that part must be the
 derivation of the whole piece, for every text: checked here on texts built to break it (white
 space of every kind Python's str.strip() knows, blank lines of both spellings in every order,
@@ -11,7 +11,7 @@ import random
 import duckdb
 import pyarrow as pa
 
-from custodiet.census.derive import DERIVATION_TEXT_SQL, Deriver
+from custodiet.census.derive import Deriver, derivation_text_sql
 
 KINDS = (
     "banner:ssh",
@@ -46,7 +46,7 @@ CRAFTED = [
 
 def derivation_text(con: duckdb.DuckDBPyConnection, kind: str, raw: str) -> str:
     return con.execute(
-        f"SELECT {DERIVATION_TEXT_SQL} FROM (SELECT ? AS kind, ? AS raw)", [kind, raw]
+        f"SELECT {derivation_text_sql()} FROM (SELECT ? AS kind, ? AS raw)", [kind, raw]
     ).fetchone()[0]
 
 
@@ -56,7 +56,7 @@ def test_the_derivation_text_derives_as_the_whole_piece() -> None:
     pieces = pa.table({"kind": [k for _ in texts for k in KINDS], "raw": [t for t in texts for _ in KINDS]})
     con = duckdb.connect()
     con.register("pieces", pieces)
-    cut = con.execute(f"SELECT kind, raw, {DERIVATION_TEXT_SQL} AS text FROM pieces").fetchall()
+    cut = con.execute(f"SELECT kind, raw, {derivation_text_sql()} AS text FROM pieces").fetchall()
     assert len(cut) == len(texts) * len(KINDS)
     deriver = Deriver()
     for kind, raw, text in cut:

@@ -26,6 +26,7 @@ Kinds:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from xml.etree import ElementTree
 
@@ -51,14 +52,19 @@ def _python_whitespace_class() -> str:
     return "".join(f"\\x{{{a:x}}}" if a == b else f"\\x{{{a:x}}}-\\x{{{b:x}}}" for a, b in ranges)
 
 
-# The part of a piece's raw text that its derivation reads, as SQL over (kind, raw): pieces
-# that differ only beyond it derive alike, so the matcher takes one of them for all. A raw SSH
-# banner: its first line, when that holds more than white space (emit_banner keeps the first
-# line of the stripped text, stripped; Shodan's SSH records go on with the host's key, which
-# makes each one distinct). An HTTP, RTSP, SIP or UPnP response in ASCII: up to the first
-# blank line, the blank line kept (header_block() and header_lines() read no further). Any
-# other piece as it is. tests/census/test_derive_text.py holds derive() alike on both.
-DERIVATION_TEXT_SQL = f"""CASE
+@functools.cache
+def derivation_text_sql() -> str:
+    """The part of a piece's raw text that its derivation reads, as SQL over (kind, raw):
+    pieces that differ only beyond it derive alike, so the matcher takes one of them for
+    all. A raw SSH banner: its first line, when that holds more than white space
+    (emit_banner keeps the first line of the stripped text, stripped; Shodan's SSH records
+    go on with the host's key, which makes each one distinct). An HTTP, RTSP, SIP or UPnP
+    response in ASCII: up to the first blank line, the blank line kept (header_block() and
+    header_lines() read no further). Any other piece as it is.
+    tests/census/test_derive_text.py holds derive() alike on both.
+    The white-space set is Python's own, listed once per process on first use (going over
+    every code point takes 45 ms: not at import)."""
+    return f"""CASE
     WHEN kind = 'banner:ssh' AND regexp_matches(split_part(raw, chr(10), 1), '[^{_python_whitespace_class()}]')
         THEN split_part(raw, chr(10), 1)
     WHEN kind IN ('banner:http', 'banner:rtsp', 'banner:sip', 'banner:upnp') AND strlen(raw) = length(raw) THEN
@@ -67,6 +73,7 @@ DERIVATION_TEXT_SQL = f"""CASE
             WHEN instr(raw, chr(10) || chr(10)) > 0 THEN left(raw, instr(raw, chr(10) || chr(10)) + 1)
             ELSE raw END
     ELSE raw END"""
+
 
 _SUBJECT = Subject("0.0.0.0")
 _PLACE = "census"

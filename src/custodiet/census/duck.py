@@ -6,7 +6,7 @@
    (file, address, country, count) and the pieces (address, port, hash). Only the pieces whose
    hash was never seen go, one of each, to the matcher (evidence.Matcher: the audit readers'
    derivations, Identifier.match_many; pieces that differ only beyond what their derivation
-   reads go once, derive.DERIVATION_TEXT_SQL), which runs on a thread of its own: it matches
+   reads go once, derive.derivation_text_sql()), which runs on a thread of its own: it matches
    one chunk's new pieces while DuckDB, which lets go of the GIL, cuts the next. The pieces
    that hit something come back as answers (hash -> items).
    A Shodan file (plain, gzip or zstd) is first offered to DuckDB's typed JSON reader
@@ -46,7 +46,7 @@ import pyarrow.compute as pc
 from custodiet.census import counts, formats, lines, per_host, typed
 from custodiet.census.arrow_results import arrow_reader, arrow_table
 from custodiet.census.background import Background
-from custodiet.census.derive import DERIVATION_TEXT_SQL
+from custodiet.census.derive import derivation_text_sql
 from custodiet.census.evidence import Matcher
 from custodiet.census.model import (
     CensusTables,
@@ -330,7 +330,7 @@ class _MatchWorker:
                 # Pieces that derive alike go to the matcher once, with all their hashes.
                 alike = (
                     f"SELECT kind, text AS raw, list(h) AS hs FROM "
-                    f"(SELECT h, kind, {DERIVATION_TEXT_SQL} AS text FROM {table}) GROUP BY kind, text"
+                    f"(SELECT h, kind, {derivation_text_sql()} AS text FROM {table}) GROUP BY kind, text"
                 )
                 for batch in arrow_reader(self.reader, alike, BATCH):
                     self._answer(batch)
