@@ -2,7 +2,9 @@
 differ only beyond it go to the matcher once, so the derivation of that part must be the
 derivation of the whole piece, for every text: checked here on texts built to break it (white
 space of every kind Python's str.strip() knows, blank lines of both spellings in every order,
-header lines that are not headers, texts that are not ASCII) and on random ones."""
+header lines that are not headers, texts that are not ASCII, Date lines in every spelling) and
+on random ones. The derivations are compared as the matcher reads them: a header block or reply
+without its Date values (identify.components.without_date_values)."""
 
 from __future__ import annotations
 
@@ -11,7 +13,10 @@ import random
 import duckdb
 import pyarrow as pa
 
-from custodiet.census.derive import Deriver, derivation_text_sql
+from custodiet.census import derive as derive_module
+from custodiet.census.derive import Deriver, Pairs, derivation_text_sql
+from custodiet.identify.components import HEADER_PARTS, without_date_values
+from custodiet.model.observation import MAX_TEXT
 
 KINDS = (
     "banner:ssh",
@@ -25,7 +30,8 @@ KINDS = (
 ALPHABET = [
     "\r", "\n", "\r\n", "\r\n\r\n", "\n\n", " ", "\t", "\x0b", "\x1c", "\x85", "\xa0", "\u3000", "\u2028", "\x00",
     "a", "é", "Server", "server", "User-Agent", "WWW-Authenticate", ":", ": ", "/", "SSH-2.0-", "HTTP/1.1 200 OK",
-    "Hikvision-Webs", "Key type: ssh-rsa",
+    "Hikvision-Webs", "Key type: ssh-rsa", "Date: Mon, 01 Jan 2024 00:00:00 GMT", "date:", "DATE:x", "dAtE : y",
+    "\nDate: ", "\r\nDaTe:\r", "Date\n:",
 ]  # fmt: skip
 CRAFTED = [
     "SSH-2.0-OpenSSH_7.4\nKey type: ssh-rsa\nKey: AAAAB3NzaC1yc2E\nFingerprint: 5a:1b",
@@ -41,16 +47,25 @@ CRAFTED = [
     'RTSP/1.0 401 Unauthorized\r\nWWW-Authenticate: Digest realm="x"\r\n\r\n',
     "SIP/2.0 200 OK\r\nUser-Agent: Hytera\r\nServer: é\r\n\r\nServer: z",
     "HTTP/1.1 200 OK\r\nServer: café\r\n\r\nServer: z",
+    "Date: first\r\nServer: a\r\nDATE: again\r\n\r\n",
+    "HTTP/1.1 200 OK\r\nDate: Hikvision\rServer: x\n date: indented\r\n\r\nDate: body",
+    "HTTP/1.1 200 OK\r\nDate: " + "9" * MAX_TEXT + "\r\nServer: after-a-long-date\r\n\r\n",
 ]
 
 
 def derivation_text(con: duckdb.DuckDBPyConnection, kind: str, raw: str) -> str:
-    return con.execute(
+    [(text,)] = con.execute(
         f"SELECT {derivation_text_sql()} FROM (SELECT ? AS kind, ? AS raw)", [kind, raw]
-    ).fetchone()[0]
+    ).fetchall()
+    return text
 
 
-def test_the_derivation_text_derives_as_the_whole_piece() -> None:
+def read(pairs: Pairs) -> Pairs:
+    """The pairs as the matcher reads them (a header block or reply without its Date values)."""
+    return [(f, without_date_values(t) if f in HEADER_PARTS else t) for f, t in pairs]
+
+
+def test_the_derivation_text_is_read_as_the_whole_piece() -> None:
     rng = random.Random(7)
     texts = CRAFTED + ["".join(rng.choice(ALPHABET) for _ in range(rng.randint(1, 14))) for _ in range(1500)]
     pieces = pa.table({"kind": [k for _ in texts for k in KINDS], "raw": [t for t in texts for _ in KINDS]})
@@ -60,7 +75,7 @@ def test_the_derivation_text_derives_as_the_whole_piece() -> None:
     assert len(cut) == len(texts) * len(KINDS)
     deriver = Deriver()
     for kind, raw, text in cut:
-        assert deriver.derive(kind, text) == deriver.derive(kind, raw), (kind, raw, text)
+        assert read(deriver.derive(kind, text)) == read(deriver.derive(kind, raw)), (kind, raw, text)
     assert (
         sum(text != raw for _, raw, text in cut) > 1000
     )  # the cut is taken, not only where it changes nothing
@@ -75,3 +90,24 @@ def test_what_is_cut_and_what_is_kept() -> None:
     )
     assert derivation_text(con, "banner:http", CRAFTED[12]) == CRAFTED[12]  # not ASCII: as it is
     assert derivation_text(con, "banner:telnet", CRAFTED[6]) == CRAFTED[6]
+
+
+def test_date_values_go_as_the_matcher_drops_them() -> None:
+    con = duckdb.connect()
+    block = "HTTP/1.1 200 OK\r\nDate: Mon, 01 Jan 2024 00:00:00 GMT\r\nServer: a\r\ndate:x\ry\r\n\r\nDate: body"
+    assert derivation_text(con, "banner:http", block) == "HTTP/1.1 200 OK\r\nDate:\r\nServer: a\r\nDate:\ry\r\n\r\n"
+    long = CRAFTED[-1]
+    assert derivation_text(con, "banner:http", long) == long  # cut to MAX_TEXT before the value would go
+    assert derivation_text(con, "banner:telnet", block) == block
+    # the SQL and Python's without_date_values() alike on ASCII texts
+    rng = random.Random(11)
+    texts = [t for t in CRAFTED[:-1] if t.isascii()] + [
+        "".join(rng.choice([a for a in ALPHABET if a.isascii()]) for _ in range(rng.randint(1, 16)))
+        for _ in range(3000)
+    ]
+    con.register("texts", pa.table({"raw": texts}))
+    got = con.execute(
+        f"SELECT raw, regexp_replace(raw, '{derive_module._DATE_LINE_SQL}', '\\1Date:', 'g') FROM texts"
+    ).fetchall()
+    assert all(sql == without_date_values(raw) for raw, sql in got)
+    assert sum(sql != raw for raw, sql in got) > 500

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from custodiet.identify.components import MAX_LINES, page_title, parts
+from custodiet.identify.components import MAX_LINES, page_title, parts, without_date_values
 from custodiet.identify.engine import Identifier
 from custodiet.pipeline.context import load_context
 
@@ -98,3 +98,26 @@ def test_the_excerpt_of_a_title_part_shows_the_title(identifier: Identifier) -> 
     assert hits, "the page's title is matched as http.title"
     shown = identifier.excerpt("http.body", hits[0], page)
     assert "<title>WEB SERVICE</title>" in shown and shown.startswith("...")
+
+
+def test_date_values_are_removed_and_their_lines_kept() -> None:
+    block = "HTTP/1.1 200 OK\r\nDate: Mon, 01 Jan 2024 00:00:00 GMT\r\nDATE:x\ry\r\nServer: a\r\nX-Date: 1\r\n"
+    assert without_date_values(block) == "HTTP/1.1 200 OK\r\nDate:\r\nDate:\ry\r\nServer: a\r\nX-Date: 1\r\n"
+    assert without_date_values("date: first line\nDate") == "Date:\nDate"
+    # not a Date line: indented, a space before the colon, a non-ASCII letter
+    for kept in ("  Date: x", "Date : x", "Dat\u0435: x", "Server: Date: x"):
+        assert without_date_values(kept) == kept
+
+
+def test_a_date_value_is_not_matched(identifier: Identifier) -> None:
+    """The moment a reply was sent names no maker: a vendor's name there is not evidence, and
+    replies that differ only by their Date values are matched alike (a census matches one)."""
+    plain = "HTTP/1.1 200 OK\r\nServer: DNVRS-Webs\r\nDate: Mon, 01 Jan 2024 00:00:00 GMT\r\n\r\n"
+    other_time = plain.replace("Mon, 01 Jan 2024 00:00:00", "Tue, 02 Jan 2024 11:11:11")
+    assert identifier.match_uncached("http.headers", plain) == identifier.match_uncached("http.headers", other_time)
+    assert any(m.sets.get("manufacturer") == "Hikvision" for m in identifier.match_uncached("http.headers", plain))
+    named = "HTTP/1.1 200 OK\r\nDate: Hikvision\r\n\r\n"
+    assert identifier.match_uncached("http.headers", named) == ()
+    assert identifier.match_uncached("rtsp.response", named.replace("HTTP/1.1", "RTSP/1.0")) == ()
+    # elsewhere than a Date line the same names are evidence
+    assert identifier.match_uncached("http.headers", named.replace("Date:", "X-Vendor:")) != ()

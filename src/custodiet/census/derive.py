@@ -32,6 +32,7 @@ from xml.etree import ElementTree
 
 import orjson
 
+from custodiet.identify.components import DATE_LINE
 from custodiet.model import Subject
 from custodiet.model.observation import MAX_TEXT
 from custodiet.sources import banners_jsonl as bj
@@ -52,26 +53,35 @@ def _python_whitespace_class() -> str:
     return "".join(f"\\x{{{a:x}}}" if a == b else f"\\x{{{a:x}}}-\\x{{{b:x}}}" for a, b in ranges)
 
 
+# A Date line (at the start or after a newline) up to its first carriage return or newline.
+_DATE_LINE_SQL = "(^|\\n)[Dd][Aa][Tt][Ee]:[^\\r\\n]*"
+
+
 @functools.cache
 def derivation_text_sql() -> str:
     """The part of a piece's raw text that its derivation reads, as SQL over (kind, raw):
-    pieces that differ only beyond it derive alike, so the matcher takes one of them for
-    all. A raw SSH banner: its first line, when that holds more than white space
-    (emit_banner keeps the first line of the stripped text, stripped; Shodan's SSH records
-    go on with the host's key, which makes each one distinct). An HTTP, RTSP, SIP or UPnP
-    response in ASCII: up to the first blank line, the blank line kept (header_block() and
-    header_lines() read no further). Any other piece as it is.
-    tests/census/test_derive_text.py holds derive() alike on both.
-    The white-space set is Python's own, listed once per process on first use (going over
-    every code point takes 45 ms: not at import)."""
+    pieces with the same part are matched alike, so the matcher takes one of them for all.
+    A raw SSH banner: its first line, when that holds more than white space (emit_banner
+    keeps the first line of the stripped text, stripped; Shodan's SSH records go on with the
+    host's key, which makes each one distinct). An HTTP, RTSP, SIP or UPnP response in ASCII:
+    up to the first blank line, the blank line kept (header_block() and header_lines() read
+    no further), with each Date line's value removed as
+    identify.components.without_date_values() removes it: no field is taken from a Date
+    line, and the matcher reads a header block or reply without its Date values (not in a
+    piece longer than MAX_TEXT, whose block the derivation cuts before they are removed).
+    Any other piece as it is. tests/census/test_derive_text.py holds the matcher's reading
+    of both alike. The white-space set is Python's own, listed once per process on first
+    use (going over every code point takes 45 ms: not at import)."""
+    crlf2, lf2 = "chr(13) || chr(10) || chr(13) || chr(10)", "chr(10) || chr(10)"
+    head = f"""CASE WHEN instr(raw, {crlf2}) > 0 THEN left(raw, instr(raw, {crlf2}) + 3)
+            WHEN instr(raw, {lf2}) > 0 THEN left(raw, instr(raw, {lf2}) + 1)
+            ELSE raw END"""
     return f"""CASE
     WHEN kind = 'banner:ssh' AND regexp_matches(split_part(raw, chr(10), 1), '[^{_python_whitespace_class()}]')
         THEN split_part(raw, chr(10), 1)
     WHEN kind IN ('banner:http', 'banner:rtsp', 'banner:sip', 'banner:upnp') AND strlen(raw) = length(raw) THEN
-        CASE WHEN instr(raw, chr(13) || chr(10) || chr(13) || chr(10)) > 0
-                THEN left(raw, instr(raw, chr(13) || chr(10) || chr(13) || chr(10)) + 3)
-            WHEN instr(raw, chr(10) || chr(10)) > 0 THEN left(raw, instr(raw, chr(10) || chr(10)) + 1)
-            ELSE raw END
+        CASE WHEN strlen(raw) <= {MAX_TEXT} THEN regexp_replace({head}, '{_DATE_LINE_SQL}', '\\1{DATE_LINE}', 'g')
+            ELSE {head} END
     ELSE raw END"""
 
 

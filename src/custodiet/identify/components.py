@@ -9,6 +9,11 @@ capture gives it) gets every signature that its parts would get.
 
 Plain string operations only (device text is untrusted): the parts are found by splitting lines
 and comparing header names, with bounds on how many lines and how much of each is read.
+
+A composite header text is matched without the values of its Date lines (without_date_values):
+a Date value is the moment the reply was sent, which says nothing of who made the device, and
+it makes nearly every reply a scan records distinct (a census would match each one anew).
+The line and its name stay, so a signature that counts or orders header lines still sees it.
 """
 
 from __future__ import annotations
@@ -40,6 +45,29 @@ MAX_LINES = 64  # header lines read; a longer block is a body or an attack
 MAX_PARTS = 16
 MAX_VALUE = 1024  # characters of one part
 MAX_TITLE_SEARCH = 16 * 1024  # characters of a page searched for its title
+
+
+# Every ASCII spelling of a Date header's name with its colon (a line must begin with one).
+_DATE_NAMES = frozenset(
+    "".join(c.upper() if bit & (1 << i) else c for i, c in enumerate("date")) + ":" for bit in range(16)
+)
+DATE_LINE = "Date:"  # what a Date line becomes
+
+
+def without_date_values(text: str) -> str:
+    """`text` with each Date line's value removed: a line (at the text's start or after a
+    newline) that begins with "date:" in any ASCII case becomes "Date:" followed by what the
+    line held from its first carriage return on. The census does the same in SQL
+    (census/derive.py, regexp '(^|\\n)[Dd][Aa][Tt][Ee]:[^\\r\\n]*' -> '\\1Date:'); the tests hold
+    them alike."""
+    lines = text.split("\n")
+    changed = False
+    for i, line in enumerate(lines):
+        if line[:5] in _DATE_NAMES:
+            cr = line.find("\r", 5)
+            lines[i] = DATE_LINE if cr < 0 else DATE_LINE + line[cr:]
+            changed = True
+    return "\n".join(lines) if changed else text
 
 
 def parts(field: str, text: str) -> list[tuple[str, str]]:

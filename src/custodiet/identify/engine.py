@@ -20,7 +20,7 @@ import re2
 
 from custodiet.catalog import Catalog, Resolution, clean_display, fold, resolve_name
 from custodiet.identify.compile import CompiledContent, SigEntry
-from custodiet.identify.components import COMPOSITE_FIELDS, part_offset, parts
+from custodiet.identify.components import COMPOSITE_FIELDS, HEADER_PARTS, part_offset, parts, without_date_values
 from custodiet.identify.oui import mac_prefix
 from custodiet.model import Match
 
@@ -134,6 +134,8 @@ class Identifier:
         """As match(), for callers that keep their own cache."""
         if field == "mac":
             return self._match_mac(text)
+        if field in HEADER_PARTS:
+            text = without_date_values(text)  # a reply's time says nothing of its maker (components.py)
         found = self._match_text(field, text)
         if field in COMPOSITE_FIELDS:
             found = self._with_parts(field, text, found)
