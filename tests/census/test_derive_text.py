@@ -94,8 +94,13 @@ def test_what_is_cut_and_what_is_kept() -> None:
 
 def test_date_values_go_as_the_matcher_drops_them() -> None:
     con = duckdb.connect()
-    block = "HTTP/1.1 200 OK\r\nDate: Mon, 01 Jan 2024 00:00:00 GMT\r\nServer: a\r\ndate:x\ry\r\n\r\nDate: body"
-    assert derivation_text(con, "banner:http", block) == "HTTP/1.1 200 OK\r\nDate:\r\nServer: a\r\nDate:\ry\r\n\r\n"
+    block = (
+        "HTTP/1.1 200 OK\r\nDate: Mon, 01 Jan 2024 00:00:00 GMT\r\nServer: a\r\ndate:x\ry\r\n\r\nDate: body"
+    )
+    assert (
+        derivation_text(con, "banner:http", block)
+        == "HTTP/1.1 200 OK\r\nDate:\r\nServer: a\r\nDate:\ry\r\n\r\n"
+    )
     long = CRAFTED[-1]
     assert derivation_text(con, "banner:http", long) == long  # cut to MAX_TEXT before the value would go
     assert derivation_text(con, "banner:telnet", block) == block

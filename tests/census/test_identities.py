@@ -88,7 +88,12 @@ def test_pieces_that_derive_alike_are_matched_once_for_all_their_hosts(
     at = "Thu, 08 Apr 2021 22:15:21"
     assert at in HIK_HTTP
     records = [
-        record(f"192.0.2.{i}", 80, "http", f"{HIK_HTTP.replace(at, f'Fri, {i:02d} Apr 2021')}<html>page {i}</html>")
+        record(
+            f"192.0.2.{i}",
+            80,
+            "http",
+            f"{HIK_HTTP.replace(at, f'Fri, {i:02d} Apr 2021')}<html>page {i}</html>",
+        )
         for i in range(1, 21)
     ]
     records += [

@@ -101,7 +101,9 @@ def test_the_excerpt_of_a_title_part_shows_the_title(identifier: Identifier) -> 
 
 
 def test_date_values_are_removed_and_their_lines_kept() -> None:
-    block = "HTTP/1.1 200 OK\r\nDate: Mon, 01 Jan 2024 00:00:00 GMT\r\nDATE:x\ry\r\nServer: a\r\nX-Date: 1\r\n"
+    block = (
+        "HTTP/1.1 200 OK\r\nDate: Mon, 01 Jan 2024 00:00:00 GMT\r\nDATE:x\ry\r\nServer: a\r\nX-Date: 1\r\n"
+    )
     assert without_date_values(block) == "HTTP/1.1 200 OK\r\nDate:\r\nDate:\ry\r\nServer: a\r\nX-Date: 1\r\n"
     assert without_date_values("date: first line\nDate") == "Date:\nDate"
     # not a Date line: indented, a space before the colon, a non-ASCII letter
@@ -114,8 +116,12 @@ def test_a_date_value_is_not_matched(identifier: Identifier) -> None:
     replies that differ only by their Date values are matched alike (a census matches one)."""
     plain = "HTTP/1.1 200 OK\r\nServer: DNVRS-Webs\r\nDate: Mon, 01 Jan 2024 00:00:00 GMT\r\n\r\n"
     other_time = plain.replace("Mon, 01 Jan 2024 00:00:00", "Tue, 02 Jan 2024 11:11:11")
-    assert identifier.match_uncached("http.headers", plain) == identifier.match_uncached("http.headers", other_time)
-    assert any(m.sets.get("manufacturer") == "Hikvision" for m in identifier.match_uncached("http.headers", plain))
+    assert identifier.match_uncached("http.headers", plain) == identifier.match_uncached(
+        "http.headers", other_time
+    )
+    assert any(
+        m.sets.get("manufacturer") == "Hikvision" for m in identifier.match_uncached("http.headers", plain)
+    )
     named = "HTTP/1.1 200 OK\r\nDate: Hikvision\r\n\r\n"
     assert identifier.match_uncached("http.headers", named) == ()
     assert identifier.match_uncached("rtsp.response", named.replace("HTTP/1.1", "RTSP/1.0")) == ()

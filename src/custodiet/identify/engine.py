@@ -20,7 +20,13 @@ import re2
 
 from custodiet.catalog import Catalog, Resolution, clean_display, fold, resolve_name
 from custodiet.identify.compile import CompiledContent, SigEntry
-from custodiet.identify.components import COMPOSITE_FIELDS, HEADER_PARTS, part_offset, parts, without_date_values
+from custodiet.identify.components import (
+    COMPOSITE_FIELDS,
+    HEADER_PARTS,
+    part_offset,
+    parts,
+    without_date_values,
+)
 from custodiet.identify.oui import mac_prefix
 from custodiet.model import Match
 
