@@ -31,7 +31,7 @@ ALPHABET = [
     "\r", "\n", "\r\n", "\r\n\r\n", "\n\n", " ", "\t", "\x0b", "\x1c", "\x85", "\xa0", "\u3000", "\u2028", "\x00",
     "a", "é", "Server", "server", "User-Agent", "WWW-Authenticate", ":", ": ", "/", "SSH-2.0-", "HTTP/1.1 200 OK",
     "Hikvision-Webs", "Key type: ssh-rsa", "Date: Mon, 01 Jan 2024 00:00:00 GMT", "date:", "DATE:x", "dAtE : y",
-    "\nDate: ", "\r\nDaTe:\r", "Date\n:",
+    "\nDate: ", "\r\nDaTe:\r", "Date\n:", " SERVER\x1f", "user-agent", "Call-ID: 9", "USN: uuid:1", ";branch=z",
 ]  # fmt: skip
 CRAFTED = [
     "SSH-2.0-OpenSSH_7.4\nKey type: ssh-rsa\nKey: AAAAB3NzaC1yc2E\nFingerprint: 5a:1b",
@@ -49,6 +49,7 @@ CRAFTED = [
     "HTTP/1.1 200 OK\r\nServer: café\r\n\r\nServer: z",
     "Date: first\r\nServer: a\r\nDATE: again\r\n\r\n",
     "HTTP/1.1 200 OK\r\nDate: Hikvision\rServer: x\n date: indented\r\n\r\nDate: body",
+    "SIP/2.0 200 OK\r\n" + "X-Filler: 1\r\n" * 300 + "Server: past-the-lines-read\r\n\r\n",
     "HTTP/1.1 200 OK\r\nDate: " + "9" * MAX_TEXT + "\r\nServer: after-a-long-date\r\n\r\n",
 ]
 
@@ -90,6 +91,12 @@ def test_what_is_cut_and_what_is_kept() -> None:
     )
     assert derivation_text(con, "banner:http", CRAFTED[12]) == CRAFTED[12]  # not ASCII: as it is
     assert derivation_text(con, "banner:telnet", CRAFTED[6]) == CRAFTED[6]
+    # a SIP or UPnP reply: only the lines whose fields are derived
+    sip = "SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP a;branch=z9\r\nCall-ID: 7\r\n user-AGENT\x1f: Hytera\r\nServer: b\r\n\r\n"
+    assert derivation_text(con, "banner:sip", sip) == " user-AGENT\x1f: Hytera\r\nServer: b\r"
+    upnp = "HTTP/1.1 200 OK\r\nLOCATION: http://192.0.2.1:80/d.xml\r\nSERVER: Linux UPnP/1.0\r\nUSN: uuid:1\r\n\r\n"
+    assert derivation_text(con, "banner:upnp", upnp) == "SERVER: Linux UPnP/1.0\r"
+    assert derivation_text(con, "banner:sip", CRAFTED[-2]) == CRAFTED[-2][: CRAFTED[-2].index("\r\n\r\n") + 4]
 
 
 def test_date_values_go_as_the_matcher_drops_them() -> None:

@@ -72,8 +72,8 @@ def test_pieces_that_derive_alike_are_matched_once_for_all_their_hosts(
     context, tmp_path: Path, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
     """Banners that differ only beyond what their derivation reads (a body after the headers,
-    an SSH host key after the banner line) or only by their Date values (which the matcher
-    does not read) are matched once, and every host showing one of them gets the answer."""
+    an SSH host key after the banner line, a SIP reply's lines other than those of the fields
+    derived from it) or only by their Date values (which the matcher does not read) are matched once, and every host showing one of them gets the answer."""
     from custodiet.census.evidence import Matcher
     from custodiet.identify.components import without_date_values
 
@@ -100,8 +100,20 @@ def test_pieces_that_derive_alike_are_matched_once_for_all_their_hosts(
         record(f"192.0.2.{i}", 22, "ssh", f"SSH-2.0-OpenSSH_7.4\nKey type: ssh-rsa\nKey: AAAA{i:04d}")
         for i in range(1, 21)
     ]
+    records += [  # a SIP reply echoes the scanner's branch and Call-ID: only its User-Agent is read
+        record(
+            f"192.0.2.{i}",
+            5060,
+            "sip",
+            f"SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP 198.51.100.7;branch=z9hG4bK{i}\r\n"
+            f"Call-ID: {i}@198.51.100.7\r\nUser-Agent: Hytera SIP\r\n\r\n",
+        )
+        for i in range(1, 21)
+    ]
     hosts = census_of(context, records, tmp_path / "alike")
     assert sorted(h["address"] for h in hosts if h["manufacturer"] == "Hikvision") == sorted(
         f"192.0.2.{i}" for i in range(1, 21)
     )
-    assert sorted(seen) == sorted(["SSH-2.0-OpenSSH_7.4", without_date_values(HIK_HTTP)])
+    assert sorted(seen) == sorted(
+        ["SSH-2.0-OpenSSH_7.4", without_date_values(HIK_HTTP), "User-Agent: Hytera SIP\r"]
+    )

@@ -55,32 +55,53 @@ def _python_whitespace_class() -> str:
 
 # A Date line (at the start or after a newline) up to its first carriage return or newline.
 _DATE_LINE_SQL = "(^|\\n)[Dd][Aa][Tt][Ee]:[^\\r\\n]*"
+# The protocols whose replies give only header fields (no whole reply is matched): an RE2
+# pattern of the header lines read (header_lines(): a line, after its leading white space by
+# Python's str.strip() in ASCII, that names the header before its first colon; the text is
+# ASCII, so (?i) folds nothing else).
+_ASCII_BLANKS = "\\t\\x0b\\x0c\\r\\x1c-\\x1f "
+_READ_LINES = {
+    protocol: f"(?m)^[{_ASCII_BLANKS}]*(?i:{'|'.join(bj._HEADER_FIELDS[protocol])})[{_ASCII_BLANKS}]*:[^\\n]*"
+    for protocol in ("sip", "upnp")
+}
 
 
 @functools.cache
 def derivation_text_sql() -> str:
     """The part of a piece's raw text that its derivation reads, as SQL over (kind, raw):
     pieces with the same part are matched alike, so the matcher takes one of them for all.
-    A raw SSH banner: its first line, when that holds more than white space (emit_banner
-    keeps the first line of the stripped text, stripped; Shodan's SSH records go on with the
-    host's key, which makes each one distinct). An HTTP, RTSP, SIP or UPnP response in ASCII:
-    up to the first blank line, the blank line kept (header_block() and header_lines() read
-    no further), with each Date line's value removed as
-    identify.components.without_date_values() removes it: no field is taken from a Date
-    line, and the matcher reads a header block or reply without its Date values (not in a
-    piece longer than MAX_TEXT, whose block the derivation cuts before they are removed).
-    Any other piece as it is. tests/census/test_derive_text.py holds the matcher's reading
-    of both alike. The white-space set is Python's own, listed once per process on first
-    use (going over every code point takes 45 ms: not at import)."""
+    - A raw SSH banner: its first line, when that holds more than white space (emit_banner
+      keeps the first line of the stripped text, stripped; Shodan's SSH records go on with
+      the host's key, which makes each one distinct).
+    - An HTTP, RTSP, SIP or UPnP response in ASCII is read up to its first blank line
+      (header_block() and header_lines() read no further). Of a SIP or UPnP reply, whose
+      header fields alone are derived, only the lines of those fields (Server, User-Agent):
+      a scan's replies differ in the Call-ID, branch and tag the scanner sent, the device's
+      USN and LOCATION (not when it has more lines than header_lines() reads). Of an HTTP or
+      RTSP response, the blank line kept, each Date line's value removed as
+      identify.components.without_date_values() removes it: the matcher reads a header block
+      or reply without its Date values (not in a piece longer than MAX_TEXT, whose block the
+      derivation cuts before they are removed).
+    - Any other piece as it is.
+    tests/census/test_derive_text.py holds the matcher's reading of both alike. The
+    white-space set is Python's own, listed once per process on first use (going over every
+    code point takes 45 ms: not at import)."""
     crlf2, lf2 = "chr(13) || chr(10) || chr(13) || chr(10)", "chr(10) || chr(10)"
     head = f"""CASE WHEN instr(raw, {crlf2}) > 0 THEN left(raw, instr(raw, {crlf2}) + 3)
             WHEN instr(raw, {lf2}) > 0 THEN left(raw, instr(raw, {lf2}) + 1)
             ELSE raw END"""
+    newlines = f"strlen({head}) - strlen(replace({head}, chr(10), ''))"
+    read_lines = "\n".join(
+        f"""WHEN kind = 'banner:{protocol}' THEN CASE WHEN {newlines} < {bj.MAX_ITEMS}
+                THEN array_to_string(regexp_extract_all({head}, '{pattern}'), chr(10)) ELSE {head} END"""
+        for protocol, pattern in _READ_LINES.items()
+    )
     return f"""CASE
     WHEN kind = 'banner:ssh' AND regexp_matches(split_part(raw, chr(10), 1), '[^{_python_whitespace_class()}]')
         THEN split_part(raw, chr(10), 1)
     WHEN kind IN ('banner:http', 'banner:rtsp', 'banner:sip', 'banner:upnp') AND strlen(raw) = length(raw) THEN
-        CASE WHEN strlen(raw) <= {MAX_TEXT} THEN regexp_replace({head}, '{_DATE_LINE_SQL}', '\\1{DATE_LINE}', 'g')
+        CASE {read_lines}
+            WHEN strlen(raw) <= {MAX_TEXT} THEN regexp_replace({head}, '{_DATE_LINE_SQL}', '\\1{DATE_LINE}', 'g')
             ELSE {head} END
     ELSE raw END"""
 
