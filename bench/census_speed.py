@@ -7,13 +7,13 @@ For each of two files (30% distinct banner texts; heavy repetition, 1% distinct)
   beforehand (its load time printed apart), afresh for each run: no run finds the matcher's
   caches filled by another (the best of --repeat runs, as for DuckDB alone);
 - the ratio (target: at most 3x);
-and, with --memory, the peak resident size of a census of 1x and 3x the records in a fresh
-process (memory must stay flat in the input size: DuckDB spills beyond --memory-limit).
+and, with --memory, the peak resident size of a census of 1x and 3x the records (--factors) in a
+fresh process (memory must stay flat in the input size: DuckDB spills beyond --memory-limit).
 
 and, with --gzip, a census of the 1%-distinct file gzip-compressed, by DuckDB's typed reader and
 line by line (the way a file the typed reader refuses is read).
 
-Run: .venv/bin/python bench/census_speed.py [--records 300000] [--repeat 2] [--memory] [--gzip]
+Run: .venv/bin/python bench/census_speed.py [--records 300000] [--repeat 2] [--memory [--factors 1,3,9]] [--gzip]
 """
 
 from __future__ import annotations
@@ -92,7 +92,12 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=300_000)
     parser.add_argument("--repeat", type=int, default=2, help="runs of each; the fastest is printed")
     parser.add_argument(
-        "--memory", action="store_true", help="also measure peak RSS at 1x and 3x the records"
+        "--memory", action="store_true", help="also measure peak RSS at 1x and 3x the records (see --factors)"
+    )
+    parser.add_argument(
+        "--factors",
+        default="1,3",
+        help="multiples of --records whose peak RSS --memory measures (e.g. 1,3,9: where it levels off)",
     )
     parser.add_argument(
         "--gzip",
@@ -114,7 +119,10 @@ def main() -> None:
             info = write(path, args.records, distinct)
             base = min(baseline(path) for _ in range(args.repeat))
             took, stages = min(
-                (census_time(path, folder / f"out-{distinct}-{i}", load_context()) for i in range(args.repeat)),
+                (
+                    census_time(path, folder / f"out-{distinct}-{i}", load_context())
+                    for i in range(args.repeat)
+                ),
                 key=lambda run: run[0],
             )
             wall = {name: seconds for name, seconds in stages.items() if "(cpu)" not in name}
@@ -143,7 +151,7 @@ def main() -> None:
                 )
                 print(f"gzip ({packed.stat().st_size / 1e6:.1f} MB), 1% distinct, {way}: {took:6.2f} s")
         if args.memory:
-            for factor in (1, 3):
+            for factor in (int(f) for f in args.factors.split(",")):
                 path = folder / f"memory-{factor}.jsonl"
                 write(path, args.records * factor, 0.30, seed=factor)
                 size = path.stat().st_size / 1e6
