@@ -331,3 +331,65 @@ def test_typed_and_line_by_line_files_make_one_census(context, tmp_path: Path, o
     assert both["hosts"] == whole_rows["hosts"]
     assert both["footprint"] == whole_rows["footprint"]
     assert both["countries"] == whole_rows["countries"]
+
+
+def test_a_record_broken_off_at_the_end_stays_typed(context, tmp_path: Path, outcomes, way) -> None:  # type: ignore[no-untyped-def]
+    """A download that stopped mid-record: the typed reader reads a copy without the last line
+    (which it would refuse the whole file for), counted "file ends mid-record" as the exact way
+    counts it."""
+    cut = orjson.dumps(TYPED[6])[:-9]
+    path = write(tmp_path / "cut.jsonl", *(orjson.dumps(r) for r in TYPED), cut, end=b"")
+    got = results(context, path, tmp_path / "got")
+    assert outcomes == ["typed"]  # from the copy, the whole file never tried
+    assert got == exact(context, path, tmp_path / "exact")
+    assert ("file ends mid-record", 1) in got["files"][0][2]
+    assert got["files"][0][1] == sum(1 for line in path.read_bytes().splitlines() if line.strip()) - 3
+    assert not list(tmp_path.glob("**/without-last-line-*"))
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        b'{"ip_str": "1.2.3.4", "port": 80, "http": "yes", "data": "x"}',  # whole, but refused: a type
+        b'{"ip_str": "1.2.3.4", "port": \xff\xfe',  # cut, and not UTF-8
+        b"[1, 2]",  # whole, but no object
+    ],
+)
+def test_a_last_line_that_is_not_a_record_broken_off_is_read_the_exact_way(
+    context, tmp_path: Path, outcomes, tail: bytes
+) -> None:  # type: ignore[no-untyped-def]
+    path = write(tmp_path / "tail.jsonl", orjson.dumps(TYPED[0]), tail, end=b"")
+    got = results(context, path, tmp_path / "got")
+    assert len(outcomes) == 1 and outcomes[0] != "typed"
+    assert got == exact(context, path, tmp_path / "exact")
+
+
+def test_a_broken_record_before_the_end_is_read_the_exact_way(context, tmp_path: Path, outcomes) -> None:  # type: ignore[no-untyped-def]
+    cut = orjson.dumps(TYPED[6])[:-9]
+    path = write(tmp_path / "both.jsonl", cut, orjson.dumps(TYPED[0]), cut, end=b"")
+    got = results(context, path, tmp_path / "got")
+    assert len(outcomes) == 1 and outcomes[0] != "typed"  # the copy without the last line refused
+    assert got == exact(context, path, tmp_path / "exact")
+    assert dict(got["files"][0][2]) == {"malformed JSON": 1, "file ends mid-record": 1}
+
+
+def test_cut_tail_and_copy_head(tmp_path: Path) -> None:
+    path = tmp_path / "lines"
+    for data, tail in [
+        (b"a\nb\n", None),
+        (b"a\nbc", b"bc"),
+        (b"abc", None),  # the only line
+        (b"", None),
+        (b"a\n" + b"x" * 10, None),  # longer than the limit
+        (b"a\n" + b"x" * 8, b"x" * 8),
+    ]:
+        path.write_bytes(data)
+        assert lines.cut_tail(path, "lines", limit=8) == tail, data
+    big = bytes(range(256)) * 40_000
+    path.write_bytes(big)
+    lines.copy_head(path, tmp_path / "head", len(big) - 1000)
+    assert (tmp_path / "head").read_bytes() == big[:-1000]
+    with pytest.raises(OSError):
+        lines.copy_head(path, tmp_path / "head", 10)  # never over an existing file
+    with pytest.raises(OSError):
+        lines.copy_head(path, tmp_path / "longer", len(big) + 1)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import bz2
 import gzip
 import io
+import os
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -250,3 +251,47 @@ def has_longer_line(path: Path, label: str, limit: int = MAX_LINE) -> bool:
                     continue
                 run = size - last - 1 if last >= 0 else run + size - pos
                 break
+
+
+def cut_tail(path: Path, label: str, limit: int = MAX_LINE) -> bytes | None:
+    """The last line of a plain file that has no newline after it and a line before it (a
+    download broken off mid-record leaves one); None for any other file, or when that line is
+    longer than `limit` (the exact way counts it as too large). Reads at most `limit` + 1
+    bytes, from the end."""
+    try:
+        with path.open("rb") as handle:
+            size = handle.seek(0, io.SEEK_END)
+            handle.seek(max(0, size - limit - 1))
+            data = handle.read()
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror or exc}", file=label) from exc
+    last = data.rfind(b"\n")
+    if not data or last < 0 or last == len(data) - 1:
+        return None
+    return data[last + 1 :]
+
+
+def copy_head(path: Path, target: Path, length: int) -> None:
+    """The first `length` bytes of `path` into a new file `target`, copied by the kernel where it
+    can (copy_file_range: no byte passes through Python, and a file system that shares extents
+    copies none), else a chunk at a time. Raises OSError (the caller reads the file otherwise)."""
+    with path.open("rb", buffering=0) as source, target.open("xb", buffering=0) as out:
+        left = length
+        try:
+            while left > 0:
+                copied = os.copy_file_range(source.fileno(), out.fileno(), left)
+                if copied == 0:
+                    break
+                left -= copied
+        except OSError:  # not between these file systems: copy the rest ourselves
+            pass
+        source.seek(length - left)
+        out.seek(length - left)
+        while left > 0:
+            chunk = source.read(min(left, CHUNK))
+            if not chunk:
+                raise OSError(f"{path} is shorter than {length} bytes")
+            view = memoryview(chunk)
+            while view:
+                view = view[out.write(view) :]
+            left -= len(chunk)

@@ -21,7 +21,8 @@ duplicate key, bytes that are not UTF-8, an "http", "location" or certificate th
 object, a compressed stream that breaks off), a line is longer than MAX_LINE, or a record holds
 a value of a type the columns cannot tell apart from text (an object, list or boolean where the
 record's address, port, transport, module or country belongs). Nothing of the file's records is
-kept of an abandoned attempt.
+kept of an abandoned attempt. (A plain file whose last line is a record broken off is given to
+this reader as a copy without that line: duck.py.)
 
 The columns: small leaves as VARCHAR (DuckDB writes strings as they are, numbers as digits,
 as formats.c_text does; objects, lists and booleans are the odd values above), texts as JSON
