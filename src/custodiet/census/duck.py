@@ -228,7 +228,8 @@ def _load_file(
 
 
 class _NoRoom(Exception):
-    """No room in the work folder for a copy of the file without its last line."""
+    """No copy of the file without its last line could be made in the work folder (too little
+    room, or the copy failed): the exact way reads the file."""
 
 
 def _broken_last_line(con: duckdb.DuckDBPyConnection, index: int, planned: PlannedFile) -> int:
