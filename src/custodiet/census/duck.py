@@ -527,7 +527,7 @@ def _ahead(source: Iterator[pa.Table]) -> Iterator[pa.Table]:
                 thread.join(0.05)
 
 
-# --------------------------------------------------------------------------- 4. counts
+# --------------------------------------------------------------------------- 2. counts
 
 
 def _tables(con: duckdb.DuckDBPyConnection, summaries: list[FileSummary], want_hosts: bool) -> CensusTables:

@@ -256,19 +256,22 @@ def has_longer_line(path: Path, label: str, limit: int = MAX_LINE) -> bool:
 def cut_tail(path: Path, label: str, limit: int = MAX_LINE) -> bytes | None:
     """The last line of a plain file that has no newline after it and a line before it (a
     download broken off mid-record leaves one); None for any other file, or when that line is
-    longer than `limit` (the exact way counts it as too large). Reads at most `limit` + 1
-    bytes, from the end."""
+    longer than `limit` (the exact way counts it as too large). Reads the last byte, and only
+    when that is no newline up to `limit` + 1 bytes from the end."""
     try:
         with path.open("rb") as handle:
             size = handle.seek(0, io.SEEK_END)
+            if size == 0:
+                return None
+            handle.seek(size - 1)
+            if handle.read(1) == b"\n":
+                return None  # the common case: a whole last line
             handle.seek(max(0, size - limit - 1))
             data = handle.read()
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror or exc}", file=label) from exc
     last = data.rfind(b"\n")
-    if not data or last < 0 or last == len(data) - 1:
-        return None
-    return data[last + 1 :]
+    return data[last + 1 :] if last >= 0 else None  # none: the only line, or one over `limit`
 
 
 def copy_head(path: Path, target: Path, length: int) -> None:
