@@ -163,18 +163,31 @@ def _name_hosts(
     table, which only host_ident_narrow reads."""
     from custodiet.catalog import fold
 
-    # Most hosts show one answer: a host's answers (their hashes, distinct and sorted) and its
-    # hits (port, answer) are grouped cheaply, and only each distinct set of answers is made
-    # into its combo.
+    # Most hosts show one answer, on one port: a host's hits are reduced to their least answer
+    # and port, and only the others (a few percent) are grouped into lists: their answers (the
+    # distinct hashes, sorted) and their hits (port, answer). A host of one answer has the set
+    # [h]; each distinct set of answers is made into its combo once.
+    con.execute(f"CREATE TABLE host_hits AS SELECT addr, port, h FROM {pieces} p SEMI JOIN answers a USING (h)")
     con.execute(
-        f"""CREATE TABLE host_answers AS
-        SELECT addr, list_sort(list_distinct(list(h))) AS hs, list({{'port': port, 'h': h}}) AS hits
-        FROM {pieces} p SEMI JOIN answers a USING (h) GROUP BY addr"""
+        """CREATE TABLE host_first AS
+        SELECT addr, min(h) AS h, min(port) AS port,
+            min(h) = max(h) AND min(port) IS NOT DISTINCT FROM max(port) AS single
+        FROM host_hits GROUP BY addr"""
     )
+    con.execute(
+        """CREATE TABLE host_answers AS
+        SELECT addr, list_sort(list_distinct(list(h))) AS hs, list({'port': port, 'h': h}) AS hits
+        FROM host_hits SEMI JOIN (SELECT addr FROM host_first WHERE NOT single) f USING (addr)
+        GROUP BY addr"""
+    )
+    con.execute("DROP TABLE host_hits")
     con.execute(
         """CREATE TABLE answer_sets AS
         SELECT hs, list_sort(list_distinct(flatten(list(a.items)))) AS combo
-        FROM (SELECT hs, unnest(hs) AS h FROM (SELECT DISTINCT hs FROM host_answers)) JOIN answers a USING (h)
+        FROM (
+            SELECT hs, unnest(hs) AS h
+            FROM (SELECT DISTINCT hs FROM host_answers UNION SELECT DISTINCT [h] AS hs FROM host_first WHERE single))
+        JOIN answers a USING (h)
         GROUP BY hs"""
     )
     key_of = dict(con.execute("SELECT item, item_key FROM item_keys").fetchall())
@@ -216,8 +229,16 @@ def _name_hosts(
         GROUP BY x.hs"""
     )
     hosts()
+    # A host of one answer on one port: its identity's service is that port when the answer
+    # names the identified maker (none for a host name, which has no port).
     con.execute(
         """CREATE TABLE host_ident_narrow AS
+        SELECT f.addr, h.cc, s.cid, CASE WHEN s.supports AND f.port IS NOT NULL THEN 1 ELSE 0 END AS services
+        FROM host_first f
+        JOIN (SELECT hs[1] AS h, cid, supporting IS NOT NULL AS supports FROM set_support WHERE len(hs) = 1) s USING (h)
+        JOIN hosts h USING (addr)
+        WHERE f.single
+        UNION ALL
         SELECT a.addr, h.cc, s.cid, length(list_distinct(list_transform(
             list_filter(a.hits, lambda x: list_contains(coalesce(s.supporting, []), x.h)), lambda x: x.port))) AS services
         FROM host_answers a JOIN set_support s USING (hs) JOIN hosts h USING (addr)"""

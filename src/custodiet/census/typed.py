@@ -69,7 +69,7 @@ _SMALL = ("ip_str", "port", "transport", "location.country_code", "_shodan.modul
 _KEPT_FOR_DISTINCT = ("svc", "odd", *(f"j{i}" for i in range(1, len(_SLOTS) + 1)))
 
 MACROS = """
-CREATE OR REPLACE MACRO v_text(v) AS nullif(left(v, 65536), '');
+CREATE OR REPLACE MACRO v_text(v) AS CASE WHEN strlen(v) <= 65536 THEN nullif(v, '') ELSE left(v, 65536) END;
 CREATE OR REPLACE MACRO v_odd(v) AS coalesce(left(v, 1) IN ('{', '[') OR v IN ('true', 'false'), false);
 CREATE OR REPLACE MACRO j_text(j) AS
     (left(j, 1) = '"' AND j <> '""') OR left(j, 1) IN ('-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9');
@@ -102,8 +102,7 @@ def _records(path: str, packing: str | None) -> str:
     literal = "'" + path.replace("'", "''") + "'"
     odd = " OR ".join(f"v_odd({leaf})" for leaf in _SMALL)
     texts = ", ".join(f"{column} AS j{i}" for i, (_, column, _) in enumerate(_SLOTS, 1))
-    module = "lower(left(coalesce(v_text(_shodan.module), ''), 64))"
-    kind = f"{formats.service_kinds_map()}[{module}]"
+    kind = formats.service_kind_sql("v_text(_shodan.module)")
     return f"""
         SELECT v_text(ip_str) AS addr, v_text(location.country_code) AS cc,
             c_port(v_text(port), coalesce(v_text(transport), 'tcp')) AS port,
