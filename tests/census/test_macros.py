@@ -32,7 +32,18 @@ def _names() -> list[str | None]:
     alone, and random strings of bases and suffix pieces."""
     rng = random.Random(7)
     spellings = list(formats._service_spellings())
-    pieces = [*banners_jsonl._KINDS, "-tls", "-udp", "-tcp", "-simple", "-simple-new", "-new", "-", "x", "simple"]
+    pieces = [
+        *banners_jsonl._KINDS,
+        "-tls",
+        "-udp",
+        "-tcp",
+        "-simple",
+        "-simple-new",
+        "-new",
+        "-",
+        "x",
+        "simple",
+    ]
     names: list[str | None] = [None, "", "-tls", "-simple-new", "http" * 20 + "-tls", "x" * 70 + "http"]
     names += spellings + [s.upper() for s in spellings] + [s.title() for s in spellings]
     names += [s + sfx for s in spellings for sfx in ("-tls", "-simple", "-simple-new", "-new")]
@@ -50,7 +61,25 @@ def test_service_kind_sql_is_service_kind(con: duckdb.DuckDBPyConnection) -> Non
     assert sum(kind is not None for kind in found.values()) > 1500  # the known spellings are many
 
 
-PORTS = ["80", "080", "0", "00", "65535", "65536", "-1", "-0", " 80", "80 ", "+80", "1e2", "80.0", "", None, "abc", "8080"]
+PORTS = [
+    "80",
+    "080",
+    "0",
+    "00",
+    "65535",
+    "65536",
+    "-1",
+    "-0",
+    " 80",
+    "80 ",
+    "+80",
+    "1e2",
+    "80.0",
+    "",
+    None,
+    "abc",
+    "8080",
+]
 TRANSPORTS = ["tcp", "udp", "TCP", " tcp", "tcp ", "sctp", "", None, "t" * 9, "Udp"]
 
 
@@ -66,6 +95,8 @@ def test_v_text_gives_what_left_gives(con: duckdb.DuckDBPyConnection) -> None:
     values = ["", "a", "é" * 65536, "é" * 65537, "a" * 65536, "a" * 65537, "a" * 40000 + "é" * 30000, None]
     con.execute("CREATE OR REPLACE TEMP TABLE leaves (v VARCHAR)")
     con.executemany("INSERT INTO leaves VALUES (?)", [(v,) for v in values])
-    rows = con.execute(f"SELECT v_text(v) IS NOT DISTINCT FROM {PLAIN_V_TEXT}, strlen(v_text(v)) FROM leaves").fetchall()
+    rows = con.execute(
+        f"SELECT v_text(v) IS NOT DISTINCT FROM {PLAIN_V_TEXT}, strlen(v_text(v)) FROM leaves"
+    ).fetchall()
     assert all(same for same, _ in rows)
     assert [n for _, n in rows] == [None, 1, 131072, 131072, 65536, 65536, 40000 + 2 * 25536, None]

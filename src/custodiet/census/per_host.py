@@ -167,7 +167,9 @@ def _name_hosts(
     # and port, and only the others (a few percent) are grouped into lists: their answers (the
     # distinct hashes, sorted) and their hits (port, answer). A host of one answer has the set
     # [h]; each distinct set of answers is made into its combo once.
-    con.execute(f"CREATE TABLE host_hits AS SELECT addr, port, h FROM {pieces} p SEMI JOIN answers a USING (h)")
+    con.execute(
+        f"CREATE TABLE host_hits AS SELECT addr, port, h FROM {pieces} p SEMI JOIN answers a USING (h)"
+    )
     con.execute(
         """CREATE TABLE host_first AS
         SELECT addr, min(h) AS h, min(port) AS port,
