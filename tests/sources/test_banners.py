@@ -270,3 +270,43 @@ def test_service_kinds_and_titles() -> None:
     ]  # fmt: skip
     assert bj.html_title("<HTML><Title lang=en> Login </TITLE>") == "Login"
     assert bj.html_title("<title>unterminated") is None
+
+
+def _reference_fields(kind: str, block: str) -> list[tuple[str, str]]:
+    """The header fields of a banner as header_lines() defines its header lines."""
+    fields = bj._HEADER_FIELDS[kind]
+    out = []
+    for line in bj.header_lines(block):
+        name, _, value = line.partition(":")
+        target = fields.get(name.strip().lower())
+        if target and value.strip():
+            out.append((target, value.strip()))
+    return out
+
+
+def test_header_fields_are_those_of_the_header_lines() -> None:
+    # _emit_headers looks each line's name up without header_lines()' own test (a name it
+    # reads passes that test by itself): both must give the same fields on any text.
+    import random
+
+    from custodiet.census.derive import Deriver
+
+    rng = random.Random(11)
+    pieces = [
+        "Server", "server ", " SERVER", "\tServer", "X Server", "a/b", "Server/1", ":", ": ", "\r\n", "\n",
+        "\r\n\r\n", "\n\n", "\t", " ", "Set-Cookie", "SET-COO\u212aIE", "User-Agent", "www-authenticate",
+        "Hik", "v1", "Date", "x",
+    ]  # fmt: skip
+    deriver = Deriver()
+    checked = 0
+    for _ in range(4000):
+        block = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 30)))
+        for kind in ("http", "rtsp", "sip", "upnp"):
+            found = [
+                (f, t)
+                for f, t in deriver.derive(f"banner:{kind}", block)
+                if f in bj._HEADER_FIELDS[kind].values()
+            ]
+            assert found == list(dict.fromkeys(_reference_fields(kind, block))), (kind, block)
+            checked += bool(found)
+    assert checked > 300  # texts that give some field

@@ -53,8 +53,9 @@ def _python_whitespace_class() -> str:
     return "".join(f"\\x{{{a:x}}}" if a == b else f"\\x{{{a:x}}}-\\x{{{b:x}}}" for a, b in ranges)
 
 
-# A Date line (at the start or after a newline) up to its first carriage return or newline.
-_DATE_LINE_SQL = "(^|\\n)[Dd][Aa][Tt][Ee]:[^\\r\\n]*"
+# A Date line (at the start or after a newline: RE2's multi-line ^) up to its first carriage
+# return or newline (without a group to give back, RE2 replaces it in four fifths of the time).
+_DATE_LINE_SQL = "(?m)^[Dd][Aa][Tt][Ee]:[^\\r\\n]*"
 # The protocols whose replies give only header fields (no whole reply is matched): an RE2
 # pattern of the header lines read (header_lines(): a line, after its leading white space by
 # Python's str.strip() in ASCII, that names the header before its first colon; the text is
@@ -101,7 +102,7 @@ def derivation_text_sql() -> str:
         THEN split_part(raw, chr(10), 1)
     WHEN kind IN ('banner:http', 'banner:rtsp', 'banner:sip', 'banner:upnp') AND strlen(raw) = length(raw) THEN
         CASE {read_lines}
-            WHEN strlen(raw) <= {MAX_TEXT} THEN regexp_replace({head}, '{_DATE_LINE_SQL}', '\\1{DATE_LINE}', 'g')
+            WHEN strlen(raw) <= {MAX_TEXT} THEN regexp_replace({head}, '{_DATE_LINE_SQL}', '{DATE_LINE}', 'g')
             ELSE {head} END
     ELSE raw END"""
 

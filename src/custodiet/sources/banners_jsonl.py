@@ -154,14 +154,21 @@ def _address(value: object, number: int, ctx: _Context) -> str | None:
     return address
 
 
-def header_lines(block: str) -> list[str]:
-    """The header lines of a protocol response (status line and body left out)."""
+def _head_lines(block: str) -> list[str]:
+    """The first MAX_ITEMS lines of a protocol response up to the blank line that ends its
+    headers (status line included)."""
     end = block.find("\r\n\r\n")
     if end < 0:
         end = block.find("\n\n")
     head = block if end < 0 else block[:end]
+    return head.replace("\r\n", "\n").split("\n", MAX_ITEMS)[:MAX_ITEMS]
+
+
+def header_lines(block: str) -> list[str]:
+    """The header lines of a protocol response (status line and body left out): a line whose
+    text before its first colon is a name (not empty, no space inside, no slash)."""
     out = []
-    for line in head.replace("\r\n", "\n").split("\n")[:MAX_ITEMS]:
+    for line in _head_lines(block):
         colon = line.find(":")
         if colon > 0 and " " not in line[:colon].strip() and "/" not in line[:colon]:
             out.append(line)
@@ -179,12 +186,19 @@ def header_block(block: str) -> str:
 def _emit_headers(
     ctx: _Context, out: list, subject: Subject, kind: str, block: str, place: str, port: str | None
 ) -> None:
-    fields = _HEADER_FIELDS.get(kind, {})
-    for line in header_lines(block):
-        name, _, value = line.partition(":")
-        target = fields.get(name.strip().lower())
+    """The fields of the header lines (header_lines()) whose names the protocol reads. A name
+    found in _HEADER_FIELDS passes header_lines()' test by itself (no space, no slash, not
+    empty), so each line is only split at its first colon and looked up: this runs once per
+    distinct banner of a census, and most lines name nothing read."""
+    fields = _HEADER_FIELDS.get(kind)
+    if not fields:
+        return
+    make = ctx.emit.make
+    for line in _head_lines(block):
+        name, colon, value = line.partition(":")
+        target = fields.get(name.strip().lower()) if colon else None
         if target:
-            ctx.emit.make(out, subject, target, value.strip(), place, port)
+            make(out, subject, target, value.strip(), place, port)
 
 
 def emit_banner(
