@@ -14,7 +14,7 @@ import duckdb
 import pyarrow as pa
 
 from custodiet.census import derive as derive_module
-from custodiet.census.derive import Deriver, Pairs, derivation_text_sql
+from custodiet.census.derive import Deriver, Pairs, derivation_texts_sql
 from custodiet.identify.components import HEADER_PARTS, without_date_values
 from custodiet.model.observation import MAX_TEXT
 
@@ -56,7 +56,7 @@ CRAFTED = [
 
 def derivation_text(con: duckdb.DuckDBPyConnection, kind: str, raw: str) -> str:
     [(text,)] = con.execute(
-        f"SELECT {derivation_text_sql()} FROM (SELECT ? AS kind, ? AS raw)", [kind, raw]
+        f"SELECT text FROM ({derivation_texts_sql('(SELECT ? AS kind, ? AS raw)')})", [kind, raw]
     ).fetchall()
     return text
 
@@ -72,7 +72,7 @@ def test_the_derivation_text_is_read_as_the_whole_piece() -> None:
     pieces = pa.table({"kind": [k for _ in texts for k in KINDS], "raw": [t for t in texts for _ in KINDS]})
     con = duckdb.connect()
     con.register("pieces", pieces)
-    cut = con.execute(f"SELECT kind, raw, {derivation_text_sql()} AS text FROM pieces").fetchall()
+    cut = con.execute(f"SELECT kind, raw, text FROM ({derivation_texts_sql('pieces')})").fetchall()
     assert len(cut) == len(texts) * len(KINDS)
     deriver = Deriver()
     for kind, raw, text in cut:

@@ -50,6 +50,12 @@ TYPED = [
         "cpe23": ["cpe:2.3:h:hikvision:x"],
         "cpe": "c",
     },
+    {
+        "ip_str": "10.0.0.19",
+        "port": 80,
+        "cpe23": ["cpe:/h:dahua"],
+        "cpe": ["cpe:/h:dahua"],
+    },  # one piece twice
     {"ip_str": "10.0.0.12", "port": -1, "snmp": {"description": 18446744073709551615}},
     {"ip_str": "10.0.0.13", "port": 70000, "transport": "", "snmp": {"description": "Huawei AR"}},
     {"ip_str": 167772174, "port": 161, "location": {"country_code": "fr"}, "data": "x"},

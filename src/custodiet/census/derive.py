@@ -67,10 +67,27 @@ _READ_LINES = {
 }
 
 
+_HEADED = "('banner:http', 'banner:rtsp', 'banner:sip', 'banner:upnp')"  # the kinds read up to a blank line
+
+
+def derivation_texts_sql(relation: str) -> str:
+    """`relation` (with columns kind and raw) with the column text: the part of each piece's
+    raw text that its derivation reads (derivation_text_sql()). The header block of a response
+    is cut once per piece, in a projection of its own: DuckDB computes a subexpression as often
+    as it is written."""
+    crlf2, lf2 = "chr(13) || chr(10) || chr(13) || chr(10)", "chr(10) || chr(10)"
+    head = f"""CASE WHEN kind NOT IN {_HEADED} THEN NULL
+            WHEN instr(raw, {crlf2}) > 0 THEN left(raw, instr(raw, {crlf2}) + 3)
+            WHEN instr(raw, {lf2}) > 0 THEN left(raw, instr(raw, {lf2}) + 1)
+            ELSE raw END"""
+    return f"SELECT * EXCLUDE (head), {derivation_text_sql()} AS text FROM (SELECT *, {head} AS head FROM {relation})"
+
+
 @functools.cache
 def derivation_text_sql() -> str:
-    """The part of a piece's raw text that its derivation reads, as SQL over (kind, raw):
-    pieces with the same part are matched alike, so the matcher takes one of them for all.
+    """The part of a piece's raw text that its derivation reads, as SQL over (kind, raw, head:
+    the response up to its first blank line, derivation_texts_sql()): pieces with the same
+    part are matched alike, so the matcher takes one of them for all.
     - A raw SSH banner: its first line, when that holds more than white space (emit_banner
       keeps the first line of the stripped text, stripped; Shodan's SSH records go on with
       the host's key, which makes each one distinct).
@@ -78,7 +95,8 @@ def derivation_text_sql() -> str:
       (header_block() and header_lines() read no further). Of a SIP or UPnP reply, whose
       header fields alone are derived, only the lines of those fields (Server, User-Agent):
       a scan's replies differ in the Call-ID, branch and tag the scanner sent, the device's
-      USN and LOCATION (not when it has more lines than header_lines() reads). Of an HTTP or
+      USN and LOCATION (not when it has more lines than header_lines() reads: a block shorter
+      than that many bytes has fewer lines, and its lines are not counted). Of an HTTP or
       RTSP response, the blank line kept, each Date line's value removed as
       identify.components.without_date_values() removes it: the matcher reads a header block
       or reply without its Date values (not in a piece longer than MAX_TEXT, whose block the
@@ -87,23 +105,19 @@ def derivation_text_sql() -> str:
     tests/census/test_derive_text.py holds the matcher's reading of both alike. The
     white-space set is Python's own, listed once per process on first use (going over every
     code point takes 45 ms: not at import)."""
-    crlf2, lf2 = "chr(13) || chr(10) || chr(13) || chr(10)", "chr(10) || chr(10)"
-    head = f"""CASE WHEN instr(raw, {crlf2}) > 0 THEN left(raw, instr(raw, {crlf2}) + 3)
-            WHEN instr(raw, {lf2}) > 0 THEN left(raw, instr(raw, {lf2}) + 1)
-            ELSE raw END"""
-    newlines = f"strlen({head}) - strlen(replace({head}, chr(10), ''))"
+    newlines = "strlen(head) - strlen(replace(head, chr(10), ''))"
     read_lines = "\n".join(
-        f"""WHEN kind = 'banner:{protocol}' THEN CASE WHEN {newlines} < {bj.MAX_ITEMS}
-                THEN array_to_string(regexp_extract_all({head}, '{pattern}'), chr(10)) ELSE {head} END"""
+        f"""WHEN kind = 'banner:{protocol}' THEN CASE WHEN strlen(head) < {bj.MAX_ITEMS} OR {newlines} < {bj.MAX_ITEMS}
+                THEN array_to_string(regexp_extract_all(head, '{pattern}'), chr(10)) ELSE head END"""
         for protocol, pattern in _READ_LINES.items()
     )
     return f"""CASE
     WHEN kind = 'banner:ssh' AND regexp_matches(split_part(raw, chr(10), 1), '[^{_python_whitespace_class()}]')
         THEN split_part(raw, chr(10), 1)
-    WHEN kind IN ('banner:http', 'banner:rtsp', 'banner:sip', 'banner:upnp') AND strlen(raw) = length(raw) THEN
+    WHEN kind IN {_HEADED} AND strlen(raw) = length(raw) THEN
         CASE {read_lines}
-            WHEN strlen(raw) <= {MAX_TEXT} THEN regexp_replace({head}, '{_DATE_LINE_SQL}', '{DATE_LINE}', 'g')
-            ELSE {head} END
+            WHEN strlen(raw) <= {MAX_TEXT} THEN regexp_replace(head, '{_DATE_LINE_SQL}', '{DATE_LINE}', 'g')
+            ELSE head END
     ELSE raw END"""
 
 

@@ -6,7 +6,7 @@
    (file, address, country, count) and the pieces (address, port, hash). Only the pieces whose
    hash was never seen go, one of each, to the matcher (evidence.Matcher: the audit readers'
    derivations, Identifier.match_many; pieces that differ only beyond what their derivation
-   reads go once, derive.derivation_text_sql()), which runs on a thread of its own: it matches
+   reads go once, derive.derivation_texts_sql()), which runs on a thread of its own: it matches
    one chunk's new pieces while DuckDB, which lets go of the GIL, cuts the next. The pieces
    that hit something come back as answers (hash -> items).
    A Shodan file (plain, gzip or zstd) is first offered to DuckDB's typed JSON reader
@@ -50,7 +50,7 @@ import pyarrow.compute as pc
 from custodiet.census import counts, formats, lines, per_host, typed
 from custodiet.census.arrow_results import arrow_reader, arrow_table
 from custodiet.census.background import Background
-from custodiet.census.derive import derivation_text_sql
+from custodiet.census.derive import derivation_texts_sql
 from custodiet.census.evidence import Matcher
 from custodiet.census.model import (
     CensusTables,
@@ -209,7 +209,7 @@ def _load_file(
             progress(planned.label, 0, False)
         table = f"typed_recs_{index}"
         summary = FileSummary(planned.label, planned.format)
-        hand_over = functools.partial(_hand_over, con, worker)
+        hand_over = functools.partial(_hand_over, con, worker, distinct=True)
         try:
             broken = _broken_last_line(con, index, planned)
             if broken:
@@ -287,16 +287,22 @@ def _broken_record(con: duckdb.DuckDBPyConnection, index: int, fmt: str, line: b
     return found == [("#bad", "malformed JSON")]
 
 
-def _hand_over(con: duckdb.DuckDBPyConnection, worker: _MatchWorker, sql: str) -> None:
+def _hand_over(
+    con: duckdb.DuckDBPyConnection, worker: _MatchWorker, sql: str, distinct: bool = False
+) -> None:
     """The pieces (h, kind, raw) of `sql` never seen before, one of each hash, to the matcher:
     in a table of their own, which DuckDB holds (and spills beyond --memory) and the matcher
     reads a batch at a time, then drops. Python holds one batch, however many pieces a file
-    has new (a typed read hands over all the distinct pieces of a file at once)."""
+    has new (a typed read hands over all the distinct pieces of a file at once). `distinct`:
+    `sql` gives one row per hash already (the typed reader's queries), not grouped again."""
     name = worker.next_table()
-    con.execute(
-        f"CREATE TABLE {name} AS SELECT h, any_value(kind) AS kind, any_value(raw) AS raw FROM ({sql}) c "
-        "WHERE NOT EXISTS (SELECT 1 FROM seen s WHERE s.h = c.h) GROUP BY h"
-    )
+    new = f"FROM ({sql}) c WHERE NOT EXISTS (SELECT 1 FROM seen s WHERE s.h = c.h)"
+    if distinct:
+        con.execute(f"CREATE TABLE {name} AS SELECT h, kind, raw {new}")
+    else:
+        con.execute(
+            f"CREATE TABLE {name} AS SELECT h, any_value(kind) AS kind, any_value(raw) AS raw {new} GROUP BY h"
+        )
     [(count,)] = con.execute(f"SELECT count(*) FROM {name}").fetchall()
     if not count:
         con.execute(f"DROP TABLE {name}")
@@ -401,10 +407,7 @@ class _MatchWorker:
                 continue  # drain: the main thread raises at its next put() or at finish()
             try:
                 # Pieces that derive alike go to the matcher once, with all their hashes.
-                alike = (
-                    f"SELECT kind, text AS raw, list(h) AS hs FROM "
-                    f"(SELECT h, kind, {derivation_text_sql()} AS text FROM {table}) GROUP BY kind, text"
-                )
+                alike = f"SELECT kind, text AS raw, list(h) AS hs FROM ({derivation_texts_sql(table)}) GROUP BY kind, text"
                 for batch in arrow_reader(self.reader, alike, BATCH):
                     self._answer(batch)
                 self.reader.execute(f"DROP TABLE {table}")

@@ -161,13 +161,21 @@ def records_sql(path: str, index: int, packing: str | None = None, texts: bool =
 
 def kept_distinct_sql(table: str) -> str:
     """The distinct pieces (h, kind, raw) of a table of records_sql(texts=True) rows, as
-    distinct_sql() gives them from the file: one GROUP BY per slot, on hashes already taken."""
-    parts = " UNION ALL ".join(
-        f"SELECT h{i} AS h, any_value({kind}) AS kind, any_value(j{i})::VARCHAR AS j "
-        f"FROM {table} WHERE h{i} IS NOT NULL GROUP BY h{i}"
-        for i, (kind, _, _) in enumerate(_SLOTS, 1)
-    )
-    return f"SELECT h, kind, {_RAW} AS raw FROM ({parts})"
+    distinct_sql() gives them from the file, one row per hash: one GROUP BY per kind of piece
+    (the slots of one kind together: their hashes may meet), on hashes already taken, with a
+    kind that depends on the record's service (a banner's) made once per piece, not per row."""
+    by_kind: dict[str, list[int]] = {}
+    for i, (kind, _, _) in enumerate(_SLOTS, 1):
+        by_kind.setdefault(kind, []).append(i)
+    parts = []
+    for kind, slots in by_kind.items():
+        rows = " UNION ALL ".join(
+            f"SELECT h{i} AS h, svc, j{i} AS j FROM {table} WHERE h{i} IS NOT NULL" for i in slots
+        )
+        service = "any_value(svc)" if "svc" in kind else "NULL"
+        grouped = f"SELECT h, {service} AS svc, any_value(j)::VARCHAR AS j FROM ({rows}) GROUP BY h"
+        parts.append(f"SELECT h, {kind} AS kind, j FROM ({grouped})")
+    return f"SELECT h, kind, {_RAW} AS raw FROM ({' UNION ALL '.join(parts)})"
 
 
 def pieces_sql(table: str) -> str:
@@ -202,7 +210,7 @@ def load(
     piece hashes h1 ... h10; records_of() and pieces_sql() read it as the engine's records
     and pieces); returns the number of records read.
 
-    `hand_over` gets a query of the file's distinct pieces (h, kind, raw). A file whose texts
+    `hand_over` gets a query of the file's distinct pieces (h, kind, raw; one row per hash). A file whose texts
     fit in a quarter of DuckDB's memory is parsed once: its rows, texts and piece hashes
     included, are kept in the table, the distinct pieces are taken from it, and then its
     texts are dropped (which costs DuckDB nothing). A larger one is parsed twice: the
