@@ -1,12 +1,12 @@
 """The counts of a census, in SQL that DuckDB and Spark SQL both run (so both engines count
-alike). Each engine builds three relations first:
+alike). Each engine builds two relations first:
 
-- hosts(addr, cc, cc_source): every address with a usable record, its country and where the
-  country came from ('record', 'registry' or 'unknown');
+- hosts(addr, cc, cc_source, services): every address with a usable record, its country,
+  where the country came from ('record', 'registry' or 'unknown'), and its services (the
+  services (address, port) seen with some text);
 - host_ident(addr, cc, manufacturer, maker_fold, brand, brand_kind, device_type, confidence,
   band, covered, lists, services): the hosts that some evidence names a maker for, with their
-  fused identity and the services (address, port) whose own evidence names that maker;
-- host_services(addr, services): every service (address, port) seen with some text.
+  fused identity and the services (address, port) whose own evidence names that maker.
 """
 
 from __future__ import annotations
@@ -50,13 +50,12 @@ ORDER BY country, manufacturer, brand
 """
 
 COUNTRIES_SQL = f"""
-SELECT h.cc AS country, count(*) AS hosts, CAST(coalesce(sum(s.services), 0) AS BIGINT) AS services,
+SELECT h.cc AS country, count(*) AS hosts, CAST(coalesce(sum(h.services), 0) AS BIGINT) AS services,
     count(i.addr) FILTER (WHERE i.{_REPORTED}) AS identified_hosts,
     count(i.addr) FILTER (WHERE i.covered) AS covered_hosts,
     count(*) FILTER (WHERE h.cc_source = 'record') AS country_from_record,
     count(*) FILTER (WHERE h.cc_source = 'registry') AS country_from_registry
 FROM hosts h LEFT JOIN host_ident i ON i.addr = h.addr
-LEFT JOIN host_services s ON s.addr = h.addr
 GROUP BY h.cc ORDER BY country
 """
 

@@ -107,14 +107,13 @@ def run(
                     summaries = _load(con, files, worker, work, progress, options.typed_reader)
                 with _stage(stages, "addresses"):
                     per_host.addresses(con, summaries)
-                # Neither needs an answer: both run beside the matcher and the identities.
-                beside = [Background(con, per_host.hosts), Background(con, per_host.host_services)]
+                # The hosts need no answer: they are found beside the matcher and the identities.
+                beside = [Background(con, per_host.hosts)]
                 with _stage(stages, "matching left"):
                     ids = worker.finish()
                 per_host.item_keys(con, ids)
                 with _stage(stages, "identities"):
                     per_host.identify(con, matcher, beside[0].join)
-                    beside[1].join()
                     per_host.drop_reads(con)
             finally:
                 worker.close()
@@ -168,8 +167,9 @@ def _load(
     typed_reader: bool = True,
 ) -> list[FileSummary]:
     """Read each file into narrow tables (module docstring), seen through three views:
-    recs(file, addr, cc, k), pieces(addr, port, h) and services(addr, port: of the pieces with
-    a port, one row or more per service) (raw_recs and cut_pieces for the files read line by
+    recs(file, addr, cc, k), pieces(addr, port, h) and host_rows(addr, cc, k, port: the
+    records and their services, one row or more per service; a row is a record when k > 0, a
+    service when port is not NULL) (raw_recs and cut_pieces for the files read line by
     line, a table of narrow rows per file for those the typed reader takes); the new pieces go
     to the matcher (`worker`), which fills answers(h, items) on a thread of its own: while it
     matches, DuckDB (which lets go of the GIL) reads on, then finds the hosts. Addresses are
@@ -184,11 +184,12 @@ def _load(
     pieces = ["SELECT addr, port, h FROM cut_pieces", *(typed.pieces_sql(t) for t in typed_tables)]
     con.execute(f"CREATE VIEW recs AS {' UNION ALL '.join(records)}")
     con.execute(f"CREATE VIEW pieces AS {' UNION ALL '.join(pieces)}")
-    services = [
-        "SELECT addr, port FROM cut_pieces WHERE port IS NOT NULL",
-        *(typed.services_sql(t) for t in typed_tables),
+    host_rows = [
+        "SELECT addr, cc, k, NULL AS port FROM raw_recs",
+        "SELECT addr, NULL AS cc, 0 AS k, port FROM cut_pieces WHERE port IS NOT NULL",
+        *(typed.host_rows_sql(t) for t in typed_tables),
     ]
-    con.execute(f"CREATE VIEW services AS {' UNION ALL '.join(services)}")
+    con.execute(f"CREATE VIEW host_rows AS {' UNION ALL '.join(host_rows)}")
     return summaries
 
 

@@ -1,9 +1,9 @@
 """The DuckDB engine's stages per host, after the files are read (duck.py): the addresses in
 their normal form, the hosts and their countries, their services, and their identities.
 
-They read the views recs(file, addr, cc, k), pieces(addr, port, h) and services(addr, port)
-and the tables answers(h, items) and item_keys that duck.py fills, and leave hosts,
-host_services and the view host_ident for the counts (counts.py).
+They read the views recs(file, addr, cc, k), pieces(addr, port, h) and host_rows(addr, cc,
+k, port) and the tables answers(h, items) and item_keys that duck.py fills, and leave hosts
+(with their services) and the view host_ident for the counts (counts.py).
 """
 
 from __future__ import annotations
@@ -69,18 +69,39 @@ def addresses(con: duckdb.DuckDBPyConnection, summaries: list[FileSummary]) -> N
 
 def hosts(con: duckdb.DuckDBPyConnection) -> None:
     """hosts: one row per address with its country (the records' most frequent one, the
-    greater code on a tie; else the registry's)."""
-    spelled = _normalised(con, "recs")
+    greater code on a tie; else the registry's) and its services (the distinct ports of its
+    rows that are services). Most hosts' records all name one country and show one port: one
+    GROUP BY takes each host's least and greatest country and port (a port by its 64-bit
+    hash: DuckDB compares integers faster than texts), and only the other hosts are counted
+    again, by their records (a few percent of the hosts for the country, those of three
+    service rows or more that show two ports or more)."""
+    rows = f"""(SELECT addr, CASE WHEN regexp_matches(cc, '{places.COUNTRY_SQL}') THEN upper(cc) END AS cc, k, port
+        FROM {_normalised(con, "host_rows")} WHERE addr IS NOT NULL)"""
     con.execute(
         f"""CREATE TABLE hosts AS
-        SELECT addr, arg_max(cc, (k, cc)) FILTER (WHERE cc IS NOT NULL) AS cc,
-            CASE WHEN count(cc) > 0 THEN 'record' END AS cc_source
+        SELECT addr, CASE WHEN cc_lo = cc_hi THEN cc_lo END AS cc, CASE WHEN cc_lo IS NOT NULL THEN 'record' END AS cc_source,
+            CASE WHEN ports = 0 THEN 0 WHEN port_lo = port_hi THEN 1 WHEN ports = 2 THEN 2 END AS services
         FROM (
-            SELECT addr, CASE WHEN regexp_matches(cc, '{places.COUNTRY_SQL}') THEN upper(cc) END AS cc, sum(k) AS k
-            FROM {spelled}
-            WHERE addr IS NOT NULL
-            GROUP BY ALL)
-        GROUP BY addr"""
+            SELECT addr, min(cc) AS cc_lo, max(cc) AS cc_hi, count(port) AS ports,
+                min(hash(port)) FILTER (WHERE port IS NOT NULL) AS port_lo,
+                max(hash(port)) FILTER (WHERE port IS NOT NULL) AS port_hi
+            FROM {rows} GROUP BY addr)"""
+    )
+    con.execute(
+        f"""UPDATE hosts SET cc = m.cc FROM (
+            SELECT addr, arg_max(cc, (k, cc)) AS cc
+            FROM (SELECT addr, cc, sum(k) AS k FROM {rows} r
+                SEMI JOIN (SELECT addr FROM hosts WHERE cc IS NULL AND cc_source = 'record') USING (addr)
+                WHERE cc IS NOT NULL GROUP BY ALL)
+            GROUP BY addr) m
+        WHERE hosts.addr = m.addr"""
+    )
+    con.execute(
+        f"""UPDATE hosts SET services = m.services FROM (
+            SELECT addr, count(DISTINCT port) AS services FROM {rows} r
+            SEMI JOIN (SELECT addr FROM hosts WHERE services IS NULL) USING (addr)
+            WHERE port IS NOT NULL GROUP BY addr) m
+        WHERE hosts.addr = m.addr"""
     )
     con.execute("CREATE TABLE registry (addr VARCHAR, cc VARCHAR)")
     cursor = con.cursor()
@@ -124,14 +145,6 @@ def identify(con: duckdb.DuckDBPyConnection, matcher: Matcher, hosts: Callable[[
     )
 
 
-def host_services(con: duckdb.DuckDBPyConnection) -> None:
-    """host_services: each host's services (distinct ports seen with some text); needs no answer."""
-    ports = f"(SELECT addr, port FROM {_normalised(con, 'services')} WHERE addr IS NOT NULL)"
-    con.execute(
-        f"CREATE TABLE host_services AS SELECT addr, count(DISTINCT port) AS services FROM {ports} GROUP BY addr"
-    )
-
-
 def _respelled(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether some address is spelled otherwise than in its normal form (addr_map)."""
     [(count,)] = con.execute("SELECT count(*) FROM addr_map WHERE addr IS DISTINCT FROM raw").fetchall()
@@ -141,7 +154,7 @@ def _respelled(con: duckdb.DuckDBPyConnection) -> bool:
 def drop_reads(con: duckdb.DuckDBPyConnection) -> None:
     """The views of what was read, and the pieces of the files read line by line: counted."""
     con.execute("DROP VIEW pieces")
-    con.execute("DROP VIEW services")
+    con.execute("DROP VIEW host_rows")
     con.execute("DROP TABLE cut_pieces")
 
 
@@ -164,16 +177,18 @@ def _name_hosts(
     from custodiet.catalog import fold
 
     # Most hosts show one answer, on one port: a host's hits are reduced to their least answer
-    # and port, and only the others (a few percent) are grouped into lists: their answers (the
-    # distinct hashes, sorted) and their hits (port, answer). A host of one answer has the set
-    # [h]; each distinct set of answers is made into its combo once.
+    # and whether they show one port (by its hash, as hosts() does); only the others (a few
+    # percent) are grouped into lists: their answers (the distinct hashes, sorted) and their
+    # hits (port, answer). A host of one answer has the set [h]; each distinct set of answers
+    # is made into its combo once.
     con.execute(
         f"CREATE TABLE host_hits AS SELECT addr, port, h FROM {pieces} p SEMI JOIN answers a USING (h)"
     )
     con.execute(
         """CREATE TABLE host_first AS
-        SELECT addr, min(h) AS h, min(port) AS port,
-            min(h) = max(h) AND min(port) IS NOT DISTINCT FROM max(port) AS single
+        SELECT addr, min(h) AS h, count(port) > 0 AS on_port,
+            min(h) = max(h) AND min(hash(port)) FILTER (WHERE port IS NOT NULL)
+                IS NOT DISTINCT FROM max(hash(port)) FILTER (WHERE port IS NOT NULL) AS single
         FROM host_hits GROUP BY addr"""
     )
     con.execute(
@@ -235,7 +250,7 @@ def _name_hosts(
     # names the identified maker (none for a host name, which has no port).
     con.execute(
         """CREATE TABLE host_ident_narrow AS
-        SELECT f.addr, h.cc, s.cid, CASE WHEN s.supports AND f.port IS NOT NULL THEN 1 ELSE 0 END AS services
+        SELECT f.addr, h.cc, s.cid, CASE WHEN s.supports AND f.on_port THEN 1 ELSE 0 END AS services
         FROM host_first f
         JOIN (SELECT hs[1] AS h, cid, supporting IS NOT NULL AS supports FROM set_support WHERE len(hs) = 1) s USING (h)
         JOIN hosts h USING (addr)

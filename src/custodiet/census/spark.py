@@ -201,9 +201,10 @@ def run(
         host_services = (
             rows.where(F.col("kind") == "svc").select("addr", "port").distinct().groupBy("addr").count()
         ).withColumnRenamed("count", "services")
-        hosts.createOrReplaceTempView("hosts")
+        hosts.join(host_services, "addr", "left").select(
+            "addr", "cc", "cc_source", F.coalesce("services", F.lit(0)).alias("services")
+        ).createOrReplaceTempView("hosts")
         host_ident.createOrReplaceTempView("host_ident")
-        host_services.createOrReplaceTempView("host_services")
 
         def table(sql: str, schema: pa.Schema) -> pa.Table:
             result = spark.sql(sql)

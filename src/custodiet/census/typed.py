@@ -187,11 +187,14 @@ def pieces_sql(table: str) -> str:
     )
 
 
-def services_sql(table: str) -> str:
-    """The services (addr, port) of the narrow rows in `table`: each record with a port and a
-    piece (a host name is no piece of a service)."""
+def host_rows_sql(table: str) -> str:
+    """The rows (addr, cc, k, port) of the narrow rows in `table` that make the hosts: each
+    record with its country, and its port when it is a service (a port and a piece: a host
+    name is no piece of a service)."""
     some = " OR ".join(f"h{i} IS NOT NULL" for i, (kind, _, _) in enumerate(_SLOTS, 1) if kind != _HOSTNAME)
-    return f"SELECT addr, port FROM {table} WHERE port IS NOT NULL AND ({some})"
+    return (
+        f"SELECT addr, cc, 1 AS k, CASE WHEN port IS NOT NULL AND ({some}) THEN port END AS port FROM {table}"
+    )
 
 
 def records_of(table: str) -> str:
