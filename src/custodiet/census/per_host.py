@@ -78,8 +78,8 @@ def hosts(con: duckdb.DuckDBPyConnection) -> None:
     rows = f"""(SELECT addr, CASE WHEN regexp_matches(cc, '{places.COUNTRY_SQL}') THEN upper(cc) END AS cc, k, port
         FROM {_normalised(con, "host_rows")} WHERE addr IS NOT NULL)"""
     con.execute(
-        f"""CREATE TABLE hosts AS
-        SELECT addr, CASE WHEN cc_lo = cc_hi THEN cc_lo END AS cc, CASE WHEN cc_lo IS NOT NULL THEN 'record' END AS cc_source,
+        f"""CREATE TABLE host_rows_seen AS
+        SELECT addr, cc_lo, CASE WHEN cc_lo = cc_hi THEN cc_lo END AS cc,
             CASE WHEN ports = 0 THEN 0 WHEN port_lo = port_hi THEN 1 WHEN ports = 2 THEN 2 END AS services
         FROM (
             SELECT addr, min(cc) AS cc_lo, max(cc) AS cc_hi, count(port) AS ports,
@@ -88,25 +88,25 @@ def hosts(con: duckdb.DuckDBPyConnection) -> None:
             FROM {rows} GROUP BY addr)"""
     )
     con.execute(
-        f"""UPDATE hosts SET cc = m.cc FROM (
-            SELECT addr, arg_max(cc, (k, cc)) AS cc
-            FROM (SELECT addr, cc, sum(k) AS k FROM {rows} r
-                SEMI JOIN (SELECT addr FROM hosts WHERE cc IS NULL AND cc_source = 'record') USING (addr)
-                WHERE cc IS NOT NULL GROUP BY ALL)
-            GROUP BY addr) m
-        WHERE hosts.addr = m.addr"""
+        f"""CREATE TABLE host_countries AS
+        SELECT addr, arg_max(cc, (k, cc)) AS cc
+        FROM (SELECT addr, cc, sum(k) AS k FROM {rows} r
+            SEMI JOIN (SELECT addr FROM host_rows_seen WHERE cc IS NULL AND cc_lo IS NOT NULL) USING (addr)
+            WHERE cc IS NOT NULL GROUP BY ALL)
+        GROUP BY addr"""
     )
     con.execute(
-        f"""UPDATE hosts SET services = m.services FROM (
-            SELECT addr, count(DISTINCT port) AS services FROM {rows} r
-            SEMI JOIN (SELECT addr FROM hosts WHERE services IS NULL) USING (addr)
-            WHERE port IS NOT NULL GROUP BY addr) m
-        WHERE hosts.addr = m.addr"""
+        f"""CREATE TABLE host_ports AS
+        SELECT addr, count(DISTINCT port) AS services FROM {rows} r
+        SEMI JOIN (SELECT addr FROM host_rows_seen WHERE services IS NULL) USING (addr)
+        WHERE port IS NOT NULL GROUP BY addr"""
     )
     con.execute("CREATE TABLE registry (addr VARCHAR, cc VARCHAR)")
     cursor = con.cursor()
     try:
-        for batch in arrow_reader(cursor, "SELECT addr FROM hosts WHERE cc IS NULL", REGISTRY_BATCH):
+        for batch in arrow_reader(
+            cursor, "SELECT addr FROM host_rows_seen WHERE cc_lo IS NULL", REGISTRY_BATCH
+        ):
             addresses = batch.column(0).to_pylist()
             found = pa.table(
                 {
@@ -119,10 +119,20 @@ def hosts(con: duckdb.DuckDBPyConnection) -> None:
             con.unregister("registry_arrow")
     finally:
         cursor.close()
+    # A view: most hosts as the GROUP BY left them, the others joined to what was found apart
+    # (a table made of all of them again costs as much as DuckDB's UPDATE of a few: a scan of
+    # every row).
     con.execute(
-        "UPDATE hosts SET cc = r.cc, cc_source = 'registry' FROM registry r WHERE hosts.addr = r.addr AND hosts.cc IS NULL"
+        f"""CREATE VIEW hosts AS
+        SELECT addr, cc, 'record' AS cc_source, services FROM host_rows_seen WHERE cc IS NOT NULL AND services IS NOT NULL
+        UNION ALL
+        SELECT s.addr, coalesce(s.cc, c.cc, r.cc, '{UNKNOWN_COUNTRY}') AS cc,
+            CASE WHEN s.cc_lo IS NOT NULL THEN 'record' WHEN r.cc IS NOT NULL THEN 'registry' ELSE 'unknown' END AS cc_source,
+            coalesce(s.services, p.services) AS services
+        FROM host_rows_seen s LEFT JOIN host_countries c USING (addr) LEFT JOIN host_ports p USING (addr)
+            LEFT JOIN registry r USING (addr)
+        WHERE s.cc IS NULL OR s.services IS NULL"""
     )
-    con.execute(f"UPDATE hosts SET cc = '{UNKNOWN_COUNTRY}', cc_source = 'unknown' WHERE cc IS NULL")
 
 
 def identify(con: duckdb.DuckDBPyConnection, matcher: Matcher, hosts: Callable[[], None]) -> None:
