@@ -54,11 +54,15 @@ def test_only_the_ports_naming_the_identified_maker_count_as_its_services(contex
     named = {h["address"]: h["manufacturer"] for h in alone}
     makers = [named.get(f"198.51.100.{i}") for i in range(1, len(SERVICES) + 1)]
     assert makers[:2] == ["Hikvision", "Hikvision"] and makers[3] is None
-    # All four on one address, with a second Hikvision host of one service beside it.
+    # All four on one address, with a Hikvision host of one service beside it, and one that
+    # shows the same reply on two ports.
     together = census_of(
         context,
         [record("203.0.113.9", p, m, d) for p, m, d in SERVICES]
-        + [record("203.0.113.10", 80, "http", HIK_HTTP)],
+        + [record("203.0.113.10", 80, "http", HIK_HTTP)]
+        + [
+            record("203.0.113.11", port, "http", HIK_HTTP_404) for port in (80, 8080)
+        ],  # one answer, two ports
         tmp_path / "b",
     )
     by_address = {h["address"]: h for h in together}
@@ -66,6 +70,10 @@ def test_only_the_ports_naming_the_identified_maker_count_as_its_services(contex
     assert host["manufacturer"] == "Hikvision"
     assert host["services"] == sum(1 for maker in makers if maker == "Hikvision") == 2
     assert by_address["203.0.113.10"]["services"] == 1
+    assert (by_address["203.0.113.11"]["manufacturer"], by_address["203.0.113.11"]["services"]) == (
+        "Hikvision",
+        2,
+    )
 
 
 def test_pieces_that_derive_alike_are_matched_once_for_all_their_hosts(

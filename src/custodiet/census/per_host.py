@@ -208,14 +208,18 @@ def _name_hosts(
         GROUP BY addr"""
     )
     con.execute("DROP TABLE host_hits")
+    # A set of one answer takes that answer's items; only the sets of several are unnested.
     con.execute(
         """CREATE TABLE answer_sets AS
         SELECT hs, list_sort(list_distinct(flatten(list(a.items)))) AS combo
-        FROM (
-            SELECT hs, unnest(hs) AS h
-            FROM (SELECT DISTINCT hs FROM host_answers UNION SELECT DISTINCT [h] AS hs FROM host_first WHERE single))
+        FROM (SELECT hs, unnest(hs) AS h FROM (SELECT DISTINCT hs FROM host_answers WHERE len(hs) > 1))
         JOIN answers a USING (h)
-        GROUP BY hs"""
+        GROUP BY hs
+        UNION ALL
+        SELECT [h] AS hs, list_sort(list_distinct(flatten(list(items)))) AS combo
+        FROM answers SEMI JOIN (
+            SELECT h FROM host_first WHERE single UNION SELECT hs[1] AS h FROM host_answers WHERE len(hs) = 1) USING (h)
+        GROUP BY h"""
     )
     key_of = dict(con.execute("SELECT item, item_key FROM item_keys").fetchall())
     combos = [combo for (combo,) in con.execute("SELECT DISTINCT combo FROM answer_sets").fetchall()]
