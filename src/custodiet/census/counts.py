@@ -49,15 +49,25 @@ GROUP BY cc, manufacturer, brand, coalesce(brand_kind, 'unknown')
 ORDER BY country, manufacturer, brand
 """
 
+# Per country, what the hosts give and what their identities give, each counted on its own
+# (a host's identity carries the host's country) and then put side by side: no join of every
+# host to its identity.
 COUNTRIES_SQL = f"""
-SELECT h.cc AS country, count(*) AS hosts, CAST(coalesce(sum(h.services), 0) AS BIGINT) AS services,
-    count(i.addr) FILTER (WHERE i.{_REPORTED}) AS identified_hosts,
-    count(i.addr) FILTER (WHERE i.covered) AS covered_hosts,
-    count(*) FILTER (WHERE h.cc_source = 'record') AS country_from_record,
-    count(*) FILTER (WHERE h.cc_source = 'registry') AS country_from_registry
-FROM hosts h LEFT JOIN host_ident i ON i.addr = h.addr
-GROUP BY h.cc ORDER BY country
+WITH per_host AS (
+    SELECT cc, count(*) AS hosts, CAST(coalesce(sum(services), 0) AS BIGINT) AS services,
+        count(*) FILTER (WHERE cc_source = 'record') AS country_from_record,
+        count(*) FILTER (WHERE cc_source = 'registry') AS country_from_registry
+    FROM hosts GROUP BY cc),
+per_identity AS (
+    SELECT cc, count(*) FILTER (WHERE {_REPORTED}) AS identified_hosts, count(*) FILTER (WHERE covered) AS covered_hosts
+    FROM host_ident GROUP BY cc)
+SELECT h.cc AS country, h.hosts, h.services,
+    coalesce(i.identified_hosts, 0) AS identified_hosts, coalesce(i.covered_hosts, 0) AS covered_hosts,
+    h.country_from_record, h.country_from_registry
+FROM per_host h LEFT JOIN per_identity i ON i.cc = h.cc
+ORDER BY country
 """
+
 
 HOSTS_SQL = """
 SELECT addr AS address, cc AS country, manufacturer, brand, device_type, confidence, band, covered, services
