@@ -14,9 +14,10 @@
    too large to keep its texts in memory); a file it cannot read exactly is read as above. A
    plain file that ends in a record broken off (a download that stopped) is offered as a copy
    without that line, which is counted as the exact way counts it.
-2. Per host (per_host.py): addresses are normalised once per distinct spelling; the hosts and
-   their services are found on cursors of their own (background.py) while the matcher finishes
-   and the identities are found (they need no answer); each host's answers make its combo, the
+2. Per host (per_host.py): addresses are normalised once per distinct spelling; the hosts,
+   their countries and services are found on a cursor of their own (background.py) while the
+   matcher finishes and the identities are found (they need no answer); each host's answers
+   make its combo (most hosts show one answer: its items), the
    DISTINCT combos are fused (identify.fusion, as audit does), and everything is counted in SQL
    (counts.py, shared with the Spark engine). Statements that do not depend on each other run
    side by side: one over a few hundred thousand rows keeps only part of DuckDB's threads busy.
@@ -28,8 +29,8 @@ and caches that are bounded.
 
 Pieces are told apart by DuckDB's 64-bit hash of (kind, raw): two different pieces with the
 same hash (odds about n^2 / 2^65 for n distinct pieces: 3e-8 for a million) would share one
-answer, which a census of counts cannot show. (No hash of a list is used: DuckDB's mixes its
-items' hashes weakly.)
+answer, which a census of counts cannot show; the ports of one host are compared by their
+hashes alike. (No hash of a list is used: DuckDB's mixes its items' hashes weakly.)
 """
 
 from __future__ import annotations
