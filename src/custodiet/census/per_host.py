@@ -87,19 +87,28 @@ def hosts(con: duckdb.DuckDBPyConnection) -> None:
                 max(hash(port)) FILTER (WHERE port IS NOT NULL) AS port_hi
             FROM {rows} GROUP BY addr)"""
     )
-    con.execute(
-        f"""CREATE TABLE host_countries AS
-        SELECT addr, arg_max(cc, (k, cc)) AS cc
+    # Counted again only when some host needs it (DuckDB scans every row even for none).
+    [(split, several)] = con.execute(
+        """SELECT count(*) FILTER (WHERE cc IS NULL AND cc_lo IS NOT NULL), count(*) FILTER (WHERE services IS NULL)
+        FROM host_rows_seen"""
+    ).fetchall()
+    countries = f"""SELECT addr, arg_max(cc, (k, cc)) AS cc
         FROM (SELECT addr, cc, sum(k) AS k FROM {rows} r
             SEMI JOIN (SELECT addr FROM host_rows_seen WHERE cc IS NULL AND cc_lo IS NOT NULL) USING (addr)
             WHERE cc IS NOT NULL GROUP BY ALL)
         GROUP BY addr"""
-    )
-    con.execute(
-        f"""CREATE TABLE host_ports AS
-        SELECT addr, count(DISTINCT port) AS services FROM {rows} r
+    ports = f"""SELECT addr, count(DISTINCT port) AS services FROM {rows} r
         SEMI JOIN (SELECT addr FROM host_rows_seen WHERE services IS NULL) USING (addr)
         WHERE port IS NOT NULL GROUP BY addr"""
+    con.execute(
+        f"CREATE TABLE host_countries AS {countries}"
+        if split
+        else "CREATE TABLE host_countries (addr VARCHAR, cc VARCHAR)"
+    )
+    con.execute(
+        f"CREATE TABLE host_ports AS {ports}"
+        if several
+        else "CREATE TABLE host_ports (addr VARCHAR, services BIGINT)"
     )
     con.execute("CREATE TABLE registry (addr VARCHAR, cc VARCHAR)")
     cursor = con.cursor()
