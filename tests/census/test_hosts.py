@@ -65,3 +65,18 @@ def test_country_and_services_of_each_host(context, tmp_path: Path, typed_reader
     rows = census_rows(context, [path], tmp_path / "out", EngineOptions(typed_reader=typed_reader))
     countries = {dict(r)["country"]: (dict(r)["hosts"], dict(r)["services"]) for r in rows["countries"]}
     assert countries == EXPECTED
+
+
+def test_the_work_folder_goes_once_the_census_is_done(context, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import threading
+
+    path = tmp_path / "records.jsonl"
+    path.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in RECORDS))
+    work = tmp_path / "work"
+    work.mkdir()
+    rows = census_rows(context, [path], tmp_path / "out", EngineOptions(work_dir=work))
+    assert rows["countries"]
+    for thread in threading.enumerate():
+        if thread.name == "census-release":
+            thread.join(10)
+    assert list(work.iterdir()) == []
