@@ -56,6 +56,28 @@ TYPED = [
         "cpe23": ["cpe:/h:dahua"],
         "cpe": ["cpe:/h:dahua"],
     },  # one piece twice
+    # a port, module or country that is no text: none, as the exact way reads it
+    {
+        "ip_str": "10.0.0.20",
+        "port": True,
+        "_shodan": {"module": ["http"]},
+        "location": {"country_code": {"a": 1}},
+        "data": "x",
+    },
+    {
+        "ip_str": "10.0.0.21",
+        "port": {"p": 80},
+        "_shodan": {"module": True},
+        "location": {"country_code": False},
+        "data": "y",
+    },
+    {
+        "ip_str": "10.0.0.22",
+        "port": [80],
+        "_shodan": {"module": {"m": "ssh"}},
+        "location": {"country_code": ["FR"]},
+        "data": "z",
+    },
     {"ip_str": "10.0.0.12", "port": -1, "snmp": {"description": 18446744073709551615}},
     {"ip_str": "10.0.0.13", "port": 70000, "transport": "", "snmp": {"description": "Huawei AR"}},
     {"ip_str": 167772174, "port": 161, "location": {"country_code": "fr"}, "data": "x"},
@@ -216,7 +238,7 @@ REFUSED = {
     "not UTF-8": b'{"ip_str": "1.2.3.4", "data": "\xff\xfe broken"}',
     "address object": b'{"ip_str": {"v": "1.2.3.4"}, "port": 80, "data": "x"}',
     "transport list": b'{"ip_str": "1.2.3.4", "port": 80, "transport": ["tcp"], "data": "x"}',
-    "port boolean": b'{"ip_str": "1.2.3.4", "port": true, "data": "x"}',
+    "transport boolean": b'{"ip_str": "1.2.3.4", "port": 80, "transport": true, "data": "x"}',
     "location text": b'{"ip_str": "1.2.3.4", "port": 80, "location": "FR", "data": "x"}',
     "http text": b'{"ip_str": "1.2.3.4", "port": 80, "http": "yes", "data": "x"}',
     "certificate text": b'{"ip_str": "1.2.3.4", "port": 443, "ssl": {"cert": "PEM"}}',

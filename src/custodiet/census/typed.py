@@ -20,7 +20,10 @@ rows: DuckDB's reader refuses the file (broken JSON, a record that is no object 
 duplicate key, bytes that are not UTF-8, an "http", "location" or certificate that is not an
 object, a compressed stream that breaks off), a line is longer than MAX_LINE, or a record holds
 a value of a type the columns cannot tell apart from text (an object, list or boolean where the
-record's address, port, transport, module or country belongs). Nothing of the file's records is
+record's address or transport belongs: as text it would make an address or a port that the exact
+way, which takes no such value, does not make; where the port, module or country belongs, its
+text is no port, no module and no country code, and comes out NULL as the exact way's value
+does). Nothing of the file's records is
 kept of an abandoned attempt. (A plain file whose last line is a record broken off is given to
 this reader as a copy without that line: duck.py.)
 
@@ -65,6 +68,7 @@ _SLOTS = (
     ("'list:cpe'", "cpe", "list"),
 )
 _SMALL = ("ip_str", "port", "transport", "location.country_code", "_shodan.module")
+_ODD_ONES = ("ip_str", "transport")  # the small leaves whose odd values the exact way reads otherwise
 # The columns records_sql(texts=True) adds for kept_distinct_sql(), dropped once it has run.
 _KEPT_FOR_DISTINCT = ("svc", "odd", *(f"j{i}" for i in range(1, len(_SLOTS) + 1)))
 
@@ -100,7 +104,7 @@ def _records(path: str, packing: str | None) -> str:
     """Each record: address, country, port, service kind and its texts (JSON), and whether
     it holds an odd value (module docstring)."""
     literal = "'" + path.replace("'", "''") + "'"
-    odd = " OR ".join(f"v_odd({leaf})" for leaf in _SMALL)
+    odd = " OR ".join(f"v_odd({leaf})" for leaf in _ODD_ONES)
     texts = ", ".join(f"{column} AS j{i}" for i, (_, column, _) in enumerate(_SLOTS, 1))
     kind = formats.service_kind_sql("v_text(_shodan.module)")
     return f"""
