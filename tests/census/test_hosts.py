@@ -80,3 +80,19 @@ def test_the_work_folder_goes_once_the_census_is_done(context, tmp_path: Path) -
         if thread.name == "census-release":
             thread.join(10)
     assert list(work.iterdir()) == []
+
+
+def test_what_lives_before_the_census_is_left_out_of_collections_while_it_runs(
+    context, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    import gc
+
+    from custodiet.census.run import CensusRequest, census
+
+    path = tmp_path / "records.jsonl"
+    path.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in RECORDS))
+    frozen: list[int] = []
+    request = CensusRequest(paths=(path,), out=tmp_path / "out", html=False)
+    census(request, context, progress=lambda label, done, finished: frozen.append(gc.get_freeze_count()))
+    assert frozen and min(frozen) > 10_000  # the content, among others, while the census runs
+    assert gc.get_freeze_count() == 0  # and back in the collections afterwards
