@@ -281,20 +281,23 @@ def test_clean_edges_stay_typed(context, tmp_path: Path, outcomes, way) -> None:
 @pytest.mark.parametrize("chunk", [1, 7, 64, 1 << 20])
 def test_has_longer_line(tmp_path: Path, monkeypatch, chunk: int) -> None:  # type: ignore[no-untyped-def]
     """Against the lengths of the lines split in Python, on files of short and long lines,
-    blank lines and a last line with or without its newline, read a chunk at a time."""
+    blank lines and a last line with or without its newline: a plain file (mapped) and the
+    same gzip-compressed (read a chunk at a time)."""
     monkeypatch.setattr(lines, "CHUNK", chunk)
-    path = tmp_path / "lines"
+    plain, packed = tmp_path / "lines", tmp_path / "lines.packed"
     rng = random.Random(11)
     cases = [b"", b"abc", b"abc\n", b"a\n" + b"x" * 100 + b"\nbc\n", b"a\nbc\n" + b"y" * 50, b"\n\n\n"]
     cases += [bytes(rng.choice(b"ab\n\n") for _ in range(rng.randint(0, 80))) for _ in range(150)]
     checked = 0
     for data in cases:
-        path.write_bytes(data)
+        plain.write_bytes(data)
+        packed.write_bytes(gzip.compress(data))
         longest = max(len(line) for line in data.split(b"\n"))
         for limit in {0, 1, 3, longest - 1, longest, longest + 1} - {-1}:
-            assert lines.has_longer_line(path, "lines", limit) is (longest > limit), (data, limit)
-            checked += 1
-    assert checked > 600
+            for path in (plain, packed):
+                assert lines.has_longer_line(path, "lines", limit) is (longest > limit), (data, limit, path)
+                checked += 1
+    assert checked > 1200
 
 
 @pytest.mark.parametrize("packing", ["gzip", "zstd"])

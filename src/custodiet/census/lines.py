@@ -231,7 +231,10 @@ def has_longer_line(path: Path, label: str, limit: int = MAX_LINE) -> bool:
     since DuckDB's reader takes a record of any size. It runs beside DuckDB's parse, so it
     looks at next to nothing: from the start of each line it finds the last newline within
     `limit` bytes (str.rfind, backwards from the window's end: a few hundred bytes at most on
-    scan records), jumping a window at a time; a window without a newline holds a longer line."""
+    scan records), jumping a window at a time; a window without a newline holds a longer line.
+    A plain file is mapped, not read: only the pages around each window's end are touched."""
+    if compression(path, label) is None:
+        return _has_longer_line_mapped(path, label, limit)
     run = 0  # bytes of the current line before this chunk
     with open_text_stream(path, label) as handle:
         while True:
@@ -251,6 +254,29 @@ def has_longer_line(path: Path, label: str, limit: int = MAX_LINE) -> bool:
                     continue
                 run = size - last - 1 if last >= 0 else run + size - pos
                 break
+
+
+def _has_longer_line_mapped(path: Path, label: str, limit: int) -> bool:
+    """has_longer_line() of a plain file, on a memory map of it."""
+    import mmap
+
+    try:
+        with path.open("rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size == 0:
+                return False
+            with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+                pos = 0
+                while True:
+                    end = pos + limit + 1  # the line from pos must end before this
+                    if end > size:
+                        return False  # what is left is no longer than the limit
+                    last = mapped.rfind(b"\n", pos, end)
+                    if last < 0:
+                        return True
+                    pos = last + 1
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror or exc}", file=label) from exc
 
 
 def cut_tail(path: Path, label: str, limit: int = MAX_LINE) -> bytes | None:
