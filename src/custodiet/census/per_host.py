@@ -87,7 +87,28 @@ def hosts(con: duckdb.DuckDBPyConnection) -> None:
                 max(hash(port)) FILTER (WHERE port IS NOT NULL) AS port_hi
             FROM {rows} GROUP BY addr)"""
     )
-    # Counted again only when some host needs it (DuckDB scans every row even for none).
+    _counted_again(con, rows)
+    _registry_countries(con)
+    # A view: most hosts as the GROUP BY left them, the others joined to what was found apart
+    # (a table made of all of them again costs as much as DuckDB's UPDATE of a few: a scan of
+    # every row).
+    con.execute(
+        f"""CREATE VIEW hosts AS
+        SELECT addr, cc, 'record' AS cc_source, services FROM host_rows_seen WHERE cc IS NOT NULL AND services IS NOT NULL
+        UNION ALL
+        SELECT s.addr, coalesce(s.cc, c.cc, r.cc, '{UNKNOWN_COUNTRY}') AS cc,
+            CASE WHEN s.cc_lo IS NOT NULL THEN 'record' WHEN r.cc IS NOT NULL THEN 'registry' ELSE 'unknown' END AS cc_source,
+            coalesce(s.services, p.services) AS services
+        FROM host_rows_seen s LEFT JOIN host_countries c USING (addr) LEFT JOIN host_ports p USING (addr)
+            LEFT JOIN registry r USING (addr)
+        WHERE s.cc IS NULL OR s.services IS NULL"""
+    )
+
+
+def _counted_again(con: duckdb.DuckDBPyConnection, rows: str) -> None:
+    """host_countries (the most frequent country of a host whose records name several) and
+    host_ports (the distinct ports of a host the first GROUP BY could not tell), from the host
+    rows `rows`; made empty when no host needs them (DuckDB scans every row even for none)."""
     [(split, several)] = con.execute(
         """SELECT count(*) FILTER (WHERE cc IS NULL AND cc_lo IS NOT NULL), count(*) FILTER (WHERE services IS NULL)
         FROM host_rows_seen"""
@@ -110,6 +131,11 @@ def hosts(con: duckdb.DuckDBPyConnection) -> None:
         if several
         else "CREATE TABLE host_ports (addr VARCHAR, services BIGINT)"
     )
+
+
+def _registry_countries(con: duckdb.DuckDBPyConnection) -> None:
+    """registry: the registered country of each host whose records name none (offline
+    registry data, a batch of addresses at a time)."""
     con.execute("CREATE TABLE registry (addr VARCHAR, cc VARCHAR)")
     cursor = con.cursor()
     try:
@@ -128,20 +154,6 @@ def hosts(con: duckdb.DuckDBPyConnection) -> None:
             con.unregister("registry_arrow")
     finally:
         cursor.close()
-    # A view: most hosts as the GROUP BY left them, the others joined to what was found apart
-    # (a table made of all of them again costs as much as DuckDB's UPDATE of a few: a scan of
-    # every row).
-    con.execute(
-        f"""CREATE VIEW hosts AS
-        SELECT addr, cc, 'record' AS cc_source, services FROM host_rows_seen WHERE cc IS NOT NULL AND services IS NOT NULL
-        UNION ALL
-        SELECT s.addr, coalesce(s.cc, c.cc, r.cc, '{UNKNOWN_COUNTRY}') AS cc,
-            CASE WHEN s.cc_lo IS NOT NULL THEN 'record' WHEN r.cc IS NOT NULL THEN 'registry' ELSE 'unknown' END AS cc_source,
-            coalesce(s.services, p.services) AS services
-        FROM host_rows_seen s LEFT JOIN host_countries c USING (addr) LEFT JOIN host_ports p USING (addr)
-            LEFT JOIN registry r USING (addr)
-        WHERE s.cc IS NULL OR s.services IS NULL"""
-    )
 
 
 def identify(con: duckdb.DuckDBPyConnection, matcher: Matcher, hosts: Callable[[], None]) -> None:
