@@ -67,8 +67,9 @@ _SLOTS = (
     ("'list:cpe'", "cpe23", "list"),
     ("'list:cpe'", "cpe", "list"),
 )
-_SMALL = ("ip_str", "port", "transport", "location.country_code", "_shodan.module")
-_ODD_ONES = ("ip_str", "transport")  # the small leaves whose odd values the exact way reads otherwise
+# The small leaves (address, port, transport, country, module) whose odd values the exact way
+# reads otherwise (module docstring).
+_ODD_ONES = ("ip_str", "transport")
 # The columns records_sql(texts=True) adds for kept_distinct_sql(), dropped once it has run.
 _KEPT_FOR_DISTINCT = ("svc", "odd", *(f"j{i}" for i in range(1, len(_SLOTS) + 1)))
 
