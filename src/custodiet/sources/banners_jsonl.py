@@ -154,14 +154,17 @@ def _address(value: object, number: int, ctx: _Context) -> str | None:
     return address
 
 
-def _head_lines(block: str) -> list[str]:
-    """The first MAX_ITEMS lines of a protocol response up to the blank line that ends its
-    headers (status line included)."""
+def _head(block: str) -> str:
+    """A response up to the blank line that ends its headers (status line included)."""
     end = block.find("\r\n\r\n")
     if end < 0:
         end = block.find("\n\n")
-    head = block if end < 0 else block[:end]
-    return head.replace("\r\n", "\n").split("\n", MAX_ITEMS)[:MAX_ITEMS]
+    return block if end < 0 else block[:end]
+
+
+def _head_lines(block: str) -> list[str]:
+    """The first MAX_ITEMS lines of _head()."""
+    return _head(block).replace("\r\n", "\n").split("\n", MAX_ITEMS)[:MAX_ITEMS]
 
 
 def header_lines(block: str) -> list[str]:
@@ -176,11 +179,8 @@ def header_lines(block: str) -> list[str]:
 
 
 def header_block(block: str) -> str:
-    """A response up to the blank line that ends its headers (status line included)."""
-    end = block.find("\r\n\r\n")
-    if end < 0:
-        end = block.find("\n\n")
-    return (block if end < 0 else block[:end]).strip()
+    """A response up to the blank line that ends its headers (status line included), stripped."""
+    return _head(block).strip()
 
 
 def _emit_headers(
