@@ -1,4 +1,4 @@
-"""derive.derivation_text_sql(): the part of a piece's text that its derivation reads. Pieces that
+"""derive.derivation_texts_sql(): the part of a piece's text that its derivation reads. Pieces that
 differ only beyond it go to the matcher once, so the derivation of that part must be the
 derivation of the whole piece, for every text: checked here on texts built to break it (white
 space of every kind Python's str.strip() knows, blank lines of both spellings in every order,

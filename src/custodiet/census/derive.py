@@ -72,7 +72,7 @@ _HEADED = "('banner:http', 'banner:rtsp', 'banner:sip', 'banner:upnp')"  # the k
 
 def derivation_texts_sql(relation: str) -> str:
     """`relation` (with columns kind and raw) with the column text: the part of each piece's
-    raw text that its derivation reads (derivation_text_sql()). The header block of a response
+    raw text that its derivation reads (_derivation_text_sql()). The header block of a response
     is cut once per piece, in a projection of its own: DuckDB computes a subexpression as often
     as it is written."""
     crlf2, lf2 = "chr(13) || chr(10) || chr(13) || chr(10)", "chr(10) || chr(10)"
@@ -80,11 +80,11 @@ def derivation_texts_sql(relation: str) -> str:
             WHEN instr(raw, {crlf2}) > 0 THEN left(raw, instr(raw, {crlf2}) + 3)
             WHEN instr(raw, {lf2}) > 0 THEN left(raw, instr(raw, {lf2}) + 1)
             ELSE raw END"""
-    return f"SELECT * EXCLUDE (head), {derivation_text_sql()} AS text FROM (SELECT *, {head} AS head FROM {relation})"
+    return f"SELECT * EXCLUDE (head), {_derivation_text_sql()} AS text FROM (SELECT *, {head} AS head FROM {relation})"
 
 
 @functools.cache
-def derivation_text_sql() -> str:
+def _derivation_text_sql() -> str:
     """The part of a piece's raw text that its derivation reads, as SQL over (kind, raw, head:
     the response up to its first blank line, derivation_texts_sql()): pieces with the same
     part are matched alike, so the matcher takes one of them for all.

@@ -58,7 +58,7 @@ def without_date_values(text: str) -> str:
     """`text` with each Date line's value removed: a line (at the text's start or after a
     newline) that begins with "date:" in any ASCII case becomes "Date:" followed by what the
     line held from its first carriage return on. The census does the same in SQL
-    (census/derive.py, regexp '(^|\\n)[Dd][Aa][Tt][Ee]:[^\\r\\n]*' -> '\\1Date:'); the tests hold
+    (census/derive.py, regexp '(?m)^[Dd][Aa][Tt][Ee]:[^\\r\\n]*' -> 'Date:'); the tests hold
     them alike."""
     if "date:" not in text.lower():  # lower() finds every ASCII spelling: most texts stop here
         return text
