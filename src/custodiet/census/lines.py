@@ -52,13 +52,18 @@ class Tally:
     unterminated: int | None = None  # number of a last line without a newline
 
 
+def _unreadable(exc: OSError, label: str) -> InputError:
+    """The error a file that cannot be read gives, naming it."""
+    return InputError(f"cannot read: {exc.strerror or exc}", file=label)
+
+
 def compression(path: Path, label: str) -> str | None:
     """'gzip', 'bz2', 'zstd', 'parquet' or None (plain), from the file's first bytes."""
     try:
         with path.open("rb") as handle:
             head = handle.read(4)
     except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror or exc}", file=label) from exc
+        raise _unreadable(exc, label) from exc
     if head.startswith(GZIP):
         return "gzip"
     if head.startswith(BZIP2):
@@ -86,7 +91,7 @@ def open_text_stream(path: Path, label: str) -> BinaryIO:
             raise InputError("a Parquet file is read by the engine, not as lines", file=label)
         return path.open("rb")
     except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror or exc}", file=label) from exc
+        raise _unreadable(exc, label) from exc
 
 
 def head_bytes(path: Path, label: str, size: int = 1 << 16) -> bytes:
@@ -276,7 +281,7 @@ def _has_longer_line_mapped(path: Path, label: str, limit: int) -> bool:
                         return True
                     pos = last + 1
     except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror or exc}", file=label) from exc
+        raise _unreadable(exc, label) from exc
 
 
 def cut_tail(path: Path, label: str, limit: int = MAX_LINE) -> bytes | None:
@@ -295,7 +300,7 @@ def cut_tail(path: Path, label: str, limit: int = MAX_LINE) -> bytes | None:
             handle.seek(max(0, size - limit - 1))
             data = handle.read()
     except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror or exc}", file=label) from exc
+        raise _unreadable(exc, label) from exc
     last = data.rfind(b"\n")
     return data[last + 1 :] if last >= 0 else None  # none: the only line, or one over `limit`
 
